@@ -1,0 +1,45 @@
+"""Shared fixtures. Loaded by pytest-qgis, which provides a QgsApplication and a fake iface."""
+
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+import plugin_path  # noqa: E402
+
+plugin_path.ensure_importable()
+
+import pytest  # noqa: E402
+
+QGIS_DATA = "/usr/share/qgis/resources/data"
+
+
+@pytest.fixture(scope="session")
+def qgis_data_dir():
+    return QGIS_DATA
+
+
+@pytest.fixture
+def make_sandbox():
+    """Start sandboxes on free loopback ports; all are stopped at teardown."""
+    from planet_bulk_tasking.sandbox import SandboxServer
+
+    started = []
+
+    def _make(**kw):
+        kw.setdefault("rate_limit", 1000.0)
+        kw.setdefault("processing_rate", 5000.0)
+        srv = SandboxServer(**kw)
+        srv.start()
+        started.append(srv)
+        return srv
+
+    yield _make
+    for srv in started:
+        srv.stop()
+
+
+@pytest.fixture
+def sandbox(make_sandbox):
+    return make_sandbox()
