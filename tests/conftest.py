@@ -43,3 +43,15 @@ def make_sandbox():
 @pytest.fixture
 def sandbox(make_sandbox):
     return make_sandbox()
+
+
+@pytest.fixture
+def loaded_plugin(qgis_iface):
+    """The plugin loaded the way QGIS does it: classFactory(iface), initGui(); unload() at teardown."""
+    import planet_bulk_tasking
+
+    plugin = planet_bulk_tasking.classFactory(qgis_iface)
+    plugin.initGui()
+    yield plugin
+    if plugin.action is not None:  # the test may have unloaded it already
+        plugin.unload()

@@ -1,0 +1,52 @@
+# Planet Bulk Tasking: the commands a newcomer needs. `make help` lists them.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+PROFILE_DIR ?= build/qgis-profiles
+
+.PHONY: help deps venv build test lint format run package sandbox bench translations clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+deps:  ## Debian packages: QGIS 3.22, Xvfb, pyrcc5... (installs them when root, else says what to run)
+	@bash scripts/install_deps.sh
+
+venv: deps $(VENV)/.installed  ## dev venv (sees Debian's PyQGIS) with pytest-qgis and ruff
+
+$(VENV)/.installed: requirements-dev.txt
+	/usr/bin/python3 -m venv --system-site-packages $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+build: deps resources_rc.py translations  ## compile resources.qrc (and translations)
+
+resources_rc.py: resources.qrc icons/icon.svg
+	pyrcc5 -o $@ resources.qrc
+
+translations:  ## compile i18n/*.ts into .qm files QGIS loads
+	@for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || true; done
+
+lint: venv  ## ruff
+	$(VENV)/bin/ruff check .
+
+format: venv  ## ruff format + autofix
+	$(VENV)/bin/ruff check --fix . ; $(VENV)/bin/ruff format .
+
+test: venv build lint  ## lint, then the whole pytest-qgis suite, headless
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+package: build  ## dist/planet_bulk_tasking-<version>.zip for "Install from ZIP"
+	/usr/bin/python3 scripts/package.py
+
+run: venv package  ## QGIS with the plugin in an isolated profile and contributors.json loaded
+	PROFILE_DIR=$(PROFILE_DIR) bash scripts/run_qgis.sh
+
+sandbox: build  ## the local Tasking API simulator on http://127.0.0.1:8080/tasking/v2
+	/usr/bin/python3 -m sandbox --port 8080
+
+bench: venv build  ## benchmarks: figures and ratios
+	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+clean:  ## remove build outputs
+	rm -rf build dist resources_rc.py i18n/*.qm .pytest_cache .ruff_cache

@@ -1,0 +1,67 @@
+"""Python ``logging`` routed to the QGIS message log ("Planet Bulk Tasking" tab).
+
+QgsMessageLog is thread-safe, so worker threads may log; the redacting filter
+keeps API keys out of every line whatever a caller formats into it.
+"""
+
+import logging
+import re
+
+from qgis.core import Qgis, QgsMessageLog
+
+LOGGER_NAME = "planet_bulk_tasking"
+LOG_TAG = "Planet Bulk Tasking"
+
+_SECRET_PATTERNS = (
+    re.compile(r"(api-key\s+)\S+", re.IGNORECASE),
+    re.compile(r"(Basic\s+)[A-Za-z0-9+/=]{8,}", re.IGNORECASE),
+    re.compile(r"((?:api_key|apikey|PL_API_KEY|password)\s*[=:]\s*['\"]?)[^\s'\",&]+", re.IGNORECASE),
+)
+
+
+def redact(text: str) -> str:
+    for pattern in _SECRET_PATTERNS:
+        text = pattern.sub(r"\1***", text)
+    return text
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+class QgsMessageLogHandler(logging.Handler):
+    _LEVELS = (
+        (logging.ERROR, Qgis.Critical),
+        (logging.WARNING, Qgis.Warning),
+        (logging.INFO, Qgis.Info),
+    )
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            level = next((q for py, q in self._LEVELS if record.levelno >= py), Qgis.Info)
+            QgsMessageLog.logMessage(self.format(record), LOG_TAG, level, notifyUser=False)
+        except Exception:  # logging must never take the plugin down
+            self.handleError(record)
+
+
+def setup_logging(level: int = logging.INFO) -> logging.Logger:
+    """Attach the handler once (plugin reloads call this again)."""
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.setLevel(level)
+    if not any(isinstance(h, QgsMessageLogHandler) for h in logger.handlers):
+        handler = QgsMessageLogHandler()
+        handler.addFilter(RedactingFilter())
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.propagate = False
+    return logger
+
+
+def teardown_logging() -> None:
+    logger = logging.getLogger(LOGGER_NAME)
+    for handler in list(logger.handlers):
+        if isinstance(handler, QgsMessageLogHandler):
+            logger.removeHandler(handler)

@@ -1,0 +1,107 @@
+"""Wiring only: the action, the Web menu entry, the dock, the translator and logging."""
+
+import logging
+import os
+
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QFile, Qt, QTranslator
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
+
+from .core.log import setup_logging, teardown_logging
+
+try:  # compiled from resources.qrc by the build (make build); not committed
+    from . import resources_rc  # noqa: F401
+except ImportError:  # a source checkout that was not built: icons by path still work
+    resources_rc = None
+
+PLUGIN_ID = "planet_bulk_tasking"
+PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
+ICON_RESOURCE = f":/plugins/{PLUGIN_ID}/icons/icon.svg"
+
+log = logging.getLogger(__name__)
+
+
+def plugin_icon() -> QIcon:
+    if QFile.exists(ICON_RESOURCE):
+        return QIcon(ICON_RESOURCE)
+    return QIcon(os.path.join(PLUGIN_DIR, "icons", "icon.svg"))
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PlanetBulkTaskingPlugin", text)
+
+
+class PlanetBulkTaskingPlugin:
+    """What QGIS loads through classFactory(iface)."""
+
+    def __init__(self, iface):
+        self.iface = iface
+        self.action = None
+        self.dock = None
+        self.translator = self._install_translator()
+
+    # -- QGIS plugin interface ---------------------------------------------------
+    def initGui(self):  # noqa: N802 (QGIS's name)
+        setup_logging()
+        self.menu_name = tr("Planet Bulk Tasking")
+        self.action = QAction(plugin_icon(), tr("Planet Bulk Tasking"), self.iface.mainWindow())
+        self.action.setObjectName("PlanetBulkTaskingAction")
+        self.action.setCheckable(True)
+        self.action.setToolTip(tr("Submit the selected features as Planet tasking orders"))
+        self.action.toggled.connect(self.set_dock_visible)
+        self.iface.addPluginToWebMenu(self.menu_name, self.action)
+        self.iface.addWebToolBarIcon(self.action)
+        log.info("Planet Bulk Tasking loaded")
+
+    def unload(self):
+        if self.dock is not None:
+            self.dock.shutdown()  # joins worker threads and stops the practice sandbox
+            self.dock.visibilityChanged.disconnect(self._dock_visibility_changed)
+            self.iface.removeDockWidget(self.dock)
+            self.dock.setParent(None)
+            self.dock.deleteLater()
+            self.dock = None
+        if self.action is not None:
+            self.action.toggled.disconnect(self.set_dock_visible)
+            self.iface.removePluginWebMenu(self.menu_name, self.action)
+            self.iface.removeWebToolBarIcon(self.action)
+            self.action.deleteLater()
+            self.action = None
+        if self.translator is not None:
+            QCoreApplication.removeTranslator(self.translator)
+            self.translator = None
+        teardown_logging()
+
+    # -- dock --------------------------------------------------------------------
+    def set_dock_visible(self, visible: bool):
+        if visible and self.dock is None:
+            self._create_dock()
+        if self.dock is not None:
+            self.dock.setVisible(visible)
+            if visible:
+                self.dock.raise_()
+
+    def _create_dock(self):
+        from .ui.dock import PlanetBulkTaskingDock  # the dock is built on first use: fast QGIS start
+
+        self.dock = PlanetBulkTaskingDock(self.iface, self.iface.mainWindow())
+        self.dock.visibilityChanged.connect(self._dock_visibility_changed)
+        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+
+    def _dock_visibility_changed(self, visible: bool):
+        if self.action is not None and self.action.isChecked() != visible:
+            self.action.setChecked(visible)
+
+    # -- translations ------------------------------------------------------------
+    @staticmethod
+    def _install_translator():
+        locale = (QgsSettings().value("locale/userLocale", "") or "")[0:2]
+        path = os.path.join(PLUGIN_DIR, "i18n", f"{PLUGIN_ID}_{locale}.qm")
+        if not locale or not os.path.exists(path):
+            return None
+        translator = QTranslator()
+        if not translator.load(path):
+            return None
+        QCoreApplication.installTranslator(translator)
+        return translator

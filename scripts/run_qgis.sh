@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Start QGIS with the plugin installed from the built ZIP into an isolated profile (never the
+# user's default one), with QGIS's own contributors.json loaded. Without a display it runs under
+# Xvfb, saves a screenshot and prints its path.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PROFILE_DIR=${PROFILE_DIR:-build/qgis-profiles}
+PROFILE=planet_bulk_tasking_dev
+PROFILE_PATH="$PROFILE_DIR/profiles/$PROFILE"
+PLUGINS="$PROFILE_PATH/python/plugins"
+SAMPLE=/usr/share/qgis/resources/data/contributors.json
+SHOT=${SHOT:-$PWD/build/qgis-screenshot.png}
+ZIP=$(ls -t dist/planet_bulk_tasking-*.zip | head -n 1)
+
+rm -rf "$PLUGINS/planet_bulk_tasking"
+mkdir -p "$PLUGINS" "$PROFILE_PATH/QGIS" "$(dirname "$SHOT")"
+/usr/bin/python3 -m zipfile -e "$ZIP" "$PLUGINS"
+/usr/bin/python3 scripts/profile_settings.py "$PROFILE_PATH/QGIS/QGIS3.ini"
+
+QGIS_ARGS=(--profiles-path "$PWD/$PROFILE_DIR" --profile "$PROFILE" --nologo
+           --code "$PWD/scripts/qgis_startup.py" "$SAMPLE")
+echo "QGIS profile: $PROFILE_PATH (plugin installed from $ZIP)"
+
+if [ -n "${DISPLAY:-}" ] && [ -z "${HEADLESS:-}" ]; then
+  exec qgis "${QGIS_ARGS[@]}"
+fi
+
+# Headless: a virtual screen, QGIS on it, a screenshot once the plugin's dock is up.
+display=:$(( 90 + RANDOM % 100 ))
+Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+ready=$(mktemp -u /tmp/pbt-ready.XXXXXX)
+cleanup() { kill "${qgis_pid:-}" 2>/dev/null || true; kill "$xvfb_pid" 2>/dev/null || true; rm -f "$ready"; }
+trap cleanup EXIT
+sleep 1
+DISPLAY=$display PBT_READY_FILE=$ready QT_QPA_PLATFORM=xcb qgis "${QGIS_ARGS[@]}" >build/qgis-run.log 2>&1 &
+qgis_pid=$!
+for _ in $(seq 1 120); do
+  [ -e "$ready" ] && break
+  kill -0 "$qgis_pid" 2>/dev/null || { echo "QGIS exited early; see build/qgis-run.log" >&2; exit 1; }
+  sleep 1
+done
+[ -e "$ready" ] || { echo "QGIS did not show the plugin within 120 s; see build/qgis-run.log" >&2; exit 1; }
+sleep 2  # let the window finish painting
+DISPLAY=$display import -window root "$SHOT"
+echo "Screenshot: $SHOT"

@@ -1,0 +1,92 @@
+"""`make package` builds a ZIP that installs into a QGIS profile and loads from there."""
+
+import configparser
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.fixture(scope="module")
+def plugin_zip(tmp_path_factory):
+    if not os.path.exists(os.path.join(ROOT, "resources_rc.py")):
+        subprocess.run(["pyrcc5", "-o", "resources_rc.py", "resources.qrc"], cwd=ROOT, check=True)
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run(
+        [sys.executable, os.path.join(ROOT, "scripts", "package.py"), "--out", str(out)],
+        check=True, capture_output=True, text=True,
+    )
+    return done.stdout.strip()
+
+
+def test_zip_holds_only_runtime_files_under_the_plugin_id(plugin_zip):
+    names = zipfile.ZipFile(plugin_zip).namelist()
+    assert all(n.startswith("planet_bulk_tasking/") for n in names)
+    for required in ("__init__.py", "plugin.py", "metadata.txt", "LICENSE", "resources_rc.py",
+                     "icons/icon.svg", "core/job.py"):
+        assert f"planet_bulk_tasking/{required}" in names
+    for forbidden in ("tests/", "bench/", ".ci/", "scripts/", "docs/", "__pycache__", ".venv",
+                      "Makefile", "pyproject.toml", ".git"):
+        assert not [n for n in names if forbidden in n], forbidden
+
+
+def test_metadata_is_complete_for_the_plugin_repository(plugin_zip):
+    meta = configparser.ConfigParser()
+    meta.read_string(zipfile.ZipFile(plugin_zip).read("planet_bulk_tasking/metadata.txt").decode())
+    general = meta["general"]
+    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author",
+                "email", "homepage", "repository", "tracker", "tags", "icon", "experimental",
+                "changelog"):
+        assert general.get(key, "").strip(), key
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["name"] == "Planet Bulk Tasking"
+    assert f"planet_bulk_tasking/{general['icon']}" in zipfile.ZipFile(plugin_zip).namelist()
+
+
+def test_zip_installs_into_a_profile_and_loads_like_qgis_does(plugin_zip, tmp_path):
+    plugins_dir = tmp_path / "profiles" / "default" / "python" / "plugins"
+    plugins_dir.mkdir(parents=True)
+    zipfile.ZipFile(plugin_zip).extractall(plugins_dir)
+    # A fresh interpreter, so nothing from this test session's import path can be picked up.
+    script = textwrap.dedent(
+        f"""
+        import os, sys
+        from qgis.core import QgsApplication
+        from qgis.PyQt.QtCore import QFile
+        app = QgsApplication([], True)
+        app.initQgis()
+        import qgis.utils
+        from pytest_qgis.qgis_interface import QgisInterface
+        from pytest_qgis.mock_qgis_classes import MockMessageBar
+        from qgis.gui import QgsMapCanvas
+        from qgis.PyQt.QtWidgets import QWidget
+        parent = QWidget()
+        qgis.utils.iface = QgisInterface(QgsMapCanvas(parent), MockMessageBar(), parent)
+        qgis.utils.plugin_paths = [{str(plugins_dir)!r}]
+        sys.path.insert(0, {str(plugins_dir)!r})
+        qgis.utils.updateAvailablePlugins()
+        assert "planet_bulk_tasking" in qgis.utils.available_plugins, qgis.utils.available_plugins
+        assert qgis.utils.loadPlugin("planet_bulk_tasking")
+        assert qgis.utils.startPlugin("planet_bulk_tasking")
+        mod = sys.modules["planet_bulk_tasking"]
+        assert mod.__file__.startswith({str(plugins_dir)!r}), mod.__file__
+        assert QFile.exists(":/plugins/planet_bulk_tasking/icons/icon.svg")
+        plugin = qgis.utils.plugins["planet_bulk_tasking"]
+        plugin.action.trigger()
+        assert plugin.dock is not None and plugin.dock.isVisible()
+        assert qgis.utils.unloadPlugin("planet_bulk_tasking")
+        print("LOADED FROM", os.path.dirname(mod.__file__))
+        app.exitQgis()
+        """
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run([sys.executable, "-c", script], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"LOADED FROM {plugins_dir}/planet_bulk_tasking" in done.stdout
