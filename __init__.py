@@ -1,4 +1,4 @@
-"""Planet Bulk Tasking: turn the selected features of any vector layer into Planet tasking orders."""
+"""Planet Bulk Tasking: selected features of any vector layer become Planet tasking orders."""
 
 
 def classFactory(iface):  # noqa: N802 (QGIS's name)

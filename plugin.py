@@ -83,7 +83,8 @@ class PlanetBulkTaskingPlugin:
                 self.dock.raise_()
 
     def _create_dock(self):
-        from .ui.dock import PlanetBulkTaskingDock  # the dock is built on first use: fast QGIS start
+        # Built on first use, so QGIS starts fast.
+        from .ui.dock import PlanetBulkTaskingDock
 
         self.dock = PlanetBulkTaskingDock(self.iface, self.iface.mainWindow())
         self.dock.visibilityChanged.connect(self._dock_visibility_changed)

@@ -15,7 +15,9 @@ LOG_TAG = "Planet Bulk Tasking"
 _SECRET_PATTERNS = (
     re.compile(r"(api-key\s+)\S+", re.IGNORECASE),
     re.compile(r"(Basic\s+)[A-Za-z0-9+/=]{8,}", re.IGNORECASE),
-    re.compile(r"((?:api_key|apikey|PL_API_KEY|password)\s*[=:]\s*['\"]?)[^\s'\",&]+", re.IGNORECASE),
+    re.compile(
+        r"((?:api_key|apikey|PL_API_KEY|password)\s*[=:]\s*['\"]?)[^\s'\",&]+", re.IGNORECASE
+    ),
 )
 
 

@@ -13,8 +13,15 @@ import zipfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGIN_ID = "planet_bulk_tasking"
 
-RUNTIME_FILES = ["__init__.py", "plugin.py", "metadata.txt", "LICENSE", "README.md",
-                 "resources.qrc", "resources_rc.py"]
+RUNTIME_FILES = [
+    "__init__.py",
+    "plugin.py",
+    "metadata.txt",
+    "LICENSE",
+    "README.md",
+    "resources.qrc",
+    "resources_rc.py",
+]
 RUNTIME_DIRS = ["core", "ui", "sandbox", "icons", "i18n"]
 SKIP_SUFFIXES = (".pyc", ".pyo", ".ts", ".orig", ".rej", "~")
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ruff_cache"}

@@ -5,7 +5,9 @@ import sys
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts"))
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scripts")
+)
 import plugin_path  # noqa: E402
 
 plugin_path.ensure_importable()
@@ -47,7 +49,7 @@ def sandbox(make_sandbox):
 
 @pytest.fixture
 def loaded_plugin(qgis_iface):
-    """The plugin loaded the way QGIS does it: classFactory(iface), initGui(); unload() at teardown."""
+    """The plugin loaded as QGIS does: classFactory(iface), initGui(); unload() at teardown."""
     import planet_bulk_tasking
 
     plugin = planet_bulk_tasking.classFactory(qgis_iface)

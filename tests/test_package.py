@@ -19,7 +19,9 @@ def plugin_zip(tmp_path_factory):
     out = tmp_path_factory.mktemp("dist")
     done = subprocess.run(
         [sys.executable, os.path.join(ROOT, "scripts", "package.py"), "--out", str(out)],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     return done.stdout.strip()
 
@@ -27,11 +29,28 @@ def plugin_zip(tmp_path_factory):
 def test_zip_holds_only_runtime_files_under_the_plugin_id(plugin_zip):
     names = zipfile.ZipFile(plugin_zip).namelist()
     assert all(n.startswith("planet_bulk_tasking/") for n in names)
-    for required in ("__init__.py", "plugin.py", "metadata.txt", "LICENSE", "resources_rc.py",
-                     "icons/icon.svg", "core/job.py"):
+    for required in (
+        "__init__.py",
+        "plugin.py",
+        "metadata.txt",
+        "LICENSE",
+        "resources_rc.py",
+        "icons/icon.svg",
+        "core/job.py",
+    ):
         assert f"planet_bulk_tasking/{required}" in names
-    for forbidden in ("tests/", "bench/", ".ci/", "scripts/", "docs/", "__pycache__", ".venv",
-                      "Makefile", "pyproject.toml", ".git"):
+    for forbidden in (
+        "tests/",
+        "bench/",
+        ".ci/",
+        "scripts/",
+        "docs/",
+        "__pycache__",
+        ".venv",
+        "Makefile",
+        "pyproject.toml",
+        ".git",
+    ):
         assert not [n for n in names if forbidden in n], forbidden
 
 
@@ -39,9 +58,22 @@ def test_metadata_is_complete_for_the_plugin_repository(plugin_zip):
     meta = configparser.ConfigParser()
     meta.read_string(zipfile.ZipFile(plugin_zip).read("planet_bulk_tasking/metadata.txt").decode())
     general = meta["general"]
-    for key in ("name", "qgisMinimumVersion", "description", "about", "version", "author",
-                "email", "homepage", "repository", "tracker", "tags", "icon", "experimental",
-                "changelog"):
+    for key in (
+        "name",
+        "qgisMinimumVersion",
+        "description",
+        "about",
+        "version",
+        "author",
+        "email",
+        "homepage",
+        "repository",
+        "tracker",
+        "tags",
+        "icon",
+        "experimental",
+        "changelog",
+    ):
         assert general.get(key, "").strip(), key
     assert general["qgisMinimumVersion"] == "3.22"
     assert general["name"] == "Planet Bulk Tasking"
@@ -86,7 +118,13 @@ def test_zip_installs_into_a_profile_and_loads_like_qgis_does(plugin_zip, tmp_pa
     )
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     env.pop("PYTHONPATH", None)
-    done = subprocess.run([sys.executable, "-c", script], cwd=str(tmp_path), env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=str(tmp_path),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"LOADED FROM {plugins_dir}/planet_bulk_tasking" in done.stdout

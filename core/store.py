@@ -1,0 +1,287 @@
+"""JobStore: every BulkJob on disk, written ahead of the requests that act on it.
+
+A SQLite file (stdlib ``sqlite3``, no QGIS import) in the QGIS profile folder,
+so jobs survive QGIS restarts and project changes. WAL mode: a committed
+transaction survives the process being killed at any moment. The API key is
+never written here: jobs hold the endpoint URL only.
+"""
+
+import json
+import sqlite3
+import threading
+from dataclasses import asdict, dataclass
+from typing import Dict, Iterable, List, Optional
+
+from .job import Attempt, BulkJob, Chunk, LayerRef, Target, TargetStatus, utc_now_iso
+
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS jobs (
+    job_id TEXT PRIMARY KEY, created_time TEXT, updated_time TEXT, endpoint TEXT,
+    layer TEXT, parameters TEXT, state TEXT, error TEXT, version INTEGER);
+CREATE TABLE IF NOT EXISTS chunks (
+    job_id TEXT, idx INTEGER, bulk_id TEXT UNIQUE, state TEXT, reason TEXT, status TEXT,
+    kind TEXT, target_keys TEXT, PRIMARY KEY (job_id, idx));
+CREATE TABLE IF NOT EXISTS targets (
+    job_id TEXT, key TEXT, feature_id INTEGER, name TEXT, payload TEXT, status TEXT,
+    reason TEXT, order_id TEXT, order_status TEXT, order_updated TEXT, capture_count INTEGER,
+    chunk_index INTEGER, part INTEGER, warnings TEXT, attempts TEXT, seq INTEGER,
+    PRIMARY KEY (job_id, key));
+CREATE INDEX IF NOT EXISTS targets_order ON targets (order_id);
+"""
+
+_TARGET_COLUMNS = (
+    "job_id, key, feature_id, name, payload, status, reason, order_id, order_status, "
+    "order_updated, capture_count, chunk_index, part, warnings, attempts, seq"
+)
+_UPSERT_TARGET = (
+    f"INSERT OR REPLACE INTO targets ({_TARGET_COLUMNS}) VALUES ({', '.join('?' * 16)})"
+)
+
+
+@dataclass
+class JobSummary:
+    """One line of the Jobs list: no payloads loaded."""
+
+    job_id: str
+    created_time: str
+    updated_time: str
+    layer_name: str
+    endpoint: str
+    state: str
+    counts: Dict[str, int]
+
+
+class JobStore:
+    """Thread-safe: one connection behind a lock, so a worker may write too."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across a process kill
+        self._db.executescript(_SCHEMA)
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # -- writing ------------------------------------------------------------------
+    def save_job(self, job: BulkJob) -> None:
+        """Write the whole job in one transaction (before its first request is sent)."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    job.job_id,
+                    job.created_time,
+                    utc_now_iso(),
+                    job.endpoint,
+                    json.dumps(asdict(job.layer)),
+                    json.dumps(job.parameters),
+                    job.state,
+                    job.error,
+                    job.version,
+                ),
+            )
+            db.execute("DELETE FROM chunks WHERE job_id=?", (job.job_id,))
+            db.executemany(
+                "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+                [_chunk_row(job.job_id, c) for c in job.chunks],
+            )
+            db.execute("DELETE FROM targets WHERE job_id=?", (job.job_id,))
+            db.executemany(
+                _UPSERT_TARGET, [_target_row(job.job_id, t, i) for i, t in enumerate(job.targets)]
+            )
+
+    def save_chunks(self, job_id: str, chunks: Iterable[Chunk]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)",
+                [_chunk_row(job_id, c) for c in chunks],
+            )
+            self._touch(db, job_id)
+
+    def save_targets(self, job: BulkJob, targets: Iterable[Target]) -> None:
+        """Persist changed targets (results as they arrive) without rewriting the job."""
+        order = {t.key: i for i, t in enumerate(job.targets)}
+        with self._transaction() as db:
+            db.executemany(
+                _UPSERT_TARGET, [_target_row(job.job_id, t, order.get(t.key, 0)) for t in targets]
+            )
+            self._touch(db, job.job_id)
+
+    def set_state(self, job_id: str, state: str, error: Optional[str] = None) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE jobs SET state=?, error=? WHERE job_id=?", (state, error, job_id))
+            self._touch(db, job_id)
+
+    def delete_job(self, job_id: str) -> None:
+        with self._transaction() as db:
+            for table in ("targets", "chunks", "jobs"):
+                db.execute(f"DELETE FROM {table} WHERE job_id=?", (job_id,))  # noqa: S608
+
+    # -- reading ------------------------------------------------------------------
+    def load_job(self, job_id: str) -> BulkJob:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT job_id, created_time, endpoint, layer, parameters, state, error, version "
+                "FROM jobs WHERE job_id=?",
+                (job_id,),
+            ).fetchone()
+            if row is None:
+                raise KeyError(job_id)
+            chunks = self._db.execute(
+                "SELECT idx, bulk_id, target_keys, state, reason, status, kind FROM chunks "
+                "WHERE job_id=? ORDER BY idx",
+                (job_id,),
+            ).fetchall()
+            targets = self._db.execute(
+                f"SELECT {_TARGET_COLUMNS} FROM targets WHERE job_id=? ORDER BY seq", (job_id,)
+            ).fetchall()
+        layer = json.loads(row[3] or "{}")
+        return BulkJob(
+            job_id=row[0],
+            created_time=row[1],
+            endpoint=row[2],
+            layer=LayerRef(
+                **{k: v for k, v in layer.items() if k in LayerRef.__dataclass_fields__}
+            ),
+            parameters=json.loads(row[4] or "{}"),
+            state=row[5],
+            error=row[6],
+            version=row[7],
+            chunks=[
+                Chunk(
+                    index=c[0],
+                    bulk_id=c[1],
+                    target_keys=json.loads(c[2]),
+                    state=c[3],
+                    reason=c[4],
+                    status=c[5],
+                    kind=c[6] or "create",
+                )
+                for c in chunks
+            ],
+            targets=[_target_from_row(r) for r in targets],
+        )
+
+    def list_jobs(self) -> List[JobSummary]:
+        with self._lock:
+            jobs = self._db.execute(
+                "SELECT job_id, created_time, updated_time, layer, endpoint, state FROM jobs "
+                "ORDER BY created_time DESC"
+            ).fetchall()
+            counts = self._db.execute(
+                "SELECT job_id, status, COUNT(*) FROM targets GROUP BY job_id, status"
+            ).fetchall()
+        by_job: Dict[str, Dict[str, int]] = {}
+        for job_id, status, n in counts:
+            by_job.setdefault(job_id, {s: 0 for s in TargetStatus.ALL})[status] = n
+        result = []
+        for job_id, created, updated, layer, endpoint, state in jobs:
+            c = by_job.get(job_id, {s: 0 for s in TargetStatus.ALL})
+            c["total"] = sum(c.values())
+            name = json.loads(layer or "{}").get("name", "")
+            result.append(JobSummary(job_id, created, updated, name, endpoint, state, c))
+        return result
+
+    def unfinished_job_ids(self) -> List[str]:
+        """Jobs with a request that may have reached the server and no final answer yet."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT job_id FROM jobs WHERE state IN ('running', 'interrupted') "
+                "ORDER BY created_time"
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def find_order(self, order_id: str) -> Optional[tuple]:
+        """(job_id, target key) of the target that created this order, if any."""
+        with self._lock:
+            return self._db.execute(
+                "SELECT job_id, key FROM targets WHERE order_id=?", (order_id,)
+            ).fetchone()
+
+    # -- helpers ------------------------------------------------------------------
+    def _transaction(self):
+        return _Transaction(self._db, self._lock)
+
+    @staticmethod
+    def _touch(db, job_id: str) -> None:
+        db.execute("UPDATE jobs SET updated_time=? WHERE job_id=?", (utc_now_iso(), job_id))
+
+
+class _Transaction:
+    def __init__(self, db, lock):
+        self._db, self._lock = db, lock
+
+    def __enter__(self):
+        self._lock.acquire()
+        self._db.execute("BEGIN IMMEDIATE")
+        return self._db
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self._db.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            self._lock.release()
+        return False
+
+
+def _chunk_row(job_id: str, c: Chunk) -> tuple:
+    return (
+        job_id,
+        c.index,
+        c.bulk_id,
+        c.state,
+        c.reason,
+        c.status,
+        c.kind,
+        json.dumps(c.target_keys),
+    )
+
+
+def _target_row(job_id: str, t: Target, seq: int) -> tuple:
+    return (
+        job_id,
+        t.key,
+        t.feature_id,
+        t.name,
+        None if t.payload is None else json.dumps(t.payload, separators=(",", ":")),
+        t.status,
+        t.reason,
+        t.order_id,
+        t.order_status,
+        t.order_updated,
+        t.capture_count,
+        t.chunk_index,
+        t.part,
+        json.dumps(t.warnings),
+        json.dumps([asdict(a) for a in t.attempts]),
+        seq,
+    )
+
+
+def _target_from_row(r) -> Target:
+    return Target(
+        key=r[1],
+        feature_id=r[2],
+        name=r[3],
+        payload=None if r[4] is None else json.loads(r[4]),
+        status=r[5],
+        reason=r[6],
+        order_id=r[7],
+        order_status=r[8],
+        order_updated=r[9],
+        capture_count=r[10],
+        chunk_index=r[11],
+        part=r[12],
+        warnings=json.loads(r[13] or "[]"),
+        attempts=[Attempt(**a) for a in json.loads(r[14] or "[]")],
+    )
