@@ -1,0 +1,50 @@
+"""Message-bar notices with an optional action button."""
+
+from qgis.core import Qgis
+from qgis.PyQt.QtCore import QObject
+from qgis.PyQt.QtWidgets import QPushButton
+
+
+class Notices(QObject):
+    """Push notices to QGIS's message bar; remembers the last one (for tests and reuse)."""
+
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self._iface = iface
+        self.last_title = ""
+        self.last_text = ""
+        self.last_level = None
+        self.last_button = None
+        self._item = None
+
+    def _bar(self):
+        try:
+            return self._iface.messageBar()
+        except (AttributeError, RuntimeError):
+            return None
+
+    def push(self, title, text, level=Qgis.Info, duration=8, button_text=None, callback=None):
+        self.last_title, self.last_text, self.last_level = title, text, level
+        self.last_button = None
+        bar = self._bar()
+        if bar is None:
+            return None
+        if button_text and callback is not None and hasattr(bar, "createMessage"):
+            item = bar.createMessage(title, text)
+            button = QPushButton(button_text, item)
+            button.clicked.connect(callback)
+            item.layout().addWidget(button)
+            self.last_button = button
+            self._item = bar.pushWidget(item, level, duration)
+            return item
+        bar.pushMessage(title, text, level, duration)
+        return None
+
+    def clear(self):
+        bar = self._bar()
+        if bar is not None and self._item is not None:
+            try:
+                bar.popWidget(self._item)
+            except (RuntimeError, TypeError):
+                pass
+        self._item = None

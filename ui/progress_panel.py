@@ -1,0 +1,90 @@
+"""Progress of a running job: bar, counts by status, state in words, Cancel."""
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.job import TargetStatus
+from .status import STATUS_COLORS
+
+
+class ProgressPanel(QWidget):
+    cancel_requested = pyqtSignal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.counts = {"total": 0, "processing": 0, "succeeded": 0, "failed": 0, "skipped": 0}
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+
+        top = QHBoxLayout()
+        self.state_label = QLabel(self.tr("No submission yet."))
+        self.state_label.setWordWrap(True)
+        top.addWidget(self.state_label, 1)
+        self.cancel_button = QPushButton(
+            QgsApplication.getThemeIcon("/mTaskCancel.svg"), self.tr("Cancel")
+        )
+        self.cancel_button.setToolTip(
+            self.tr("Stop sending. Bulks already sent are still followed up.")
+        )
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel_requested.emit)
+        top.addWidget(self.cancel_button)
+        layout.addLayout(top)
+
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1)
+        self.bar.setValue(0)
+        self.bar.setFormat(self.tr("%v of %m done"))
+        layout.addWidget(self.bar)
+
+        chips = QHBoxLayout()
+        chips.setSpacing(6)
+        self._chips = {}
+        for key, label, color in (
+            ("total", self.tr("Total"), "#4d4d4d"),
+            ("processing", self.tr("Processing"), STATUS_COLORS[TargetStatus.SUBMITTED]),
+            ("succeeded", self.tr("Succeeded"), STATUS_COLORS[TargetStatus.SUCCEEDED]),
+            ("failed", self.tr("Failed"), STATUS_COLORS[TargetStatus.FAILED]),
+            ("skipped", self.tr("Skipped"), STATUS_COLORS[TargetStatus.SKIPPED]),
+        ):
+            chip = QLabel()
+            chip.setFrameShape(QFrame.NoFrame)
+            chip.setStyleSheet(
+                "QLabel { border-left: 4px solid %s; padding: 2px 6px;"
+                " background: palette(alternate-base); }" % color
+            )
+            chip.setProperty("label", label)
+            self._chips[key] = chip
+            chips.addWidget(chip)
+        chips.addStretch(1)
+        layout.addLayout(chips)
+        self.set_counts({})
+
+    def set_counts(self, counts: dict):
+        """counts: job.counts() or the worker's progress dict."""
+        total = int(counts.get("total", 0))
+        processing = int(counts.get("ready", 0)) + int(counts.get("submitted", 0))
+        if "processing" in counts:
+            processing = int(counts["processing"])
+        done = {k: int(counts.get(k, 0)) for k in ("succeeded", "failed", "skipped")}
+        self.counts = {"total": total, "processing": processing, **done}
+        for key, chip in self._chips.items():
+            chip.setText(f"{chip.property('label')}  <b>{self.counts[key]}</b>")
+        self.bar.setRange(0, max(total, 1))
+        self.bar.setValue(min(sum(done.values()), max(total, 1)) if total else 0)
+
+    def set_running(self, running: bool):
+        self.cancel_button.setEnabled(running)
+
+    def set_state(self, text: str):
+        self.state_label.setText(text)

@@ -1,0 +1,143 @@
+"""A memory layer of a job's targets, styled by status, for the map and for export."""
+
+import json
+from typing import Optional
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsJsonUtils,
+    QgsProject,
+    QgsRendererCategory,
+    QgsSymbol,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtGui import QColor
+
+from ..core.job import BulkJob, TargetStatus
+from .map_links import feature_geometry
+from .status import STATUS_COLORS, status_label
+
+FIELD_NAMES = ("feature_id", "name", "status", "order_id", "error")
+
+
+def tr(text):
+    return QCoreApplication.translate("PlanetBulkTasking", text)
+
+
+def result_fields() -> QgsFields:
+    fields = QgsFields()
+    fields.append(QgsField("feature_id", QVariant.LongLong))
+    fields.append(QgsField("part", QVariant.Int))
+    fields.append(QgsField("name", QVariant.String))
+    fields.append(QgsField("status", QVariant.String))
+    fields.append(QgsField("order_id", QVariant.String))
+    fields.append(QgsField("error", QVariant.String))
+    return fields
+
+
+def _geometry_from_payload(target) -> Optional[QgsGeometry]:
+    """Fallback when the source feature is gone: the payload's WGS 84 GeoJSON."""
+    geom = (target.payload or {}).get("geometry")
+    if not geom:
+        return None
+    fields = QgsFields()
+    text = json.dumps({"type": "Feature", "properties": {}, "geometry": geom})
+    features = QgsJsonUtils.stringToFeatureList(text, fields)
+    return features[0].geometry() if features else None
+
+
+def build_result_layer(
+    job: BulkJob, source_layer: Optional[QgsVectorLayer], name: Optional[str] = None
+) -> QgsVectorLayer:
+    """A memory layer with one feature per target, in the source layer's CRS.
+
+    Geometry comes from the source features (the target's part for split multipart
+    features). Without the source layer, it comes from the payloads (WGS 84).
+    """
+    if source_layer is not None and source_layer.isValid():
+        wkb = QgsWkbTypes.multiType(QgsWkbTypes.flatType(source_layer.wkbType()))
+        crs = source_layer.crs().authid() or source_layer.crs().toWkt()
+    else:
+        wkb, crs = QgsWkbTypes.MultiPolygon, "EPSG:4326"
+        source_layer = None
+    geom_name = QgsWkbTypes.displayString(wkb)
+    title = name or tr("Planet orders – {layer}").format(layer=job.layer.name or "?")
+    layer = QgsVectorLayer(f"{geom_name}?crs={crs}", title, "memory")
+    provider = layer.dataProvider()
+    provider.addAttributes(result_fields())
+    layer.updateFields()
+    features = []
+    for t in job.targets:
+        feature = QgsFeature(layer.fields())
+        geom = feature_geometry(source_layer, t.feature_id, t.part) if source_layer else None
+        if geom is None and source_layer is None:
+            geom = _geometry_from_payload(t)
+        if geom is not None:
+            geom = QgsGeometry(geom)
+            geom.convertToMultiType()
+            feature.setGeometry(geom)
+        feature.setAttributes(
+            [int(t.feature_id), t.part, t.name, t.status, t.order_id, t.reason or ""]
+        )
+        features.append(feature)
+    provider.addFeatures(features)
+    layer.updateExtents()
+    style_by_status(layer)
+    layer.setCustomProperty("planet_bulk_tasking/job_id", job.job_id)
+    return layer
+
+
+def style_by_status(layer: QgsVectorLayer):
+    categories = []
+    for status in (
+        TargetStatus.SUCCEEDED,
+        TargetStatus.SUBMITTED,
+        TargetStatus.READY,
+        TargetStatus.FAILED,
+        TargetStatus.SKIPPED,
+    ):
+        symbol = QgsSymbol.defaultSymbol(layer.geometryType())
+        symbol.setColor(QColor(STATUS_COLORS[status]))
+        if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+            symbol.setOpacity(0.75)
+        categories.append(QgsRendererCategory(status, symbol, status_label(status)))
+    layer.setRenderer(QgsCategorizedSymbolRenderer("status", categories))
+    layer.triggerRepaint()
+
+
+def update_result_layer(layer: QgsVectorLayer, job: BulkJob) -> int:
+    """Write the job's current statuses into an existing result layer."""
+    idx = {
+        n: layer.fields().indexOf(n) for n in ("feature_id", "part", "status", "order_id", "error")
+    }
+    by_key = {}
+    for t in job.targets:
+        by_key[(int(t.feature_id), int(t.part or 0))] = t
+    changes = {}
+    for feature in layer.getFeatures():
+        part = feature["part"]
+        key = (int(feature["feature_id"]), int(part) if part not in (None, "") else 0)
+        t = by_key.get(key)
+        if t is None:
+            continue
+        changes[feature.id()] = {
+            idx["status"]: t.status,
+            idx["order_id"]: t.order_id,
+            idx["error"]: t.reason or "",
+        }
+    if changes:
+        layer.dataProvider().changeAttributeValues(changes)
+        layer.triggerRepaint()
+    return len(changes)
+
+
+def add_result_layer(job: BulkJob, source_layer, project=None) -> QgsVectorLayer:
+    layer = build_result_layer(job, source_layer)
+    (project or QgsProject.instance()).addMapLayer(layer)
+    return layer

@@ -1,0 +1,185 @@
+"""Table model over a BulkJob's targets: one row per target (one future order).
+
+Rows never move in the source model: row i is ``job.targets[i]``. Updates emit
+``dataChanged`` for the rows that changed (grouped into contiguous runs), never a
+model reset, so a proxy keeps its sorting and the view keeps its selection.
+"""
+
+from typing import Dict, Iterable, List, Optional
+
+from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from ..core.job import BulkJob, Target, TargetStatus
+from .status import STATUS_RANK, status_color, status_icon, status_label
+
+
+class ResultsModel(QAbstractTableModel):
+    COL_FEATURE, COL_NAME, COL_STATUS, COL_ORDER, COL_ERROR = range(5)
+    COLUMN_COUNT = 5
+
+    KeyRole = Qt.UserRole + 1  # target key ("12", "12.2")
+    FeatureIdRole = Qt.UserRole + 2  # int feature id
+    StatusRole = Qt.UserRole + 3  # TargetStatus value
+    SortRole = Qt.UserRole + 4  # value the proxy sorts on
+    SearchRole = Qt.UserRole + 5  # lower-case text the text filter looks in
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._job: Optional[BulkJob] = None
+        self._row_of_key: Dict[str, int] = {}
+        self._rows_of_fid: Dict[int, List[int]] = {}
+
+    # -- job ---------------------------------------------------------------
+    def job(self) -> Optional[BulkJob]:
+        return self._job
+
+    def set_job(self, job: Optional[BulkJob]):
+        self.beginResetModel()
+        self._job = job
+        self._reindex()
+        self.endResetModel()
+
+    def _reindex(self):
+        self._row_of_key = {}
+        self._rows_of_fid = {}
+        if self._job is None:
+            return
+        for row, t in enumerate(self._job.targets):
+            self._row_of_key[t.key] = row
+            self._rows_of_fid.setdefault(int(t.feature_id), []).append(row)
+
+    def target(self, row: int) -> Optional[Target]:
+        if self._job is None or not 0 <= row < len(self._job.targets):
+            return None
+        return self._job.targets[row]
+
+    def row_of_key(self, key: str) -> Optional[int]:
+        return self._row_of_key.get(key)
+
+    def rows_of_feature_ids(self, fids: Iterable[int]) -> List[int]:
+        rows: List[int] = []
+        for fid in fids:
+            rows.extend(self._rows_of_fid.get(int(fid), ()))
+        return rows
+
+    def refresh_keys(self, keys: Iterable[str]):
+        """Tell views that these targets changed (status, order id, reason)."""
+        rows = sorted({self._row_of_key[k] for k in keys if k in self._row_of_key})
+        self._emit_rows(rows)
+
+    def refresh_all(self):
+        if self._job and self._job.targets:
+            self._emit_rows([0, len(self._job.targets) - 1], contiguous=True)
+
+    def _emit_rows(self, rows: List[int], contiguous: bool = False):
+        if not rows:
+            return
+        last_col = self.COLUMN_COUNT - 1
+        if contiguous:
+            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last_col))
+            return
+        start = prev = rows[0]
+        for row in rows[1:] + [None]:
+            if row is not None and row == prev + 1:
+                prev = row
+                continue
+            self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+            if row is not None:
+                start = prev = row
+
+    # -- Qt model ------------------------------------------------------------
+    def rowCount(self, parent=QModelIndex()):  # noqa: B008, N802
+        if parent.isValid() or self._job is None:
+            return 0
+        return len(self._job.targets)
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: B008, N802
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if orientation != Qt.Horizontal:
+            return None
+        if role == Qt.DisplayRole:
+            return [
+                self.tr("Feature id"),
+                self.tr("Name"),
+                self.tr("Status"),
+                self.tr("Order id"),
+                self.tr("Error"),
+            ][section]
+        if role == Qt.ToolTipRole:
+            return [
+                self.tr("The feature's id in its layer (and the part, for multipart features)"),
+                self.tr("The order's name"),
+                self.tr("Where the order stands"),
+                self.tr("The order id Planet gave it"),
+                self.tr("Why it was skipped or refused"),
+            ][section]
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        t = self.target(index.row()) if index.isValid() else None
+        if t is None:
+            return None
+        col = index.column()
+        if role == Qt.DisplayRole:
+            if col == self.COL_FEATURE:
+                if t.part:
+                    return self.tr("{fid} (part {part})").format(fid=t.feature_id, part=t.part)
+                return str(t.feature_id)
+            if col == self.COL_NAME:
+                return t.name
+            if col == self.COL_STATUS:
+                return status_label(t.status)
+            if col == self.COL_ORDER:
+                return t.order_id or ""
+            if col == self.COL_ERROR:
+                return self._problem(t)
+            return None
+        if role == Qt.ToolTipRole:
+            if col == self.COL_ERROR and self._problem(t):
+                return self._problem(t)
+            return t.label
+        if role == Qt.DecorationRole and col == self.COL_STATUS:
+            return status_icon(t.status)
+        if role == Qt.ForegroundRole and col in (self.COL_STATUS, self.COL_ERROR):
+            if t.status in (TargetStatus.FAILED, TargetStatus.SKIPPED):
+                return status_color(t.status).darker(120)
+            return None
+        if role == Qt.TextAlignmentRole and col == self.COL_FEATURE:
+            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == self.KeyRole:
+            return t.key
+        if role == self.FeatureIdRole:
+            return int(t.feature_id)
+        if role == self.StatusRole:
+            return t.status
+        if role == self.SortRole:
+            return self._sort_value(t, col)
+        if role == self.SearchRole:
+            return " ".join(
+                [str(t.feature_id), t.name or "", t.order_id or "", self._problem(t)]
+            ).lower()
+        return None
+
+    @staticmethod
+    def _problem(t: Target) -> str:
+        text = t.reason or ""
+        if t.warnings and not text:
+            text = "; ".join(t.warnings)
+        return text
+
+    @staticmethod
+    def _sort_value(t: Target, col: int):
+        # One native value per cell so the proxy compares in C++ (fast on 100k rows).
+        part = int(t.part or 0)
+        if col == ResultsModel.COL_FEATURE:
+            return float(t.feature_id) * 1000.0 + part
+        if col == ResultsModel.COL_STATUS:
+            # problems first, then by feature id
+            return float(STATUS_RANK.get(t.status, 9)) * 1e15 + float(t.feature_id) * 1000 + part
+        if col == ResultsModel.COL_NAME:
+            return (t.name or "").lower()
+        if col == ResultsModel.COL_ORDER:
+            return t.order_id or ""
+        return ResultsModel._problem(t).lower()

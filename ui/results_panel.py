@@ -1,0 +1,256 @@
+"""The Results tab: progress, filters, the table linked to the map, exports."""
+
+import os
+from typing import List, Optional
+
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.gui import QgsFilterLineEdit
+from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QButtonGroup,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.job import BulkJob, Target
+from . import export
+from .map_links import SelectionSync, zoom_to_features
+from .progress_panel import ProgressPanel
+from .result_layer import add_result_layer, update_result_layer
+from .results_model import ResultsModel
+from .results_proxy import ResultsProxy
+from .results_view import ResultsView
+
+
+class ResultsPanel(QWidget):
+    cancel_requested = pyqtSignal()
+    message = pyqtSignal(str, str, int)  # title, text, Qgis level
+
+    def __init__(self, iface, parent=None):
+        super().__init__(parent)
+        self._iface = iface
+        self._layer_id: Optional[str] = None
+        self._result_layer_id: Optional[str] = None
+
+        self.model = ResultsModel(self)
+        self.proxy = ResultsProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(6)
+
+        self.progress = ProgressPanel(self)
+        self.progress.cancel_requested.connect(self.cancel_requested.emit)
+        layout.addWidget(self.progress)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(0)
+        self.filter_group = QButtonGroup(self)
+        self.filter_group.setExclusive(True)
+        self.filter_buttons = {}
+        for name, label in (
+            (ResultsProxy.FILTER_ALL, self.tr("All")),
+            (ResultsProxy.FILTER_FAILED, self.tr("Failed")),
+            (ResultsProxy.FILTER_SUCCEEDED, self.tr("Succeeded")),
+            (ResultsProxy.FILTER_SKIPPED, self.tr("Skipped")),
+        ):
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            button.setAutoRaise(False)
+            button.setProperty("filter", name)
+            button.clicked.connect(lambda _=False, n=name: self.set_filter(n))
+            self.filter_group.addButton(button)
+            self.filter_buttons[name] = button
+            bar.addWidget(button)
+        self.filter_buttons[ResultsProxy.FILTER_ALL].setChecked(True)
+        bar.addSpacing(8)
+        self.search = QgsFilterLineEdit()
+        self.search.setShowSearchIcon(True)
+        self.search.setPlaceholderText(self.tr("Filter by name, feature id, order id or error"))
+        self.search.textChanged.connect(self.set_text_filter)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+
+        self.view = ResultsView(self)
+        self.view.setModel(self.proxy)
+        self.proxy.sort_default()
+        self.view.zoom_requested.connect(self.zoom_to)
+        self.view.export_csv_requested.connect(lambda: self.export_csv())
+        self.view.export_gpkg_requested.connect(lambda: self.export_geopackage())
+        self.view.result_layer_requested.connect(self.add_result_layer)
+        layout.addWidget(self.view, 1)
+        self.sync = SelectionSync(self.view, self.model, self.proxy, self)
+
+        bottom = QHBoxLayout()
+        self.hint = QLabel(
+            self.tr("Select rows to select their features; double-click to zoom to one.")
+        )
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: palette(mid);")
+        bottom.addWidget(self.hint, 1)
+        icon = QgsApplication.getThemeIcon
+        self.layer_button = QToolButton()
+        self.layer_button.setIcon(icon("/mActionAddLayer.svg"))
+        self.layer_button.setText(self.tr("Result layer"))
+        self.layer_button.setToolTip(self.tr("Add the orders to the map, coloured by status"))
+        self.layer_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.layer_button.clicked.connect(self.add_result_layer)
+        bottom.addWidget(self.layer_button)
+        self.export_button = QToolButton()
+        self.export_button.setIcon(icon("/mActionFileSaveAs.svg"))
+        self.export_button.setText(self.tr("Export"))
+        self.export_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.export_button.setPopupMode(QToolButton.InstantPopup)
+        menu = QMenu(self.export_button)
+        menu.addAction(self.tr("Table as CSV…"), lambda: self.export_csv())
+        menu.addAction(self.tr("Orders as GeoPackage (with geometry)…"), self.export_geopackage)
+        self.export_button.setMenu(menu)
+        bottom.addWidget(self.export_button)
+        layout.addLayout(bottom)
+        self._update_buttons()
+
+    # -- job -------------------------------------------------------------------
+    def job(self) -> Optional[BulkJob]:
+        return self.model.job()
+
+    def set_job(self, job: Optional[BulkJob], layer: Optional[QgsVectorLayer] = None):
+        self.model.set_job(job)
+        self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
+        self._result_layer_id = None
+        self.sync.set_layer(self.source_layer())
+        self.proxy.sort_default()
+        self.progress.set_counts(job.counts() if job else {})
+        self._update_buttons()
+
+    def source_layer(self) -> Optional[QgsVectorLayer]:
+        if not self._layer_id:
+            return None
+        layer = QgsProject.instance().mapLayer(self._layer_id)
+        return layer if isinstance(layer, QgsVectorLayer) else None
+
+    def refresh_keys(self, keys):
+        self.model.refresh_keys(keys)
+        job = self.job()
+        if job is not None:
+            self.progress.set_counts(job.counts())
+
+    def refresh_all(self):
+        self.model.refresh_all()
+        job = self.job()
+        if job is not None:
+            self.progress.set_counts(job.counts())
+        self._update_buttons()
+
+    def update_result_layer(self):
+        layer = QgsProject.instance().mapLayer(self._result_layer_id or "")
+        if layer is not None and self.job() is not None:
+            update_result_layer(layer, self.job())
+
+    def _update_buttons(self):
+        has_rows = self.model.rowCount() > 0
+        self.layer_button.setEnabled(has_rows)
+        self.export_button.setEnabled(has_rows)
+
+    # -- filters -----------------------------------------------------------------
+    def set_filter(self, name: str):
+        self.proxy.set_status_filter(name)
+        self.filter_buttons[name].setChecked(True)
+        self.sync.apply_layer_selection()
+
+    def set_text_filter(self, text: str):
+        self.proxy.set_text_filter(text)
+        self.sync.apply_layer_selection()
+
+    def visible_targets(self) -> List[Target]:
+        """The targets in the table's current order and filter."""
+        out = []
+        for row in range(self.proxy.rowCount()):
+            source = self.proxy.mapToSource(self.proxy.index(row, 0))
+            out.append(self.model.target(source.row()))
+        return out
+
+    # -- map -----------------------------------------------------------------------
+    def zoom_to(self, fids: List[int]) -> bool:
+        layer = self.source_layer()
+        canvas = self._iface.mapCanvas() if self._iface is not None else None
+        if layer is None:
+            self.message.emit(
+                self.tr("Planet Bulk Tasking"),
+                self.tr("The layer these orders came from is no longer in the project."),
+                Qgis.Warning,
+            )
+            return False
+        return zoom_to_features(canvas, layer, fids)
+
+    def add_result_layer(self) -> Optional[QgsVectorLayer]:
+        job = self.job()
+        if job is None:
+            return None
+        layer = add_result_layer(job, self.source_layer())
+        self._result_layer_id = layer.id()
+        return layer
+
+    # -- export ----------------------------------------------------------------------
+    def _ask_path(self, title, filter_text, suffix):
+        settings = QgsSettings()
+        folder = settings.value("planet_bulk_tasking/export_dir", os.path.expanduser("~"))
+        job = self.job()
+        base = (job.layer.name if job and job.layer.name else "planet_orders") + "_orders"
+        path, _ = QFileDialog.getSaveFileName(
+            self, title, os.path.join(folder, base + suffix), filter_text
+        )
+        if path:
+            if not path.lower().endswith(suffix):
+                path += suffix
+            settings.setValue("planet_bulk_tasking/export_dir", os.path.dirname(path))
+        return path
+
+    def export_csv(self, path: Optional[str] = None) -> Optional[str]:
+        if self.job() is None:
+            return None
+        path = path or self._ask_path(
+            self.tr("Export results as CSV"), self.tr("CSV files (*.csv)"), ".csv"
+        )
+        if not path:
+            return None
+        try:
+            count = export.export_csv(path, self.visible_targets())
+        except OSError as exc:
+            self.message.emit(self.tr("Export failed"), str(exc), Qgis.Critical)
+            return None
+        self.message.emit(
+            self.tr("Exported"),
+            self.tr("{n} rows written to {path}").format(n=count, path=path),
+            Qgis.Success,
+        )
+        return path
+
+    def export_geopackage(self, path: Optional[str] = None) -> Optional[str]:
+        job = self.job()
+        if job is None:
+            return None
+        path = path or self._ask_path(
+            self.tr("Export orders as GeoPackage"), self.tr("GeoPackage (*.gpkg)"), ".gpkg"
+        )
+        if not path:
+            return None
+        ok, error = export.export_geopackage(path, job, self.source_layer())
+        if not ok:
+            self.message.emit(self.tr("Export failed"), error, Qgis.Critical)
+            return None
+        self.message.emit(
+            self.tr("Exported"),
+            self.tr("{n} orders written to {path}").format(n=len(job.targets), path=path),
+            Qgis.Success,
+        )
+        return path
+
+    def shutdown(self):
+        self.sync.detach()

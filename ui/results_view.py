@@ -1,0 +1,127 @@
+"""The results table: sorting, double-click zoom, context menu (copy, dashboard, export)."""
+
+from typing import List
+
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
+from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication
+from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
+
+from .results_model import ResultsModel
+
+# [assumed] Planet's Tasking Dashboard shows one order at this address. Not confirmed
+# in Planet's documentation; change it here if the dashboard's URLs differ.
+DASHBOARD_ORDER_URL = "https://www.planet.com/tasking/orders/{order_id}"
+
+
+def dashboard_url(order_id: str) -> str:
+    return DASHBOARD_ORDER_URL.format(order_id=order_id)
+
+
+class ResultsView(QTableView):
+    zoom_requested = pyqtSignal(list)  # feature ids
+    export_csv_requested = pyqtSignal()
+    export_gpkg_requested = pyqtSignal()
+    result_layer_requested = pyqtSignal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSortingEnabled(True)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        self.setShowGrid(False)
+        self.verticalHeader().setVisible(False)
+        self.verticalHeader().setDefaultSectionSize(22)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setHighlightSections(False)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._show_menu)
+        self.doubleClicked.connect(self._on_double_click)
+
+    def setModel(self, model):  # noqa: N802
+        super().setModel(model)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        for col, width in (
+            (ResultsModel.COL_FEATURE, 80),
+            (ResultsModel.COL_NAME, 160),
+            (ResultsModel.COL_STATUS, 100),
+            (ResultsModel.COL_ORDER, 150),
+        ):
+            self.setColumnWidth(col, width)
+
+    # -- selection helpers ---------------------------------------------------------
+    def selected_values(self, role) -> List:
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        rows = sorted(rows, key=lambda i: i.row())
+        return [self.model().data(i, role) for i in rows]
+
+    def selected_feature_ids(self) -> List[int]:
+        seen, out = set(), []
+        for fid in self.selected_values(ResultsModel.FeatureIdRole):
+            if fid is not None and fid not in seen:
+                seen.add(fid)
+                out.append(int(fid))
+        return out
+
+    def selected_order_ids(self) -> List[str]:
+        model = self.model()
+        out = []
+        for index in sorted(self.selectionModel().selectedRows(), key=lambda i: i.row()):
+            order = model.data(index.sibling(index.row(), ResultsModel.COL_ORDER))
+            if order:
+                out.append(order)
+        return out
+
+    # -- actions ---------------------------------------------------------------
+    def copy_order_ids(self) -> str:
+        text = "\n".join(self.selected_order_ids())
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return text
+
+    def open_in_dashboard(self, limit: int = 10) -> List[str]:
+        urls = [dashboard_url(o) for o in self.selected_order_ids()[:limit]]
+        for url in urls:
+            QDesktopServices.openUrl(QUrl(url))
+        return urls
+
+    def _on_double_click(self, index):
+        fid = self.model().data(index, ResultsModel.FeatureIdRole)
+        if fid is not None:
+            self.zoom_requested.emit([int(fid)])
+
+    def build_menu(self) -> QMenu:
+        menu = QMenu(self)
+        orders = self.selected_order_ids()
+        fids = self.selected_feature_ids()
+        icon = QgsApplication.getThemeIcon
+        act = menu.addAction(icon("/mActionZoomToSelected.svg"), self.tr("Zoom to feature(s)"))
+        act.setEnabled(bool(fids))
+        act.triggered.connect(lambda: self.zoom_requested.emit(self.selected_feature_ids()))
+        menu.addSeparator()
+        label = self.tr("Copy order id") if len(orders) <= 1 else self.tr("Copy order ids")
+        act = menu.addAction(icon("/mActionEditCopy.svg"), label)
+        act.setEnabled(bool(orders))
+        act.triggered.connect(self.copy_order_ids)
+        act = menu.addAction(icon("/mActionOpenTable.svg"), self.tr("Open in Tasking Dashboard"))
+        act.setEnabled(bool(orders))
+        act.setToolTip(self.tr("Opens the order page in your web browser"))
+        act.triggered.connect(self.open_in_dashboard)
+        menu.addSeparator()
+        act = menu.addAction(icon("/mActionAddLayer.svg"), self.tr("Add result layer to map"))
+        act.triggered.connect(self.result_layer_requested.emit)
+        act = menu.addAction(icon("/mActionFileSaveAs.svg"), self.tr("Export table as CSV…"))
+        act.triggered.connect(self.export_csv_requested.emit)
+        act = menu.addAction(icon("/mActionFileSave.svg"), self.tr("Export as GeoPackage…"))
+        act.triggered.connect(self.export_gpkg_requested.emit)
+        has_rows = self.model() is not None and self.model().rowCount() > 0
+        for action in menu.actions()[-3:]:
+            action.setEnabled(has_rows)
+        return menu
+
+    def _show_menu(self, pos):
+        self.build_menu().exec_(self.viewport().mapToGlobal(pos))
