@@ -1,0 +1,838 @@
+"""HTTP client of the Planet Tasking API (v2): requests + stdlib, no QGIS, no Qt.
+
+One ``TaskingClient`` per thread (it holds one ``requests.Session``). What it
+guarantees:
+
+- a timeout on every request; retries with exponential backoff and jitter on
+  connection problems, 429 (``Retry-After`` honoured, capped), 502/503/504, and
+  500 for reads; every wait is interruptible through ``stop_event``;
+- ``POST /bulk/`` carries a client-chosen UUID, so retrying it is safe: a 409 for
+  our own id means an earlier try got through, and is confirmed with
+  ``GET /bulk/<id>``;
+- the API key only goes to the base URL's origin (scheme, host, port): links
+  and ``Location`` headers to anywhere else are refused, redirects are never
+  followed blindly, plain HTTP is refused except to this computer, TLS is
+  always verified;
+- the key never appears in a log line, an exception, ``repr(client)`` or the
+  session's headers (it is added per request by an auth hook).
+
+Shapes of bodies and answers live in ``api.py``.
+"""
+
+import email.utils
+import logging
+import platform
+import random
+import socket
+import threading
+import time
+import uuid
+from datetime import timezone
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from urllib.parse import quote, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, _basic_auth_str
+from requests.utils import should_bypass_proxies
+
+from . import api
+from .api import BulkSummary, ConnectionReport, Page, PayloadResult
+from .errors import (
+    AuthenticationError,
+    CancelledError,
+    ConflictError,
+    NetworkError,
+    NotFoundError,
+    PayloadTooLargeError,
+    PermissionDeniedError,
+    RateLimitedError,
+    RequestRejectedError,
+    ServerError,
+    TaskingError,
+    TLSError,
+    UnexpectedResponseError,
+)
+from .http_safety import check_base_url, describe_url, is_loopback_host, resolve_link
+
+logger = logging.getLogger(__name__)
+
+PLANET_TASKING_URL = "https://api.planet.com/tasking/v2"
+PLUGIN_ID = "planet_bulk_tasking"
+USER_AGENT_PRODUCT = "PlanetBulkTaskingQGIS"
+
+DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
+DEFAULT_MAX_RETRIES = 5
+DEFAULT_BACKOFF_BASE = 0.5  # first wait ~0.5 s, then 1, 2, 4, 8... (with jitter)
+DEFAULT_BACKOFF_MAX = 30.0  # no single computed backoff is longer
+DEFAULT_MAX_RETRY_AFTER = 60.0  # a server's Retry-After is honoured up to this
+DEFAULT_PAGE_SIZE = 500
+MAX_ID_QUERY_CHARS = 3000  # encoded length of one id__in value (keeps URLs < ~3.5 kB)
+MAX_REDIRECTS = 5
+
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES_READ = RETRY_STATUSES | {500}
+
+
+def _plugin_version_from_metadata() -> Optional[str]:
+    import configparser
+    import os
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "metadata.txt")
+    try:
+        parser = configparser.ConfigParser(interpolation=None)
+        parser.read(path, encoding="utf-8")
+        return parser.get("general", "version", fallback=None)
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+
+
+def default_user_agent(
+    plugin_version: Optional[str] = None, qgis_version: Optional[str] = None
+) -> str:
+    """``PlanetBulkTaskingQGIS/0.1.0 QGIS/3.22.16 python-requests/2.28.1 Python/3.9.2 (Linux)``."""
+    plugin_version = plugin_version or _plugin_version_from_metadata() or "dev"
+    qgis_version = qgis_version or "unknown"
+    return (
+        f"{USER_AGENT_PRODUCT}/{plugin_version} QGIS/{qgis_version} "
+        f"python-requests/{requests.__version__} Python/{platform.python_version()} "
+        f"({platform.system() or 'unknown'})"
+    ).replace("\n", " ")
+
+
+class _Secret:
+    """Holds the key; its repr never shows it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Optional[str]):
+        self.value = (value or "").strip() or None
+
+    def __repr__(self) -> str:
+        return "<secret>" if self.value else "<none>"
+
+    __str__ = __repr__
+
+
+class _ApiKeyAuth(AuthBase):
+    """Adds the Authorization header to each request, so the session's headers never hold it."""
+
+    def __init__(self, secret: _Secret, scheme: str = "api-key"):
+        self._secret = secret
+        self._scheme = scheme
+
+    def __call__(self, r):
+        if self._secret.value:
+            if self._scheme == "basic":  # [doc] key as user name, empty password
+                r.headers["Authorization"] = _basic_auth_str(self._secret.value, "")
+            else:  # [doc] Authorization: api-key <KEY>
+                r.headers["Authorization"] = f"api-key {self._secret.value}"
+        return r
+
+    def __repr__(self) -> str:
+        return f"<{self._scheme} auth>"
+
+    def __eq__(self, other):
+        return isinstance(other, _ApiKeyAuth) and other._secret is self._secret
+
+    def __hash__(self):
+        return id(self._secret)
+
+
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
+    """Seconds from a ``Retry-After`` header (delta seconds or an HTTP date); None if absent/odd."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    now = time.time() if now is None else now
+    return max(0.0, when.timestamp() - now)
+
+
+def _exception_chain(exc: BaseException) -> List[BaseException]:
+    """exc, its causes, contexts, and exceptions kept in args/reason (urllib3 nests them)."""
+    seen: List[BaseException] = []
+    todo: List[Any] = [exc]
+    while todo and len(seen) < 20:
+        e = todo.pop(0)
+        if not isinstance(e, BaseException) or any(e is s for s in seen):
+            continue
+        seen.append(e)
+        todo.extend([getattr(e, "reason", None), e.__cause__, e.__context__])
+        todo.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
+    return seen
+
+
+_DNS_WORDS = (
+    "name or service not known",
+    "nodename nor servname",
+    "getaddrinfo failed",
+    "temporary failure in name resolution",
+    "no address associated",
+    "name does not resolve",
+    "failed to resolve",
+    "nameresolutionerror",
+)
+_DROP_WORDS = (
+    "remotedisconnected",
+    "remote end closed",
+    "connection reset",
+    "connection aborted",
+    "broken pipe",
+    "incompleteread",
+    "connection broken",
+    "protocolerror",
+)
+
+
+class TaskingClient:
+    """Planet Tasking API v2 client. See the module docstring for its guarantees.
+
+    ``stop_event`` (a ``threading.Event``) cancels: every wait between retries is
+    a wait on it, and it is checked before each request, so setting it raises
+    ``CancelledError`` within a fraction of a second (or, during a request in
+    flight, when that request returns or times out).
+    """
+
+    def __init__(
+        self,
+        base_url: str = PLANET_TASKING_URL,
+        api_key: Optional[str] = None,
+        *,
+        timeout: Union[float, Tuple[float, float]] = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        user_agent: Optional[str] = None,
+        proxies: Optional[Dict[str, Optional[str]]] = None,
+        stop_event: Optional[threading.Event] = None,
+        plugin_version: Optional[str] = None,
+        qgis_version: Optional[str] = None,
+        backoff_base: float = DEFAULT_BACKOFF_BASE,
+        backoff_max: float = DEFAULT_BACKOFF_MAX,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
+        auth_scheme: str = "api-key",
+        max_id_query_chars: int = MAX_ID_QUERY_CHARS,
+    ):
+        self.base_url = check_base_url(base_url)  # raises UnsafeUrlError before any traffic
+        self._secret = _Secret(api_key)
+        if isinstance(timeout, (int, float)):
+            timeout = (float(timeout), float(timeout))
+        self.timeout: Tuple[float, float] = (float(timeout[0]), float(timeout[1]))
+        self.max_retries = max(0, int(max_retries))
+        self.backoff_base = max(0.0, float(backoff_base))
+        self.backoff_max = max(0.0, float(backoff_max))
+        self.max_retry_after = max(0.0, float(max_retry_after))
+        self.max_id_query_chars = max(100, int(max_id_query_chars))
+        self.stop_event = stop_event
+        if auth_scheme not in ("api-key", "basic"):
+            raise ValueError("auth_scheme must be 'api-key' or 'basic'")
+        self.user_agent = user_agent or default_user_agent(plugin_version, qgis_version)
+
+        # counters (benchmarks, diagnostics)
+        self.requests_made = 0
+        self.retries_made = 0
+        self.status_counts: Dict[Union[int, str], int] = {}
+        self._lock = threading.Lock()
+
+        self._proxies = self._effective_proxies(proxies)
+        self._session = requests.Session()
+        self._session.trust_env = True  # HTTP(S)_PROXY / NO_PROXY / REQUESTS_CA_BUNDLE
+        self._session.verify = True
+        self._session.max_redirects = MAX_REDIRECTS
+        self._session.auth = _ApiKeyAuth(self._secret, auth_scheme)
+        self._session.headers.update({"User-Agent": self.user_agent, "Accept": "application/json"})
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+
+    # -- plumbing ------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        key = "set" if self._secret.value else "none"
+        return f"<TaskingClient {self.base_url} key={key} requests={self.requests_made}>"
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    @property
+    def has_key(self) -> bool:
+        return bool(self._secret.value)
+
+    @property
+    def session(self) -> requests.Session:
+        return self._session
+
+    def _effective_proxies(self, proxies: Optional[Dict[str, Optional[str]]]):
+        """Per-request proxies. Request-level proxies beat the environment in requests;
+        session.proxies would not (requests issue #2018)."""
+        host = urlsplit(self.base_url).hostname or ""
+        if is_loopback_host(host):
+            return {"http": None, "https": None, "all": None}  # the sandbox never via a proxy
+        if not proxies:
+            return None  # environment variables apply (trust_env)
+        proxies = dict(proxies)
+        no_proxy = proxies.pop("no_proxy", None) or proxies.pop("NO_PROXY", None)
+        if no_proxy and should_bypass_proxies(self.base_url, no_proxy=no_proxy):
+            return {"http": None, "https": None, "all": None}
+        return {k: v for k, v in proxies.items() if k in ("http", "https", "all") or "://" in k}
+
+    def _redact(self, text: Optional[str]) -> Optional[str]:
+        if text is None:
+            return None
+        key = self._secret.value
+        if key and key in text:
+            text = text.replace(key, "***")
+        return text
+
+    def _url(self, path: str) -> str:
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def _check_stop(self) -> None:
+        if self.stop_event is not None and self.stop_event.is_set():
+            raise CancelledError()
+
+    def _wait(self, seconds: float) -> None:
+        if seconds <= 0:
+            self._check_stop()
+            return
+        if self.stop_event is not None:
+            if self.stop_event.wait(seconds):
+                raise CancelledError()
+        else:
+            time.sleep(seconds)
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential with "equal jitter": between half and all of base * 2**attempt."""
+        span = min(self.backoff_max, self.backoff_base * (2**attempt))
+        return span / 2 + random.uniform(0, span / 2)
+
+    def _count(self, status: Union[int, str]) -> None:
+        with self._lock:
+            self.requests_made += 1
+            self.status_counts[status] = self.status_counts.get(status, 0) + 1
+
+    # -- errors --------------------------------------------------------------------------
+    def _network_error(self, exc: Exception, method: str, url: str) -> TaskingError:
+        parts = urlsplit(url)
+        host = parts.hostname or "the server"
+        where = describe_url(url)
+        chain = _exception_chain(exc)
+        text = " | ".join(f"{type(e).__name__}: {e}" for e in chain).lower()
+        details = self._redact(f"{type(exc).__name__}: {exc}")[:300]
+        kw = {"details": details, "url": where, "method": method}
+        if isinstance(exc, requests.exceptions.SSLError):
+            return TLSError(
+                f"The secure connection to {host} could not be verified (certificate "
+                "problem, or a network filter in the way). The plugin never turns "
+                "verification off.",
+                **kw,
+            )
+        if isinstance(exc, requests.exceptions.ProxyError):
+            return NetworkError(
+                "The proxy server could not be reached or refused the connection: "
+                "check the proxy in QGIS Settings > Options > Network.",
+                kind=NetworkError.PROXY,
+                **kw,
+            )
+        if isinstance(exc, requests.exceptions.InvalidSchema) and "socks" in text:
+            return NetworkError(
+                "A SOCKS proxy is configured but Python's SOCKS support (PySocks) is missing.",
+                kind=NetworkError.PROXY,
+                **kw,
+            )
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return NetworkError(
+                f"Timed out: no connection to {host} within {self.timeout[0]:g} s.",
+                kind=NetworkError.TIMEOUT,
+                **kw,
+            )
+        if isinstance(exc, requests.exceptions.ReadTimeout):
+            return NetworkError(
+                f"Timed out: {host} did not answer within {self.timeout[1]:g} s.",
+                kind=NetworkError.TIMEOUT,
+                **kw,
+            )
+        if any(isinstance(e, socket.gaierror) for e in chain) or any(w in text for w in _DNS_WORDS):
+            return NetworkError(
+                f"The server name {host} could not be found (DNS): check the address "
+                "and the network connection.",
+                kind=NetworkError.DNS,
+                **kw,
+            )
+        if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+            return NetworkError(
+                f"Connection refused by {host} (port {port}): nothing is listening there. "
+                "Check the address; is the server running?",
+                kind=NetworkError.REFUSED,
+                **kw,
+            )
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError) or any(
+            w in text for w in _DROP_WORDS
+        ):
+            return NetworkError(
+                f"The connection to {host} was dropped before a complete answer arrived.",
+                kind=NetworkError.DROPPED,
+                **kw,
+            )
+        return NetworkError(
+            f"The Planet API at {host} could not be reached: check the network connection.",
+            kind=NetworkError.OTHER,
+            **kw,
+        )
+
+    def _error_for_response(self, resp: requests.Response, what: str = "") -> TaskingError:
+        status = resp.status_code
+        body = self._redact(resp.text) if resp.content else ""
+        message, fields = api.parse_error_body(body)
+        kw = {
+            "status": status,
+            "details": message,
+            "url": describe_url(resp.url or ""),
+            "method": resp.request.method if resp.request is not None else None,
+        }
+        said = f": {message}" if message else "."
+        if status == 401:
+            return AuthenticationError(**kw)
+        if status == 403:
+            return PermissionDeniedError(**kw)
+        if status == 404:
+            return NotFoundError(
+                f"Not found (404): {what or 'the address'} does not exist on the server.", **kw
+            )
+        if status in (400, 422):
+            return RequestRejectedError(
+                f"The server refused the request ({status}){said}", field_errors=fields, **kw
+            )
+        if status == 409:
+            return ConflictError(f"The server reported a conflict (409){said}", **kw)
+        if status == 413:
+            return PayloadTooLargeError(**kw)
+        if status == 429:
+            return RateLimitedError(
+                retry_after=parse_retry_after(resp.headers.get("Retry-After")), **kw
+            )
+        if status >= 500:
+            return ServerError(
+                f"The Planet server had a problem ({status}); try again later{said}", **kw
+            )
+        if 300 <= status < 400:
+            return UnexpectedResponseError(
+                f"The server answered with a redirect ({status}) the plugin did not follow.",
+                **kw,
+            )
+        return UnexpectedResponseError(f"Unexpected answer from the server ({status}){said}", **kw)
+
+    def _json(self, resp: requests.Response) -> Any:
+        try:
+            return resp.json()
+        except ValueError:
+            snippet = api.truncate(self._redact(resp.text or "") or "", 200)
+            ctype = resp.headers.get("Content-Type", "?")
+            raise UnexpectedResponseError(
+                "The server's answer was not understood (expected JSON): is the API address "
+                "right, or is a network login page in the way?",
+                status=resp.status_code,
+                details=f"{ctype}: {snippet}" if snippet else ctype,
+                url=describe_url(resp.url or ""),
+            ) from None
+
+    # -- the one place requests are sent -------------------------------------------------
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Optional[Dict[str, Any]] = None,
+        body: Optional[bytes] = None,
+        retry_safe: bool = True,
+        retry_500: Optional[bool] = None,
+        max_retries: Optional[int] = None,
+    ) -> requests.Response:
+        """Send with retries; return the final response whatever its status.
+
+        ``retry_safe``: the request may be repeated even if it may have reached the
+        server (GETs; POST /bulk/ with its client id). Failures before anything was
+        sent (refused, connect timeout, DNS) are always retried.
+        """
+        retries = self.max_retries if max_retries is None else max(0, max_retries)
+        if retry_500 is None:
+            retry_500 = method == "GET"
+        retry_statuses = RETRY_STATUSES_READ if retry_500 else RETRY_STATUSES
+        url = resolve_link(self.base_url, url, what="URL")  # never leaves our origin
+        headers = {"Content-Type": "application/json"} if body is not None else None
+        attempt = 0
+        redirects = 0
+        while True:
+            self._check_stop()
+            started = time.monotonic()
+            try:
+                resp = self._session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                    proxies=self._proxies,
+                    verify=True,
+                )
+            except requests.exceptions.RequestException as exc:
+                self._count(type(exc).__name__)
+                error = self._network_error(exc, method, url)
+                nothing_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or (
+                    isinstance(error, NetworkError)
+                    and error.kind in (NetworkError.REFUSED, NetworkError.DNS, NetworkError.PROXY)
+                )
+                limit = retries
+                if isinstance(error, NetworkError) and error.kind in (
+                    NetworkError.DNS,
+                    NetworkError.PROXY,
+                ):
+                    limit = min(retries, 1)  # a wrong name stays wrong: fail fast
+                if (
+                    isinstance(error, NetworkError)
+                    and (retry_safe or nothing_sent)
+                    and attempt < limit
+                ):
+                    delay = self._backoff(attempt)
+                    logger.info(
+                        "%s %s: %s; retry %d/%d in %.1f s",
+                        method,
+                        describe_url(url),
+                        error.kind,
+                        attempt + 1,
+                        limit,
+                        delay,
+                    )
+                    attempt += 1
+                    with self._lock:
+                        self.retries_made += 1
+                    self._wait(delay)
+                    continue
+                logger.warning("%s %s failed: %s", method, describe_url(url), error.user_message)
+                raise error from None
+            self._count(resp.status_code)
+            logger.debug(
+                "%s %s -> %d (%.0f ms)",
+                method,
+                describe_url(resp.url or url),
+                resp.status_code,
+                (time.monotonic() - started) * 1000,
+            )
+            status = resp.status_code
+            if status in retry_statuses and attempt < retries:
+                retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                if retry_after is not None:
+                    delay = min(retry_after, self.max_retry_after) + random.uniform(0, 0.05)
+                else:
+                    delay = self._backoff(attempt)
+                logger.info(
+                    "%s %s -> %d; retry %d/%d in %.1f s",
+                    method,
+                    describe_url(url),
+                    status,
+                    attempt + 1,
+                    retries,
+                    delay,
+                )
+                resp.close()
+                attempt += 1
+                with self._lock:
+                    self.retries_made += 1
+                self._wait(delay)
+                continue
+            if status in (301, 302, 303, 307, 308) and method in ("GET", "HEAD"):
+                location = resp.headers.get("Location")
+                if location and redirects < MAX_REDIRECTS:
+                    # same origin only: resolve_link raises UnsafeUrlError otherwise
+                    url = resolve_link(self.base_url, location, resp.url or url, "redirect")
+                    params = None  # the Location carries its own query
+                    redirects += 1
+                    resp.close()
+                    continue
+            return resp
+
+    def _get_json(self, url: str, params=None, what: str = "", max_retries=None) -> Any:
+        resp = self._send("GET", url, params=params, max_retries=max_retries)
+        if resp.status_code != 200:
+            raise self._error_for_response(resp, what)
+        return self._json(resp)
+
+    def _iter_pages(self, path: str, params: Dict[str, Any], page_size: int) -> Iterator[Any]:
+        """Every result of a list endpoint: follow ``next`` (same origin only) until null;
+        if the server sends no ``next`` at all, page by offset while ``count`` says more."""
+        page_size = max(1, int(page_size))
+        params = {k: api.query_value(v) for k, v in params.items() if v is not None}
+        params.setdefault(api.PARAM_LIMIT, str(page_size))
+        url: str = self._url(path)
+        query: Optional[Dict[str, Any]] = params
+        seen = set()
+        fetched = 0
+        offset = int(params.get(api.PARAM_OFFSET, 0) or 0)
+        while True:
+            resp = self._send("GET", url, params=query)
+            if resp.status_code != 200:
+                raise self._error_for_response(resp, describe_url(url))
+            page = Page.from_json(self._json(resp))
+            yield from page.results
+            fetched += len(page.results)
+            if not page.results:
+                return
+            if page.next:
+                nxt = resolve_link(self.base_url, page.next, resp.url or url, "next-page link")
+                if nxt in seen:
+                    logger.warning("next-page link repeats; stopping: %s", describe_url(nxt))
+                    return
+                seen.add(nxt)
+                url, query = nxt, None
+                continue
+            if page.has_next_key:
+                return  # next: null -> last page
+            if page.count is not None and fetched < page.count:
+                offset += len(page.results)
+                url = self._url(path)
+                query = dict(params, **{api.PARAM_OFFSET: str(offset)})
+                continue
+            return
+
+    # -- bulk ----------------------------------------------------------------------------
+    def _bulk_exists(self, bulk_id: str) -> Optional[bool]:
+        """True/False when the server says; None when it cannot be asked right now."""
+        try:
+            resp = self._send("GET", self._url(api.bulk_path(bulk_id)), max_retries=2)
+        except CancelledError:
+            raise
+        except TaskingError:
+            return None
+        if resp.status_code == 200:
+            return True
+        if resp.status_code == 404:
+            return False
+        return None
+
+    def _post_bulk(self, body: dict, bulk_id: str, what: str) -> str:
+        url = self._url(api.BULK_COLLECTION)
+        data = api.encode_body(body)
+        logger.info("POST bulk %s (%s, %d bytes)", bulk_id, what, len(data))
+        try:
+            resp = self._send("POST", url, body=data, retry_safe=True, retry_500=False)
+        except NetworkError:
+            # An earlier try may have reached the server: ask before giving up.
+            if self._bulk_exists(bulk_id):
+                logger.warning("bulk %s: answer lost, but the server has it", bulk_id)
+                return bulk_id
+            raise
+        status = resp.status_code
+        if status in (200, 201, 202):
+            return self._accepted_id(resp, bulk_id)
+        if status == 409:
+            # Our own UUID already exists: an earlier try (this call or a previous
+            # session) got through. Confirm; a 409 about something else is an error.
+            found = self._bulk_exists(bulk_id)
+            if found is False:
+                raise self._error_for_response(resp, what)
+            if found is None:
+                logger.warning("bulk %s: 409 and unable to confirm; taking it as accepted", bulk_id)
+            else:
+                logger.info("bulk %s: 409 for our own id -> already accepted", bulk_id)
+            return bulk_id
+        if status >= 500 and self._bulk_exists(bulk_id):
+            logger.warning("bulk %s: %d, but the server has it", bulk_id, status)
+            return bulk_id
+        raise self._error_for_response(resp, what)
+
+    def _accepted_id(self, resp: requests.Response, bulk_id: str) -> str:
+        location = resp.headers.get("Location")
+        if not location:
+            return bulk_id
+        # Refuse a Location to another origin (it is not followed, but it is a sign
+        # of something wrong between us and the server).
+        resolved = resolve_link(self.base_url, location, resp.url or self.base_url, "Location")
+        server_id = api.bulk_id_from_location(urlsplit(resolved).path)
+        try:
+            server_id = str(uuid.UUID(server_id or ""))
+        except ValueError:
+            return bulk_id
+        if server_id != bulk_id:
+            logger.warning("server named the bulk %s, not %s", server_id, bulk_id)
+        return server_id
+
+    def create_bulk(self, order_payloads: Sequence[dict], bulk_id: str) -> str:
+        """``POST /bulk/`` with our UUID. Returns the bulk id (202/201, or 409 for our own id)."""
+        body = api.build_create_body(list(order_payloads), bulk_id)
+        return self._post_bulk(body, body["id"], f"bulk {body['id']}")
+
+    def edit_orders(self, edits: List[dict], bulk_id: str) -> str:
+        """Bulk edit: ``edits`` like ``[{"id": order_id, "name": ..., "start_time": ...}]``."""
+        body = api.build_edit_body(edits, bulk_id)
+        return self._post_bulk(body, body["id"], f"edit bulk {body['id']}")
+
+    def cancel_orders(self, order_ids: Sequence[str], bulk_id: str) -> str:
+        body = api.build_cancel_body(list(order_ids), bulk_id)
+        return self._post_bulk(body, body["id"], f"cancel bulk {body['id']}")
+
+    def get_bulk(self, bulk_id: str) -> BulkSummary:
+        data = self._get_json(self._url(api.bulk_path(bulk_id)), what=f"bulk {bulk_id}")
+        return BulkSummary.from_json(data, bulk_id)
+
+    def iter_bulk_payloads(
+        self, bulk_id: str, page_size: int = DEFAULT_PAGE_SIZE
+    ) -> Iterator[PayloadResult]:
+        """Every payload result of a bulk, all pages. Never in submission order."""
+        for item in self._iter_pages(api.bulk_payloads_path(bulk_id), {}, page_size):
+            yield PayloadResult.from_json(item)
+
+    def iter_bulks(self, *, page_size: int = 100, **filters) -> Iterator[BulkSummary]:
+        """``GET /bulk/`` with filters such as ``failed_payload_count__gt=0``."""
+        for item in self._iter_pages(api.BULK_COLLECTION, filters, page_size):
+            yield BulkSummary.from_json(item)
+
+    # -- orders --------------------------------------------------------------------------
+    def _id_batches(self, ids: Sequence[str]) -> Iterator[List[str]]:
+        """Chunks of ids whose encoded ``id__in`` value stays under max_id_query_chars."""
+        batch: List[str] = []
+        size = 0
+        for i in ids:
+            cost = len(quote(str(i), safe="")) + 3  # + encoded comma
+            if batch and size + cost > self.max_id_query_chars:
+                yield batch
+                batch, size = [], 0
+            batch.append(str(i))
+            size += cost
+        if batch:
+            yield batch
+
+    def iter_orders(
+        self,
+        *,
+        ids: Optional[Sequence[str]] = None,
+        status: Union[None, str, Sequence[str]] = None,
+        name_contains: Optional[str] = None,
+        ordering: Optional[str] = None,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        **filters,
+    ) -> Iterator[dict]:
+        """Orders, all pages. ``ids`` are sent as ``id__in`` in URL-sized batches."""
+        params: Dict[str, Any] = dict(filters)
+        if status:
+            statuses = [status] if isinstance(status, str) else list(status)
+            if len(statuses) == 1:
+                params[api.PARAM_STATUS] = statuses[0]
+            else:
+                params[api.PARAM_STATUS_IN] = ",".join(statuses)
+        if name_contains:
+            params[api.PARAM_NAME_CONTAINS] = name_contains
+        if ordering:
+            params[api.PARAM_ORDERING] = ordering
+        if ids is None:
+            yield from self._iter_pages(api.ORDERS_COLLECTION, params, page_size)
+            return
+        unique = list(dict.fromkeys(str(i) for i in ids if i))
+        for batch in self._id_batches(unique):
+            query = dict(params, **{api.PARAM_IDS: ",".join(batch)})
+            yield from self._iter_pages(
+                api.ORDERS_COLLECTION, query, max(page_size, min(len(batch), 1000))
+            )
+
+    def get_order(self, order_id: str) -> dict:
+        data = self._get_json(self._url(api.order_path(order_id)), what=f"order {order_id}")
+        if not isinstance(data, dict):
+            raise UnexpectedResponseError(
+                "The server's answer for an order was not an object.", details=str(data)[:200]
+            )
+        return data
+
+    # -- connection check ----------------------------------------------------------------
+    def check_connection(self) -> ConnectionReport:
+        """One cheap authenticated request (``GET /orders/?limit=1``), in the user's words."""
+        host = urlsplit(self.base_url).hostname
+        if not self.has_key:
+            return ConnectionReport(
+                ConnectionReport.INVALID, "No API key: enter your Planet API key first."
+            )
+        try:
+            resp = self._send(
+                "GET",
+                self._url(api.ORDERS_COLLECTION),
+                params={api.PARAM_LIMIT: "1"},
+                max_retries=min(1, self.max_retries),
+            )
+        except CancelledError:
+            raise
+        except TaskingError as exc:
+            return ConnectionReport(
+                ConnectionReport.UNREACHABLE, exc.user_message, exc.status, exc.details
+            )
+        status = resp.status_code
+        if status == 200:
+            try:
+                self._json(resp)
+            except UnexpectedResponseError as exc:
+                return ConnectionReport(
+                    ConnectionReport.UNREACHABLE,
+                    f"{host} answered, but not like the Planet Tasking API: check the address "
+                    "(or a network login page may be in the way).",
+                    status,
+                    exc.details,
+                )
+            return ConnectionReport(
+                ConnectionReport.VALID, f"Connected to {host}: the API key works.", status
+            )
+        error = self._error_for_response(resp, "the Tasking API")
+        if status == 401:
+            return ConnectionReport(
+                ConnectionReport.INVALID,
+                "The API key is not valid (the server answered 401): check it.",
+                status,
+                error.details,
+            )
+        if status == 403:
+            return ConnectionReport(
+                ConnectionReport.FORBIDDEN,
+                "The API key is valid but not allowed to task (403): tasking needs a Planet "
+                "contract that includes it.",
+                status,
+                error.details,
+            )
+        if status == 404:
+            message = (
+                f"{host} answered, but there is no Tasking API at this address (404): "
+                "check the address."
+            )
+        elif status == 429:
+            message = f"{host} is limiting requests right now (429): try again in a moment."
+        elif status >= 500:
+            message = f"{host} is having trouble ({status}): try again later."
+        else:
+            message = error.user_message
+        return ConnectionReport(ConnectionReport.UNREACHABLE, message, status, error.details)
+
+
+__all__ = [
+    "PLANET_TASKING_URL",
+    "TaskingClient",
+    "default_user_agent",
+    "parse_retry_after",
+    "BulkSummary",
+    "PayloadResult",
+    "ConnectionReport",
+]
