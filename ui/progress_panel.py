@@ -60,8 +60,8 @@ class ProgressPanel(QWidget):
             chip = QLabel()
             chip.setFrameShape(QFrame.NoFrame)
             chip.setStyleSheet(
-                "QLabel { border-left: 4px solid %s; padding: 2px 6px;"
-                " background: palette(alternate-base); }" % color
+                "QLabel { border-left: 4px solid " + color + "; padding: 2px 6px;"
+                " background: palette(alternate-base); }"
             )
             chip.setProperty("label", label)
             self._chips[key] = chip
