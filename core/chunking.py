@@ -1,0 +1,81 @@
+"""Split READY targets into bulk requests: ≤ max_payloads payloads and ≤ max_bytes of JSON each.
+
+Sizes are measured as ``json.dumps`` with the default separators (``", "``,
+``": "``) and ``ensure_ascii=True``: what ``requests``' ``json=`` sends, and an
+upper bound for a compact encoding. The body ``{"id": "<uuid>", "order_payloads":
+[p1, p2, ...]}`` is measured incrementally: each payload is serialised once.
+"""
+
+import json
+from typing import Iterable, List
+
+from .job import Chunk, Target, TargetStatus, new_uuid
+
+MAX_PAYLOADS = 1000
+MAX_BYTES = 900_000  # the API refuses bodies over 1 MB; keep a margin
+
+_dumps = json.JSONEncoder().encode  # default separators, ensure_ascii: len() == bytes
+#: ``{"id": "<36-char uuid>", "order_payloads": []}``
+BODY_OVERHEAD = len(_dumps({"id": "0" * 36, "order_payloads": []}))
+SEPARATOR = len(", ")
+
+
+def payload_size(payload: dict) -> int:
+    """Bytes one payload takes inside a bulk body."""
+    return len(_dumps(payload))
+
+
+def body_size(payloads: List[dict], bulk_id: str = "0" * 36) -> int:
+    """Bytes of a whole bulk body (for tests and checks; not used while chunking)."""
+    return len(_dumps({"id": bulk_id, "order_payloads": payloads}))
+
+
+def make_chunks(
+    targets: Iterable[Target],
+    *,
+    max_payloads: int = MAX_PAYLOADS,
+    max_bytes: int = MAX_BYTES,
+    start_index: int = 0,
+) -> List[Chunk]:
+    """Chunks of the READY targets (in order), each with a fresh client UUID bulk id.
+
+    Sets ``Target.chunk_index``. A target whose payload alone would exceed
+    ``max_bytes`` becomes SKIPPED ("geometry too large: N KB") and loses its payload.
+    """
+    if max_payloads < 1:
+        raise ValueError("max_payloads must be at least 1")
+    chunks: List[Chunk] = []
+    keys: List[str] = []
+    size = BODY_OVERHEAD
+    index = start_index
+    ready = TargetStatus.READY
+    for t in targets:
+        if t.status != ready or t.payload is None:
+            continue
+        s = len(_dumps(t.payload))
+        if BODY_OVERHEAD + s > max_bytes:
+            t.status = TargetStatus.SKIPPED
+            t.reason = (
+                f"geometry too large: {_kb(s)} KB of JSON, a bulk request holds at most "
+                f"{_kb(max_bytes - BODY_OVERHEAD)} KB (simplify the geometry or split it)"
+            )
+            t.payload = None
+            t.chunk_index = None
+            continue
+        if keys and (len(keys) >= max_payloads or size + SEPARATOR + s > max_bytes):
+            chunks.append(Chunk(index=index, bulk_id=new_uuid(), target_keys=keys))
+            index += 1
+            keys = []
+            size = BODY_OVERHEAD
+        if keys:
+            size += SEPARATOR
+        size += s
+        keys.append(t.key)
+        t.chunk_index = index
+    if keys:
+        chunks.append(Chunk(index=index, bulk_id=new_uuid(), target_keys=keys))
+    return chunks
+
+
+def _kb(n: int) -> str:
+    return f"{n / 1000:.0f}" if n >= 10_000 else f"{n / 1000:.1f}"

@@ -1,0 +1,479 @@
+"""Features of any QgsVectorLayer → validated tasking order payloads, in bulk-sized chunks.
+
+The contract (docs/ARCHITECTURE.md)::
+
+    OrderParameters, MonitoringCadence, default_name_expression, validate_parameters,
+    build_targets(...) -> BuildResult, make_chunks(...), create_job(...) -> BulkJob
+
+Every feature asked for ends up as exactly one Target per order-to-be: READY with a
+payload, or SKIPPED with a reason in the user's words. Nothing is dropped silently:
+features asked for by id that the layer does not have become SKIPPED targets too.
+
+Payload shape (Planet's tutorial, plus optional keys only when set)::
+
+    {"name": ..., "geometry": {"type": "Point", "coordinates": [lon, lat]},
+     "start_time": "...Z", "end_time": "...Z",
+     ["scheduling_type", "rrule", "pl_number", "product",
+      "sat_elevation_angle_min", "sat_elevation_angle_max", <extra_fields>]}
+
+See ``parameters.py`` (times, scheduling type, monitoring), ``geometry.py``
+(geometry rules), ``naming.py`` (names and expressions) and ``chunking.py``.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Dict, Iterable, List, Optional
+
+from qgis.core import (
+    QgsCoordinateTransformContext,
+    QgsFeatureRequest,
+    QgsFeedback,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from .chunking import MAX_BYTES, MAX_PAYLOADS, make_chunks, payload_size
+from .geometry import GeometryConverter
+from .job import BulkJob, LayerRef, Target, TargetStatus
+from .naming import (
+    FeatureExpression,
+    default_name_expression,
+    fallback_name,
+    is_null,
+    make_context,
+    referenced_columns,
+    value_to_text,
+)
+from .parameters import (
+    ALLOWED_GEOMETRIES,
+    DEFAULT_DURATION,
+    MONITORING,
+    SCHEDULING_TYPES,
+    MonitoringCadence,
+    OrderParameters,
+    iso_utc,
+    to_utc_datetime,
+    utc,
+    validate_parameters,
+)
+
+__all__ = [
+    "ALLOWED_GEOMETRIES",
+    "BuildCancelled",
+    "BuildResult",
+    "InvalidParameters",
+    "MAX_BYTES",
+    "MAX_PAYLOADS",
+    "MonitoringCadence",
+    "OrderParameters",
+    "SCHEDULING_TYPES",
+    "build_targets",
+    "create_job",
+    "default_name_expression",
+    "layer_ref",
+    "make_chunks",
+    "payload_size",
+    "strip_credentials",
+    "validate_for_layer",
+    "validate_parameters",
+]
+
+PROGRESS_EVERY = 1000
+
+
+class InvalidParameters(ValueError):
+    """The shared parameters cannot make any valid order; ``problems`` lists why."""
+
+    def __init__(self, problems: List[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class BuildCancelled(Exception):
+    """The feedback was cancelled while building targets."""
+
+
+@dataclass
+class BuildResult:
+    targets: List[Target] = field(default_factory=list)  # READY or SKIPPED with reason
+    duplicate_names: Dict[str, int] = field(default_factory=dict)  # name -> count (> 1)
+    feature_count: int = 0  # features asked for (including ones not found)
+    cancelled: bool = False
+    warnings: List[str] = field(default_factory=list)  # job-level notes for the user
+
+    @property
+    def ready(self) -> List[Target]:
+        return [t for t in self.targets if t.status == TargetStatus.READY]
+
+    @property
+    def skipped(self) -> List[Target]:
+        return [t for t in self.targets if t.status == TargetStatus.SKIPPED]
+
+    def reasons(self) -> Dict[str, int]:
+        """Skip reasons and how many targets each (for a summary line)."""
+        out: Dict[str, int] = {}
+        for t in self.targets:
+            if t.status == TargetStatus.SKIPPED:
+                out[t.reason or "?"] = out.get(t.reason or "?", 0) + 1
+        return out
+
+
+# -- layer checks -------------------------------------------------------------------------
+def validate_for_layer(layer: QgsVectorLayer, params: OrderParameters) -> List[str]:
+    """validate_parameters plus what needs the layer: fields the expressions name, geometry."""
+    problems = validate_parameters(params)
+    if layer is None or not layer.isValid():
+        return problems + ["The layer is not valid (its data source could not be opened)."]
+    if layer.geometryType() == QgsWkbTypes.NullGeometry:
+        problems.append(f"Layer '{layer.name()}' has no geometry: nothing can be located.")
+    if not layer.crs().isValid():
+        problems.append(
+            f"Layer '{layer.name()}' has no coordinate reference system: set one first."
+        )
+    names = set(layer.fields().names())
+    lower = {n.lower() for n in names}
+    for label, text in (
+        ("Name expression", params.name_expression),
+        ("Start time expression", params.start_expression),
+        ("End time expression", params.end_expression),
+    ):
+        if not text or not text.strip():
+            continue
+        from qgis.core import QgsExpression
+
+        e = QgsExpression(text)
+        if e.hasParserError():
+            continue  # already reported by validate_parameters
+        for col in e.referencedColumns():
+            if (
+                col != QgsFeatureRequest.ALL_ATTRIBUTES
+                and col not in names
+                and col.lower() not in lower
+            ):
+                problems.append(
+                    f"{label} uses field '{col}', which layer '{layer.name()}' does not have."
+                )
+    return problems
+
+
+# -- building --------------------------------------------------------------------------------
+def build_targets(
+    layer: QgsVectorLayer,
+    params: OrderParameters,
+    *,
+    selected_only: bool = True,
+    feature_ids: Optional[Iterable[int]] = None,
+    transform_context: Optional[QgsCoordinateTransformContext] = None,
+    feedback: Optional[QgsFeedback] = None,
+    now: Optional[datetime] = None,
+) -> BuildResult:
+    """One Target per order-to-be for the selected features (or all, or ``feature_ids``).
+
+    Raises ``InvalidParameters`` when ``validate_parameters`` finds problems (no
+    feature could make a valid order), ValueError for an invalid layer. Per-feature
+    problems never raise: they make SKIPPED targets with a reason.
+    """
+    if layer is None or not isinstance(layer, QgsVectorLayer) or not layer.isValid():
+        raise ValueError("the layer is not a valid vector layer")
+    now = utc(now) if now else datetime.now(timezone.utc)
+    problems = validate_parameters(params, now)
+    if problems:
+        raise InvalidParameters(problems)
+
+    result = BuildResult()
+    sched = params.scheduling
+    layer_name = layer.name()
+
+    # which features
+    request = QgsFeatureRequest()
+    wanted: Optional[List[int]] = None
+    if feature_ids is not None:
+        wanted = list(dict.fromkeys(int(i) for i in feature_ids))
+    elif selected_only:
+        wanted = sorted(layer.selectedFeatureIds())
+    if wanted is not None:
+        if not wanted:
+            return result
+        request.setFilterFids(wanted)
+        total = len(wanted)
+    else:
+        total = max(layer.featureCount(), 0)
+    result.feature_count = total
+
+    # expressions, prepared once
+    context = make_context(layer)
+    name_text = (params.name_expression or "").strip() or default_name_expression(layer)
+    name_expr = FeatureExpression(name_text, layer, context, "Name expression")
+    start_expr = end_expr = None
+    if params.start_expression and params.start_expression.strip():
+        start_expr = FeatureExpression(
+            params.start_expression, layer, context, "Start time expression"
+        )
+    if params.end_expression and params.end_expression.strip() and sched != MONITORING:
+        end_expr = FeatureExpression(params.end_expression, layer, context, "End time expression")
+    exprs = [e for e in (name_expr, start_expr, end_expr) if e is not None]
+    cols = referenced_columns(exprs)
+    if cols is not None:
+        request.setSubsetOfAttributes(cols, layer.fields())
+
+    # geometry
+    converter = GeometryConverter(layer.crs(), transform_context, sched, params.multipart)
+    if layer.geometryType() == QgsWkbTypes.NullGeometry:
+        converter.problem = "the layer has no geometry"
+        request.setFlags(QgsFeatureRequest.NoGeometry)
+    convert = converter.convert
+
+    # shared payload part (key order: name, geometry, then these)
+    shared = params.shared_fields(now)
+    shared_start, shared_end = params.resolved_times(now)
+    per_feature_times = start_expr is not None or end_expr is not None
+    end_fixed = params.end_time is not None
+    monitoring = sched == MONITORING
+
+    targets = result.targets
+    append = targets.append
+    READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
+    name_mode_field = name_expr.mode == FeatureExpression.FIELD
+    name_mode_fallback = name_expr.mode == FeatureExpression.FALLBACK
+    name_idx = name_expr.field_index
+    name_eval = name_expr.evaluate
+    seen = set() if wanted is not None else None
+    count = 0
+
+    for f in layer.getFeatures(request):
+        fid = f.id()
+        count += 1
+        if count % PROGRESS_EVERY == 0 and feedback is not None:
+            if feedback.isCanceled():
+                result.cancelled = True
+                break
+            if total:
+                feedback.setProgress(min(100.0, 100.0 * count / total))
+        if seen is not None:
+            seen.add(fid)
+
+        # name
+        warnings = None
+        reason = None
+        if name_mode_fallback:
+            name = f"{layer_name} {fid}"
+        else:
+            if name_mode_field:
+                v = f.attribute(name_idx)
+                err = None
+            else:
+                v, err = name_eval(f)
+            if err is not None:
+                name = fallback_name(layer_name, fid)
+                reason = err
+            else:
+                name = v.strip() if v.__class__ is str else value_to_text(v)
+                if not name:
+                    name = fallback_name(layer_name, fid)
+                    warnings = [f"the name expression gave an empty name: used '{name}' instead"]
+
+        # per-feature times
+        times = None
+        if per_feature_times:
+            times, time_reason = _feature_times(
+                f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring
+            )
+            if time_reason:
+                reason = f"{reason}; {time_reason}" if reason else time_reason
+
+        # geometry → one or more targets
+        parts = convert(f.geometry())
+        for part, geom, geom_reason in parts:
+            if part is None:
+                key, tname = str(fid), name
+            else:
+                key, tname = f"{fid}.{part}", f"{name} (part {part})"
+            why = reason
+            if geom_reason is not None:
+                why = f"{why}; {geom_reason}" if why else geom_reason
+            if why is not None:
+                append(
+                    Target(
+                        key,
+                        fid,
+                        tname,
+                        None,
+                        SKIPPED,
+                        why,
+                        part=part,
+                        warnings=list(warnings) if warnings else [],
+                    )
+                )
+                continue
+            payload = {"name": tname, "geometry": geom}
+            payload.update(shared)
+            if times is not None:
+                payload.update(times)
+            append(
+                Target(
+                    key,
+                    fid,
+                    tname,
+                    payload,
+                    READY,
+                    part=part,
+                    warnings=list(warnings) if warnings else [],
+                )
+            )
+
+    if seen is not None and not result.cancelled:
+        for fid in wanted:
+            if fid not in seen:
+                append(
+                    Target(
+                        str(fid),
+                        fid,
+                        fallback_name(layer_name, fid),
+                        None,
+                        SKIPPED,
+                        "the feature was not found in the layer (deleted, or filtered out "
+                        "by the layer's subset filter?)",
+                    )
+                )
+
+    # duplicate names among the orders that will be sent
+    counts: Dict[str, int] = {}
+    for t in targets:
+        if t.status == READY:
+            counts[t.name] = counts.get(t.name, 0) + 1
+    dups = {n: c for n, c in counts.items() if c > 1}
+    if dups:
+        for t in targets:
+            c = dups.get(t.name) if t.status == READY else None
+            if c:
+                t.warnings.append(f"duplicate name: {c} orders are named '{t.name}' (sent anyway)")
+        result.duplicate_names = dups
+        result.warnings.append(
+            f"{sum(dups.values())} orders share {len(dups)} names; they are sent anyway."
+        )
+    if feedback is not None and not result.cancelled:
+        feedback.setProgress(100.0)
+    return result
+
+
+def _feature_times(f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring):
+    """({"start_time":..., "end_time":...} overrides, reason or None) for one feature."""
+    start, end = shared_start, shared_end
+    reasons = []
+    if start_expr is not None:
+        v, err = start_expr.evaluate(f)
+        if err:
+            reasons.append(err)
+        else:
+            try:
+                start = to_utc_datetime(v)
+            except ValueError as e:
+                reasons.append(f"start time expression gave {_what(v, e)}")
+    if end_expr is not None:
+        v, err = end_expr.evaluate(f)
+        if err:
+            reasons.append(err)
+        else:
+            try:
+                end = to_utc_datetime(v)
+            except ValueError as e:
+                reasons.append(f"end time expression gave {_what(v, e)}")
+    elif start_expr is not None and not end_fixed:
+        end = start + DEFAULT_DURATION  # no end time given: the default week after this start
+    if reasons:
+        return None, "; ".join(reasons)
+    out = {"start_time": iso_utc(start)}
+    if not monitoring:
+        if end <= start:
+            return None, f"end time {iso_utc(end)} is not after start time {iso_utc(start)}"
+        if end <= now:
+            return None, f"end time {iso_utc(end)} is in the past"
+        out["end_time"] = iso_utc(end)
+    return out, None
+
+
+def _what(v, e: Exception) -> str:
+    if is_null(v):
+        return "no value (NULL)"
+    return f"{v!r}, which is not a date/time ({e})"
+
+
+# -- job ----------------------------------------------------------------------------------------
+_SECRET_KV = re.compile(
+    r"""\s*\b(password|passwd|pwd)\s*=\s*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s&;|]*)""",
+    re.IGNORECASE,
+)
+_SECRET_QUERY = re.compile(
+    r"""(?<=[?&;|])(password|passwd|pwd|token|access_token|api_key|apikey|api-key|secret|"""
+    r"""client_secret|signature|x-amz-signature|sig)=[^&;|'"\s]*&?""",
+    re.IGNORECASE,
+)
+_URL_USERINFO = re.compile(
+    r"(?P<scheme>\b[a-z][a-z0-9+.-]*://)(?P<user>[^/@:\s'\"]*):[^/@\s'\"]*@", re.I
+)
+
+
+def strip_credentials(source: str) -> str:
+    """A data source string without passwords or tokens (authcfg ids are kept: not secrets)."""
+    if not source:
+        return ""
+    s = _SECRET_KV.sub("", source)
+    s = _SECRET_QUERY.sub("", s)
+    s = _URL_USERINFO.sub(lambda m: f"{m.group('scheme')}{m.group('user')}@", s)
+    return s.rstrip("&?;| ").strip() if s != source else s
+
+
+def layer_ref(layer: QgsVectorLayer) -> LayerRef:
+    crs = layer.crs()
+    return LayerRef(
+        layer_id=layer.id(),
+        name=layer.name(),
+        source=strip_credentials(layer.source()),
+        provider=layer.providerType(),
+        crs=(crs.authid() or crs.toWkt()) if crs.isValid() else "",
+    )
+
+
+def create_job(
+    layer: QgsVectorLayer,
+    params: OrderParameters,
+    *,
+    selected_only: bool = True,
+    endpoint: str = "",
+    transform_context: Optional[QgsCoordinateTransformContext] = None,
+    feedback: Optional[QgsFeedback] = None,
+    feature_ids: Optional[Iterable[int]] = None,
+    max_payloads: int = MAX_PAYLOADS,
+    max_bytes: int = MAX_BYTES,
+    now: Optional[datetime] = None,
+) -> BulkJob:
+    """A draft BulkJob: targets (READY/SKIPPED) and chunks with fresh UUID bulk ids.
+
+    ``job.parameters`` records the parameters actually used: default times filled in
+    and the name expression resolved. Raises BuildCancelled if ``feedback`` is cancelled,
+    InvalidParameters if the parameters are not valid.
+    """
+    now = utc(now) if now else datetime.now(timezone.utc)
+    used = params.resolved(now)  # what the job records: same times build_targets computes
+    if not (used.name_expression or "").strip():
+        used.name_expression = default_name_expression(layer)
+    result = build_targets(
+        layer,
+        params,
+        selected_only=selected_only,
+        feature_ids=feature_ids,
+        transform_context=transform_context,
+        feedback=feedback,
+        now=now,
+    )
+    if result.cancelled:
+        raise BuildCancelled("building the orders was cancelled")
+    chunks = make_chunks(result.targets, max_payloads=max_payloads, max_bytes=max_bytes)
+    return BulkJob(
+        endpoint=endpoint,
+        layer=layer_ref(layer),
+        parameters=used.to_dict(),
+        targets=result.targets,
+        chunks=chunks,
+    )
