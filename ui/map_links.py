@@ -11,7 +11,9 @@ A guard flag stops the two directions from feeding each other.
 from typing import Iterable, List, Optional
 
 from qgis.core import (
+    QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
+    QgsCsException,
     QgsFeatureRequest,
     QgsGeometry,
     QgsProject,
@@ -53,6 +55,20 @@ def extent_in_canvas_crs(canvas, layer: QgsVectorLayer, extent: QgsRectangle) ->
     return transform.transformBoundingBox(extent)
 
 
+def _point_box(canvas, layer: QgsVectorLayer, point, half_degrees: float = 0.01):
+    """A box of about 2 km around a point, in the canvas CRS (whatever its units)."""
+    wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
+    dest = canvas.mapSettings().destinationCrs()
+    project = QgsProject.instance()
+    if not dest.isValid():
+        dest = layer.crs()
+    p = QgsCoordinateTransform(layer.crs(), wgs84, project).transform(point)
+    box = QgsRectangle(
+        p.x() - half_degrees, p.y() - half_degrees, p.x() + half_degrees, p.y() + half_degrees
+    )
+    return QgsCoordinateTransform(wgs84, dest, project).transformBoundingBox(box)
+
+
 def zoom_to_features(canvas, layer: QgsVectorLayer, fids: List[int], flash: bool = True) -> bool:
     """Zoom the canvas to these features and flash them. False when nothing to show."""
     if canvas is None or layer is None or not fids:
@@ -69,15 +85,15 @@ def zoom_to_features(canvas, layer: QgsVectorLayer, fids: List[int], flash: bool
             extent.xMaximum() + pad,
             extent.yMaximum() + pad,
         )
-    target = extent_in_canvas_crs(canvas, layer, extent)
-    if target.width() == 0 and target.height() == 0:
-        # a single point: centre on it, zooming in only if we are far out
-        canvas.setCenter(target.center())
-        if canvas.scale() > 50000:
-            canvas.zoomScale(50000)
-    else:
-        target.scale(1.25)
-        canvas.setExtent(target)
+    try:
+        if extent.width() == 0 and extent.height() == 0:
+            target = _point_box(canvas, layer, extent.center())
+        else:
+            target = extent_in_canvas_crs(canvas, layer, extent)
+            target.scale(1.25)
+    except QgsCsException:
+        return False
+    canvas.setExtent(target)
     canvas.refresh()
     if flash and hasattr(canvas, "flashFeatureIds"):
         canvas.flashFeatureIds(layer, fids)

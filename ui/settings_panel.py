@@ -1,0 +1,294 @@
+"""Settings: where orders go (Planet, the practice sandbox, a custom URL) and the API key.
+
+Stored in QgsSettings under ``planet_bulk_tasking/``: the endpoint choice, the custom
+URL and the id of an authentication configuration. **Never the key**: the key lives
+in QGIS's authentication database (Basic method, key as user name) or in PL_API_KEY.
+"""
+
+import os
+from typing import Optional, Tuple
+
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+from qgis.gui import QgsAuthConfigSelect
+from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.client import PLANET_TASKING_URL
+from .connection_check import ConnectionCheck
+from .practice import PRACTICE_KEY, PracticeSandbox
+
+SETTINGS_PREFIX = "planet_bulk_tasking/"
+ENV_KEY = "PL_API_KEY"
+
+MODE_PLANET = "planet"
+MODE_PRACTICE = "practice"
+MODE_CUSTOM = "custom"
+MODES = (MODE_PLANET, MODE_PRACTICE, MODE_CUSTOM)
+
+STATE_COLORS = {
+    "valid": "#2e9e44",
+    "invalid": "#d7301f",
+    "forbidden": "#d7301f",
+    "unreachable": "#e6a117",
+}
+
+
+class SettingsPanel(QWidget):
+    changed = pyqtSignal()
+    practice_changed = pyqtSignal(bool)
+    connection_checked = pyqtSignal(str, str)  # state, message
+
+    def __init__(self, parent=None, settings_prefix: str = SETTINGS_PREFIX):
+        super().__init__(parent)
+        self._prefix = settings_prefix
+        self.sandbox = PracticeSandbox()
+        self.check = ConnectionCheck(self)
+        self.last_check: Tuple[str, str] = ("", "")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(8)
+
+        box = QGroupBox(self.tr("Where orders go"))
+        v = QVBoxLayout(box)
+        self.mode_group = QButtonGroup(self)
+        self.planet_radio = QRadioButton(self.tr("Planet Tasking API"))
+        self.planet_radio.setToolTip(PLANET_TASKING_URL)
+        self.practice_radio = QRadioButton(
+            self.tr("Practice: a simulator on this computer (no real orders, no key needed)")
+        )
+        self.custom_radio = QRadioButton(self.tr("Custom address"))
+        for i, radio in enumerate((self.planet_radio, self.practice_radio, self.custom_radio)):
+            self.mode_group.addButton(radio, i)
+            v.addWidget(radio)
+        self.planet_url_label = QLabel(PLANET_TASKING_URL)
+        self.planet_url_label.setStyleSheet("color: palette(mid); margin-left: 22px;")
+        v.insertWidget(1, self.planet_url_label)
+        self.custom_edit = QLineEdit()
+        self.custom_edit.setPlaceholderText("https://…/tasking/v2")
+        row = QHBoxLayout()
+        row.setContentsMargins(22, 0, 0, 0)
+        row.addWidget(self.custom_edit)
+        v.addLayout(row)
+        layout.addWidget(box)
+
+        box = QGroupBox(self.tr("API key"))
+        v = QVBoxLayout(box)
+        self.auth_select = QgsAuthConfigSelect(self, "")
+        v.addWidget(self.auth_select)
+        hint = QLabel(
+            self.tr(
+                "Store your Planet API key in QGIS's authentication database: "
+                "Basic authentication with the key as user name and an empty password. "
+                "Without one, the {env} environment variable is used."
+            ).format(env=ENV_KEY)
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(mid);")
+        v.addWidget(hint)
+        self.key_status = QLabel()
+        self.key_status.setWordWrap(True)
+        v.addWidget(self.key_status)
+        layout.addWidget(box)
+
+        row = QHBoxLayout()
+        self.test_button = QPushButton(
+            QgsApplication.getThemeIcon("/mActionRefresh.svg"), self.tr("Test connection")
+        )
+        self.test_button.clicked.connect(self.test_connection)
+        row.addWidget(self.test_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        self.check_label = QLabel()
+        self.check_label.setWordWrap(True)
+        layout.addWidget(self.check_label)
+        layout.addStretch(1)
+
+        self._load()
+        self.mode_group.buttonClicked.connect(self._on_mode)
+        self.custom_edit.editingFinished.connect(self._save)
+        self.custom_edit.textChanged.connect(lambda *_: self.changed.emit())
+        self.auth_select.selectedConfigIdChanged.connect(self._on_authcfg)
+        self._update()
+
+    # -- persistence -----------------------------------------------------------------
+    def _key(self, name):
+        return self._prefix + name
+
+    def _load(self):
+        s = QgsSettings()
+        mode = s.value(self._key("endpoint_mode"), MODE_PLANET)
+        mode = mode if mode in MODES else MODE_PLANET
+        self.custom_edit.setText(s.value(self._key("custom_url"), "") or "")
+        authcfg = s.value(self._key("authcfg"), "") or ""
+        if authcfg:
+            self.auth_select.setConfigId(authcfg)
+        self._set_mode_buttons(mode)
+
+    def _save(self):
+        s = QgsSettings()
+        s.setValue(self._key("endpoint_mode"), self.mode())
+        s.setValue(self._key("custom_url"), self.custom_edit.text().strip())
+        s.setValue(self._key("authcfg"), self.auth_select.configId() or "")
+
+    def _set_mode_buttons(self, mode):
+        {
+            MODE_PLANET: self.planet_radio,
+            MODE_PRACTICE: self.practice_radio,
+            MODE_CUSTOM: self.custom_radio,
+        }[mode].setChecked(True)
+
+    # -- endpoint ------------------------------------------------------------------------
+    def mode(self) -> str:
+        if self.practice_radio.isChecked():
+            return MODE_PRACTICE
+        if self.custom_radio.isChecked():
+            return MODE_CUSTOM
+        return MODE_PLANET
+
+    def set_mode(self, mode: str, custom_url: Optional[str] = None):
+        if custom_url is not None:
+            self.custom_edit.setText(custom_url)
+        self._set_mode_buttons(mode)
+        self._on_mode()
+
+    def is_practice(self) -> bool:
+        return self.mode() == MODE_PRACTICE
+
+    def _on_mode(self, *_):
+        self._save()
+        self._update()
+        self.practice_changed.emit(self.is_practice())
+        self.changed.emit()
+
+    def endpoint_problem(self) -> str:
+        if self.mode() == MODE_CUSTOM:
+            url = self.custom_edit.text().strip()
+            if not url:
+                return self.tr("Enter the custom API address in Settings.")
+            from ..core.errors import UnsafeUrlError
+            from ..core.http_safety import check_base_url
+
+            try:
+                check_base_url(url)
+            except UnsafeUrlError as exc:
+                return exc.user_message
+        return ""
+
+    def base_url(self) -> str:
+        """The API base URL; in practice mode this starts the sandbox if needed."""
+        mode = self.mode()
+        if mode == MODE_PRACTICE:
+            return self.sandbox.url()
+        if mode == MODE_CUSTOM:
+            return self.custom_edit.text().strip().rstrip("/")
+        return PLANET_TASKING_URL
+
+    def endpoint_label(self) -> str:
+        mode = self.mode()
+        if mode == MODE_PRACTICE:
+            return self.tr("the practice sandbox")
+        if mode == MODE_CUSTOM:
+            return self.custom_edit.text().strip()
+        return self.tr("Planet")
+
+    # -- key ----------------------------------------------------------------------------
+    def _on_authcfg(self, *_):
+        self._save()
+        self._update()
+        self.changed.emit()
+
+    def authcfg(self) -> str:
+        return self.auth_select.configId() or ""
+
+    def key_source(self) -> str:
+        """'practice', 'authcfg', 'env' or '' (no key)."""
+        if self.is_practice():
+            return "practice"
+        cfg = self.authcfg()
+        if cfg and cfg in QgsApplication.authManager().configIds():
+            return "authcfg"
+        if os.environ.get(ENV_KEY, "").strip():
+            return "env"
+        return ""
+
+    def key_problem(self) -> str:
+        if self.key_source():
+            return ""
+        return self.tr(
+            "No API key: choose an authentication configuration in Settings "
+            "(or set {env}), or use practice mode."
+        ).format(env=ENV_KEY)
+
+    def api_key(self) -> Optional[str]:
+        """Read the key now (from the auth database or the environment); never stored."""
+        source = self.key_source()
+        if source == "practice":
+            return PRACTICE_KEY
+        if source == "authcfg":
+            cfg = QgsAuthMethodConfig()
+            ok = QgsApplication.authManager().loadAuthenticationConfig(self.authcfg(), cfg, True)
+            if isinstance(ok, tuple):
+                ok, cfg = ok[0], ok[1]
+            key = (cfg.config("username") or "").strip() if ok else ""
+            if key:
+                return key
+        key = os.environ.get(ENV_KEY, "").strip()
+        return key or None
+
+    def _update(self):
+        self.custom_edit.setEnabled(self.mode() == MODE_CUSTOM)
+        source = self.key_source()
+        text = {
+            "practice": self.tr("Practice mode uses the sandbox's own key."),
+            "authcfg": self.tr("Using the key from the chosen authentication configuration."),
+            "env": self.tr("Using the key from the {env} environment variable.").format(
+                env=ENV_KEY
+            ),
+            "": self.tr("No key configured."),
+        }[source]
+        self.key_status.setText(text)
+        self.key_status.setStyleSheet("" if source else "color: #b2182b;")
+
+    # -- connection test ---------------------------------------------------------------------
+    def test_connection(self) -> bool:
+        """Start a check on a worker thread; the answer arrives by connection_checked."""
+        problem = self.endpoint_problem() or self.key_problem()
+        if problem:
+            self._show_check("invalid", problem)
+            return False
+        self.test_button.setEnabled(False)
+        self.check_label.setStyleSheet("")
+        self.check_label.setText(self.tr("Contacting {where}…").format(where=self.endpoint_label()))
+        self.check.start(self.base_url(), self.api_key(), self._show_check, self._check_failed)
+        return True
+
+    def _check_failed(self, error):
+        self._show_check("unreachable", getattr(error, "user_message", None) or str(error))
+
+    def _show_check(self, state: str, message: str):
+        self.test_button.setEnabled(True)
+        words = {
+            "valid": self.tr("Valid"),
+            "invalid": self.tr("Invalid"),
+            "forbidden": self.tr("Not allowed to task"),
+            "unreachable": self.tr("Unreachable"),
+        }.get(state, state)
+        self.last_check = (state, message)
+        self.check_label.setText(f"<b>{words}</b>: {message}")
+        self.check_label.setStyleSheet(f"color: {STATE_COLORS.get(state, '#4d4d4d')};")
+        self.connection_checked.emit(state, message)
+
+    def shutdown(self):
+        self.check.stop()
+        self.sandbox.stop()
