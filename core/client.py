@@ -23,6 +23,7 @@ import email.utils
 import logging
 import platform
 import random
+import re
 import socket
 import threading
 import time
@@ -297,7 +298,7 @@ class TaskingClient:
         if text is None:
             return None
         key = self._secret.value
-        if key and key in text:
+        if key and len(key) >= 4 and key in text:
             text = text.replace(key, "***")
         return text
 
@@ -335,7 +336,10 @@ class TaskingClient:
         where = describe_url(url)
         chain = _exception_chain(exc)
         text = " | ".join(f"{type(e).__name__}: {e}" for e in chain).lower()
-        details = self._redact(f"{type(exc).__name__}: {exc}")[:300]
+        details = re.sub(
+            r"<[\w.]+ object at 0x[0-9a-fA-F]+>:?\s*", "", f"{type(exc).__name__}: {exc}"
+        )
+        details = self._redact(details)[:300]
         kw = {"details": details, "url": where, "method": method}
         if isinstance(exc, requests.exceptions.SSLError):
             return TLSError(
