@@ -176,6 +176,8 @@ def apply_chunk_accepted(job: BulkJob, index: int, bulk_id: str) -> None:
     if c is not None and c.state in (ChunkState.NEW, ChunkState.POSTING):
         c.state = ChunkState.ACCEPTED
         c.reason = None
+        if bulk_id:
+            c.bulk_id = bulk_id  # the server's name for it, if it chose another
 
 
 def apply_chunk_rejected(job: BulkJob, index: int, reason: str) -> None:
@@ -257,7 +259,8 @@ class BulkWorker(QObject):
         parent=None,
     ):
         super().__init__(parent)
-        self.job = copy_job(job) if copy else job
+        self.job = copy_job(job) if copy else job  # None once run() returned
+        self.job_id = job.job_id
         self._factory = client_factory
         self._factory_takes_stop = _accepts_stop_event(client_factory)
         self.max_in_flight = max(1, int(max_in_flight))
@@ -414,6 +417,9 @@ class BulkWorker(QObject):
                     self.failed.emit(self.error)
                 self.ended.emit(job_id, how)
             finally:
+                # free the job copy here, not in the main thread when the runner drops us
+                self.job = None
+                self._watches = {}
                 thread = self.thread()
                 app = QCoreApplication.instance()
                 if app is not None and thread is not app.thread():
@@ -534,9 +540,9 @@ class BulkWorker(QObject):
             self._fatal(exc)
             return
         if bulk_id and bulk_id != chunk.bulk_id:
-            # the client returns our id (a 202 Location or a 409 for our own id);
-            # keep ours: it is the one persisted before the POST
-            pass
+            # the server named the bulk differently in its Location (the client
+            # checked it is a UUID on our origin): its results live under that id
+            chunk.bulk_id = bulk_id
         chunk.state = ChunkState.ACCEPTED
         self.chunk_accepted.emit(chunk.index, chunk.bulk_id)
         self._emit_outcomes(
@@ -582,7 +588,13 @@ class BulkWorker(QObject):
         self._finish_chunk(w, summary, results)
 
     def _schedule(self, w: _Watch, summary, now: float) -> None:
-        """Next poll: soon when the server is moving (from its rate), backing off when not."""
+        """Next poll of a bulk that is not COMPLETE yet.
+
+        * running with a measured rate (two samples while it ran): poll when the
+          server should be done (ETA), at least every 3 s for progress;
+        * just started (first sample with progress): poll again soon, to measure;
+        * pending / not moving: back off (x1.6) up to ``max_poll_interval``.
+        """
         total = summary.payload_count if summary.payload_count is not None else len(w.keys)
         done = summary.done_count
         if done is None and summary.processing_payload_count is not None:
@@ -591,16 +603,20 @@ class BulkWorker(QObject):
             w.processing = summary.processing_payload_count
         elif done is not None:
             w.processing = max(0, total - done)
-        if done is not None and w.last is not None and done > w.last[1] and now > w.last[0]:
-            w.rate = (done - w.last[1]) / (now - w.last[0])
-        elif done is not None and w.last is not None and done == w.last[1]:
+        previous, w.last = w.last, ((now, done) if done is not None else w.last)
+        if done is None:
             w.rate = 0.0
-        if done is not None:
-            w.last = (now, done)
-        if w.rate > 0 and done is not None:
+        elif previous is not None and previous[1] > 0 and now > previous[0]:
+            # both samples while running: a fair rate (0 if it stalled)
+            w.rate = max(0.0, (done - previous[1]) / (now - previous[0]))
+        else:
+            w.rate = 0.0
+        if w.rate > 0:
             eta = max(0, total - done) / w.rate
             delay = min(max(eta, self.min_poll_interval), 3.0)
             w.interval = self.min_poll_interval
+        elif done and (previous is None or previous[1] == 0):
+            delay = w.interval = self.min_poll_interval  # it just started: measure it
         else:
             delay = w.interval
             w.interval = min(self.max_poll_interval, w.interval * 1.6)
@@ -642,12 +658,15 @@ class BulkWorker(QObject):
         chunk.status = "COMPLETE"
         self.chunk_status.emit(chunk.index, "COMPLETE")
         self._watches.pop(chunk.index, None)
-        # something moved on the server: the bulks still waiting may start now
-        now = time.monotonic()
-        for other in self._watches.values():
-            if other.rate == 0.0:
-                other.interval = self.min_poll_interval
-                other.due = min(other.due, now + self.min_poll_interval)
+        # a bulk finished: the oldest one still waiting may start now (servers tend
+        # to work through a key's bulks in order); the others keep backing off
+        waiting = [
+            o for o in self._watches.values() if o.rate == 0.0 and not (o.last and o.last[1])
+        ]
+        if waiting:
+            nxt = min(waiting, key=lambda o: o.chunk.index)
+            nxt.interval = self.min_poll_interval
+            nxt.due = min(nxt.due, time.monotonic() + self.min_poll_interval)
         self._emit_progress(force=True)
 
 
