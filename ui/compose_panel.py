@@ -151,7 +151,7 @@ class ComposePanel(QWidget):
             self.tr("Monitoring orders take points and lines only; the end time is not used.")
         )
         mon_note.setWordWrap(True)
-        mon_note.setStyleSheet("color: palette(mid);")
+        mon_note.setStyleSheet("color: palette(dark);")
         mon.addRow(mon_note)
         form.addRow(self.monitoring_box)
         layout.addWidget(orders)

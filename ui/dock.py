@@ -21,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -34,6 +35,7 @@ from .preview_panel import PreviewPanel, summarize
 from .results_panel import ResultsPanel
 from .results_proxy import ResultsProxy
 from .settings_panel import SettingsPanel
+from .widgets import WrapLabel
 
 BANNER_STYLE = (
     "QLabel { background: #fff3cd; color: #6b4e00; border: 1px solid #e6a117;"
@@ -100,10 +102,10 @@ class PlanetBulkTaskingDock(QDockWidget):
         v.addWidget(scroll, 1)
         footer = QFrame()
         footer.setFrameShape(QFrame.StyledPanel)
+        footer.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
         fv = QVBoxLayout(footer)
         fv.setContentsMargins(6, 6, 6, 6)
-        self.reason_label = QLabel()
-        self.reason_label.setWordWrap(True)
+        self.reason_label = WrapLabel()
         self.reason_label.setStyleSheet(REASON_STYLE)
         fv.addWidget(self.reason_label)
         buttons = QHBoxLayout()

@@ -59,6 +59,7 @@ class PreviewPanel(QGroupBox):
         self.skipped_list = QListWidget()
         self.skipped_list.setMaximumHeight(110)
         self.skipped_list.setAlternatingRowColors(True)
+        self.skipped_list.setWordWrap(True)
         self.skipped_list.itemClicked.connect(self._on_item)
         self.skipped_list.itemActivated.connect(self._on_item)
         layout.addWidget(self.skipped_list)

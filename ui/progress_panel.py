@@ -1,7 +1,7 @@
 """Progress of a running job: bar, counts by status, state in words, Cancel."""
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import pyqtSignal
+from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.job import TargetStatus
 from .status import STATUS_COLORS
+from .widgets import WrapLabel
 
 
 class ProgressPanel(QWidget):
@@ -27,8 +28,7 @@ class ProgressPanel(QWidget):
         layout.setSpacing(4)
 
         top = QHBoxLayout()
-        self.state_label = QLabel(self.tr("No submission yet."))
-        self.state_label.setWordWrap(True)
+        self.state_label = WrapLabel(self.tr("No submission yet."))
         top.addWidget(self.state_label, 1)
         self.cancel_button = QPushButton(
             QgsApplication.getThemeIcon("/mTaskCancel.svg"), self.tr("Cancel")
@@ -48,7 +48,7 @@ class ProgressPanel(QWidget):
         layout.addWidget(self.bar)
 
         chips = QHBoxLayout()
-        chips.setSpacing(6)
+        chips.setSpacing(4)
         self._chips = {}
         for key, label, color in (
             ("total", self.tr("Total"), "#4d4d4d"),
@@ -59,14 +59,17 @@ class ProgressPanel(QWidget):
         ):
             chip = QLabel()
             chip.setFrameShape(QFrame.NoFrame)
+            chip.setAlignment(Qt.AlignCenter)
+            chip.setMinimumWidth(56)
             chip.setStyleSheet(
-                "QLabel { border-left: 4px solid " + color + "; padding: 2px 6px;"
-                " background: palette(alternate-base); }"
+                "QLabel { border-top: 3px solid " + color + "; padding: 2px 2px;"
+                " background: palette(base); }"
             )
             chip.setProperty("label", label)
+            chip.setProperty("color", color)
+            chip.setToolTip(label)
             self._chips[key] = chip
-            chips.addWidget(chip)
-        chips.addStretch(1)
+            chips.addWidget(chip, 1)
         layout.addLayout(chips)
         self.set_counts({})
 
@@ -79,7 +82,10 @@ class ProgressPanel(QWidget):
         done = {k: int(counts.get(k, 0)) for k in ("succeeded", "failed", "skipped")}
         self.counts = {"total": total, "processing": processing, **done}
         for key, chip in self._chips.items():
-            chip.setText(f"{chip.property('label')}  <b>{self.counts[key]}</b>")
+            chip.setText(
+                f"<span style='font-size:13pt; font-weight:600'>{self.counts[key]}</span>"
+                f"<br/><span style='color:#555; font-size:8pt'>{chip.property('label')}</span>"
+            )
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(min(sum(done.values()), max(total, 1)) if total else 0)
 

@@ -93,7 +93,7 @@ class ResultsPanel(QWidget):
             self.tr("Select rows to select their features; double-click to zoom to one.")
         )
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(mid);")
+        self.hint.setStyleSheet("color: palette(dark);")
         bottom.addWidget(self.hint, 1)
         icon = QgsApplication.getThemeIcon
         self.layer_button = QToolButton()

@@ -45,12 +45,18 @@ class ResultsView(QTableView):
         super().setModel(model)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
+        metrics = self.fontMetrics()
         for col, width in (
-            (ResultsModel.COL_FEATURE, 80),
-            (ResultsModel.COL_NAME, 160),
-            (ResultsModel.COL_STATUS, 100),
+            (ResultsModel.COL_FEATURE, 0),
+            (ResultsModel.COL_NAME, 150),
+            (ResultsModel.COL_STATUS, 0),
             (ResultsModel.COL_ORDER, 150),
         ):
+            if not width:  # fit the header (plus the sort arrow) or the widest status word
+                title = model.headerData(col, Qt.Horizontal) or ""
+                width = metrics.horizontalAdvance(title) + 34
+                if col == ResultsModel.COL_STATUS:
+                    width = max(width, metrics.horizontalAdvance("Succeeded") + 40)
             self.setColumnWidth(col, width)
 
     # -- selection helpers ---------------------------------------------------------

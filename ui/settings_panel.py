@@ -35,6 +35,8 @@ MODE_PRACTICE = "practice"
 MODE_CUSTOM = "custom"
 MODES = (MODE_PLANET, MODE_PRACTICE, MODE_CUSTOM)
 
+HINT_STYLE = "color: palette(dark); margin-left: 22px;"
+
 STATE_COLORS = {
     "valid": "#2e9e44",
     "invalid": "#d7301f",
@@ -64,16 +66,20 @@ class SettingsPanel(QWidget):
         self.mode_group = QButtonGroup(self)
         self.planet_radio = QRadioButton(self.tr("Planet Tasking API"))
         self.planet_radio.setToolTip(PLANET_TASKING_URL)
-        self.practice_radio = QRadioButton(
-            self.tr("Practice: a simulator on this computer (no real orders, no key needed)")
-        )
+        self.practice_radio = QRadioButton(self.tr("Practice sandbox"))
         self.custom_radio = QRadioButton(self.tr("Custom address"))
         for i, radio in enumerate((self.planet_radio, self.practice_radio, self.custom_radio)):
             self.mode_group.addButton(radio, i)
             v.addWidget(radio)
         self.planet_url_label = QLabel(PLANET_TASKING_URL)
-        self.planet_url_label.setStyleSheet("color: palette(mid); margin-left: 22px;")
+        self.planet_url_label.setStyleSheet(HINT_STYLE)
         v.insertWidget(1, self.planet_url_label)
+        practice_hint = QLabel(
+            self.tr("A simulator on this computer: no real orders, no key needed.")
+        )
+        practice_hint.setWordWrap(True)
+        practice_hint.setStyleSheet(HINT_STYLE)
+        v.insertWidget(3, practice_hint)
         self.custom_edit = QLineEdit()
         self.custom_edit.setPlaceholderText("https://…/tasking/v2")
         row = QHBoxLayout()
@@ -94,7 +100,7 @@ class SettingsPanel(QWidget):
             ).format(env=ENV_KEY)
         )
         hint.setWordWrap(True)
-        hint.setStyleSheet("color: palette(mid);")
+        hint.setStyleSheet("color: palette(dark);")
         v.addWidget(hint)
         self.key_status = QLabel()
         self.key_status.setWordWrap(True)

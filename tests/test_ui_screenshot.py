@@ -1,0 +1,90 @@
+"""Render the dock after a finished job with failures into artifacts/ (for humans to look at)."""
+
+import os
+import time
+
+import pytest
+from planet_bulk_tasking.core.client import TaskingClient
+from planet_bulk_tasking.ui import settings_panel
+from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.PyQt.QtCore import QCoreApplication
+
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+
+
+class BadFieldClient(TaskingClient):
+    def create_bulk(self, order_payloads, bulk_id):
+        mangled = [
+            dict(p, not_a_field=1) if str(p.get("name", "")).startswith("BAD") else p
+            for p in order_payloads
+        ]
+        return super().create_bulk(mangled, bulk_id)
+
+
+def process_until(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
+
+
+def settle(seconds=0.2):
+    """Let layouts settle as they would in QGIS's event loop."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+
+
+@pytest.mark.gui
+def test_screenshot_dock_after_job_with_failures(
+    qgis_iface, qgis_new_project, qgis_data_dir, monkeypatch
+):
+    QgsSettings().remove("planet_bulk_tasking")
+    monkeypatch.setattr(PlanetBulkTaskingDock, "make_client", staticmethod(BadFieldClient))
+    src = QgsVectorLayer(f"{qgis_data_dir}/contributors.json", "contributors", "ogr")
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "contributors", "memory")
+    feats = []
+    for i, f in enumerate(src.getFeatures()):
+        g = QgsFeature(layer.fields())
+        name = str(f["Name"])
+        g.setAttributes([("BAD " + name) if i in (4, 17, 30) else name])
+        if i not in (9, 41):
+            g.setGeometry(QgsGeometry(f.geometry()))
+        feats.append(g)
+    feats[12].setGeometry(QgsGeometry.fromPointXY(QgsPointXY(0, 0)))
+    layer.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(layer)
+
+    dock = PlanetBulkTaskingDock(qgis_iface)
+    try:
+        dock.resize(480, 820)
+        dock.show()
+        dock.settings.set_mode(settings_panel.MODE_PRACTICE)
+        dock.compose.set_layer(layer)
+        layer.selectAll()
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        settle()
+        dock.preview()
+        settle()
+        assert dock.grab().save(os.path.join(ARTIFACTS, "dock_compose.png"))
+        ended = []
+        dock.job_ended.connect(lambda *a: ended.append(a))
+        assert dock.submit()
+        assert process_until(lambda: ended, 60)
+        layer.selectByIds([5, 6])
+        settle()
+        path = os.path.join(ARTIFACTS, "dock_results.png")
+        assert dock.grab().save(path)
+        assert os.path.getsize(path) > 10_000
+        dock.tabs.setCurrentIndex(dock.TAB_SETTINGS)
+        settle()
+        assert dock.grab().save(os.path.join(ARTIFACTS, "dock_settings.png"))
+    finally:
+        dock.shutdown()
+        dock.hide()
+        dock.deleteLater()
