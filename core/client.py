@@ -469,6 +469,7 @@ class TaskingClient:
         retry_safe: bool = True,
         retry_500: Optional[bool] = None,
         max_retries: Optional[int] = None,
+        max_delay: Optional[float] = None,
     ) -> requests.Response:
         """Send with retries; return the final response whatever its status.
 
@@ -518,6 +519,8 @@ class TaskingClient:
                     and attempt < limit
                 ):
                     delay = self._backoff(attempt)
+                    if max_delay is not None:
+                        delay = min(delay, max_delay)
                     logger.info(
                         "%s %s: %s; retry %d/%d in %.1f s",
                         method,
@@ -549,6 +552,8 @@ class TaskingClient:
                     delay = min(retry_after, self.max_retry_after) + random.uniform(0, 0.05)
                 else:
                     delay = self._backoff(attempt)
+                if max_delay is not None:
+                    delay = min(delay, max_delay)
                 logger.info(
                     "%s %s -> %d; retry %d/%d in %.1f s",
                     method,
@@ -779,6 +784,7 @@ class TaskingClient:
                 self._url(api.ORDERS_COLLECTION),
                 params={api.PARAM_LIMIT: "1"},
                 max_retries=min(1, self.max_retries),
+                max_delay=2.0,  # the user is waiting for an answer
             )
         except CancelledError:
             raise

@@ -9,6 +9,7 @@ from planet_bulk_tasking.core.api import BulkSummary
 from planet_bulk_tasking.core.client import TaskingClient
 from planet_bulk_tasking.core.errors import (
     AuthenticationError,
+    NetworkError,
     NotFoundError,
     PermissionDeniedError,
     RequestRejectedError,
@@ -186,3 +187,29 @@ def test_ten_thousand_orders_in_ten_bulks_is_cheap_in_requests(make_sandbox, cli
     assert c.requests_made - before == 10  # one page per bulk
     assert posts == 10
     print(f"10k orders: {posts} POSTs, {polls} polls, 10 result pages")
+
+
+def test_timeouts_never_create_a_bulk_twice(make_sandbox, client_of):
+    srv = make_sandbox()
+    srv.set_faults(latency=0.4)  # every answer comes after the client gave up
+    c = client_of(srv, timeout=(1.0, 0.15), max_retries=2)
+    bid = str(uuid.uuid4())
+    with pytest.raises(NetworkError) as info:
+        c.create_bulk([order(i) for i in range(3)], bid)
+    assert info.value.kind == "timeout"
+    time.sleep(0.6)  # let the server finish what it received
+    srv.set_faults()
+    assert srv.counters["bulks_created"] == 1  # three POSTs, one bulk
+    # resuming later with the same id: 409 for our own id == accepted
+    assert c.create_bulk([order(i) for i in range(3)], bid) == bid
+    assert srv.counters["bulks_created"] == 1
+    assert wait_complete(c, bid).payload_count == 3
+
+
+def test_check_connection_does_not_wait_out_a_long_retry_after(make_sandbox, client_of):
+    srv = make_sandbox(faults={"rate_limit_burst": 1.0})  # always 429, Retry-After: 1
+    c = client_of(srv)
+    t0 = time.monotonic()
+    report = c.check_connection()
+    assert report.state == "unreachable" and "429" in report.message
+    assert time.monotonic() - t0 < 3
