@@ -25,6 +25,7 @@ import platform
 import random
 import re
 import socket
+import sys
 import threading
 import time
 import uuid
@@ -88,12 +89,21 @@ def _plugin_version_from_metadata() -> Optional[str]:
         return None
 
 
+def _loaded_qgis_version() -> Optional[str]:
+    """QGIS's version if qgis.core is already loaded (inside QGIS it always is).
+    Never imports it: this module stays importable without QGIS."""
+    core = sys.modules.get("qgis.core")
+    qgis = getattr(core, "Qgis", None)
+    version = getattr(qgis, "QGIS_VERSION", None)
+    return str(version).split("-", 1)[0] if version else None
+
+
 def default_user_agent(
     plugin_version: Optional[str] = None, qgis_version: Optional[str] = None
 ) -> str:
     """``PlanetBulkTaskingQGIS/0.1.0 QGIS/3.22.16 python-requests/2.28.1 Python/3.9.2 (Linux)``."""
     plugin_version = plugin_version or _plugin_version_from_metadata() or "dev"
-    qgis_version = qgis_version or "unknown"
+    qgis_version = qgis_version or _loaded_qgis_version() or "unknown"
     return (
         f"{USER_AGENT_PRODUCT}/{plugin_version} QGIS/{qgis_version} "
         f"python-requests/{requests.__version__} Python/{platform.python_version()} "

@@ -310,3 +310,25 @@ def test_user_agent_names_plugin_and_qgis_versions():
     custom = TaskingClient(BASE, "k", user_agent="X/1")
     assert custom.user_agent == "X/1"
     custom.close()
+
+
+def test_client_modules_import_no_qgis_and_no_qt():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    scripts = Path(__file__).resolve().parent.parent / "scripts"
+    code = (
+        f"import sys; sys.path.insert(0, {str(scripts)!r}); import plugin_path; "
+        "plugin_path.ensure_importable(); "
+        "import planet_bulk_tasking.core.client, planet_bulk_tasking.core.api, "
+        "planet_bulk_tasking.core.errors, planet_bulk_tasking.core.http_safety; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5', 'PyQt6', 'sip')]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ua = default_user_agent()  # inside the test run QGIS is loaded: its version is named
+    from qgis.core import Qgis
+
+    assert f"QGIS/{Qgis.QGIS_VERSION.split('-')[0]}" in ua
