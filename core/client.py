@@ -29,6 +29,7 @@ import sys
 import threading
 import time
 import uuid
+import weakref
 from datetime import timezone
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import quote, urlsplit
@@ -150,6 +151,68 @@ class _ApiKeyAuth(AuthBase):
         return id(self._secret)
 
 
+class _AbortableAdapter(HTTPAdapter):
+    """An HTTPAdapter that remembers the connections it opens, so ``abort()`` can cut
+    a request in flight (socket shutdown) when the stop event is set. If urllib3's
+    internals ever differ, tracking silently stays off and the timeout still bounds
+    the wait."""
+
+    def __init__(self, **kw):
+        self._conns: weakref.WeakSet = weakref.WeakSet()
+        self._conns_lock = threading.Lock()
+        super().__init__(**kw)
+
+    def _track(self, conn) -> None:
+        with self._conns_lock:
+            self._conns.add(conn)
+
+    def _patch(self, manager) -> None:
+        try:
+            adapter = self
+            patched = {}
+            for scheme, cls in dict(manager.pool_classes_by_scheme).items():
+                if getattr(cls, "_pbt_tracking", False):
+                    patched[scheme] = cls
+                    continue
+
+                def _new_conn(pool, _cls=cls):
+                    conn = _cls._new_conn(pool)
+                    adapter._track(conn)
+                    return conn
+
+                patched[scheme] = type(
+                    cls.__name__, (cls,), {"_new_conn": _new_conn, "_pbt_tracking": True}
+                )
+            manager.pool_classes_by_scheme = patched
+        except Exception:  # noqa: BLE001 - optional nicety, never fatal
+            logger.debug("connection tracking unavailable; stop waits for the timeout")
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self._patch(self.poolmanager)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        self._patch(manager)
+        return manager
+
+    def abort(self) -> int:
+        """Shut down every open socket of this adapter; returns how many."""
+        with self._conns_lock:
+            conns = list(self._conns)
+        cut = 0
+        for conn in conns:
+            sock = getattr(conn, "sock", None)
+            if sock is None:
+                continue
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+                cut += 1
+            except (OSError, ValueError):
+                pass
+        return cut
+
+
 def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
     """Seconds from a ``Retry-After`` header (delta seconds or an HTTP date); None if absent/odd."""
     if value is None:
@@ -264,9 +327,9 @@ class TaskingClient:
         self._session.max_redirects = MAX_REDIRECTS
         self._session.auth = _ApiKeyAuth(self._secret, auth_scheme)
         self._session.headers.update({"User-Agent": self.user_agent, "Accept": "application/json"})
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
-        self._session.mount("https://", adapter)
-        self._session.mount("http://", adapter)
+        self._adapter = _AbortableAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
+        self._session.mount("https://", self._adapter)
+        self._session.mount("http://", self._adapter)
 
     # -- plumbing ------------------------------------------------------------------------
     def __repr__(self) -> str:
@@ -328,6 +391,14 @@ class TaskingClient:
                 raise CancelledError()
         else:
             time.sleep(seconds)
+
+    def _abort_on_stop(self, done: threading.Event) -> None:
+        """Watcher thread of one request: if stop is set before it ends, cut it."""
+        while not done.is_set():
+            if self.stop_event.wait(0.1):
+                if not done.is_set():
+                    self._adapter.abort()
+                return
 
     def _backoff(self, attempt: int) -> float:
         """Exponential with "equal jitter": between half and all of base * 2**attempt."""
@@ -498,6 +569,11 @@ class TaskingClient:
         while True:
             self._check_stop()
             started = time.monotonic()
+            done = threading.Event()
+            if self.stop_event is not None:
+                threading.Thread(
+                    target=self._abort_on_stop, args=(done,), name="pbt-http-stop", daemon=True
+                ).start()
             try:
                 resp = self._session.request(
                     method,
@@ -511,7 +587,9 @@ class TaskingClient:
                     verify=True,
                 )
             except requests.exceptions.RequestException as exc:
+                done.set()
                 self._count(type(exc).__name__)
+                self._check_stop()  # cut by stop: cancelled, not a network error
                 error = self._network_error(exc, method, url)
                 nothing_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or (
                     isinstance(error, NetworkError)
@@ -547,6 +625,8 @@ class TaskingClient:
                     continue
                 logger.warning("%s %s failed: %s", method, describe_url(url), error.user_message)
                 raise error from None
+            finally:
+                done.set()
             self._count(resp.status_code)
             logger.debug(
                 "%s %s -> %d (%.0f ms)",

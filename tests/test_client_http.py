@@ -409,6 +409,27 @@ def test_stop_event_interrupts_a_long_backoff(stub, client_for):
     assert c.requests_made == 1
 
 
+def test_stop_event_cuts_a_request_in_flight(stub, client_for):
+    srv = stub(lambda r: ("sleep", 3.0, (200, {}, {"status": "RUNNING"})))
+    stop = threading.Event()
+    c = client_for(srv.base_url, stop_event=stop, timeout=(2.0, 20.0))
+    threading.Timer(0.3, stop.set).start()
+    t0 = time.monotonic()
+    with pytest.raises(CancelledError):
+        c.get_bulk("b")
+    assert time.monotonic() - t0 < 1.0
+    assert c.retries_made == 0
+
+
+def test_watcher_threads_end_with_their_requests(stub, client_for):
+    srv = stub(lambda r: (200, {}, {"status": "RUNNING"}))
+    c = client_for(srv.base_url, stop_event=threading.Event())
+    for _ in range(5):
+        c.get_bulk("b")
+    time.sleep(0.25)
+    assert not [t for t in threading.enumerate() if t.name == "pbt-http-stop"]
+
+
 # --- paging ---------------------------------------------------------------------------
 def _pager(total, base_origin, absolute=True, with_next=True):
     items = [
