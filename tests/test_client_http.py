@@ -5,7 +5,10 @@ Each test scripts the answers; nothing is mocked: real sockets, real requests.
 
 import json
 import logging
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import uuid
@@ -27,6 +30,7 @@ from planet_bulk_tasking.core.errors import (
     RequestRejectedError,
     ServerError,
     TaskingError,
+    TLSError,
     UnexpectedResponseError,
     UnsafeUrlError,
 )
@@ -51,7 +55,7 @@ class Stub:
     """A scripted HTTP server. ``respond(req)`` returns (status, headers, body), DROP,
     or ("sleep", seconds, then) to answer late."""
 
-    def __init__(self, respond=None):
+    def __init__(self, respond=None, tls=None):
         self.requests = []
         self.respond = respond or (lambda req: (200, {}, {}))
         stub = self
@@ -96,8 +100,12 @@ class Stub:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
+        if tls:  # (cert, key) files
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
         self.port = self.server.server_address[1]
-        self.origin = f"http://127.0.0.1:{self.port}"
+        self.origin = f"{'https' if tls else 'http'}://127.0.0.1:{self.port}"
         self.base_url = self.origin + "/tasking/v2"
         self.thread = threading.Thread(
             target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -116,8 +124,8 @@ class Stub:
 def stub():
     servers = []
 
-    def make(respond=None):
-        s = Stub(respond)
+    def make(respond=None, tls=None):
+        s = Stub(respond, tls)
         servers.append(s)
         return s
 
@@ -643,3 +651,53 @@ def test_key_never_in_logs_errors_or_reprs(stub, client_for, caplog):
     assert len(texts) > 30
     for t in texts:
         assert KEY not in t, t
+
+
+# --- TLS ------------------------------------------------------------------------------
+@pytest.fixture
+def self_signed(tmp_path):
+    if not shutil.which("openssl"):
+        pytest.skip("openssl not available")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return str(cert), str(key)
+
+
+def test_tls_is_always_verified(stub, client_for, self_signed, monkeypatch):
+    srv = stub(lambda r: (200, {}, {"status": "RUNNING"}), tls=self_signed)
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    c = client_for(srv.base_url, max_retries=2)
+    with pytest.raises(TLSError) as info:
+        c.get_bulk("b")
+    assert "could not be verified" in info.value.user_message
+    assert c.requests_made == 1  # never retried, never downgraded
+    assert srv.requests == []  # nothing (and no key) went over the unverified link
+    assert c.check_connection().state == "unreachable"
+
+
+def test_a_trusted_ca_bundle_works_and_stop_cuts_tls_requests(
+    stub, client_for, self_signed, monkeypatch
+):
+    # e.g. a company's TLS-inspecting proxy CA, given through REQUESTS_CA_BUNDLE
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", self_signed[0])
+    slow = {"on": False}
+    srv = stub(
+        lambda r: ("sleep", 3.0, (200, {}, {})) if slow["on"] else (200, {}, {"status": "RUNNING"}),
+        tls=self_signed,
+    )
+    stop = threading.Event()
+    c = client_for(srv.base_url, stop_event=stop, timeout=(2.0, 20.0))
+    assert c.get_bulk("b").status == "RUNNING"
+    assert srv.requests[0].headers["Authorization"] == f"api-key {KEY}"
+    slow["on"] = True
+    threading.Timer(0.3, stop.set).start()
+    t0 = time.monotonic()
+    with pytest.raises(CancelledError):
+        c.get_bulk("b")
+    assert time.monotonic() - t0 < 1.0
