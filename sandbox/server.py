@@ -6,6 +6,7 @@ thread, so nothing outlives the server (QGIS plugin unload, pytest teardown).
 
 import json
 import socket
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -117,6 +118,12 @@ class _HttpServer(ThreadingHTTPServer):
         with self._open_lock:
             self._open.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request, client_address):
+        """A client that went away (or stop() closing its socket) is not worth a traceback."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
     def close_open_connections(self) -> None:
         """Wake handler threads blocked on idle keep-alive sockets so they can be joined."""
