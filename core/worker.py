@@ -255,6 +255,8 @@ class BulkWorker(QObject):
         progress_interval: float = 0.1,
         batch_size: int = 1000,
         max_poll_failures: int = 3,
+        max_post_retries: int = 3,
+        post_retry_delay: float = 1.0,
         copy: bool = True,
         parent=None,
     ):
@@ -270,6 +272,11 @@ class BulkWorker(QObject):
         self.progress_interval = float(progress_interval)
         self.batch_size = max(1, int(batch_size))
         self.max_poll_failures = max(1, int(max_poll_failures))
+        self.max_post_retries = max(0, int(max_post_retries))
+        self.post_retry_delay = max(0.0, float(post_retry_delay))
+        self._to_post: deque = deque()
+        self._delayed: List[tuple] = []  # (not before, chunk): transient failure, re-post later
+        self._post_tries: Dict[int, int] = {}
 
         self._stop = threading.Event()  # cancel or fatal error: given to every client
         self._cancel_requested = threading.Event()
@@ -454,7 +461,7 @@ class BulkWorker(QObject):
 
     def _loop(self, pool: ThreadPoolExecutor) -> None:
         job = self.job
-        to_post = deque()
+        to_post = self._to_post
         for c in sorted(job.chunks, key=lambda c: c.index):
             if c.state in (ChunkState.NEW, ChunkState.POSTING):
                 to_post.append(c)
@@ -470,6 +477,13 @@ class BulkWorker(QObject):
             self._wake.set()
 
         while not self._stop.is_set():
+            # 0. chunks whose transient failure has cooled down go first
+            if self._delayed:
+                now = time.monotonic()
+                for item in sorted(self._delayed, key=lambda d: d[0], reverse=True):
+                    if item[0] <= now:
+                        self._delayed.remove(item)
+                        to_post.appendleft(item[1])
             # 1. start posts, in chunk order, at most max_in_flight at once
             while to_post and len(posts) < self.max_in_flight and not self._stop.is_set():
                 chunk = to_post.popleft()
@@ -511,7 +525,7 @@ class BulkWorker(QObject):
                 break
             self._emit_progress()
 
-            if not to_post and not posts and not self._watches:
+            if not to_post and not posts and not self._watches and not self._delayed:
                 break  # all done
 
             # 4. sleep until something comes back, a poll is due, or we are told
@@ -519,6 +533,9 @@ class BulkWorker(QObject):
             timeout = 0.5
             if idle and len(polls) < self.max_polls_in_flight:
                 timeout = min(timeout, max(0.0, min(idle) - time.monotonic()))
+            if self._delayed:
+                soonest = min(d[0] for d in self._delayed)
+                timeout = min(timeout, max(0.0, soonest - time.monotonic()))
             if to_post and len(posts) < self.max_in_flight:
                 timeout = 0.0
             self._wake.wait(timeout)
@@ -527,7 +544,9 @@ class BulkWorker(QObject):
     def _on_posted(self, chunk, keys: List[str], fut) -> None:
         try:
             bulk_id = fut.result()
-        except (RequestRejectedError, PayloadTooLargeError) as exc:
+        except (RequestRejectedError, PayloadTooLargeError, ValueError) as exc:
+            # the whole request refused (400/413/422), or one the client would not
+            # even send (ValueError: e.g. over 1000 payloads): this chunk only
             reason = str(exc)
             chunk.state, chunk.reason = ChunkState.REJECTED, reason
             self.chunk_rejected.emit(chunk.index, reason)
@@ -536,7 +555,18 @@ class BulkWorker(QObject):
             )
             self._emit_progress(force=True)
             return
-        except BaseException as exc:  # fatal (or cancelled): the chunk stays POSTING
+        except TaskingError as exc:
+            tries = self._post_tries.get(chunk.index, 0) + 1
+            self._post_tries[chunk.index] = tries
+            if exc.transient and tries <= self.max_post_retries and not self._stop.is_set():
+                # 5xx / network / 429 after the client's own retries: try this chunk
+                # again later with the same id (safe: a 409 for our id is accepted)
+                delay = self.post_retry_delay * (2 ** (tries - 1))
+                self._delayed.append((time.monotonic() + delay, chunk))
+                return
+            self._fatal(exc)  # the chunk stays POSTING: a resume re-posts it
+            return
+        except BaseException as exc:  # a bug: fatal, the chunk stays POSTING
             self._fatal(exc)
             return
         if bulk_id and bulk_id != chunk.bulk_id:

@@ -1,0 +1,412 @@
+"""BulkWorker / JobRunner end to end: real memory layers, real QThread, real HTTP to the
+sandbox on 127.0.0.1 (nothing mocked: the only fake server here is a tiny one that answers
+with a Location to another host, which the sandbox never does)."""
+
+import http.server
+import random
+import socket
+import threading
+import time
+from collections import Counter
+
+import pytest
+from planet_bulk_tasking.core.api import PayloadResult, PayloadStatus
+from planet_bulk_tasking.core.client import TaskingClient
+from planet_bulk_tasking.core.errors import (
+    AuthenticationError,
+    NetworkError,
+    PermissionDeniedError,
+    UnsafeUrlError,
+)
+from planet_bulk_tasking.core.job import BulkJob, ChunkState, TargetStatus
+from planet_bulk_tasking.core.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.worker import (
+    NO_RESULT_REASON,
+    BulkWorker,
+    JobRunner,
+    PayloadOutcome,
+    apply_outcomes,
+)
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+from qgis.PyQt.QtCore import QEventLoop, QTimer
+
+KEY = "sandbox-key"
+
+
+# --- helpers -------------------------------------------------------------------------------
+def point_layer(n_valid: int, n_null: int = 0) -> QgsVectorLayer:
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "sites", "memory")
+    feats = []
+    for i in range(n_valid):
+        f = QgsFeature(layer.fields())
+        f.setAttribute(0, f"site-{i:05d}")
+        x, y = -120 + (i % 1000) * 1e-3, 35 + (i // 1000) * 1e-2
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
+        feats.append(f)
+    for j in range(n_null):  # no geometry: skipped locally, never sent
+        f = QgsFeature(layer.fields())
+        f.setAttribute(0, f"nogeom-{j}")
+        feats.append(f)
+    assert layer.dataProvider().addFeatures(feats)[0]
+    return layer
+
+
+def make_job(base_url: str, n_valid: int, n_null: int = 0, **kw) -> BulkJob:
+    return create_job(
+        point_layer(n_valid, n_null),
+        OrderParameters(),
+        selected_only=False,
+        endpoint=base_url,
+        **kw,
+    )
+
+
+def factory(base_url: str, key: str = KEY, **kw):
+    kw.setdefault("backoff_base", 0.05)
+    kw.setdefault("max_retry_after", 2.0)
+
+    def make(stop_event=None):
+        return TaskingClient(base_url, key, stop_event=stop_event, **kw)
+
+    return make
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    """Process events (never sleep on the main thread) until predicate() or timeout."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return False
+        loop = QEventLoop()
+        QTimer.singleShot(max(1, int(min(remaining, 0.02) * 1000)), loop.quit)
+        loop.exec_()
+    return True
+
+
+class Run:
+    """A JobRunner with everything it says recorded."""
+
+    def __init__(self, job: BulkJob, client_factory, **worker_options):
+        self.job = job
+        self.runner = JobRunner()
+        self.how = None
+        self.error = None
+        self.ended_at = None
+        self.posting, self.accepted, self.rejected = [], [], {}
+        self.batches, self.outcomes, self.progress = 0, 0, {}
+        r = self.runner
+        r.chunk_posting.connect(self.posting.append)
+        r.chunk_accepted.connect(lambda i, b: self.accepted.append((i, b)))
+        r.chunk_rejected.connect(self.rejected.__setitem__)
+        r.results.connect(self._on_results)
+        r.progress.connect(lambda d: setattr(self, "progress", d))
+        r.failed.connect(lambda e: setattr(self, "error", e))
+        r.ended.connect(self._on_ended)
+        self.started_at = time.monotonic()
+        r.start(job, client_factory, **worker_options)
+
+    def _on_results(self, outcomes):
+        self.batches += 1
+        self.outcomes += len(outcomes)
+        assert all(isinstance(o, PayloadOutcome) for o in outcomes)
+
+    def _on_ended(self, job_id, how):
+        self.how, self.ended_at = how, time.monotonic()
+
+    def wait(self, timeout: float = 30.0) -> str:
+        assert wait_until(lambda: self.how is not None, timeout), (
+            f"no end after {timeout} s: {self.progress}"
+        )
+        assert self.runner.stop(5000)
+        return self.how
+
+
+@pytest.fixture
+def runs():
+    """Every run is stopped and joined at teardown, whatever happened."""
+    made = []
+
+    def _run(job, client_factory, **kw):
+        run = Run(job, client_factory, **kw)
+        made.append(run)
+        return run
+
+    yield _run
+    for run in made:
+        assert run.runner.stop(5000)
+
+
+def server_orders(base_url: str) -> list:
+    with TaskingClient(base_url, KEY) as client:
+        return list(client.iter_orders())
+
+
+def assert_one_order_per_target(job: BulkJob, base_url: str, expected: int) -> None:
+    orders = server_orders(base_url)
+    names = Counter(o["name"] for o in orders)
+    dupes = {n: c for n, c in names.items() if c > 1}
+    assert not dupes, f"duplicate orders: {list(dupes.items())[:5]}"
+    by_id = {o["id"]: o["name"] for o in orders}
+    succeeded = [t for t in job.targets if t.status == TargetStatus.SUCCEEDED]
+    assert len(orders) == len(succeeded) == expected
+    # every target points at the order made from *its* payload (matched by content)
+    assert all(by_id.get(t.order_id) == t.name for t in succeeded)
+
+
+# --- tests -----------------------------------------------------------------------------------
+def test_valid_invalid_and_skipped_are_all_counted(sandbox, runs):
+    job = make_job(sandbox.base_url, 2500, n_null=5)
+    ready = [t for t in job.targets if t.status == TargetStatus.READY]
+    assert len(ready) == 2500 and len(job.targets) == 2505
+    # 20 more the *server* refuses (longitude 181+): built locally, they would be
+    # skipped, so they are set on the payloads of extra READY targets
+    bad = random.Random(3).sample(ready, 20)
+    for k, t in enumerate(bad):
+        t.payload["geometry"] = {"type": "Point", "coordinates": [181 + k / 100, 40.0]}
+    run = runs(job, factory(sandbox.base_url))
+    assert run.wait(30) == "finished", run.error
+    counts = job.counts()
+    assert counts[TargetStatus.SUCCEEDED] == 2480
+    assert counts[TargetStatus.FAILED] == 20
+    assert counts[TargetStatus.SKIPPED] == 5
+    assert counts[TargetStatus.SUCCEEDED] + counts["failed"] + counts["skipped"] == counts["total"]
+    for t in bad:
+        assert t.status == TargetStatus.FAILED
+        assert "longitude" in t.reason and "181" in t.reason, t.reason
+    assert all(c.state == ChunkState.COMPLETE for c in job.chunks)
+    assert job.state == "done" and job.finished
+    assert_one_order_per_target(job, sandbox.base_url, 2480)
+    # progress carries the counts; results came in batches, not one signal per payload
+    p = run.progress
+    assert (p["total"], p["succeeded"], p["failed"], p["skipped"]) == (2505, 2480, 20, 5)
+    assert p["processing"] == 0 and p["requests"] > 0
+    assert run.batches <= 12 and run.outcomes >= 2 * 2500
+
+
+def test_faults_still_one_order_per_feature(make_sandbox, runs):
+    srv = make_sandbox(
+        seed=7,
+        faults={
+            "latency": 0.01,
+            "error_rate": 0.2,
+            "drop_after_commit_rate": 0.5,
+            "rate_limit_burst": 0.1,
+        },
+    )
+    job = make_job(srv.base_url, 2000, max_payloads=200)  # 10 chunks
+    run = runs(job, factory(srv.base_url), post_retry_delay=0.2)
+    assert run.wait(60) == "finished", run.error
+    c = srv.counters
+    print("fault counters:", {k: v for k, v in c.items() if k.startswith("faults_")})
+    assert c["faults_5xx"] > 0 and c["faults_dropped"] > 0 and c["faults_rate_limit_burst"] > 0
+    assert c["bulks_created"] == 10
+    assert c["orders_created"] == 2000
+    srv.set_faults()
+    assert_one_order_per_target(job, srv.base_url, 2000)
+
+
+@pytest.mark.parametrize(
+    "key, error_type",
+    [("wrong-key", AuthenticationError), ("no-tasking-key", PermissionDeniedError)],
+)
+def test_auth_errors_fail_the_run(sandbox, runs, key, error_type):
+    job = make_job(sandbox.base_url, 30)
+    run = runs(job, factory(sandbox.base_url, key))
+    assert run.wait(10) == "failed"
+    assert isinstance(run.error, error_type) and run.error.user_message
+    assert run.runner.last_error is run.error
+    assert job.state == "error" and job.error == run.error.user_message
+    assert all(t.status == TargetStatus.READY for t in job.targets)  # a resume can continue
+    assert sandbox.counters["orders_created"] == 0
+
+
+def test_unreachable_host_fails_with_network_error(runs):
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/tasking/v2"
+    job = make_job(url, 10)
+    run = runs(
+        job,
+        factory(url, max_retries=1, backoff_base=0.01),
+        max_post_retries=1,
+        post_retry_delay=0.05,
+    )
+    assert run.wait(15) == "failed"
+    assert isinstance(run.error, NetworkError), repr(run.error)
+    assert job.state == "error"
+    assert all(t.status == TargetStatus.READY for t in job.targets)
+    assert job.chunks[0].state == ChunkState.POSTING  # may have reached it: re-post by id
+
+
+class _ElsewhereHandler(http.server.BaseHTTPRequestHandler):
+    """Accepts any bulk and points its Location at another host."""
+
+    def do_POST(self):  # noqa: N802
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(202)
+        self.send_header("Location", "https://elsewhere.example.com/tasking/v2/bulk/x")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_location_to_another_host_is_refused(runs):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _ElsewhereHandler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/tasking/v2"
+        job = make_job(url, 5)
+        run = runs(job, factory(url))
+        assert run.wait(10) == "failed"
+        assert isinstance(run.error, UnsafeUrlError), repr(run.error)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join()
+
+
+def test_whole_request_refused_rejects_only_that_chunk(sandbox, runs):
+    job = make_job(sandbox.base_url, 1200)  # chunks of 1000 + 200
+    big = job.targets_of(job.chunks[1])[0]
+    big.payload["name"] = "x" * 1_100_000  # body over 1 MB: 413
+    run = runs(job, factory(sandbox.base_url))
+    assert run.wait(20) == "finished", run.error
+    assert list(run.rejected) == [1] and "large" in run.rejected[1]
+    assert job.chunks[1].state == ChunkState.REJECTED
+    assert job.chunks[0].state == ChunkState.COMPLETE
+    failed = [t for t in job.targets if t.status == TargetStatus.FAILED]
+    assert len(failed) == 200 and all(t.reason == run.rejected[1] for t in failed)
+    assert job.counts()[TargetStatus.SUCCEEDED] == 1000
+
+
+def test_cancel_mid_run_returns_within_a_second_then_resume(make_sandbox, runs):
+    srv = make_sandbox(processing_rate=3000.0, faults={"latency": 0.3})
+    job = make_job(srv.base_url, 3000)
+    run = runs(job, factory(srv.base_url), max_in_flight=1)
+    assert wait_until(lambda: run.accepted, 10)
+    t0 = time.monotonic()
+    run.runner.cancel()
+    assert wait_until(lambda: run.how is not None, 2)
+    took = run.ended_at - t0
+    print(f"cancel -> ended in {took * 1000:.0f} ms")
+    assert took < 1.0
+    assert run.how == "cancelled" and job.state == "cancelled"
+    assert run.runner.stop(5000)
+    assert job.chunks[0].state == ChunkState.ACCEPTED
+    assert any(c.state in (ChunkState.NEW, ChunkState.POSTING) for c in job.chunks)
+
+    # "restart": the job comes back from its JSON and carries on
+    srv.set_faults()
+    again = BulkJob.from_json(job.to_json())
+    run2 = runs(again, factory(srv.base_url))
+    assert run2.wait(30) == "finished", run2.error
+    assert srv.counters["bulks_created"] == 3
+    assert srv.counters["orders_created"] == 3000
+    assert_one_order_per_target(again, srv.base_url, 3000)
+
+
+def test_stop_mid_run_joins_and_resume_does_not_recreate(make_sandbox, runs):
+    srv = make_sandbox(processing_rate=3000.0, faults={"latency": 0.2})
+    job = make_job(srv.base_url, 3000)
+    run = runs(job, factory(srv.base_url))
+    assert wait_until(lambda: len(run.posting) >= 2, 10)
+    t0 = time.monotonic()
+    assert run.runner.stop(5000)  # what plugin unload / QGIS quitting does
+    print(f"stop() joined in {(time.monotonic() - t0) * 1000:.0f} ms")
+    assert time.monotonic() - t0 < 1.5
+    assert not run.runner.is_running() and run.runner.worker is None
+    assert run.how == "cancelled"  # delivered by stop() before it returned
+    # the POSTs may or may not have reached the server: the job says "maybe" (POSTING)
+    assert all(c.state in (ChunkState.POSTING, ChunkState.ACCEPTED) for c in job.chunks[:2])
+
+    srv.set_faults()
+    again = BulkJob.from_json(job.to_json())
+    run2 = runs(again, factory(srv.base_url))
+    assert run2.wait(30) == "finished", run2.error
+    assert srv.counters["bulks_created"] == 3
+    assert_one_order_per_target(again, srv.base_url, 3000)
+
+    # a crash after a bulk was accepted: ACCEPTED chunk, SUBMITTED targets
+    before = srv.counters
+    crashed = BulkJob.from_json(again.to_json())
+    chunk = crashed.chunks[1]
+    chunk.state = ChunkState.ACCEPTED
+    ids = {}
+    for t in crashed.targets_of(chunk):
+        ids[t.key] = t.order_id
+        t.status, t.order_id = TargetStatus.SUBMITTED, None
+    run3 = runs(crashed, factory(srv.base_url))
+    assert run3.wait(20) == "finished", run3.error
+    after = srv.counters
+    assert after["bulks_created"] == before["bulks_created"]  # nothing posted
+    assert after["orders_created"] == before["orders_created"]
+    assert all(crashed.target(k).order_id == oid for k, oid in ids.items())
+    assert chunk.state == ChunkState.COMPLETE
+
+
+def test_main_thread_never_stalls(make_sandbox, runs):
+    srv = make_sandbox()
+    job = make_job(srv.base_url, 5000)
+    beats = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: beats.append(time.monotonic()))
+    timer.start(20)
+    try:
+        assert wait_until(lambda: len(beats) >= 3, 2)
+        run = runs(job, factory(srv.base_url))
+        assert wait_until(lambda: run.how is not None, 40)
+        assert wait_until(lambda: not run.runner.is_running(), 2)
+    finally:
+        timer.stop()
+    assert run.how == "finished", run.error
+    gaps = [b - a for a, b in zip(beats, beats[1:])]
+    worst = max(gaps)
+    print(
+        f"5000 orders in {run.ended_at - run.started_at:.2f} s; heartbeat 20 ms, "
+        f"worst stall {worst * 1000:.0f} ms over {len(gaps)} beats"
+    )
+    assert worst < 0.100
+    assert job.counts()[TargetStatus.SUCCEEDED] == 5000
+
+
+def test_results_matched_by_content_and_unmatched_stay_submitted(qgis_app):
+    job = make_job("http://127.0.0.1:9/tasking/v2", 50)
+    chunk = job.chunks[0]
+    targets = job.targets_of(chunk)
+    # the same name twice (identical payload content): interchangeable, each gets one
+    targets[1].payload = dict(targets[0].payload)
+    worker = BulkWorker(job, lambda: None)
+    got = []
+    worker.results.connect(got.extend)  # same thread: direct
+    wjob = worker.job
+    for t in wjob.targets_of(wjob.chunks[0]):
+        t.status = TargetStatus.SUBMITTED
+    results = [
+        PayloadResult(status=PayloadStatus.SUCCEEDED, order_id=f"order-{t.key}", payload=t.payload)
+        for t in targets[:-2]
+    ]
+    results.append(
+        PayloadResult(status=PayloadStatus.FAILED, reason="nope", payload=targets[-2].payload)
+    )
+    random.Random(1).shuffle(results)  # never by position
+    from planet_bulk_tasking.core.worker import _Watch
+
+    w = _Watch(wjob.chunks[0], [t.key for t in targets], 0.0, 0.25)
+    worker._finish_chunk(w, None, results)
+    changed = apply_outcomes(job, got)
+    assert len(changed) == 50
+    for t in targets[2:-2]:
+        assert t.status == TargetStatus.SUCCEEDED and t.order_id == f"order-{t.key}"
+    pair = {targets[0].order_id, targets[1].order_id}
+    assert pair == {f"order-{targets[0].key}", f"order-{targets[1].key}"}
+    assert targets[-2].status == TargetStatus.FAILED and targets[-2].reason == "nope"
+    assert targets[-1].status == TargetStatus.SUBMITTED and targets[-1].reason == NO_RESULT_REASON
+    # applying the same outcomes again changes nothing (the runner and a UI may both apply)
+    attempts = sum(len(t.attempts) for t in job.targets)
+    assert apply_outcomes(job, got) == []
+    assert sum(len(t.attempts) for t in job.targets) == attempts
