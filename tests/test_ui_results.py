@@ -230,3 +230,35 @@ def test_context_menu_and_copy(contributors, panel):
     menu = panel.view.build_menu()
     labels = [a.text() for a in menu.actions() if a.text()]
     assert "Copy order ids" in labels and "Open in Tasking Dashboard" in labels
+
+
+def test_thousands_of_rows_update_in_place(panel, qgis_new_project):
+    import time
+
+    n = 20000
+    targets = [
+        Target(key=str(i), feature_id=i, name=f"site {i}", status=TargetStatus.SUBMITTED)
+        for i in range(n)
+    ]
+    job = BulkJob(targets=targets)
+    t0 = time.perf_counter()
+    panel.set_job(job)
+    assert panel.proxy.rowCount() == n
+    resets = []
+    panel.model.modelReset.connect(lambda: resets.append(1))
+    # results arrive per bulk (1000 contiguous targets), like the worker sends them
+    for start in range(0, n, 1000):
+        keys = [str(i) for i in range(start, start + 1000)]
+        for k in keys:
+            if k == "3":
+                job.record_result(k, TargetStatus.FAILED, reason="nope")
+            else:
+                job.record_result(k, TargetStatus.SUCCEEDED, order_id="o" + k)
+        panel.refresh_keys(keys)
+    elapsed = time.perf_counter() - t0
+    assert not resets
+    assert panel.visible_targets()[0].key == "3"  # failed first, still sorted
+    assert panel.progress.counts["succeeded"] == n - 1
+    assert elapsed < 10, elapsed
+    panel.set_filter(ResultsProxy.FILTER_FAILED)
+    assert panel.proxy.rowCount() == 1

@@ -4,12 +4,11 @@ off the main thread."""
 import time
 
 import pytest
-from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication
-
 from planet_bulk_tasking.core.client import PLANET_TASKING_URL
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.settings_panel import SettingsPanel
+from qgis.core import QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication
 
 
 def process_until(predicate, timeout=20.0):

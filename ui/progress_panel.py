@@ -74,11 +74,12 @@ class ProgressPanel(QWidget):
         self.set_counts({})
 
     def set_counts(self, counts: dict):
-        """counts: job.counts() or the worker's progress dict."""
+        """counts: job.counts() or the worker's progress dict.
+
+        "Processing" is every target not final yet (ready or submitted).
+        """
         total = int(counts.get("total", 0))
         processing = int(counts.get("ready", 0)) + int(counts.get("submitted", 0))
-        if "processing" in counts:
-            processing = int(counts["processing"])
         done = {k: int(counts.get(k, 0)) for k in ("succeeded", "failed", "skipped")}
         self.counts = {"total": total, "processing": processing, **done}
         for key, chip in self._chips.items():

@@ -28,6 +28,7 @@ class ResultsModel(QAbstractTableModel):
         self._job: Optional[BulkJob] = None
         self._row_of_key: Dict[str, int] = {}
         self._rows_of_fid: Dict[int, List[int]] = {}
+        self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
 
     # -- job ---------------------------------------------------------------
     def job(self) -> Optional[BulkJob]:
@@ -40,6 +41,7 @@ class ResultsModel(QAbstractTableModel):
         self.endResetModel()
 
     def _reindex(self):
+        self._sort_cache = {}
         self._row_of_key = {}
         self._rows_of_fid = {}
         if self._job is None:
@@ -71,10 +73,27 @@ class ResultsModel(QAbstractTableModel):
         if self._job and self._job.targets:
             self._emit_rows([0, len(self._job.targets) - 1], contiguous=True)
 
+    def sort_keys(self, column: int) -> list:
+        """Sort value of every row for this column (cached; kept fresh by refresh_*)."""
+        keys = self._sort_cache.get(column)
+        if keys is None:
+            targets = self._job.targets if self._job else []
+            keys = [self._sort_value(t, column) for t in targets]
+            self._sort_cache[column] = keys
+        return keys
+
     def _emit_rows(self, rows: List[int], contiguous: bool = False):
         if not rows:
             return
+        if self._sort_cache:
+            targets = self._job.targets
+            changed = range(rows[0], rows[-1] + 1) if contiguous else rows
+            for column, keys in self._sort_cache.items():
+                for row in changed:
+                    keys[row] = self._sort_value(targets[row], column)
         last_col = self.COLUMN_COUNT - 1
+        if not contiguous and len(rows) > 64 and rows[-1] - rows[0] < 4 * len(rows):
+            contiguous = True  # many scattered rows close together: one signal is cheaper
         if contiguous:
             self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last_col))
             return
@@ -88,6 +107,18 @@ class ResultsModel(QAbstractTableModel):
                 start = prev = row
 
     # -- Qt model ------------------------------------------------------------
+    def index(self, row, column, parent=QModelIndex()):  # noqa: B008
+        # QAbstractTableModel.index would call rowCount and columnCount (two Python
+        # calls) for every index the proxy makes while sorting: one call instead.
+        if (
+            parent.isValid()
+            or self._job is None
+            or not 0 <= row < len(self._job.targets)
+            or not 0 <= column < self.COLUMN_COUNT
+        ):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def rowCount(self, parent=QModelIndex()):  # noqa: B008, N802
         if parent.isValid() or self._job is None:
             return 0
@@ -118,6 +149,9 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):
+        # fast paths first: sorting and filtering ask for these roles a lot
+        if role == self.SortRole:
+            return self._sort_value(self._job.targets[index.row()], index.column())
         t = self.target(index.row()) if index.isValid() else None
         if t is None:
             return None

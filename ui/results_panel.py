@@ -187,7 +187,16 @@ class ResultsPanel(QWidget):
                 Qgis.Warning,
             )
             return False
-        return zoom_to_features(canvas, layer, fids)
+        ok = zoom_to_features(canvas, layer, fids)
+        if not ok and fids:
+            self.message.emit(
+                self.tr("Planet Bulk Tasking"),
+                self.tr("Nothing to zoom to: feature {fid} has no geometry.").format(
+                    fid=", ".join(str(f) for f in fids[:5])
+                ),
+                Qgis.Info,
+            )
+        return ok
 
     def add_result_layer(self) -> Optional[QgsVectorLayer]:
         job = self.job()
