@@ -7,7 +7,7 @@ upper bound for a compact encoding. The body ``{"id": "<uuid>", "order_payloads"
 """
 
 import json
-from typing import Iterable, List
+from typing import Dict, Iterable, List, Optional
 
 from .job import Chunk, Target, TargetStatus, new_uuid
 
@@ -36,12 +36,16 @@ def make_chunks(
     max_payloads: int = MAX_PAYLOADS,
     max_bytes: int = MAX_BYTES,
     start_index: int = 0,
+    sizes: Optional[Dict[str, int]] = None,
 ) -> List[Chunk]:
     """Chunks of the READY targets (in order), each with a fresh client UUID bulk id.
 
     Sets ``Target.chunk_index``. A target whose payload alone would exceed
     ``max_bytes`` becomes SKIPPED ("geometry too large: N KB") and loses its payload.
+    ``sizes`` (optional, from ``build_targets``) holds payload sizes already known by
+    target key, so those payloads are not serialised again.
     """
+    known = sizes or {}
     if max_payloads < 1:
         raise ValueError("max_payloads must be at least 1")
     chunks: List[Chunk] = []
@@ -52,7 +56,9 @@ def make_chunks(
     for t in targets:
         if t.status != ready or t.payload is None:
             continue
-        s = len(_dumps(t.payload))
+        s = known.get(t.key)
+        if s is None:
+            s = len(_dumps(t.payload))
         if BODY_OVERHEAD + s > max_bytes:
             t.status = TargetStatus.SKIPPED
             t.reason = (

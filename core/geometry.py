@@ -24,6 +24,8 @@ Rules:
 
 import json
 import math
+import sys
+from array import array
 from typing import List, Optional, Tuple
 
 from qgis.core import (
@@ -32,6 +34,7 @@ from qgis.core import (
     QgsCoordinateTransformContext,
     QgsCsException,
     QgsGeometry,
+    QgsLineString,
     QgsWkbTypes,
 )
 
@@ -39,6 +42,7 @@ from .parameters import ALLOWED_GEOMETRIES, MULTIPART_REFUSE, MULTIPART_SPLIT
 
 WGS84 = "EPSG:4326"
 PRECISION = 7
+BATCH = 50_000  # points per PROJ batch
 
 Part = Tuple[Optional[int], Optional[dict], Optional[str]]
 
@@ -118,6 +122,60 @@ class GeometryConverter:
             return self._general(g, a, wt)
         except Exception as e:  # noqa: BLE001 - a geometry must never crash a whole job
             return [(None, None, f"the geometry could not be read: {e}")]
+
+    @property
+    def point_fast_path(self) -> bool:
+        """True when feature points may be read with ``QgsGeometry.asPoint()`` and
+        transformed in batches (see :meth:`transform_points`)."""
+        return self.problem is None
+
+    def transform_points(self, xs: List[float], ys: List[float]) -> Tuple[List[float], List[float]]:
+        """Transform finite source coordinates to WGS 84 in batches, in C++.
+
+        The batch goes through one ``QgsLineString.transform`` call (a single PROJ
+        call for all points) and is read back from its WKB. A point PROJ cannot
+        transform comes back as inf/NaN (checked by :meth:`point_part`). Not rounded.
+        """
+        if self.ct is None or not xs:
+            return xs, ys
+        out_x: List[float] = []
+        out_y: List[float] = []
+        for start in range(0, len(xs), BATCH):
+            bx, by = xs[start : start + BATCH], ys[start : start + BATCH]
+            try:
+                line = QgsLineString(bx, by)
+                line.transform(self.ct)
+                coords = _wkb_xy(bytes(line.asWkb()), len(bx))
+            except (QgsCsException, ValueError):
+                coords = None
+            if coords is None:  # fall back to one point at a time
+                coords = array("d")
+                for x, y in zip(bx, by):
+                    try:
+                        p = self.ct.transform(x, y)
+                        coords.append(p.x())
+                        coords.append(p.y())
+                    except QgsCsException:
+                        coords.append(math.inf)
+                        coords.append(math.inf)
+            out_x.extend(coords[0::2])
+            out_y.extend(coords[1::2])
+        return out_x, out_y
+
+    def point_reason(self, x: float, y: float, transformed: bool) -> str:
+        """Why a point (source or transformed coordinates) cannot be ordered."""
+        if not transformed or self.ct is None:
+            if not (_isfinite(x) and _isfinite(y)):
+                if math.isnan(x) and math.isnan(y):
+                    return "empty geometry (a point without coordinates)"
+                return _NONFINITE
+            return self._range_reason(round(x, PRECISION), round(y, PRECISION))
+        if not (_isfinite(x) and _isfinite(y)):
+            return (
+                f"could not transform from {self.source_authid} to WGS 84 "
+                "(the position is outside the area where the layer's CRS is defined?)"
+            )
+        return self._range_reason(round(x, PRECISION), round(y, PRECISION))
 
     def allows(self, geojson_type: str) -> bool:
         return geojson_type in self.allowed
@@ -274,3 +332,15 @@ class GeometryConverter:
             )
         coords = json.loads(text)["coordinates"]
         return (part, {"type": kind, "coordinates": coords}, None)
+
+
+def _wkb_xy(wkb: bytes, n: int) -> Optional[array]:
+    """x0, y0, x1, y1... of a 2D LineString WKB (None if the layout is not the expected one)."""
+    if len(wkb) != 9 + 16 * n:
+        return None
+    coords = array("d")
+    coords.frombytes(wkb[9:])
+    little = wkb[0] == 1
+    if little != (sys.byteorder == "little"):
+        coords.byteswap()
+    return coords

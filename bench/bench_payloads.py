@@ -1,0 +1,143 @@
+"""Benchmark: payload building for 100,000 points vs merely iterating them.
+
+Run: /work/main/.venv/bin/python bench/bench_payloads.py [--n 100000] [--repeat 3]
+
+Writes (once, cached under /tmp) a GeoPackage of random points in EPSG:3857 with a
+``name`` field, then times
+
+* baseline: ``for f in layer.getFeatures(request): pass`` fetching the same
+  attributes (the name field) and the geometry;
+* build: ``create_job(layer, OrderParameters(), selected_only=False)`` — names,
+  transformation to WGS 84, payload dicts, Target objects and chunking.
+
+Prints features per second and the ratio build / baseline (goal: ≤ 2.0).
+"""
+
+import argparse
+import os
+import random
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(HERE), "scripts"))
+import plugin_path  # noqa: E402
+
+plugin_path.ensure_importable()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransformContext,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsPointXY,
+    QgsVectorFileWriter,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant  # noqa: E402
+
+CACHE_DIR = os.path.join("/tmp", "planet_bulk_tasking_bench")
+
+
+def make_points_gpkg(n: int, seed: int = 42) -> str:
+    path = os.path.join(CACHE_DIR, f"points_3857_{n}_{seed}.gpkg")
+    if os.path.exists(path):
+        return path
+    os.makedirs(CACHE_DIR, exist_ok=True)
+    tmp = path + ".part.gpkg"
+    if os.path.exists(tmp):
+        os.remove(tmp)
+    fields = QgsFields()
+    fields.append(QgsField("name", QVariant.String))
+    fields.append(QgsField("value", QVariant.Double))
+    opts = QgsVectorFileWriter.SaveVectorOptions()
+    opts.driverName = "GPKG"
+    opts.layerName = "points"
+    writer = QgsVectorFileWriter.create(
+        tmp,
+        fields,
+        QgsWkbTypes.Point,
+        QgsCoordinateReferenceSystem("EPSG:3857"),
+        QgsCoordinateTransformContext(),
+        opts,
+    )
+    rnd = random.Random(seed)
+    lim_x, lim_y = 20_037_508.34, 15_000_000.0
+    for i in range(n):
+        f = QgsFeature(fields)
+        f.setAttributes([f"site {i}", rnd.random()])
+        f.setGeometry(
+            QgsGeometry.fromPointXY(
+                QgsPointXY(rnd.uniform(-lim_x, lim_x), rnd.uniform(-lim_y, lim_y))
+            )
+        )
+        writer.addFeature(f)
+    del writer
+    os.replace(tmp, path)
+    return path
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+
+    app = QgsApplication([], False)
+    app.setPrefixPath("/usr", True)
+    app.initQgis()
+
+    from planet_bulk_tasking.core.payloads import OrderParameters, create_job
+
+    t0 = time.perf_counter()
+    path = make_points_gpkg(args.n)
+    print(f"data: {path} ({time.perf_counter() - t0:.2f} s to prepare)")
+    layer = QgsVectorLayer(f"{path}|layername=points", "bench points", "ogr")
+    assert layer.isValid(), "benchmark layer did not load"
+    n = layer.featureCount()
+
+    def baseline():
+        req = QgsFeatureRequest()
+        req.setSubsetOfAttributes(["name"], layer.fields())
+        c = 0
+        for _f in layer.getFeatures(req):
+            c += 1
+        return c
+
+    def build():
+        job = create_job(layer, OrderParameters(), selected_only=False)
+        return job
+
+    # warm up caches (file pages, PROJ)
+    baseline()
+    best_base = best_build = float("inf")
+    job = None
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        assert baseline() == n
+        best_base = min(best_base, time.perf_counter() - t)
+        t = time.perf_counter()
+        job = build()
+        best_build = min(best_build, time.perf_counter() - t)
+    counts = job.counts()
+    assert counts["ready"] == n, counts
+
+    print(f"features: {n}, chunks: {len(job.chunks)}, ready: {counts['ready']}")
+    print(f"iterate getFeatures(): {best_base:.3f} s  ({n / best_base:,.0f} features/s)")
+    print(f"create_job():          {best_build:.3f} s  ({n / best_build:,.0f} features/s)")
+    ratio = best_build / best_base
+    print(
+        f"ratio build/iterate:   {ratio:.2f}  (goal <= 2.0: {'met' if ratio <= 2.0 else 'NOT met'})"
+    )
+    app.exitQgis()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
