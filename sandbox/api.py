@@ -368,9 +368,9 @@ class Api:
         if errors:
             raise HttpError(400, shapes.field_errors(e.split(": ", 1) for e in errors))
         with self.store.lock:
-            order_id = derive_uuid(
-                self.processor.seed, "order", "single", now, self.store.count_orders()
-            )
+            # seed + how many orders exist: deterministic, and unique as orders are never deleted
+            seq = self.store.count_orders()
+            order_id = derive_uuid(self.processor.seed, "order", "single", seq)
             row = new_order_row(
                 order_id=order_id, key=key, bulk_id=None, order=order, created_at=now,
                 seed=self.processor.seed, clock=self.processor.order_clock,

@@ -289,3 +289,17 @@ def test_bulk_edit_refuses_start_time_of_an_order_in_progress(sandbox):
     _, results = api.bulk("edit_payloads", [{"id": running[0], "start_time": iso(now())}])
     assert results[0]["status"] == "FAILED"
     assert results[0]["error"].startswith("start_time: can only change while the order is")
+
+
+def test_post_single_order_and_patch(sandbox):
+    api = Api(sandbox)
+    res = api.call("POST", "/orders/", json=order("single"))
+    assert res.status_code == 201 and res.json()["name"] == "single"
+    order_id = res.json()["id"]
+    assert api.order(order_id)["status"] == "RECEIVED"
+    bad = api.call("POST", "/orders/", json=order("x", lon=181))
+    assert bad.status_code == 400
+    assert bad.json() == {"geometry.coordinates": ["longitude 181 is outside [-180, 180]"]}
+    patched = api.call("PATCH", f"/orders/{order_id}", json={"name": "patched"})
+    assert patched.status_code == 200 and patched.json()["name"] == "patched"
+    assert sandbox.counters["orders_created"] == 1
