@@ -9,6 +9,7 @@ plugin.py constructs it with ``PlanetBulkTaskingDock(iface, parent)`` and calls
 ``shutdown()`` before deleting it.
 """
 
+from datetime import datetime, timezone
 from typing import List, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject
@@ -262,7 +263,15 @@ class PlanetBulkTaskingDock(QDockWidget):
             )
             self.preview_panel.show_job(job)
             return False
-        base_url = self.settings.base_url()
+        try:
+            base_url = self.settings.base_url()
+        except OSError as exc:  # the practice sandbox could not start
+            self.notices.push(
+                self.tr("Practice sandbox"),
+                self.tr("The practice sandbox could not start: {error}").format(error=exc),
+                Qgis.Critical,
+            )
+            return False
         api_key = self.settings.api_key()
         if not api_key:
             self.update_submit_state()
@@ -367,7 +376,12 @@ class PlanetBulkTaskingDock(QDockWidget):
         else:
             title = self.tr("Orders sent")
             level = Qgis.Warning if failed else Qgis.Success
-        self.results.progress.set_state(f"<b>{title}</b>: {text}.")
+        ended_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+        self.results.progress.set_state(
+            self.tr("<b>{title}</b> ({time} UTC): {text}.").format(
+                title=title, time=ended_at, text=text
+            )
+        )
         if failed:
             self.notices.push(
                 title, text, level, button_text=self.tr("Show failed"), callback=self.show_failed

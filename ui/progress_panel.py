@@ -34,7 +34,10 @@ class ProgressPanel(QWidget):
             QgsApplication.getThemeIcon("/mTaskCancel.svg"), self.tr("Cancel")
         )
         self.cancel_button.setToolTip(
-            self.tr("Stop sending. Bulks already sent are still followed up.")
+            self.tr(
+                "Stop sending and following up. Orders Planet has already accepted "
+                "are not cancelled."
+            )
         )
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel_requested.emit)

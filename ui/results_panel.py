@@ -80,7 +80,7 @@ class ResultsPanel(QWidget):
 
         self.view = ResultsView(self)
         self.view.setModel(self.proxy)
-        self.proxy.sort_default()
+        self.sort_default()
         self.view.zoom_requested.connect(self.zoom_to)
         self.view.export_csv_requested.connect(lambda: self.export_csv())
         self.view.export_gpkg_requested.connect(lambda: self.export_geopackage())
@@ -125,7 +125,7 @@ class ResultsPanel(QWidget):
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
         self._result_layer_id = None
         self.sync.set_layer(self.source_layer())
-        self.proxy.sort_default()
+        self.sort_default()
         self.progress.set_counts(job.counts() if job else {})
         self._update_buttons()
 
@@ -157,6 +157,10 @@ class ResultsPanel(QWidget):
         has_rows = self.model.rowCount() > 0
         self.layer_button.setEnabled(has_rows)
         self.export_button.setEnabled(has_rows)
+
+    def sort_default(self):
+        """Failed and skipped rows first (then by feature id), shown on the header too."""
+        self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.AscendingOrder)
 
     # -- filters -----------------------------------------------------------------
     def set_filter(self, name: str):
