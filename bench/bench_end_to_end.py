@@ -1,0 +1,141 @@
+"""End to end: 10,000 orders in 10 bulks from a memory layer of points, against the sandbox.
+
+Runs the real chain (create_job -> JobRunner/BulkWorker on a QThread -> TaskingClient ->
+in-process SandboxServer over HTTP on 127.0.0.1) and prints:
+
+* wall time of the run (start() to the worker's last signal);
+* requests made (the clients' ``requests_made`` summed, and the sandbox's own count);
+* the worst main-thread stall, from a 20 ms QTimer heartbeat;
+* the ratio of wall time to the sandbox's own processing time (payloads / processing_rate):
+  1.0 would mean the plugin adds nothing on top of the server's work.
+
+Not a timed test. Usage::
+
+    .venv/bin/python bench/bench_end_to_end.py [--orders 10000] [--bulks 10]
+        [--processing-rate 200] [--rate-limit 10]
+"""
+
+import argparse
+import os
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import plugin_path  # noqa: E402
+
+plugin_path.ensure_importable()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import (  # noqa: E402
+    QgsApplication,
+    QgsFeature,
+    QgsGeometry,
+    QgsPointXY,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QEventLoop, QTimer  # noqa: E402
+
+
+def point_layer(n: int) -> QgsVectorLayer:
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "bench", "memory")
+    feats = []
+    for i in range(n):
+        f = QgsFeature(layer.fields())
+        f.setAttribute(0, f"bench-{i:06d}")
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(-120 + (i % 1000) * 1e-3, 35 + i // 1000)))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    return layer
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--orders", type=int, default=10_000)
+    ap.add_argument("--bulks", type=int, default=10)
+    ap.add_argument("--processing-rate", type=float, default=200.0, help="sandbox payloads/s")
+    ap.add_argument("--rate-limit", type=float, default=10.0, help="sandbox requests/s per key")
+    ap.add_argument("--timeout", type=float, default=600.0)
+    args = ap.parse_args(argv)
+
+    app = QgsApplication([], False)
+    app.setPrefixPath("/usr", True)
+    app.initQgis()
+
+    from planet_bulk_tasking.core.client import TaskingClient
+    from planet_bulk_tasking.core.job import TargetStatus
+    from planet_bulk_tasking.core.payloads import OrderParameters, create_job
+    from planet_bulk_tasking.core.worker import JobRunner
+    from planet_bulk_tasking.sandbox import SandboxServer
+
+    srv = SandboxServer(processing_rate=args.processing_rate, rate_limit=args.rate_limit)
+    base_url = srv.start()
+    try:
+        t = time.monotonic()
+        layer = point_layer(args.orders)
+        per_bulk = -(-args.orders // args.bulks)
+        job = create_job(
+            layer, OrderParameters(), selected_only=False, endpoint=base_url, max_payloads=per_bulk
+        )
+        build = time.monotonic() - t
+        print(
+            f"built {len(job.targets)} targets in {len(job.chunks)} bulks in {build:.2f} s "
+            f"(layer + create_job, not part of the run)"
+        )
+
+        def make_client(stop_event=None):
+            return TaskingClient(base_url, "sandbox-key", stop_event=stop_event)
+
+        beats = []
+        heartbeat = QTimer()
+        heartbeat.timeout.connect(lambda: beats.append(time.monotonic()))
+        heartbeat.start(20)
+        ended = []
+        runner = JobRunner()
+        loop = QEventLoop()
+        runner.ended.connect(lambda _id, how: (ended.append((how, time.monotonic())), loop.quit()))
+        QTimer.singleShot(int(args.timeout * 1000), loop.quit)
+        # a few beats first, so the first gap measured is a real one
+        warm = QEventLoop()
+        QTimer.singleShot(100, warm.quit)
+        warm.exec_()
+        t0 = time.monotonic()
+        runner.start(job, make_client)
+        loop.exec_()
+        heartbeat.stop()
+        runner.stop(5000)
+        if not ended:
+            print(f"no end within {args.timeout} s: {runner.last_progress}")
+            return 1
+        how, t_end = ended[0]
+        wall = t_end - t0
+        gaps = [b - a for a, b in zip(beats, beats[1:]) if b >= t0 - 0.1]
+        counts = job.counts()
+        sandbox = srv.counters
+        processing = args.orders / args.processing_rate
+        print(f"outcome: {how}; counts: {counts}")
+        if how != "finished" or counts[TargetStatus.SUCCEEDED] != args.orders:
+            print(f"error: {runner.last_error!r}")
+            return 1
+        print(f"wall time: {wall:.2f} s for {args.orders} orders in {len(job.chunks)} bulks")
+        print(
+            f"requests: {runner.last_progress.get('requests')} by the clients; "
+            f"{sandbox['requests']} seen by the sandbox {sandbox['responses']}; "
+            f"orders created {sandbox['orders_created']}, bulks {sandbox['bulks_created']}"
+        )
+        print(
+            f"worst main-thread stall: {max(gaps) * 1000:.0f} ms "
+            f"(20 ms heartbeat, {len(gaps)} beats)"
+        )
+        print(
+            f"sandbox processing time {processing:.1f} s ({args.orders} / "
+            f"{args.processing_rate:g} per s); wall / processing = {wall / processing:.3f}"
+        )
+        return 0
+    finally:
+        srv.stop()
+        app.exitQgis()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
