@@ -375,4 +375,12 @@ def test_shutdown_mid_job_stops_threads(qgis_iface, qgis_new_project, qgis_data_
     # disconnected from the layer: selection changes no longer reach the dock
     layer.removeSelection()
     assert "63 of 63" in d.compose.selection_label.text()
+    assert d.results.sync.layer() is None
+    # nor from the iface
+    other = QgsVectorLayer("Point?crs=EPSG:4326", "other", "memory")
+    QgsProject.instance().addMapLayer(other)
+    qgis_iface.setActiveLayer(other)
+    qgis_iface.currentLayerChanged.emit(qgis_iface.mapCanvas())
+    assert d.compose.layer_combo.currentLayer() is layer
+    d.shutdown()  # twice is harmless
     d.deleteLater()

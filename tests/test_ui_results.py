@@ -16,6 +16,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtGui import QGuiApplication, QKeySequence
+from qgis.PyQt.QtTest import QTest
 
 CYCLE = [
     TargetStatus.SUCCEEDED,
@@ -227,6 +229,13 @@ def test_context_menu_and_copy(contributors, panel):
     select_proxy_rows(panel, [0, 1])
     text = panel.view.copy_order_ids()
     assert text.count("order-") == 2
+    QGuiApplication.clipboard().clear()
+    QTest.keySequence(panel.view, QKeySequence.Copy)
+    assert QGuiApplication.clipboard().text() == text
+    zooms = []
+    panel.view.zoom_requested.connect(zooms.append)
+    QTest.keyClick(panel.view, Qt.Key_Return)
+    assert zooms and sorted(zooms[0]) == selected_row_fids(panel)
     menu = panel.view.build_menu()
     labels = [a.text() for a in menu.actions() if a.text()]
     assert "Copy order ids" in labels and "Open in Tasking Dashboard" in labels

@@ -15,7 +15,7 @@ class Notices(QObject):
         self.last_text = ""
         self.last_level = None
         self.last_button = None
-        self._item = None
+        self._items = []  # notices with a button calling back into the dock
 
     def _bar(self):
         try:
@@ -35,16 +35,19 @@ class Notices(QObject):
             button.clicked.connect(callback)
             item.layout().addWidget(button)
             self.last_button = button
-            self._item = bar.pushWidget(item, level, duration)
+            bar.pushWidget(item, level, duration)
+            self._items.append(item)
             return item
         bar.pushMessage(title, text, level, duration)
         return None
 
     def clear(self):
+        """Remove our notices whose buttons call back into the dock (before it goes)."""
         bar = self._bar()
-        if bar is not None and self._item is not None:
+        for item in self._items:
             try:
-                bar.popWidget(self._item)
+                if bar is not None:
+                    bar.popWidget(item)
             except (RuntimeError, TypeError):
-                pass
-        self._item = None
+                pass  # already closed by the user and deleted
+        self._items = []

@@ -4,7 +4,7 @@ from typing import List
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
-from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication
+from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from .results_model import ResultsModel
@@ -94,6 +94,19 @@ class ResultsView(QTableView):
         for url in urls:
             QDesktopServices.openUrl(QUrl(url))
         return urls
+
+    def keyPressEvent(self, event):  # noqa: N802
+        if event.matches(QKeySequence.Copy):
+            self.copy_order_ids()
+            event.accept()
+            return
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            fids = self.selected_feature_ids()
+            if fids:
+                self.zoom_requested.emit(fids)
+                event.accept()
+                return
+        super().keyPressEvent(event)
 
     def _on_double_click(self, index):
         fid = self.model().data(index, ResultsModel.FeatureIdRole)
