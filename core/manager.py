@@ -43,7 +43,7 @@ class JobManager(QObject):
         monitor_options: Optional[dict] = None,
         parent=None,
     ):
-        """``make_client(endpoint)`` returns a new TaskingClient for that base URL."""
+        """``make_client(endpoint, stop_event=None)`` returns a new TaskingClient for that URL."""
         super().__init__(parent)
         self.store = store
         self.make_client = make_client
@@ -257,7 +257,11 @@ class JobManager(QObject):
             runner = JobRunner(self)
             self._connect(runner, job)
             self._runners[job.job_id] = runner
-        runner.start(job, lambda: self.make_client(job.endpoint), **self.worker_options)
+        runner.start(
+            job,
+            lambda stop_event=None: self.make_client(job.endpoint, stop_event=stop_event),
+            **self.worker_options,
+        )
         self.job_changed.emit(job.job_id)
 
     def _connect(self, runner: JobRunner, job: BulkJob) -> None:

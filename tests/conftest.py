@@ -11,6 +11,7 @@ sys.path.insert(
 import plugin_path  # noqa: E402
 
 plugin_path.ensure_importable()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # tests/support.py
 
 import pytest  # noqa: E402
 
