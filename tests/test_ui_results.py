@@ -271,3 +271,30 @@ def test_thousands_of_rows_update_in_place(panel, qgis_new_project):
     assert elapsed < 10, elapsed
     panel.set_filter(ResultsProxy.FILTER_FAILED)
     assert panel.proxy.rowCount() == 1
+
+
+def test_open_in_dashboard_and_status_colours(contributors, panel, monkeypatch):
+    from planet_bulk_tasking.ui import results_view
+
+    opened = []
+
+    class FakeDesktop:
+        @staticmethod
+        def openUrl(url):  # noqa: N802
+            opened.append(url.toString())
+            return True
+
+    monkeypatch.setattr(results_view, "QDesktopServices", FakeDesktop)
+    panel.set_job(make_job(contributors, "Name"), contributors)
+    panel.set_filter(ResultsProxy.FILTER_SUCCEEDED)
+    select_proxy_rows(panel, [0])
+    order = panel.view.selected_order_ids()[0]
+    assert panel.view.open_in_dashboard() == [f"https://www.planet.com/tasking/orders/{order}"]
+    assert opened == [f"https://www.planet.com/tasking/orders/{order}"]
+
+    layer = panel.add_result_layer()
+    colours = {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
+    assert colours["succeeded"] == "#2e9e44"
+    assert colours["failed"] == "#d7301f"
+    assert colours["skipped"] == "#8c8c8c"
+    assert colours["submitted"] == colours["ready"] == "#e6a117"
