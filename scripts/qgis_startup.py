@@ -11,10 +11,12 @@ def _show():
     if plugin is None:
         QTimer.singleShot(500, _show)
         return
+    iface.mainWindow().showMaximized()
     layer = iface.activeLayer()
     if layer is not None and hasattr(layer, "selectByIds"):
         layer.selectByIds([f.id() for f in layer.getFeatures()][:12])
     plugin.set_dock_visible(True)
+    iface.zoomToActiveLayer()
     ready = os.environ.get("PBT_READY_FILE")
     if ready:
         QTimer.singleShot(3000, lambda: open(ready, "w").close())
