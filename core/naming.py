@@ -109,7 +109,9 @@ class FeatureExpression:
                 self.mode = self.FIELD
                 self.field_index = idx
                 return
-        self.expression.prepare(context)
+        if not self.expression.prepare(context) and self.expression.hasEvalError():
+            # e.g. a field the layer does not have: every feature would fail the same way
+            self.parser_error = f"{label} failed: {self.expression.evalErrorString()}"
 
     def referenced_columns(self) -> Set[str]:
         if self.parser_error:
