@@ -336,9 +336,13 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.results.refresh_keys([o[0] for o in outcomes])
 
     def _on_chunk_accepted(self, index: int, bulk_id: str):
-        self.results.refresh_all()
+        self._refresh_chunk(index)
 
     def _on_chunk_rejected(self, index: int, reason: str):
+        self._refresh_chunk(index)
+
+    def _refresh_chunk(self, index: int):
+        """Only this bulk's rows changed (READY -> SUBMITTED, or FAILED when refused)."""
         job = self.results.job()
         if job is not None:
             chunk = next((c for c in job.chunks if c.index == index), None)
