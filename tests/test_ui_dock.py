@@ -384,3 +384,35 @@ def test_shutdown_mid_job_stops_threads(qgis_iface, qgis_new_project, qgis_data_
     assert d.compose.layer_combo.currentLayer() is layer
     d.shutdown()  # twice is harmless
     d.deleteLater()
+
+
+def test_several_bulks_end_to_end(dock, sandbox, monkeypatch, qgis_new_project):
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "many", "memory")
+    feats = []
+    for i in range(2100):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([f"p{i}"])
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(-10 + (i % 100) * 0.1, 40 + i // 100)))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(layer)
+    monkeypatch.setenv("PL_API_KEY", "sandbox-key")
+    dock.settings.set_mode(settings_panel.MODE_CUSTOM, sandbox.base_url)
+    use_layer(dock, layer)
+    dock.compose.selected_only.setChecked(False)
+    dock.preview()
+    assert "2100 features → 2100 orders in 3 bulk request(s)" in (
+        dock.preview_panel.summary_label.text()
+    )
+    assert submit_and_wait(dock, timeout=120) == "finished"
+    assert dock.results.progress.counts == {
+        "total": 2100,
+        "processing": 0,
+        "succeeded": 2100,
+        "failed": 0,
+        "skipped": 0,
+    }
+    assert dock.results.progress.bar.value() == 2100
+    assert dock.notices.last_text == "2100 orders created"
+    assert dock.notices.last_level == Qgis.Success
+    assert len({t.order_id for t in dock.results.job().targets}) == 2100
