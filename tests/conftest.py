@@ -49,7 +49,23 @@ def sandbox(make_sandbox):
 
 
 @pytest.fixture
-def loaded_plugin(qgis_iface):
+def main_window(qgis_iface, monkeypatch):
+    """A real QMainWindow behind pytest-qgis' iface, so docks are really placed and removed."""
+    from qgis.PyQt.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    window.resize(1200, 800)
+    monkeypatch.setattr(qgis_iface, "mainWindow", lambda: window)
+    monkeypatch.setattr(qgis_iface, "addDockWidget", window.addDockWidget)
+    monkeypatch.setattr(qgis_iface, "removeDockWidget", window.removeDockWidget)
+    window.show()
+    yield window
+    window.close()
+    window.deleteLater()
+
+
+@pytest.fixture
+def loaded_plugin(qgis_iface, main_window):
     """The plugin loaded as QGIS does: classFactory(iface), initGui(); unload() at teardown."""
     import planet_bulk_tasking
 

@@ -93,12 +93,42 @@ def test_zip_installs_into_a_profile_and_loads_like_qgis_does(plugin_zip, tmp_pa
         app = QgsApplication([], True)
         app.initQgis()
         import qgis.utils
-        from pytest_qgis.qgis_interface import QgisInterface
-        from pytest_qgis.mock_qgis_classes import MockMessageBar
-        from qgis.gui import QgsMapCanvas
-        from qgis.PyQt.QtWidgets import QWidget
-        parent = QWidget()
-        qgis.utils.iface = QgisInterface(QgsMapCanvas(parent), MockMessageBar(), parent)
+        from qgis.gui import QgsMapCanvas, QgsMessageBar
+        from qgis.PyQt.QtCore import QObject, pyqtSignal
+        from qgis.PyQt.QtWidgets import QMainWindow, QMenu, QToolBar
+
+        class Iface(QObject):
+            # the part of QgisInterface a plugin's load and unload use, on a real main window
+            currentLayerChanged = pyqtSignal(object)
+            def __init__(self):
+                super().__init__()
+                self.window = QMainWindow()
+                self.web_menu = self.window.menuBar().addMenu("Web")
+                self.toolbar = self.window.addToolBar("Web")
+                self.canvas = QgsMapCanvas(self.window)
+                self.window.setCentralWidget(self.canvas)
+                self.bar = QgsMessageBar(self.window)
+                self.submenus = {{}}
+            def mainWindow(self): return self.window
+            def mapCanvas(self): return self.canvas
+            def messageBar(self): return self.bar
+            def activeLayer(self): return None
+            def addPluginToWebMenu(self, name, action):
+                menu = self.submenus.setdefault(name, self.web_menu.addMenu(name))
+                menu.addAction(action)
+            def removePluginWebMenu(self, name, action):
+                menu = self.submenus[name]
+                menu.removeAction(action)
+                if not menu.actions():
+                    self.web_menu.removeAction(self.submenus.pop(name).menuAction())
+            def addWebToolBarIcon(self, action): self.toolbar.addAction(action)
+            def removeWebToolBarIcon(self, action): self.toolbar.removeAction(action)
+            def addDockWidget(self, area, dock): self.window.addDockWidget(area, dock)
+            def removeDockWidget(self, dock): self.window.removeDockWidget(dock)
+
+        iface = qgis.utils.iface = Iface()
+        parent = iface.window
+        parent.show()
         qgis.utils.plugin_paths = [{str(plugins_dir)!r}]
         sys.path.insert(0, {str(plugins_dir)!r})
         qgis.utils.updateAvailablePlugins()
@@ -109,9 +139,12 @@ def test_zip_installs_into_a_profile_and_loads_like_qgis_does(plugin_zip, tmp_pa
         assert mod.__file__.startswith({str(plugins_dir)!r}), mod.__file__
         assert QFile.exists(":/plugins/planet_bulk_tasking/icons/icon.svg")
         plugin = qgis.utils.plugins["planet_bulk_tasking"]
+        assert [a.text() for a in iface.toolbar.actions()] == ["Planet Bulk Tasking"]
+        assert list(iface.submenus) == ["Planet Bulk Tasking"]
         plugin.action.trigger()
         assert plugin.dock is not None and plugin.dock.isVisible()
         assert qgis.utils.unloadPlugin("planet_bulk_tasking")
+        assert iface.toolbar.actions() == [] and iface.submenus == {{}}
         print("LOADED FROM", os.path.dirname(mod.__file__))
         app.exitQgis()
         """

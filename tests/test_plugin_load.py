@@ -31,13 +31,13 @@ def test_init_gui_adds_one_action_to_web_menu_and_toolbar(loaded_plugin, qgis_if
     assert loaded_plugin.dock is None  # built on first use, so QGIS starts fast
 
 
-def test_action_toggles_the_dock_on_the_right(loaded_plugin, qgis_iface):
+def test_action_toggles_the_dock_on_the_right(loaded_plugin, main_window):
     loaded_plugin.action.trigger()
     dock = loaded_plugin.dock
     assert isinstance(dock, QDockWidget)
     assert dock.objectName() == "PlanetBulkTaskingDock"
     assert dock.windowTitle() == "Planet Bulk Tasking"
-    qgis_iface.addDockWidget.assert_called_with(Qt.RightDockWidgetArea, dock)
+    assert main_window.dockWidgetArea(dock) == Qt.RightDockWidgetArea
     assert dock.isVisible()
     loaded_plugin.action.trigger()
     assert not dock.isVisible()
@@ -45,20 +45,20 @@ def test_action_toggles_the_dock_on_the_right(loaded_plugin, qgis_iface):
     assert loaded_plugin.action.isChecked()
 
 
-def test_unload_removes_everything(loaded_plugin, qgis_iface):
+def test_unload_removes_everything(loaded_plugin, qgis_iface, main_window):
     loaded_plugin.action.trigger()
     action, dock = loaded_plugin.action, loaded_plugin.dock
     loaded_plugin.unload()
     _flush_deletes()
     qgis_iface.removePluginWebMenu.assert_called_with("Planet Bulk Tasking", action)
     qgis_iface.removeWebToolBarIcon.assert_called_with(action)
-    qgis_iface.removeDockWidget.assert_called_with(dock)
     assert sip.isdeleted(action) and sip.isdeleted(dock)
+    assert main_window.findChildren(QDockWidget) == []
     assert loaded_plugin.action is None and loaded_plugin.dock is None
     assert _our_log_handlers() == []
 
 
-def test_load_unload_load_again_like_plugin_reloader(qgis_iface):
+def test_load_unload_load_again_like_plugin_reloader(qgis_iface, main_window):
     import planet_bulk_tasking
 
     for _ in range(3):
@@ -67,9 +67,11 @@ def test_load_unload_load_again_like_plugin_reloader(qgis_iface):
         plugin.action.trigger()
         assert plugin.dock.isVisible()
         assert len(_our_log_handlers()) == 1
+        assert len(main_window.findChildren(QDockWidget)) == 1
         plugin.unload()
         _flush_deletes()
         assert _our_log_handlers() == []
+        assert main_window.findChildren(QDockWidget) == []
 
 
 def test_python_logging_reaches_the_qgis_message_log_without_secrets(loaded_plugin):
