@@ -142,6 +142,15 @@ class GeometryConverter:
         out_y: List[float] = []
         for start in range(0, len(xs), BATCH):
             bx, by = xs[start : start + BATCH], ys[start : start + BATCH]
+            bad = None
+            if not (_isfinite(sum(bx)) and _isfinite(sum(by))):
+                # keep NaN/inf out of PROJ (one bad point may fail the whole batch)
+                bad = [
+                    i for i, (x, y) in enumerate(zip(bx, by)) if not (_isfinite(x) and _isfinite(y))
+                ]
+                bx, by = list(bx), list(by)
+                for i in bad:
+                    bx[i] = by[i] = 0.0
             try:
                 line = QgsLineString(bx, by)
                 line.transform(self.ct)
@@ -158,6 +167,9 @@ class GeometryConverter:
                     except QgsCsException:
                         coords.append(math.inf)
                         coords.append(math.inf)
+            if bad:
+                for i in bad:
+                    coords[2 * i] = coords[2 * i + 1] = math.nan
             out_x.extend(coords[0::2])
             out_y.extend(coords[1::2])
         return out_x, out_y

@@ -21,6 +21,7 @@ See ``parameters.py`` (times, scheduling type, monitoring), ``geometry.py``
 """
 
 import gc
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -240,8 +241,8 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
     if layer.geometryType() == QgsWkbTypes.NullGeometry:
         converter.problem = "the layer has no geometry"
         request.setFlags(QgsFeatureRequest.NoGeometry)
-    convert = converter.convert
     point_fast = converter.point_fast_path and layer.geometryType() == QgsWkbTypes.PointGeometry
+    point_multi = QgsWkbTypes.isMultiType(layer.wkbType())
 
     # shared payload part (key order: name, geometry, then these)
     shared = params.shared_fields(now)
@@ -250,6 +251,222 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
     end_fixed = params.end_time is not None
     monitoring = sched == MONITORING
 
+    seen: Optional[set] = None
+    simple_names = name_expr.mode in (FeatureExpression.FIELD, FeatureExpression.FALLBACK)
+    if point_fast and simple_names and not per_feature_times:
+        seen_ids = _fast_points(
+            layer,
+            request,
+            result,
+            converter,
+            name_expr,
+            shared,
+            total,
+            feedback,
+            point_multi,
+            wanted,
+        )
+        if wanted is not None:
+            seen = set(seen_ids)
+    else:
+        seen = _generic(
+            layer,
+            request,
+            result,
+            converter,
+            name_expr,
+            start_expr,
+            end_expr,
+            shared,
+            (shared_start, shared_end, end_fixed, now, monitoring),
+            total,
+            feedback,
+            wanted,
+            point_fast,
+            point_multi,
+        )
+    targets = result.targets
+    append = targets.append
+    READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
+
+    if seen is not None and not result.cancelled:
+        for fid in wanted:
+            if fid not in seen:
+                append(
+                    Target(
+                        str(fid),
+                        fid,
+                        fallback_name(layer_name, fid),
+                        None,
+                        SKIPPED,
+                        "the feature was not found in the layer (deleted, or filtered out "
+                        "by the layer's subset filter?)",
+                    )
+                )
+
+    # duplicate names among the orders that will be sent
+    counts = Counter([t.name for t in targets if t.status == READY])
+    dups = {n: c for n, c in counts.items() if c > 1} if len(counts) < len(targets) else {}
+    if dups:
+        for t in targets:
+            c = dups.get(t.name) if t.status == READY else None
+            if c:
+                t.warnings.append(f"duplicate name: {c} orders are named '{t.name}' (sent anyway)")
+        result.duplicate_names = dups
+        result.warnings.append(
+            f"{sum(dups.values())} orders share {len(dups)} names; they are sent anyway."
+        )
+    if feedback is not None and not result.cancelled:
+        feedback.setProgress(100.0)
+    return result
+
+
+def _fast_points(
+    layer, request, result, converter, name_expr, shared, total, feedback, multi, wanted
+):
+    """The common case, tuned: a point layer, names from one field (or the fallback),
+    shared times. Pass 1 only reads (id, name value, x, y) into flat lists; pass 2
+    transforms all points in PROJ batches and makes the targets. Features that are
+    not plain points (null, several parts...) go through ``converter.convert``.
+
+    Returns the list of feature ids read.
+    """
+    layer_name = layer.name()
+    name_idx = name_expr.field_index if name_expr.mode == FeatureExpression.FIELD else -1
+    convert = converter.convert
+    nan = math.nan
+    ids: List[int] = []
+    raw: list = []
+    xs: List[float] = []
+    ys: List[float] = []
+    add_id, add_raw, add_x, add_y = ids.append, raw.append, xs.append, ys.append
+    specials: Dict[int, list] = {}  # fid -> converter parts, for anything not a plain point
+    f = QgsFeature()
+    iterator = layer.getFeatures(request)
+    next_feature = iterator.nextFeature
+    count = 0
+    while next_feature(f):
+        count += 1
+        if count % PROGRESS_EVERY == 0 and feedback is not None:
+            if feedback.isCanceled():
+                result.cancelled = True
+                break
+            if total:
+                feedback.setProgress(min(99.0, 90.0 * count / total))
+        fid = f.id()
+        g = f.geometry()
+        try:
+            if multi:
+                mp = g.asMultiPoint()  # TypeError: another type; ValueError: null
+                if len(mp) != 1:
+                    raise TypeError
+                p = mp[0]
+            else:
+                p = g.asPoint()
+            add_x(p.x())
+            add_y(p.y())
+        except (TypeError, ValueError):
+            specials[fid] = convert(g)
+            add_x(nan)
+            add_y(nan)
+        add_id(fid)
+        add_raw(f.attribute(name_idx) if name_idx >= 0 else None)
+    del iterator
+    if wanted is not None and len(ids) > 1:
+        # providers return filtered ids in any order: follow the selection/ids order
+        order = {fid: i for i, fid in enumerate(wanted)}
+        perm = sorted(range(len(ids)), key=lambda i: order.get(ids[i], 0))
+        ids = [ids[i] for i in perm]
+        raw = [raw[i] for i in perm]
+        xs = [xs[i] for i in perm]
+        ys = [ys[i] for i in perm]
+
+    lons, lats = converter.transform_points(xs, ys)
+    transformed = converter.ct is not None
+    targets = result.targets
+    append = targets.append
+    READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
+    sizes = result.payload_sizes
+    point_base = (
+        payload_size(
+            {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
+        )
+        - 8
+    )
+    enc_str = encode_basestring_ascii
+    float_repr = float.__repr__
+    position = None
+    for fid, v, lon, lat in zip(ids, raw, lons, lats):
+        warnings = None
+        if name_idx < 0:
+            name = f"{layer_name} {fid}"
+        else:
+            name = v.strip() if v.__class__ is str else value_to_text(v)
+            if not name:
+                name = fallback_name(layer_name, fid)
+                warnings = [f"the name expression gave an empty name: used '{name}' instead"]
+        x = round(lon, PRECISION)
+        y = round(lat, PRECISION)
+        if -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0:
+            key = str(fid)
+            payload = {"name": name, "geometry": {"type": "Point", "coordinates": [x, y]}}
+            payload.update(shared)
+            sizes[key] = point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
+            if warnings:
+                append(Target(key, fid, name, payload, READY, warnings=warnings))
+            else:
+                append(Target(key, fid, name, payload, READY))
+            continue
+        parts = specials.get(fid)
+        if parts is None:  # a point that did not make it: say why
+            if position is None:
+                position = {fid: i for i, fid in enumerate(ids)}
+            i = position[fid]
+            sx, sy = xs[i], ys[i]
+            if not (math.isfinite(sx) and math.isfinite(sy)):
+                why = converter.point_reason(sx, sy, False)
+            else:
+                why = converter.point_reason(lon, lat, transformed)
+            parts = [(None, None, why)]
+        for part, geom, why in parts:
+            if part is None:
+                key, tname = str(fid), name
+            else:
+                key, tname = f"{fid}.{part}", f"{name} (part {part})"
+            w = list(warnings) if warnings else []
+            if why is not None:
+                append(Target(key, fid, tname, None, SKIPPED, why, part=part, warnings=w))
+                continue
+            payload = {"name": tname, "geometry": geom}
+            payload.update(shared)
+            append(Target(key, fid, tname, payload, READY, part=part, warnings=w))
+    return ids
+
+
+def _generic(
+    layer,
+    request,
+    result,
+    converter,
+    name_expr,
+    start_expr,
+    end_expr,
+    shared,
+    time_args,
+    total,
+    feedback,
+    wanted,
+    point_fast,
+    point_multi,
+):
+    """Any layer, any expressions: two passes (read + convert, then make targets).
+
+    Returns the set of feature ids read when ``wanted`` is given, else None.
+    """
+    shared_start, shared_end, end_fixed, now, monitoring = time_args
+    per_feature_times = start_expr is not None or end_expr is not None
+    layer_name = layer.name()
+    convert = converter.convert
     name_mode_field = name_expr.mode == FeatureExpression.FIELD
     name_mode_fallback = name_expr.mode == FeatureExpression.FALLBACK
     name_idx = name_expr.field_index
@@ -312,10 +529,19 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
         # geometry
         g = f.geometry()
         if point_fast:
-            try:
-                p = g.asPoint()  # TypeError: not a single point; ValueError: null geometry
-            except (TypeError, ValueError):
-                p = None
+            # TypeError: not that geometry type; ValueError: null geometry. Anything
+            # else (several parts, empty, null) takes the general path below.
+            if point_multi:  # a one-part MultiPoint is a point (shapefiles, many GPKGs)
+                try:
+                    mp = g.asMultiPoint()
+                except (TypeError, ValueError):
+                    mp = None
+                p = mp[0] if mp is not None and len(mp) == 1 else None
+            else:
+                try:
+                    p = g.asPoint()
+                except (TypeError, ValueError):
+                    p = None
             if p is not None:
                 x = p.x()
                 y = p.y()
@@ -401,37 +627,7 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
                 payload.update(times)
             append(Target(key, fid, tname, payload, READY, part=part, warnings=w))
     del rows
-
-    if seen is not None and not result.cancelled:
-        for fid in wanted:
-            if fid not in seen:
-                append(
-                    Target(
-                        str(fid),
-                        fid,
-                        fallback_name(layer_name, fid),
-                        None,
-                        SKIPPED,
-                        "the feature was not found in the layer (deleted, or filtered out "
-                        "by the layer's subset filter?)",
-                    )
-                )
-
-    # duplicate names among the orders that will be sent
-    counts = Counter([t.name for t in targets if t.status == READY])
-    dups = {n: c for n, c in counts.items() if c > 1} if len(counts) < len(targets) else {}
-    if dups:
-        for t in targets:
-            c = dups.get(t.name) if t.status == READY else None
-            if c:
-                t.warnings.append(f"duplicate name: {c} orders are named '{t.name}' (sent anyway)")
-        result.duplicate_names = dups
-        result.warnings.append(
-            f"{sum(dups.values())} orders share {len(dups)} names; they are sent anyway."
-        )
-    if feedback is not None and not result.cancelled:
-        feedback.setProgress(100.0)
-    return result
+    return seen
 
 
 def _feature_times(f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring):

@@ -640,3 +640,87 @@ def test_create_job_selected_only_default(qgis_app):
     job = create_job(vl, OrderParameters())
     assert [t.name for t in job.targets] == ["s3"]
     assert math.isclose(job.targets[0].payload["geometry"]["coordinates"][0], 3.0)
+
+
+def test_multipoint_layer_in_projected_crs_mixes_fast_and_general_paths(qgis_app, tmp_path):
+    ct = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem("EPSG:4326"),
+        QgsCoordinateReferenceSystem("EPSG:3857"),
+        QgsProject.instance().transformContext(),
+    )
+    (_, lon1, lat1), (_, lon2, lat2), (_, lon3, lat3) = SITES
+    p1, p2, p3 = (
+        ct.transform(QgsPointXY(lon, lat))
+        for lon, lat in ((lon1, lat1), (lon2, lat2), (lon3, lat3))
+    )
+    rows = [
+        ("one", f"MultiPoint(({p1.x()!r} {p1.y()!r}))"),
+        ("two", f"MultiPoint(({p2.x()!r} {p2.y()!r}),({p3.x()!r} {p3.y()!r}))"),
+        ("empty", "MultiPoint EMPTY"),
+    ]
+    vl = _write_gpkg(tmp_path / "mp.gpkg", QgsWkbTypes.MultiPoint, "EPSG:3857", rows)
+    r = build(vl)
+    got = [(t.key, t.name, t.status) for t in r.targets]
+    assert got == [
+        ("1", "one", READY),
+        ("2.1", "two (part 1)", READY),
+        ("2.2", "two (part 2)", READY),
+        ("3", "empty", SKIPPED),
+    ]
+    assert r.targets[0].payload["geometry"]["coordinates"] == pytest.approx([lon1, lat1], abs=2e-7)
+    assert r.targets[2].payload["geometry"]["coordinates"] == pytest.approx([lon3, lat3], abs=2e-7)
+    assert "empty" in r.targets[3].reason
+
+
+@pytest.mark.parametrize("crs_id", ["EPSG:4326", "EPSG:3857"])
+def test_non_finite_points_among_good_ones(qgis_app, crs_id):
+    feats = [(f"p{i}", f"Point({i * 3} {i})") for i in range(50)]
+    feats[10] = ("nan", QgsGeometry(QgsPoint(float("nan"), 1.0)))
+    feats[20] = ("inf", QgsGeometry(QgsPoint(1.0, float("inf"))))
+    r = build(mem_layer("Point", feats, crs=crs_id))
+    bad = {t.name: t.reason for t in r.targets if t.status == SKIPPED}
+    assert set(bad) == {"nan", "inf"} and all("not finite" in why for why in bad.values())
+    assert sum(t.status == READY for t in r.targets) == 48
+
+
+def _mixed_point_layer(crs_id, multi=False):
+    gtype = "MultiPoint" if multi else "Point"
+    wkts = ["Point(1 2)", None, "Point EMPTY", "Point(3 4)", "Point(200 0)", "Point(5 6)"]
+    if multi:
+        wkts = [
+            "MultiPoint((1 2))",
+            None,
+            "MultiPoint EMPTY",
+            "MultiPoint((3 4),(7 8))",
+            "MultiPoint((200 0))",
+            "MultiPoint((5 6))",
+        ]
+    names = ["a", "b", "", None, "e", "f"]
+    return mem_layer(gtype, list(zip(names, wkts)), crs=crs_id, name="mixed")
+
+
+@pytest.mark.parametrize("multi", [False, True])
+@pytest.mark.parametrize("crs_id", ["EPSG:4326", "EPSG:3857"])
+def test_fast_and_generic_paths_agree(qgis_app, crs_id, multi):
+    vl = _mixed_point_layer(crs_id, multi)
+    fast = build(vl, p={"name_expression": '"name"'})
+    slow = build(vl, p={"name_expression": 'coalesce("name")'})  # expression engine path
+    assert [
+        (t.key, t.name, t.status, t.reason, t.payload, t.part, t.warnings) for t in fast.targets
+    ] == [(t.key, t.name, t.status, t.reason, t.payload, t.part, t.warnings) for t in slow.targets]
+    assert any(t.status == SKIPPED for t in fast.targets)
+    assert fast.payload_sizes and all(
+        fast.payload_sizes[t.key] == len(json.dumps(t.payload))
+        for t in fast.targets
+        if t.key in fast.payload_sizes
+    )
+
+
+@pytest.mark.parametrize("expr", ['"name"', 'coalesce("name")'])
+def test_selection_and_ids_order_on_both_paths(qgis_app, expr):
+    vl = mem_layer("Point", [(f"s{i}", f"Point({i} {i})") for i in range(1, 40)])
+    vl.selectByIds([33, 5, 17, 2])
+    r = build(vl, selected_only=True, p={"name_expression": expr})
+    assert [t.name for t in r.targets] == ["s2", "s5", "s17", "s33"]
+    r = build(vl, feature_ids=[17, 2, 33, 1000, 5], p={"name_expression": expr})
+    assert [t.key for t in r.targets] == ["17", "2", "33", "5", "1000"]
