@@ -39,6 +39,7 @@ class PlanetBulkTaskingPlugin:
         self.iface = iface
         self.action = None
         self.dock = None
+        self.services = None
         self.translator = self._install_translator()
 
     # -- QGIS plugin interface ---------------------------------------------------
@@ -52,6 +53,7 @@ class PlanetBulkTaskingPlugin:
         self.action.toggled.connect(self.set_dock_visible)
         self.iface.addPluginToWebMenu(self.menu_name, self.action)
         self.iface.addWebToolBarIcon(self.action)
+        self._start_services()
         log.info("Planet Bulk Tasking loaded")
 
     def unload(self):
@@ -62,6 +64,9 @@ class PlanetBulkTaskingPlugin:
             self.dock.setParent(None)
             self.dock.deleteLater()
             self.dock = None
+        if self.services is not None:
+            self.services.shutdown()  # joins the job, monitor and action threads
+            self.services = None
         if self.action is not None:
             self.action.toggled.disconnect(self.set_dock_visible)
             self.iface.removePluginWebMenu(self.menu_name, self.action)
@@ -86,13 +91,28 @@ class PlanetBulkTaskingPlugin:
         # Built on first use, so QGIS starts fast.
         from .ui.dock import PlanetBulkTaskingDock
 
-        self.dock = PlanetBulkTaskingDock(self.iface, self.iface.mainWindow())
+        self.dock = PlanetBulkTaskingDock(
+            self.iface, self.iface.mainWindow(), services=self.services
+        )
         self.dock.visibilityChanged.connect(self._dock_visibility_changed)
         self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
 
     def _dock_visibility_changed(self, visible: bool):
         if self.action is not None and self.action.isChecked() != visible:
             self.action.setChecked(visible)
+
+    # -- jobs ----------------------------------------------------------------------
+    def _start_services(self):
+        """Jobs outlive the dock: unfinished ones resume at start, dock open or not."""
+        from .core.services import PluginServices
+
+        try:
+            self.services = PluginServices()
+        except Exception:  # an unreadable profile folder must not break QGIS's start
+            log.exception("Could not open the job store; jobs will not be saved")
+            self.services = None
+            return
+        self.services.start()
 
     # -- translations ------------------------------------------------------------
     @staticmethod

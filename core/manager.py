@@ -37,16 +37,18 @@ class JobManager(QObject):
     def __init__(
         self,
         store: JobStore,
-        make_client: Callable[[str], object],
+        client_factory_for: Callable[[str], Callable],
         *,
         worker_options: Optional[dict] = None,
         monitor_options: Optional[dict] = None,
         parent=None,
     ):
-        """``make_client(endpoint, stop_event=None)`` returns a new TaskingClient for that URL."""
+        """``client_factory_for(endpoint)`` is called on the main thread (it may read settings
+        and the auth database) and returns ``factory(stop_event=None) -> TaskingClient``,
+        which worker threads call."""
         super().__init__(parent)
         self.store = store
-        self.make_client = make_client
+        self.client_factory_for = client_factory_for
         self.worker_options = worker_options or {}
         self.monitor_options = monitor_options or {}
         self.jobs: Dict[str, BulkJob] = {}
@@ -153,7 +155,7 @@ class JobManager(QObject):
         return self._start_action(job, "cancel", ids, {})
 
     def _start_action(self, job: BulkJob, kind: str, items: list, changes: dict) -> TaskThread:
-        task = BulkAction(lambda: self.make_client(job.endpoint), kind, items, poll=0.2)
+        task = BulkAction(self.client_factory_for(job.endpoint), kind, items, poll=0.2)
         thread = TaskThread(task, f"pbt-{kind}-{job.job_id[:8]}", self)
         collected: List[ActionOutcome] = []
         task.results.connect(collected.extend)
@@ -213,7 +215,7 @@ class JobManager(QObject):
     def _monitor_for(self, endpoint: str) -> TaskThread:
         thread = self._monitors.get(endpoint)
         if thread is None:
-            task = OrderMonitor(lambda: self.make_client(endpoint), **self.monitor_options)
+            task = OrderMonitor(self.client_factory_for(endpoint), **self.monitor_options)
             task.orders_updated.connect(self._on_orders_updated)
             task.poll_failed.connect(lambda err: log.warning("order status check failed: %s", err))
             thread = TaskThread(task, "pbt-order-monitor", self)
@@ -257,11 +259,7 @@ class JobManager(QObject):
             runner = JobRunner(self)
             self._connect(runner, job)
             self._runners[job.job_id] = runner
-        runner.start(
-            job,
-            lambda stop_event=None: self.make_client(job.endpoint, stop_event=stop_event),
-            **self.worker_options,
-        )
+        runner.start(job, self.client_factory_for(job.endpoint), **self.worker_options)
         self.job_changed.emit(job.job_id)
 
     def _connect(self, runner: JobRunner, job: BulkJob) -> None:

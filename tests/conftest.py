@@ -65,7 +65,17 @@ def main_window(qgis_iface, monkeypatch):
 
 
 @pytest.fixture
-def loaded_plugin(qgis_iface, main_window):
+def plugin_data_dir(tmp_path, monkeypatch):
+    """The plugin's profile data folder (job store, practice sandbox) in a temporary place."""
+    from planet_bulk_tasking.core import services
+
+    path = tmp_path / "profile_data"
+    monkeypatch.setattr(services, "default_data_dir", lambda: str(path))
+    return path
+
+
+@pytest.fixture
+def loaded_plugin(qgis_iface, main_window, plugin_data_dir):
     """The plugin loaded as QGIS does: classFactory(iface), initGui(); unload() at teardown."""
     import planet_bulk_tasking
 

@@ -37,15 +37,22 @@ def point_layer(n: int, name: str = "sites", crs: str = "EPSG:4326") -> QgsVecto
 
 
 def client_factory(base_url: str, key: str = SANDBOX_KEY):
-    """make_client(endpoint, stop_event=None) for JobManager, with short back-offs for tests."""
+    """client_factory_for(endpoint) for JobManager, with short back-offs for tests."""
     from planet_bulk_tasking.core.client import TaskingClient
 
-    def make(endpoint=None, stop_event=None):
-        return TaskingClient(
-            endpoint or base_url, key, stop_event=stop_event, backoff_base=0.05, max_retry_after=2.0
-        )
+    def factory_for(endpoint=None):
+        def make(stop_event=None):
+            return TaskingClient(
+                endpoint or base_url,
+                key,
+                stop_event=stop_event,
+                backoff_base=0.05,
+                max_retry_after=2.0,
+            )
 
-    return make
+        return make
+
+    return factory_for
 
 
 def server_orders(base_url: str, key: str = SANDBOX_KEY) -> list:

@@ -58,14 +58,15 @@ def test_unload_removes_everything(loaded_plugin, qgis_iface, main_window):
     assert _our_log_handlers() == []
 
 
-def test_load_unload_load_again_like_plugin_reloader(qgis_iface, main_window):
+def test_load_unload_load_again_like_plugin_reloader(qgis_iface, main_window, plugin_data_dir):
     import planet_bulk_tasking
 
     for _ in range(3):
         plugin = planet_bulk_tasking.classFactory(qgis_iface)
         plugin.initGui()
         plugin.action.trigger()
-        assert plugin.dock.isVisible()
+        assert plugin.dock.isVisible() and plugin.dock.services is plugin.services
+        assert (plugin_data_dir / "jobs.sqlite").exists()
         assert len(_our_log_handlers()) == 1
         assert len(main_window.findChildren(QDockWidget)) == 1
         plugin.unload()

@@ -51,9 +51,10 @@ class PlanetBulkTaskingDock(QDockWidget):
 
     TAB_COMPOSE, TAB_RESULTS, TAB_SETTINGS = range(3)
 
-    def __init__(self, iface, parent=None):
+    def __init__(self, iface, parent=None, services=None):
         super().__init__(parent)
         self.iface = iface
+        self.services = services  # core.services.PluginServices: store, JobManager (may be None)
         self.setObjectName("PlanetBulkTaskingDock")
         self.setWindowTitle(self.tr("Planet Bulk Tasking"))
         self.runner = None

@@ -1,0 +1,34 @@
+"""Where the API key comes from: QGIS's encrypted auth database, else PL_API_KEY.
+
+Settings hold only the id of the authentication configuration, never the key;
+the key is read when a client is made and kept nowhere else.
+"""
+
+import os
+from typing import Optional
+
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+
+SETTINGS_PREFIX = "planet_bulk_tasking/"
+ENV_KEY = "PL_API_KEY"
+
+
+def configured_authcfg() -> str:
+    return QgsSettings().value(SETTINGS_PREFIX + "authcfg", "") or ""
+
+
+def key_from_authcfg(authcfg: str) -> Optional[str]:
+    """The key stored as the Basic method's user name (Planet accepts it that way)."""
+    if not authcfg:
+        return None
+    cfg = QgsAuthMethodConfig()
+    ok = QgsApplication.authManager().loadAuthenticationConfig(authcfg, cfg, True)
+    if isinstance(ok, tuple):  # some PyQGIS builds return (ok, cfg)
+        ok, cfg = ok[0], ok[1]
+    key = (cfg.config("username") or "").strip() if ok else ""
+    return key or None
+
+
+def configured_api_key(authcfg: Optional[str] = None) -> Optional[str]:
+    authcfg = configured_authcfg() if authcfg is None else authcfg
+    return key_from_authcfg(authcfg) or (os.environ.get(ENV_KEY, "").strip() or None)

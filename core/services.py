@@ -1,0 +1,118 @@
+"""What outlives the dock: the job store, the JobManager and the practice sandbox.
+
+The plugin makes one ``PluginServices`` in ``initGui`` so that jobs left running
+when QGIS closed are resumed at start, whether or not the dock is ever opened.
+"""
+
+import logging
+import os
+from typing import Callable, Optional
+
+from qgis.core import Qgis, QgsApplication
+from qgis.PyQt.QtCore import QTimer
+
+from .client import TaskingClient
+from .credentials import configured_api_key
+from .manager import JobManager
+from .qgis_proxy import proxies_from_qgis_settings
+from .store import JobStore
+
+log = logging.getLogger(__name__)
+
+#: jobs sent in practice mode say this instead of a URL: the sandbox's port changes
+#: from one QGIS session to the next, its orders (kept in a file) do not.
+PRACTICE_ENDPOINT = "practice://sandbox"
+PRACTICE_KEY = "sandbox-key"  # the key the sandbox lets task; not a secret
+
+
+def default_data_dir() -> str:
+    return os.path.join(QgsApplication.qgisSettingsDirPath(), "planet_bulk_tasking")
+
+
+class PracticeSandbox:
+    """The local Tasking API simulator, started on a free loopback port on first use."""
+
+    def __init__(self, db_path: Optional[str] = None, **options):
+        self._options = dict(options, db_path=db_path)
+        self.server = None
+
+    @property
+    def running(self) -> bool:
+        return self.server is not None
+
+    def url(self) -> str:
+        if self.server is None:
+            from ..sandbox import SandboxServer  # loaded only when practice mode is used
+
+            server = SandboxServer(**dict(self._options, host="127.0.0.1", port=0))
+            server.start()
+            self.server = server
+        return self.server.base_url
+
+    def stop(self) -> None:
+        server, self.server = self.server, None
+        if server is not None:
+            server.stop()
+
+
+class PluginServices:
+    def __init__(
+        self,
+        data_dir: Optional[str] = None,
+        *,
+        api_key: Optional[Callable] = None,
+        worker_options: Optional[dict] = None,
+        monitor_options: Optional[dict] = None,
+    ):
+        self.data_dir = data_dir or default_data_dir()
+        os.makedirs(self.data_dir, exist_ok=True)
+        self._api_key = api_key or configured_api_key
+        self._closed = False
+        self.store = JobStore(os.path.join(self.data_dir, "jobs.sqlite"))
+        self.practice = PracticeSandbox(db_path=os.path.join(self.data_dir, "practice.sqlite"))
+        self.manager = JobManager(
+            self.store,
+            self.client_factory_for,
+            worker_options=worker_options,
+            monitor_options=monitor_options,
+        )
+
+    def resolve(self, endpoint: str) -> str:
+        """The URL to call for a job's endpoint (the practice sandbox's current port)."""
+        return self.practice.url() if endpoint == PRACTICE_ENDPOINT else endpoint
+
+    def client_factory_for(self, endpoint: str) -> Callable[..., TaskingClient]:
+        """Main thread: read URL, key and proxy now; worker threads call the factory."""
+        practice = endpoint == PRACTICE_ENDPOINT
+        url = self.resolve(endpoint)
+        key = PRACTICE_KEY if practice else self._api_key()
+        proxies = None if practice else proxies_from_qgis_settings()
+        qgis_version = Qgis.QGIS_VERSION.split("-")[0]
+
+        def factory(stop_event=None) -> TaskingClient:
+            return TaskingClient(
+                url, key, proxies=proxies, stop_event=stop_event, qgis_version=qgis_version
+            )
+
+        return factory
+
+    def start(self) -> None:
+        """Resume what QGIS was doing when it closed, once the GUI is up."""
+        QTimer.singleShot(0, self._resume)
+
+    def _resume(self) -> None:
+        if self._closed:  # unloaded before the event loop came round
+            return
+        try:
+            resumed = self.manager.resume_unfinished()
+        except Exception:  # a damaged store must not stop QGIS from starting
+            log.exception("could not resume the saved jobs")
+            return
+        if resumed:
+            log.info("resumed %d unfinished job(s)", len(resumed))
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self.manager.shutdown()
+        self.practice.stop()
+        self.store.close()
