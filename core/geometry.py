@@ -42,6 +42,7 @@ from .parameters import ALLOWED_GEOMETRIES, MULTIPART_REFUSE, MULTIPART_SPLIT
 
 WGS84 = "EPSG:4326"
 PRECISION = 7
+SCALE = 1e7  # 10 ** PRECISION
 BATCH = 50_000  # points per PROJ batch
 
 Part = Tuple[Optional[int], Optional[dict], Optional[str]]
@@ -66,6 +67,19 @@ _MULTI = {
     _W.GeometryCollection: None,
 }
 _isfinite = math.isfinite
+
+
+def round7(v: float) -> float:
+    """``v`` rounded to 7 decimals: the double nearest to a 7-decimal number, so its
+    JSON is short. Twice as fast as Python's two-argument round (which formats
+    decimal strings); the two differ only on exact ties. ``QgsGeometry.asJson(7)``
+    rounds the same way. NaN and infinities are returned unchanged."""
+    try:
+        return round(v * SCALE) / SCALE
+    except (OverflowError, ValueError):
+        return v
+
+
 _NONFINITE = "coordinates are not finite numbers (NaN or infinity)"
 
 
@@ -181,13 +195,13 @@ class GeometryConverter:
                 if math.isnan(x) and math.isnan(y):
                     return "empty geometry (a point without coordinates)"
                 return _NONFINITE
-            return self._range_reason(round(x, PRECISION), round(y, PRECISION))
+            return self._range_reason(round7(x), round7(y))
         if not (_isfinite(x) and _isfinite(y)):
             return (
                 f"could not transform from {self.source_authid} to WGS 84 "
                 "(the position is outside the area where the layer's CRS is defined?)"
             )
-        return self._range_reason(round(x, PRECISION), round(y, PRECISION))
+        return self._range_reason(round7(x), round7(y))
 
     def allows(self, geojson_type: str) -> bool:
         return geojson_type in self.allowed
@@ -210,8 +224,8 @@ class GeometryConverter:
             except QgsCsException as e:
                 return (part, None, self._transform_reason(e))
             x, y = p.x(), p.y()
-        x = round(x, PRECISION)
-        y = round(y, PRECISION)
+        x = round7(x)
+        y = round7(y)
         if -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0:
             return (part, {"type": "Point", "coordinates": [x, y]}, None)
         return (part, None, self._range_reason(x, y))

@@ -39,7 +39,7 @@ from qgis.core import (
 )
 
 from .chunking import MAX_BYTES, MAX_PAYLOADS, make_chunks, payload_size
-from .geometry import PRECISION, GeometryConverter
+from .geometry import SCALE, GeometryConverter, round7
 from .job import BulkJob, LayerRef, Target, TargetStatus
 from .naming import (
     FeatureExpression,
@@ -395,6 +395,7 @@ def _fast_points(
     )
     enc_str = encode_basestring_ascii
     float_repr = float.__repr__
+    template = {"name": None, "geometry": None, **shared}  # copy() keeps the key order
     position = None
     for fid, v, lon, lat in zip(ids, raw, lons, lats):
         warnings = None
@@ -405,12 +406,18 @@ def _fast_points(
             if not name:
                 name = fallback_name(layer_name, fid)
                 warnings = [f"the name expression gave an empty name: used '{name}' instead"]
-        x = round(lon, PRECISION)
-        y = round(lat, PRECISION)
-        if -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0:
+        # loose test first (also false for NaN), so the fast rounding never sees inf
+        if -181.0 < lon < 181.0 and -91.0 < lat < 91.0:
+            x = round(lon * SCALE) / SCALE
+            y = round(lat * SCALE) / SCALE
+            in_range = -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0
+        else:
+            in_range = False
+        if in_range:
             key = str(fid)
-            payload = {"name": name, "geometry": {"type": "Point", "coordinates": [x, y]}}
-            payload.update(shared)
+            payload = template.copy()
+            payload["name"] = name
+            payload["geometry"] = {"type": "Point", "coordinates": [x, y]}
             sizes[key] = point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
             if warnings:
                 append(Target(key, fid, name, payload, READY, warnings=warnings))
@@ -587,8 +594,8 @@ def _generic(
     for fid, name, warnings, reason, times, parts in rows:
         if parts.__class__ is int:
             i = parts
-            x = round(lons[i], PRECISION)
-            y = round(lats[i], PRECISION)
+            x = round7(lons[i])
+            y = round7(lats[i])
             in_range = -180.0 <= x <= 180.0 and -90.0 <= y <= 90.0
             if reason is None and in_range:
                 payload = {"name": name, "geometry": {"type": "Point", "coordinates": [x, y]}}

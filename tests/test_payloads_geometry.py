@@ -5,6 +5,7 @@ import math
 import os
 
 import pytest
+from planet_bulk_tasking.core.geometry import round7
 from planet_bulk_tasking.core.job import TargetStatus
 from planet_bulk_tasking.core.payloads import (
     OrderParameters,
@@ -426,7 +427,8 @@ def test_many_points_batch_transform_matches_single(qgis_app):
     for t in r.targets[::997]:
         g = QgsGeometry.fromWkt(dict(feats)[t.name])
         p = ct.transform(g.asPoint())
-        assert t.payload["geometry"]["coordinates"] == [round(p.x(), 7), round(p.y(), 7)]
+        assert t.payload["geometry"]["coordinates"] == [round7(p.x()), round7(p.y())]
+        assert t.payload["geometry"]["coordinates"] == pytest.approx([p.x(), p.y()], abs=5.1e-8)
 
 
 def test_batch_with_untransformable_points_keeps_the_others(qgis_app):
@@ -551,8 +553,8 @@ def test_qgis_contributors_geojson(qgis_app, qgis_data_dir):
     expected = sorted(
         (
             f["properties"]["Name"],
-            round(f["geometry"]["coordinates"][0], 7),
-            round(f["geometry"]["coordinates"][1], 7),
+            round7(f["geometry"]["coordinates"][0]),
+            round7(f["geometry"]["coordinates"][1]),
         )
         for f in source
     )
@@ -724,3 +726,17 @@ def test_selection_and_ids_order_on_both_paths(qgis_app, expr):
     assert [t.name for t in r.targets] == ["s2", "s5", "s17", "s33"]
     r = build(vl, feature_ids=[17, 2, 33, 1000, 5], p={"name_expression": expr})
     assert [t.key for t in r.targets] == ["17", "2", "33", "5", "1000"]
+
+
+def test_round7_gives_short_seven_decimal_numbers():
+    import random
+
+    rnd = random.Random(1)
+    for _ in range(20_000):
+        v = rnd.uniform(-180, 180)
+        r = round7(v)
+        assert abs(r - v) <= 5.000001e-8
+        assert r == float(f"{r:.7f}")  # nearest double to a 7-decimal number
+        assert len(repr(r)) <= 12
+    assert math.isnan(round7(float("nan"))) and round7(float("inf")) == float("inf")
+    assert round7(12.123456789) == 12.1234568 and round7(-45.987654321) == -45.9876543
