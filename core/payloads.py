@@ -24,6 +24,7 @@ import gc
 import math
 import re
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from json.encoder import encode_basestring_ascii
@@ -189,12 +190,21 @@ def build_targets(
         raise InvalidParameters(problems)
     # Hundreds of thousands of small dicts/lists and no reference cycles: the cyclic
     # garbage collector would only rescan them over and over (~30 % of the time).
-    gc_was_enabled = gc.isenabled()
+    with _gc_paused():
+        return _build(layer, params, selected_only, feature_ids, transform_context, feedback, now)
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector (nesting-safe): building makes hundreds of
+    thousands of small containers and no cycles, and each automatic collection would
+    rescan all of them."""
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _build(layer, params, selected_only, feature_ids, transform_context, feedback, now)
+        yield
     finally:
-        if gc_was_enabled:
+        if was_enabled:
             gc.enable()
 
 
@@ -738,27 +748,28 @@ def create_job(
     used = params.resolved(now)  # what the job records: same times build_targets computes
     if not (used.name_expression or "").strip():
         used.name_expression = default_name_expression(layer)
-    result = build_targets(
-        layer,
-        params,
-        selected_only=selected_only,
-        feature_ids=feature_ids,
-        transform_context=transform_context,
-        feedback=feedback,
-        now=now,
-    )
-    if result.cancelled:
-        raise BuildCancelled("building the orders was cancelled")
-    chunks = make_chunks(
-        result.targets,
-        max_payloads=max_payloads,
-        max_bytes=max_bytes,
-        sizes=result.payload_sizes,
-    )
-    return BulkJob(
-        endpoint=endpoint,
-        layer=layer_ref(layer),
-        parameters=used.to_dict(),
-        targets=result.targets,
-        chunks=chunks,
-    )
+    with _gc_paused():
+        result = build_targets(
+            layer,
+            params,
+            selected_only=selected_only,
+            feature_ids=feature_ids,
+            transform_context=transform_context,
+            feedback=feedback,
+            now=now,
+        )
+        if result.cancelled:
+            raise BuildCancelled("building the orders was cancelled")
+        chunks = make_chunks(
+            result.targets,
+            max_payloads=max_payloads,
+            max_bytes=max_bytes,
+            sizes=result.payload_sizes,
+        )
+        return BulkJob(
+            endpoint=endpoint,
+            layer=layer_ref(layer),
+            parameters=used.to_dict(),
+            targets=result.targets,
+            chunks=chunks,
+        )
