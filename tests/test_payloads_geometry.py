@@ -740,3 +740,50 @@ def test_round7_gives_short_seven_decimal_numbers():
         assert len(repr(r)) <= 12
     assert math.isnan(round7(float("nan"))) and round7(float("inf")) == float("inf")
     assert round7(12.123456789) == 12.1234568 and round7(-45.987654321) == -45.9876543
+
+
+def test_converter_refuses_unsupported_types_and_untransformable_polygons(qgis_app):
+    from planet_bulk_tasking.core.geometry import GeometryConverter
+
+    conv = GeometryConverter(QgsCoordinateReferenceSystem("EPSG:4326"))
+    [(part, geom, why)] = conv.convert(QgsGeometry.fromWkt("Triangle((0 0, 1 0, 0 1, 0 0))"))
+    assert geom is None and "unsupported geometry type" in why and "Triangle" in why
+    [(_, geom, why)] = conv.convert(QgsGeometry())
+    assert geom is None and "no geometry" in why
+    [(_, geom, why)] = conv.convert(None)
+    assert geom is None and "no geometry" in why
+
+    utm = GeometryConverter(QgsCoordinateReferenceSystem("EPSG:32631"))
+    huge = QgsGeometry.fromWkt("Polygon((1e15 1e15, 2e15 1e15, 2e15 2e15, 1e15 1e15))")
+    [(_, geom, why)] = utm.convert(huge)
+    assert geom is None and any(w in why for w in ("transform", "outside", "not finite"))
+    ok = QgsGeometry.fromWkt(
+        "Polygon((500000 4649776, 501000 4649776, 501000 4650776, 500000 4649776))"
+    )
+    [(_, geom, why)] = utm.convert(ok)
+    assert why is None and geom["type"] == "Polygon"
+    assert geom["coordinates"][0][0] == pytest.approx([3.0, 42.0], abs=1e-3)
+
+
+def test_every_feature_accounted_for_in_a_messy_layer(qgis_app):
+    wkts = [
+        "MultiPolygon(((0 0, 1 0, 1 1, 0 0)),((5 5, 6 5, 6 6, 5 5)))",
+        None,
+        "MultiPolygon(((0 0, 10 10, 10 0, 0 10, 0 0)))",
+        "MultiPolygon(((170 0, 190 0, 190 10, 170 0)))",
+        "MultiPolygon EMPTY",
+        "MultiPolygon(((0 0, 1 0, 1 1, 0 0)))",
+    ]
+    vl = mem_layer("MultiPolygon", [(f"f{i}", w) for i, w in enumerate(wkts)])
+    r = build(vl)
+    assert {t.feature_id for t in r.targets} == set(vl.allFeatureIds())
+    by = {t.key: t for t in r.targets}
+    assert by["1.1"].status == by["1.2"].status == by["6"].status == READY
+    for key, fragment in (
+        ("2", "no geometry"),
+        ("3", "invalid polygon"),
+        ("4", "outside"),
+        ("5", "empty"),
+    ):
+        assert by[key].status == SKIPPED and fragment in by[key].reason, (key, by[key].reason)
+        assert by[key].label.startswith(f"f{int(key) - 1} (feature {key}")
