@@ -229,7 +229,6 @@ def _gc_paused():
 
 
 def _build(layer, params, selected_only, feature_ids, transform_context, feedback, now):
-
     result = BuildResult()
     sched = params.scheduling
     layer_name = layer.name()
