@@ -68,6 +68,10 @@ class JobManager(QObject):
         runner = self._runners.get(job_id)
         return runner is not None and runner.is_running()
 
+    def runner(self, job_id: str) -> Optional[JobRunner]:
+        """The job's runner while this session has one (for the dock and tests)."""
+        return self._runners.get(job_id)
+
     def submit(self, job: BulkJob) -> None:
         """Write the job to disk, then send it. Nothing leaves before the write."""
         job.state = "running"

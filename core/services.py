@@ -63,10 +63,12 @@ class PluginServices:
         api_key: Optional[Callable] = None,
         worker_options: Optional[dict] = None,
         monitor_options: Optional[dict] = None,
+        client_class: Optional[Callable[..., TaskingClient]] = None,
     ):
         self.data_dir = data_dir or default_data_dir()
         os.makedirs(self.data_dir, exist_ok=True)
         self._api_key = api_key or configured_api_key
+        self.client_class = client_class or TaskingClient  # tests may put a subclass here
         self._closed = False
         self.store = JobStore(os.path.join(self.data_dir, "jobs.sqlite"))
         self.practice = PracticeSandbox(db_path=os.path.join(self.data_dir, "practice.sqlite"))
@@ -88,9 +90,10 @@ class PluginServices:
         key = PRACTICE_KEY if practice else self._api_key()
         proxies = None if practice else proxies_from_qgis_settings()
         qgis_version = Qgis.QGIS_VERSION.split("-")[0]
+        client_class = self.client_class
 
         def factory(stop_event=None) -> TaskingClient:
-            return TaskingClient(
+            return client_class(
                 url, key, proxies=proxies, stop_event=stop_event, qgis_version=qgis_version
             )
 

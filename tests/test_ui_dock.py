@@ -126,7 +126,7 @@ def row_fids(dock):
 def test_dock_identity_and_tabs(dock):
     assert dock.objectName() == "PlanetBulkTaskingDock"
     assert dock.windowTitle() == "Planet Bulk Tasking"
-    assert [dock.tabs.tabText(i) for i in range(3)] == ["Compose", "Results", "Settings"]
+    assert [dock.tabs.tabText(i) for i in range(4)] == ["Compose", "Results", "Jobs", "Settings"]
     assert not dock.banner.isVisibleTo(dock)
 
 

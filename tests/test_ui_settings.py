@@ -112,7 +112,11 @@ def test_key_from_auth_config_wins_over_env(panels, monkeypatch):
 
         getThemeIcon = staticmethod(settings_panel.QgsApplication.getThemeIcon)
 
-    monkeypatch.setattr(settings_panel, "QgsAuthMethodConfig", FakeConfig)
+    from planet_bulk_tasking.core import credentials
+
+    # the key is read by core.credentials (the same lookup the job manager uses)
+    monkeypatch.setattr(credentials, "QgsAuthMethodConfig", FakeConfig)
+    monkeypatch.setattr(credentials, "QgsApplication", FakeApp)
     p = panels()
     monkeypatch.setattr(settings_panel, "QgsApplication", FakeApp)
     monkeypatch.setattr(SettingsPanel, "authcfg", lambda self: "pbt0001")

@@ -8,10 +8,11 @@ from ..core.threads import BackgroundTask, TaskThread
 class ConnectionCheckTask(BackgroundTask):
     report = pyqtSignal(str, str)  # state (valid|invalid|forbidden|unreachable), message
 
-    def __init__(self, base_url: str, api_key: str):
+    def __init__(self, base_url: str, api_key: str, proxies=None):
         super().__init__()
         self._base_url = base_url
         self._key = api_key
+        self._proxies = proxies
 
     def work(self):
         from ..core.client import TaskingClient
@@ -22,6 +23,7 @@ class ConnectionCheckTask(BackgroundTask):
             timeout=(5.0, 15.0),
             max_retries=1,
             stop_event=self.stop_event,
+            proxies=self._proxies,
         )
         try:
             result = client.check_connection()
@@ -43,9 +45,9 @@ class ConnectionCheck:
     def running(self) -> bool:
         return self._runner is not None and self._runner.is_running()
 
-    def start(self, base_url, api_key, on_report, on_failed) -> ConnectionCheckTask:
+    def start(self, base_url, api_key, on_report, on_failed, proxies=None) -> ConnectionCheckTask:
         self.stop()
-        task = ConnectionCheckTask(base_url, api_key)
+        task = ConnectionCheckTask(base_url, api_key, proxies)
         task.report.connect(on_report)
         task.failed.connect(on_failed)
         self._runner = TaskThread(task, "pbt-connection-check", self._parent)

@@ -1,25 +1,31 @@
 """The Planet Bulk Tasking dock: from selected features to submitted orders.
 
-Thin wiring of the panels (Compose / Results / Settings) to core: payloads are
-built by core.payloads.create_job, sent by core.worker.JobRunner on its own
-thread, and the results flow back into the ResultsModel through signals. No
-business logic lives here.
+Thin wiring of the panels (Compose / Results / Jobs / Settings) to core: payloads
+are built by core.payloads.create_job and handed to the plugin's JobManager
+(services.manager), which writes the job to disk, sends it on its own thread,
+watches the orders, resubmits, edits and cancels. The dock shows what the
+manager reports through its signals. No business logic lives here.
 
-plugin.py constructs it with ``PlanetBulkTaskingDock(iface, parent)`` and calls
-``shutdown()`` before deleting it.
+plugin.py constructs it with ``PlanetBulkTaskingDock(iface, parent, services=...)``
+and calls ``shutdown()`` before deleting it; jobs keep running without the dock.
+Without services (old tests) the dock makes private ones in a temporary folder.
 """
 
+import copy
+import tempfile
+from collections import Counter
 from datetime import datetime, timezone
-from typing import List, Optional
+from typing import Dict, List, Optional
 
-from qgis.core import Qgis, QgsApplication, QgsProject
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QApplication,
     QDockWidget,
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSizePolicy,
@@ -28,15 +34,44 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.job import BulkJob, TargetStatus
+from ..core.bulk_actions import starts_within_24h
+from ..core.job import BulkJob, LayerRef, TargetStatus
+from ..core.monitor import FINAL_ORDER_STATES
+from ..core.services import PluginServices
 from .compose_panel import ComposePanel
+from .jobs_panel import JobsPanel, confirm_forget_text, endpoint_label
 from .map_links import zoom_to_features
 from .notices import Notices
 from .preview_panel import PreviewPanel, summarize
 from .results_panel import ResultsPanel
 from .results_proxy import ResultsProxy
 from .settings_panel import SettingsPanel
+from .status import history_lines, order_status_label, utc_text
 from .widgets import WrapLabel
+
+PROJECT_SCOPE = "planet_bulk_tasking"
+PROJECT_JOBS_KEY = "jobs"
+
+
+def find_layer(ref: LayerRef) -> Optional[QgsVectorLayer]:
+    """The job's layer in the current project: by id, else by source and provider."""
+    project = QgsProject.instance()
+    layer = project.mapLayer(ref.layer_id) if ref.layer_id else None
+    if isinstance(layer, QgsVectorLayer) and layer.isValid():
+        return layer
+    if not ref.source:
+        return None
+    from ..core.payloads import strip_credentials
+
+    for candidate in project.mapLayers().values():
+        if (
+            isinstance(candidate, QgsVectorLayer)
+            and candidate.providerType() == ref.provider
+            and ref.source in (candidate.source(), strip_credentials(candidate.source()))
+        ):
+            return candidate
+    return None
+
 
 BANNER_STYLE = (
     "QLabel { background: #fff3cd; color: #6b4e00; border: 1px solid #e6a117;"
@@ -49,15 +84,25 @@ class PlanetBulkTaskingDock(QDockWidget):
     job_started = pyqtSignal(str)  # job id
     job_ended = pyqtSignal(str, str)  # job id, "finished" | "cancelled" | "failed"
 
-    TAB_COMPOSE, TAB_RESULTS, TAB_SETTINGS = range(3)
+    TAB_COMPOSE, TAB_RESULTS, TAB_JOBS, TAB_SETTINGS = range(4)
 
     def __init__(self, iface, parent=None, services=None):
         super().__init__(parent)
         self.iface = iface
-        self.services = services  # core.services.PluginServices: store, JobManager (may be None)
+        self._own_services = services is None
+        if services is None:  # old callers and tests: private services in a temporary folder
+            services = PluginServices(
+                data_dir=tempfile.mkdtemp(prefix="planet_bulk_tasking-"),
+                client_class=lambda *a, **kw: self.make_client(*a, **kw),
+            )
+        self.services = services  # core.services.PluginServices: store, JobManager, practice
+        self.manager = services.manager
         self.setObjectName("PlanetBulkTaskingDock")
         self.setWindowTitle(self.tr("Planet Bulk Tasking"))
-        self.runner = None
+        self._job_id: Optional[str] = None  # the job shown in Results
+        self._moved: Counter = Counter()  # order states reached since the last notice
+        self.last_confirmation = ""
+        self.last_refused: List[tuple] = []  # (target label, reason) of the last action
         self._preview_job: Optional[BulkJob] = None
         self._preview_fresh = False
         self._last_error = None
@@ -125,7 +170,9 @@ class PlanetBulkTaskingDock(QDockWidget):
         # -- Results / Settings ------------------------------------------------------------
         self.results = ResultsPanel(iface)
         self.tabs.addTab(self.results, icon("/mActionOpenTable.svg"), self.tr("Results"))
-        self.settings = SettingsPanel()
+        self.jobs = JobsPanel()
+        self.tabs.addTab(self.jobs, icon("/mIconHistory.svg"), self.tr("Jobs"))
+        self.settings = SettingsPanel(practice=services.practice)
         self.tabs.addTab(self.settings, icon("/mActionOptions.svg"), self.tr("Settings"))
         self.setWidget(root)
 
@@ -140,12 +187,61 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.submit_button.clicked.connect(self.submit)
         self.results.cancel_requested.connect(self.cancel)
         self.results.message.connect(self._on_panel_message)
+        self.results.fix_requested.connect(lambda: self.fix_and_resubmit())
+        self.results.edit_requested.connect(lambda: self.edit_orders())
+        self.results.cancel_orders_requested.connect(lambda: self.cancel_orders())
+        self.results.history_requested.connect(self.show_history)
+        self.jobs.job_selected.connect(self.show_job)
+        self.jobs.job_opened.connect(self.open_job)
+        self.jobs.resume_requested.connect(self.resume_job)
+        self.jobs.forget_requested.connect(lambda job_id: self.forget_job(job_id))
+
+        # debounced refreshes: many reports per second become one repaint
+        self._jobs_timer = self._timer(300, self.refresh_jobs)
+        self._rows_timer = self._timer(150, self._refresh_shown_job)
+        self._layer_timer = self._timer(1000, self.results.update_result_layer)
+        self._orders_timer = self._timer(1500, self._announce_order_changes)
+        m = self.manager
+        self._manager_connections = [
+            (m.job_added, self._on_job_added),
+            (m.job_changed, self._on_job_changed),
+            (m.targets_changed, self._on_targets_changed),
+            (m.progress, self._on_progress),
+            (m.job_ended, self._on_job_ended),
+            (m.orders_changed, self._on_orders_changed),
+            (m.action_finished, self._on_action_finished),
+            (m.action_failed, self._on_action_failed),
+        ]
+        project = QgsProject.instance()
+        self._project_connections = [
+            (project.layersAdded, self._on_layers_added),
+            (project.readProject, lambda *_: self._jobs_timer.start()),
+            (project.cleared, self._jobs_timer.start),
+        ]
+        for signal, slot in self._manager_connections + self._project_connections:
+            signal.connect(slot)
         self._update_banner(self.settings.is_practice())
         self.update_submit_state()
+        self.refresh_jobs()
+
+    def _timer(self, ms: int, slot) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
 
     # -- state ------------------------------------------------------------------------------
+    @property
+    def runner(self):
+        """The shown job's JobRunner while it has one in this session."""
+        return self.manager.runner(self._job_id) if self._job_id else None
+
     def is_running(self) -> bool:
-        return self.runner is not None and self.runner.is_running()
+        return bool(self._job_id) and self.manager.is_running(self._job_id)
+
+    def shown_job(self) -> Optional[BulkJob]:
+        return self.results.job()
 
     def submit_problems(self) -> List[str]:
         """Why Submit is disabled, in words (empty: it is enabled)."""
@@ -240,9 +336,8 @@ class PlanetBulkTaskingDock(QDockWidget):
 
     # -- sending ------------------------------------------------------------------------------
     def submit(self) -> bool:
-        """Build (or reuse the fresh preview) and start sending. False if nothing started."""
-        from ..core.worker import JobRunner
-
+        """Build (or reuse the fresh preview) and hand the job to the JobManager, which
+        writes it to disk before any request. False if nothing started."""
         problems = self.submit_problems()
         if problems:
             self.update_submit_state()
@@ -265,7 +360,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.preview_panel.show_job(job)
             return False
         try:
-            base_url = self.settings.base_url()
+            endpoint = self.settings.job_endpoint()  # practice: starts the sandbox now
         except OSError as exc:  # the practice sandbox could not start
             self.notices.push(
                 self.tr("Practice sandbox"),
@@ -273,55 +368,86 @@ class PlanetBulkTaskingDock(QDockWidget):
                 Qgis.Critical,
             )
             return False
-        api_key = self.settings.api_key()
-        if not api_key:
+        if not self.settings.api_key():
             self.update_submit_state()
             return False
-        job.endpoint = base_url
+        job.endpoint = endpoint
         self.preview_panel.show_job(job)
+        self._job_id = job.job_id
         self.results.set_job(job, layer)
         self.results.set_filter(ResultsProxy.FILTER_ALL)
-
-        make_client = self.make_client
-
-        def client_factory(stop_event=None):
-            return make_client(base_url, api_key, stop_event=stop_event)
-
-        self._stop_runner()
-        runner = JobRunner(self)
-        runner.progress.connect(self._on_progress)
-        runner.results.connect(self._on_results)
-        runner.chunk_rejected.connect(self._on_chunk_rejected)
-        runner.chunk_accepted.connect(self._on_chunk_accepted)
-        runner.failed.connect(self._on_failed)
-        runner.ended.connect(self._on_ended)
-        self.runner = runner
-        self._last_error = None
         self.results.progress.set_running(True)
         self.results.progress.set_state(
             self.tr("Sending {orders} orders to {where} in {bulks} bulk request(s)…").format(
                 where=self.settings.endpoint_label(), **summary
             )
         )
-        runner.start(job, client_factory)
+        try:
+            self.manager.submit(job)
+        except Exception as exc:  # the job store could not be written: nothing was sent
+            self.results.progress.set_running(False)
+            self.notices.push(
+                self.tr("Planet Bulk Tasking"),
+                self.tr("The job could not be saved, nothing was sent: {error}").format(error=exc),
+                Qgis.Critical,
+            )
+            return False
+        self._remember_in_project(job.job_id)
         self.tabs.setCurrentIndex(self.TAB_RESULTS)
         self.update_submit_state()
+        self.refresh_jobs()
+        self.jobs.select_job(job.job_id, emit=False)
         self.job_started.emit(job.job_id)
         return True
 
     @staticmethod
-    def make_client(base_url, api_key, stop_event=None):
-        """A TaskingClient for the worker's threads (tests may replace this)."""
+    def make_client(base_url, api_key, **kwargs):
+        """A TaskingClient for the private services' threads (tests may replace this)."""
         from ..core.client import TaskingClient
 
-        return TaskingClient(base_url, api_key, stop_event=stop_event)
+        return TaskingClient(base_url, api_key, **kwargs)
 
     def cancel(self):
-        if self.runner is not None and self.runner.is_running():
-            self.runner.cancel()
+        if self.is_running():
+            self.manager.cancel(self._job_id)
             self.results.progress.set_state(self.tr("Cancelling…"))
 
-    def _on_progress(self, counts: dict):
+    # -- project ------------------------------------------------------------------------------
+    @staticmethod
+    def project_job_ids() -> List[str]:
+        ids, _ok = QgsProject.instance().readListEntry(PROJECT_SCOPE, PROJECT_JOBS_KEY)
+        return list(ids or [])
+
+    def _remember_in_project(self, job_id: str):
+        """The project lists the jobs sent from it (saved with the project)."""
+        ids = self.project_job_ids()
+        if job_id not in ids:
+            QgsProject.instance().writeEntry(PROJECT_SCOPE, PROJECT_JOBS_KEY, ids + [job_id])
+
+    # -- manager reports ------------------------------------------------------------------------
+    def _on_job_added(self, job_id: str):
+        self._jobs_timer.start()
+
+    def _on_job_changed(self, job_id: str):
+        self._jobs_timer.start()
+        if job_id == self._job_id:
+            self._rows_timer.start()  # chunk states: READY -> SUBMITTED rows
+
+    def _on_targets_changed(self, job_id: str, keys: list):
+        if self._jobs_timer.isActive() is False:
+            self._jobs_timer.start()
+        if job_id == self._job_id:
+            self.results.refresh_keys(keys)
+            if not self._layer_timer.isActive():
+                self._layer_timer.start()
+
+    def _refresh_shown_job(self):
+        if self._job_id and self.results.job() is not None:
+            self.results.refresh_all()
+
+    def _on_progress(self, job_id: str, counts: dict):
+        if job_id != self._job_id:
+            return
         self.results.progress.set_counts(counts)
         chunks = counts.get("chunks", 0)
         if chunks and self.is_running():
@@ -333,32 +459,8 @@ class PlanetBulkTaskingDock(QDockWidget):
                 ).format(accepted=accepted, chunks=chunks)
             )
 
-    def _on_results(self, outcomes):
-        self.results.refresh_keys([o[0] for o in outcomes])
-
-    def _on_chunk_accepted(self, index: int, bulk_id: str):
-        self._refresh_chunk(index)
-
-    def _on_chunk_rejected(self, index: int, reason: str):
-        self._refresh_chunk(index)
-
-    def _refresh_chunk(self, index: int):
-        """Only this bulk's rows changed (READY -> SUBMITTED, or FAILED when refused)."""
-        job = self.results.job()
-        if job is not None:
-            chunk = next((c for c in job.chunks if c.index == index), None)
-            if chunk is not None:
-                self.results.refresh_keys(chunk.target_keys)
-
-    def _on_failed(self, error):
-        self._last_error = error
-
-    def _on_ended(self, job_id: str, how: str):
-        self.results.refresh_all()
-        self.results.update_result_layer()
-        self.results.progress.set_running(False)
-        job = self.results.job()
-        counts = job.counts() if job is not None else {}
+    def _ended_text(self, job: BulkJob) -> tuple:
+        counts = job.counts()
         created = counts.get(TargetStatus.SUCCEEDED, 0)
         failed = counts.get(TargetStatus.FAILED, 0)
         skipped = counts.get(TargetStatus.SKIPPED, 0)
@@ -370,69 +472,457 @@ class PlanetBulkTaskingDock(QDockWidget):
             parts.append(self.tr("{n} skipped").format(n=skipped))
         if pending:
             parts.append(self.tr("{n} not confirmed").format(n=pending))
-        text = ", ".join(parts)
+        return ", ".join(parts), failed
+
+    def _on_job_ended(self, job_id: str, how: str, error):
+        self._jobs_timer.start()
+        job = self.manager.jobs.get(job_id)
+        if job is None:
+            return
+        text, failed = self._ended_text(job)
         if how == "cancelled":
             title, level = self.tr("Sending cancelled"), Qgis.Info
         elif how == "failed":
             title, level = self.tr("Sending stopped"), Qgis.Critical
-            message = getattr(self._last_error, "user_message", None) or str(self._last_error or "")
+            message = getattr(error, "user_message", None) or str(error or "")
             if message:
                 text = message + " — " + text
         else:
             title = self.tr("Orders sent")
             level = Qgis.Warning if failed else Qgis.Success
-        ended_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
-        self.results.progress.set_state(
-            self.tr("<b>{title}</b> ({time} UTC): {text}.").format(
-                title=title, time=ended_at, text=text
+        shown = job_id == self._job_id
+        if shown:
+            self.results.refresh_all()
+            self.results.update_result_layer()
+            self.results.progress.set_running(False)
+            ended_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
+            self.results.progress.set_state(
+                self.tr("<b>{title}</b> ({time} UTC): {text}.").format(
+                    title=title, time=ended_at, text=text
+                )
             )
-        )
+        else:  # a job resumed in the background (e.g. after QGIS restarted)
+            text = self.tr("Job of {when} UTC (layer {layer}): {text}").format(
+                when=utc_text(job.created_time), layer=job.layer.name, text=text
+            )
         if failed:
             self.notices.push(
-                title, text, level, button_text=self.tr("Show failed"), callback=self.show_failed
+                title,
+                text,
+                level,
+                button_text=self.tr("Show failed"),
+                callback=lambda: self.show_failed(job_id),
             )
         else:
             self.notices.push(title, text, level)
         self.update_submit_state()
         self.job_ended.emit(job_id, how)
 
-    def show_failed(self):
+    def show_failed(self, job_id: Optional[str] = None):
         """Show the failed rows: Results tab, failed filter, dock raised."""
+        if job_id and job_id != self._job_id:
+            self.show_job(job_id)
         self.results.set_filter(ResultsProxy.FILTER_FAILED)
         self.tabs.setCurrentIndex(self.TAB_RESULTS)
         self.show()
         self.raise_()
 
+    # -- order monitoring -------------------------------------------------------------------------
+    def _on_orders_changed(self, job_id: str, moved: list):
+        for _key, _old, new in moved:
+            if new:
+                self._moved[new] += 1
+        if job_id == self._job_id and not self._layer_timer.isActive():
+            self._layer_timer.start()
+        if not self._orders_timer.isActive():
+            self._orders_timer.start()  # one notice per batch, not per order
+
+    def order_changes_text(self, moved: Dict[str, int]) -> str:
+        """{"FULFILLED": 3, "EXPIRED": 1} -> '3 orders fulfilled, 1 expired'."""
+        order = ["FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED"]
+        statuses = sorted(moved, key=lambda s: (order.index(s) if s in order else 99, s))
+        parts = []
+        for status in statuses:
+            word = order_status_label(status).lower()
+            n = moved[status]
+            if not parts:
+                parts.append(
+                    self.tr("{n} order {word}").format(n=n, word=word)
+                    if n == 1
+                    else self.tr("{n} orders {word}").format(n=n, word=word)
+                )
+            else:
+                parts.append(self.tr("{n} {word}").format(n=n, word=word))
+        return ", ".join(parts)
+
+    def _announce_order_changes(self):
+        moved, self._moved = dict(self._moved), Counter()
+        if not moved:
+            return
+        final = {s: n for s, n in moved.items() if s in FINAL_ORDER_STATES}
+        text = self.order_changes_text(final or moved)
+        level = Qgis.Warning if set(final) & {"EXPIRED", "REJECTED", "FAILED"} else Qgis.Info
+        self.notices.push(self.tr("Orders updated"), text, level)
+
+    # -- jobs list ---------------------------------------------------------------------------------
+    def refresh_jobs(self):
+        try:
+            summaries = self.services.store.list_jobs()
+        except Exception:  # store closed (unloading) or damaged: keep the last list
+            return
+        running = {s.job_id for s in summaries if self.manager.is_running(s.job_id)}
+        self.jobs.refresh(summaries, running, set(self.project_job_ids()))
+
+    def show_job(self, job_id: str) -> Optional[BulkJob]:
+        """Load a job (from memory or disk) into the results table, linked to its layer if
+        the layer is in the project."""
+        try:
+            job = self.manager.job(job_id)
+        except KeyError:
+            return None
+        self._job_id = job_id
+        layer = find_layer(job.layer)
+        self.results.set_job(job, layer)
+        self._link_note(job, layer)
+        running = self.manager.is_running(job_id)
+        self.results.progress.set_running(running)
+        state = self.jobs.model.state_label(
+            "running" if running else ("interrupted" if job.state == "running" else job.state)
+        )
+        self.results.progress.set_state(
+            self.tr("Job of {when} UTC · layer {layer} · sent to {where} · {state}").format(
+                when=utc_text(job.created_time),
+                layer=job.layer.name or "?",
+                where=endpoint_label(job.endpoint),
+                state=state,
+            )
+        )
+        self.jobs.select_job(job_id, emit=False)
+        self.update_submit_state()
+        return job
+
+    def open_job(self, job_id: str):
+        if self.show_job(job_id) is not None:
+            self.tabs.setCurrentIndex(self.TAB_RESULTS)
+
+    def _link_note(self, job: BulkJob, layer):
+        note = ""
+        if layer is None:
+            note = self.tr(
+                "Layer “{layer}” is not in the project: the orders are shown without links "
+                "to its features. Add the layer again to restore them."
+            ).format(layer=job.layer.name or "?")
+        self.results.set_source_layer(layer, note)
+
+    def _on_layers_added(self, layers):
+        """A layer came (back): link the shown job's rows to its features again."""
+        job = self.results.job()
+        if job is None or self.results.source_layer() is not None:
+            return
+        layer = find_layer(job.layer)
+        if layer is not None:
+            self._link_note(job, layer)
+
+    def resume_job(self, job_id: str) -> bool:
+        try:
+            self.manager.resume(job_id)
+        except Exception as exc:
+            self.notices.push(self.tr("Could not resume"), str(exc), Qgis.Critical)
+            return False
+        self.show_job(job_id)
+        self.results.progress.set_running(True)
+        self.refresh_jobs()
+        return True
+
+    def forget_job(self, job_id: str, confirm: bool = True) -> bool:
+        summary = next((s for s in self.services.store.list_jobs() if s.job_id == job_id), None)
+        if summary is None:
+            return False
+        text = confirm_forget_text(self.tr, summary)
+        self.last_confirmation = text
+        if confirm and not self.ask(self.tr("Forget job"), text):
+            return False
+        try:
+            self.manager.forget(job_id)
+        except RuntimeError:
+            self.notices.push(
+                self.tr("Planet Bulk Tasking"),
+                self.tr("The job is still running: cancel it first."),
+                Qgis.Warning,
+            )
+            return False
+        if job_id == self._job_id:
+            self._job_id = None
+            self.results.set_job(None)
+            self.results.progress.set_state(self.tr("No job selected."))
+        self.refresh_jobs()
+        return True
+
+    def ask(self, title: str, text: str) -> bool:
+        """Yes/No question (tests replace this)."""
+        answer = QMessageBox.question(
+            self, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No
+        )
+        return answer == QMessageBox.Yes
+
+    # -- fix and resubmit ----------------------------------------------------------------------
+    def _selected(self, keys, wanted) -> List:
+        job = self.results.job()
+        if job is None:
+            return []
+        keys = self.results.selected_keys() if keys is None else list(keys)
+        return [job.target(k) for k in keys if wanted(job.target(k))]
+
+    def fixable_targets(self, keys=None) -> List:
+        return self._selected(
+            keys, lambda t: t.status in (TargetStatus.FAILED, TargetStatus.SKIPPED)
+        )
+
+    def fix_and_resubmit(self, keys=None, values: Optional[dict] = None) -> Optional[List[int]]:
+        """Send failed/skipped rows again with ``values`` (name, start_time, end_time,
+        extra_fields, rebuild); without values, a dialog asks for them."""
+        job = self.results.job()
+        targets = self.fixable_targets(keys)
+        if job is None or not targets:
+            self.notices.push(
+                self.tr("Fix and resubmit"),
+                self.tr("Select failed or skipped rows first."),
+                Qgis.Info,
+            )
+            return None
+        if self.manager.is_running(job.job_id):
+            self.notices.push(
+                self.tr("Fix and resubmit"),
+                self.tr("The job is still sending: wait for it or cancel it first."),
+                Qgis.Warning,
+            )
+            return None
+        if values is None:
+            from .order_dialogs import OrderChangesDialog
+
+            dialog = OrderChangesDialog("fix", targets, self)
+            if not dialog.exec_():
+                return None
+            values = dialog.values()
+        revised, problems = self.revised_payloads(job, targets, values)
+        if problems:
+            self.notices.push(
+                self.tr("Some rows were not resent"), "; ".join(problems[:5]), Qgis.Warning
+            )
+        if not revised:
+            return None
+        try:
+            chunks = self.manager.resubmit(job.job_id, revised)
+        except (RuntimeError, ValueError) as exc:
+            self.notices.push(self.tr("Fix and resubmit"), str(exc), Qgis.Warning)
+            return None
+        self.results.refresh_keys(list(revised))
+        self.results.progress.set_running(True)
+        self.results.progress.set_state(self.tr("Resending {n} order(s)…").format(n=len(revised)))
+        self.update_submit_state()
+        self.refresh_jobs()
+        return chunks
+
+    def revised_payloads(self, job: BulkJob, targets, values: dict) -> tuple:
+        """({key: new payload}, [problems in words]). Keys stay the same: rebuilt targets
+        are matched to the existing ones by feature id and part."""
+        values = dict(values or {})
+        problems: List[str] = []
+        rebuilt = {}
+        if values.get("rebuild"):
+            layer = find_layer(job.layer)
+            if layer is None:
+                return {}, [
+                    self.tr("Layer “{layer}” is not in the project: cannot rebuild.").format(
+                        layer=job.layer.name
+                    )
+                ]
+            from ..core.payloads import OrderParameters, build_targets
+
+            result = build_targets(
+                layer,
+                OrderParameters.from_dict(job.parameters),
+                selected_only=False,
+                feature_ids=sorted({int(t.feature_id) for t in targets}),
+                transform_context=QgsProject.instance().transformContext(),
+            )
+            rebuilt = {(int(t.feature_id), int(t.part or 0)): t for t in result.targets}
+        revised = {}
+        for t in targets:
+            if values.get("rebuild"):
+                new = rebuilt.get((int(t.feature_id), int(t.part or 0)))
+                if new is None:
+                    problems.append(self.tr("{label}: the feature is gone").format(label=t.label))
+                    continue
+                if new.payload is None:
+                    problems.append(f"{t.label}: {new.reason}")
+                    continue
+                payload = copy.deepcopy(new.payload)
+            elif t.payload is None:
+                problems.append(
+                    self.tr(
+                        "{label}: nothing to resend ({why}); fix the feature and use "
+                        "“Rebuild from the features”"
+                    ).format(label=t.label, why=t.reason or "")
+                )
+                continue
+            else:
+                payload = copy.deepcopy(t.payload)
+            payload.update(values.get("extra_fields") or {})
+            for field in ("name", "start_time", "end_time"):
+                if values.get(field):
+                    payload[field] = values[field]
+            revised[t.key] = payload
+        return revised, problems
+
+    def show_history(self, keys=None) -> str:
+        """Every attempt of the selected rows, with bulk ids and times (UTC)."""
+        targets = self._selected(keys, lambda t: True)
+        blocks = []
+        for t in targets[:20]:
+            lines = history_lines(t) or [self.tr("Not sent yet.")]
+            blocks.append(t.label + "\n" + "\n".join("  " + line for line in lines))
+        text = "\n\n".join(blocks)
+        if text and keys is None:
+            box = QMessageBox(QMessageBox.Information, self.tr("History"), text, parent=self)
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.show()
+        return text
+
+    # -- bulk edit / cancel ------------------------------------------------------------------------
+    def order_targets(self, keys=None) -> List:
+        return self._selected(keys, lambda t: bool(t.order_id))
+
+    def edit_orders(self, keys=None, changes: Optional[dict] = None, confirm: bool = True):
+        """Change name / start / end of the selected rows' orders (one /bulk per 1000)."""
+        job = self.results.job()
+        targets = self.order_targets(keys)
+        if job is None or not targets:
+            self.notices.push(
+                self.tr("Edit orders"), self.tr("Select rows with orders first."), Qgis.Info
+            )
+            return None
+        if changes is None:
+            from .order_dialogs import OrderChangesDialog
+
+            dialog = OrderChangesDialog("edit", targets, self)
+            if not dialog.exec_():
+                return None
+            changes = dialog.values()
+        changes = {k: v for k, v in changes.items() if k in ("name", "start_time", "end_time")}
+        if not changes:
+            return None
+        words = {
+            "name": self.tr("name"),
+            "start_time": self.tr("start (UTC)"),
+            "end_time": self.tr("end (UTC)"),
+        }
+        what = ", ".join(
+            f"{words[k]} → {utc_text(v) if k != 'name' else v}" for k, v in changes.items()
+        )
+        text = self.tr("Change {n} order(s) at Planet: {what}?").format(n=len(targets), what=what)
+        self.last_confirmation = text
+        if confirm and not self.ask(self.tr("Edit orders"), text):
+            return None
+        self.results.progress.set_state(self.tr("Editing {n} order(s)…").format(n=len(targets)))
+        return self.manager.edit_orders(job.job_id, [t.key for t in targets], changes)
+
+    def cancel_confirmation(self, targets) -> str:
+        n = len(targets)
+        soon = sum(1 for t in targets if starts_within_24h((t.payload or {}).get("start_time")))
+        final = sum(1 for t in targets if (t.order_status or "") in FINAL_ORDER_STATES)
+        text = self.tr("Cancel {n} order(s) at Planet? This cannot be undone.").format(n=n)
+        if soon:
+            text += "\n\n" + self.tr(
+                "{m} of them start within 24 hours: cancelling them may be charged."
+            ).format(m=soon)
+        if final:
+            text += "\n\n" + self.tr(
+                "{m} of them are already finished (fulfilled, expired or cancelled): "
+                "Planet will refuse to cancel those."
+            ).format(m=final)
+        return text
+
+    def cancel_orders(self, keys=None, confirm: bool = True):
+        job = self.results.job()
+        targets = self.order_targets(keys)
+        if job is None or not targets:
+            self.notices.push(
+                self.tr("Cancel orders"), self.tr("Select rows with orders first."), Qgis.Info
+            )
+            return None
+        text = self.cancel_confirmation(targets)
+        self.last_confirmation = text
+        if confirm and not self.ask(self.tr("Cancel orders"), text):
+            return None
+        self.results.progress.set_state(self.tr("Cancelling {n} order(s)…").format(n=len(targets)))
+        return self.manager.cancel_orders(job.job_id, [t.key for t in targets])
+
+    def _on_action_finished(self, job_id: str, kind: str, outcomes: list):
+        job = self.manager.jobs.get(job_id)
+        ok = sum(1 for o in outcomes if o.ok)
+        refused = [o for o in outcomes if not o.ok]
+        labels = {}
+        if job is not None:
+            for t in job.targets:
+                if t.order_id:
+                    labels[t.order_id] = t.label
+        self.last_refused = [(labels.get(o.order_id, o.order_id), o.reason) for o in refused]
+        if kind == "edit":
+            text = self.tr("{n} order(s) changed").format(n=ok)
+            title = self.tr("Orders edited")
+        else:
+            text = self.tr("{n} order(s) cancelled").format(n=ok)
+            title = self.tr("Orders cancelled")
+        if refused:
+            first = self.last_refused[0]
+            text += ", " + self.tr("{n} refused (e.g. {label}: {reason})").format(
+                n=len(refused), label=first[0], reason=first[1] or "?"
+            )
+        if job_id == self._job_id:
+            self.results.refresh_all()
+            self.results.update_result_layer()
+            self.results.progress.set_state(text + ".")
+        if refused:
+            self.notices.push(
+                title,
+                text,
+                Qgis.Warning,
+                button_text=self.tr("Show refused"),
+                callback=lambda: self.show_refused(job_id),
+            )
+        else:
+            self.notices.push(title, text, Qgis.Success)
+
+    def show_refused(self, job_id: Optional[str] = None):
+        if job_id and job_id != self._job_id:
+            self.show_job(job_id)
+        self.results.set_filter(ResultsProxy.FILTER_REFUSED)
+        self.tabs.setCurrentIndex(self.TAB_RESULTS)
+        self.show()
+        self.raise_()
+
+    def _on_action_failed(self, job_id: str, kind: str, error):
+        message = getattr(error, "user_message", None) or str(error)
+        title = self.tr("Edit failed") if kind == "edit" else self.tr("Cancel failed")
+        self.notices.push(title, message, Qgis.Critical)
+
     # -- teardown ------------------------------------------------------------------------------
-    def _stop_runner(self, timeout_ms: int = 5000) -> bool:
-        runner, ok = self.runner, True
-        if runner is None:
-            return True
-        ok = runner.stop(timeout_ms)
-        for signal, slot in (
-            (runner.progress, self._on_progress),
-            (runner.results, self._on_results),
-            (runner.chunk_rejected, self._on_chunk_rejected),
-            (runner.chunk_accepted, self._on_chunk_accepted),
-            (runner.failed, self._on_failed),
-            (runner.ended, self._on_ended),
-        ):
+    def shutdown(self):
+        """Disconnect from the manager and QGIS; jobs keep running in the plugin's services
+        (private services, made without the plugin, are stopped and joined here)."""
+        if self._is_shut_down:
+            return
+        self._is_shut_down = True
+        for timer in (self._jobs_timer, self._rows_timer, self._layer_timer, self._orders_timer):
+            timer.stop()
+        for signal, slot in self._manager_connections + self._project_connections:
             try:
                 signal.disconnect(slot)
             except (TypeError, RuntimeError):
                 pass
-        if ok:
-            self.runner = None
-        else:
-            self._stuck_runner = runner  # never destroyed while its thread runs
-        return ok
-
-    def shutdown(self):
-        """Stop every thread and the practice sandbox; disconnect from QGIS objects."""
-        if self._is_shut_down:
-            return
-        self._is_shut_down = True
-        self._stop_runner()
+        if self._own_services:
+            self.services.shutdown()  # joins every thread, stops the practice sandbox
         self.settings.shutdown()
         self.compose.shutdown()
         self.results.shutdown()

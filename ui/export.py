@@ -8,7 +8,17 @@ from qgis.core import QgsCoordinateTransformContext, QgsProject, QgsVectorFileWr
 from ..core.job import BulkJob, Target
 from .result_layer import build_result_layer
 
-CSV_COLUMNS = ("feature_id", "part", "name", "status", "order_id", "error")
+CSV_COLUMNS = (
+    "feature_id",
+    "part",
+    "name",
+    "status",
+    "order_id",
+    "order_status",
+    "capture_count",
+    "order_updated_utc",
+    "error",
+)
 
 
 def export_csv(path: str, targets: List[Target]) -> int:
@@ -18,7 +28,17 @@ def export_csv(path: str, targets: List[Target]) -> int:
         writer.writerow(CSV_COLUMNS)
         for t in targets:
             writer.writerow(
-                [t.feature_id, t.part or "", t.name, t.status, t.order_id or "", t.reason or ""]
+                [
+                    t.feature_id,
+                    t.part or "",
+                    t.name,
+                    t.status,
+                    t.order_id or "",
+                    t.order_status or "",
+                    "" if t.capture_count is None else t.capture_count,
+                    t.order_updated or "",
+                    t.reason or "",
+                ]
             )
     return len(targets)
 

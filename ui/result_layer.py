@@ -21,9 +21,20 @@ from qgis.PyQt.QtGui import QColor
 
 from ..core.job import BulkJob, TargetStatus
 from .map_links import feature_geometry
-from .status import STATUS_COLORS, status_label
+from .status import ORDER_STATUS_COLORS, STATUS_COLORS, order_status_label, status_label
 
-FIELD_NAMES = ("feature_id", "name", "status", "order_id", "error")
+FIELD_NAMES = (
+    "feature_id",
+    "name",
+    "status",
+    "order_id",
+    "order_status",
+    "capture_count",
+    "order_updated",
+    "error",
+)
+#: the layer is coloured by the order's status at Planet once known, else by the submit status
+STYLE_EXPRESSION = 'coalesce("order_status", "status")'
 
 
 def tr(text):
@@ -37,6 +48,9 @@ def result_fields() -> QgsFields:
     fields.append(QgsField("name", QVariant.String))
     fields.append(QgsField("status", QVariant.String))
     fields.append(QgsField("order_id", QVariant.String))
+    fields.append(QgsField("order_status", QVariant.String))
+    fields.append(QgsField("capture_count", QVariant.Int))
+    fields.append(QgsField("order_updated", QVariant.String))  # ISO 8601, UTC
     fields.append(QgsField("error", QVariant.String))
     return fields
 
@@ -83,7 +97,17 @@ def build_result_layer(
             geom.convertToMultiType()
             feature.setGeometry(geom)
         feature.setAttributes(
-            [int(t.feature_id), t.part, t.name, t.status, t.order_id, t.reason or ""]
+            [
+                int(t.feature_id),
+                t.part,
+                t.name,
+                t.status,
+                t.order_id,
+                t.order_status,
+                t.capture_count,
+                t.order_updated,
+                t.reason or "",
+            ]
         )
         features.append(feature)
     provider.addFeatures(features)
@@ -94,7 +118,22 @@ def build_result_layer(
 
 
 def style_by_status(layer: QgsVectorLayer):
+    """Order status at Planet where known (fulfilled, expired…), else the submit status."""
     categories = []
+
+    def symbol_for(color):
+        symbol = QgsSymbol.defaultSymbol(layer.geometryType())
+        symbol.setColor(QColor(color))
+        if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+            symbol.setOpacity(0.75)
+        return symbol
+
+    for status, color in ORDER_STATUS_COLORS.items():
+        categories.append(
+            QgsRendererCategory(
+                status, symbol_for(color), tr("Order: {s}").format(s=order_status_label(status))
+            )
+        )
     for status in (
         TargetStatus.SUCCEEDED,
         TargetStatus.SUBMITTED,
@@ -102,20 +141,16 @@ def style_by_status(layer: QgsVectorLayer):
         TargetStatus.FAILED,
         TargetStatus.SKIPPED,
     ):
-        symbol = QgsSymbol.defaultSymbol(layer.geometryType())
-        symbol.setColor(QColor(STATUS_COLORS[status]))
-        if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
-            symbol.setOpacity(0.75)
-        categories.append(QgsRendererCategory(status, symbol, status_label(status)))
-    layer.setRenderer(QgsCategorizedSymbolRenderer("status", categories))
+        categories.append(
+            QgsRendererCategory(status, symbol_for(STATUS_COLORS[status]), status_label(status))
+        )
+    layer.setRenderer(QgsCategorizedSymbolRenderer(STYLE_EXPRESSION, categories))
     layer.triggerRepaint()
 
 
 def update_result_layer(layer: QgsVectorLayer, job: BulkJob) -> int:
     """Write the job's current statuses into an existing result layer."""
-    idx = {
-        n: layer.fields().indexOf(n) for n in ("feature_id", "part", "status", "order_id", "error")
-    }
+    idx = {n: layer.fields().indexOf(n) for n in FIELD_NAMES}
     by_key = {}
     for t in job.targets:
         by_key[(int(t.feature_id), int(t.part or 0))] = t
@@ -126,11 +161,15 @@ def update_result_layer(layer: QgsVectorLayer, job: BulkJob) -> int:
         t = by_key.get(key)
         if t is None:
             continue
-        changes[feature.id()] = {
-            idx["status"]: t.status,
-            idx["order_id"]: t.order_id,
-            idx["error"]: t.reason or "",
+        values = {
+            "status": t.status,
+            "order_id": t.order_id,
+            "order_status": t.order_status,
+            "capture_count": t.capture_count,
+            "order_updated": t.order_updated,
+            "error": t.reason or "",
         }
+        changes[feature.id()] = {idx[k]: v for k, v in values.items() if idx.get(k, -1) >= 0}
     if changes:
         layer.dataProvider().changeAttributeValues(changes)
         layer.triggerRepaint()

@@ -10,18 +10,42 @@ from typing import Dict, Iterable, List, Optional
 from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt
 
 from ..core.job import BulkJob, Target, TargetStatus
-from .status import STATUS_RANK, status_color, status_icon, status_label
+from .status import (
+    ORDER_STATUS_RANK,
+    STATUS_RANK,
+    history_lines,
+    order_status_color,
+    order_status_icon,
+    order_status_label,
+    status_color,
+    status_icon,
+    status_label,
+    utc_text,
+)
+
+REFUSED_ACTIONS = ("edit refused", "cancel refused")
 
 
 class ResultsModel(QAbstractTableModel):
-    COL_FEATURE, COL_NAME, COL_STATUS, COL_ORDER, COL_ERROR = range(5)
-    COLUMN_COUNT = 5
+    (
+        COL_FEATURE,
+        COL_NAME,
+        COL_STATUS,
+        COL_ORDER,
+        COL_ORDER_STATUS,
+        COL_CAPTURES,
+        COL_UPDATED,
+        COL_ERROR,
+    ) = range(8)
+    COLUMN_COUNT = 8
 
     KeyRole = Qt.UserRole + 1  # target key ("12", "12.2")
     FeatureIdRole = Qt.UserRole + 2  # int feature id
     StatusRole = Qt.UserRole + 3  # TargetStatus value
     SortRole = Qt.UserRole + 4  # value the proxy sorts on
     SearchRole = Qt.UserRole + 5  # lower-case text the text filter looks in
+    OrderStatusRole = Qt.UserRole + 6  # RECEIVED ... FULFILLED, or None
+    RefusedRole = Qt.UserRole + 7  # True when the last edit/cancel of the order was refused
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -136,14 +160,20 @@ class ResultsModel(QAbstractTableModel):
                 self.tr("Name"),
                 self.tr("Status"),
                 self.tr("Order id"),
+                self.tr("Order status"),
+                self.tr("Captures"),
+                self.tr("Updated (UTC)"),
                 self.tr("Error"),
             ][section]
         if role == Qt.ToolTipRole:
             return [
                 self.tr("The feature's id in its layer (and the part, for multipart features)"),
                 self.tr("The order's name"),
-                self.tr("Where the order stands"),
+                self.tr("Whether the order was created"),
                 self.tr("The order id Planet gave it"),
+                self.tr("Where the order stands at Planet (checked regularly)"),
+                self.tr("How many captures were published for the order"),
+                self.tr("When Planet last changed the order, in UTC"),
                 self.tr("Why it was skipped or refused"),
             ][section]
         return None
@@ -167,20 +197,32 @@ class ResultsModel(QAbstractTableModel):
                 return status_label(t.status)
             if col == self.COL_ORDER:
                 return t.order_id or ""
+            if col == self.COL_ORDER_STATUS:
+                return order_status_label(t.order_status)
+            if col == self.COL_CAPTURES:
+                return "" if t.capture_count is None else str(t.capture_count)
+            if col == self.COL_UPDATED:
+                return utc_text(t.order_updated)
             if col == self.COL_ERROR:
                 return self._problem(t)
             return None
         if role == Qt.ToolTipRole:
-            if col == self.COL_ERROR and self._problem(t):
-                return self._problem(t)
-            return t.label
-        if role == Qt.DecorationRole and col == self.COL_STATUS:
-            return status_icon(t.status)
-        if role == Qt.ForegroundRole and col in (self.COL_STATUS, self.COL_ERROR):
-            if t.status in (TargetStatus.FAILED, TargetStatus.SKIPPED):
-                return status_color(t.status).darker(120)
+            return self.tooltip(t, col)
+        if role == Qt.DecorationRole:
+            if col == self.COL_STATUS:
+                return status_icon(t.status)
+            if col == self.COL_ORDER_STATUS and t.order_status:
+                return order_status_icon(t.order_status)
             return None
-        if role == Qt.TextAlignmentRole and col == self.COL_FEATURE:
+        if role == Qt.ForegroundRole:
+            if col in (self.COL_STATUS, self.COL_ERROR) and (
+                t.status in (TargetStatus.FAILED, TargetStatus.SKIPPED) or self._refused(t)
+            ):
+                return status_color(TargetStatus.FAILED).darker(120)
+            if col == self.COL_ORDER_STATUS and t.order_status:
+                return order_status_color(t.order_status).darker(115)
+            return None
+        if role == Qt.TextAlignmentRole and col in (self.COL_FEATURE, self.COL_CAPTURES):
             return int(Qt.AlignRight | Qt.AlignVCenter)
         if role == self.KeyRole:
             return t.key
@@ -188,17 +230,46 @@ class ResultsModel(QAbstractTableModel):
             return int(t.feature_id)
         if role == self.StatusRole:
             return t.status
+        if role == self.OrderStatusRole:
+            return t.order_status
+        if role == self.RefusedRole:
+            return self._refused(t)
         if role == self.SortRole:
             return self._sort_value(t, col)
         if role == self.SearchRole:
             return " ".join(
-                [str(t.feature_id), t.name or "", t.order_id or "", self._problem(t)]
+                [
+                    str(t.feature_id),
+                    t.name or "",
+                    t.order_id or "",
+                    t.order_status or "",
+                    self._problem(t),
+                ]
             ).lower()
         return None
+
+    def tooltip(self, t: Target, col: int) -> str:
+        """The row's label and its history: every attempt with its bulk id and time (UTC)."""
+        lines = [t.label]
+        if col == self.COL_ERROR and self._problem(t):
+            lines = [self._problem(t)]
+        history = history_lines(t)
+        if history:
+            lines.append(self.tr("History:"))
+            lines.extend("  " + h for h in history)
+        return "\n".join(lines)
+
+    @staticmethod
+    def _refused(t: Target) -> bool:
+        return bool(t.attempts) and t.attempts[-1].status in REFUSED_ACTIONS
 
     @staticmethod
     def _problem(t: Target) -> str:
         text = t.reason or ""
+        if not text and ResultsModel._refused(t):
+            last = t.attempts[-1]
+            what = "Cancel refused" if last.status == "cancel refused" else "Edit refused"
+            text = f"{what}: {last.reason or ''}".rstrip(": ")
         if t.warnings and not text:
             text = "; ".join(t.warnings)
         return text
@@ -216,4 +287,11 @@ class ResultsModel(QAbstractTableModel):
             return (t.name or "").lower()
         if col == ResultsModel.COL_ORDER:
             return t.order_id or ""
+        if col == ResultsModel.COL_ORDER_STATUS:
+            rank = ORDER_STATUS_RANK.get(t.order_status or "", 99)
+            return float(rank) * 1e15 + float(t.feature_id) * 1000 + part
+        if col == ResultsModel.COL_CAPTURES:
+            return float(-1 if t.capture_count is None else t.capture_count)
+        if col == ResultsModel.COL_UPDATED:
+            return t.order_updated or ""
         return ResultsModel._problem(t).lower()

@@ -25,11 +25,16 @@ from .result_layer import add_result_layer, update_result_layer
 from .results_model import ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
+from .widgets import WrapLabel
 
 
 class ResultsPanel(QWidget):
     cancel_requested = pyqtSignal()
     message = pyqtSignal(str, str, int)  # title, text, Qgis level
+    fix_requested = pyqtSignal()
+    edit_requested = pyqtSignal()
+    cancel_orders_requested = pyqtSignal()
+    history_requested = pyqtSignal()
 
     def __init__(self, iface, parent=None):
         super().__init__(parent)
@@ -59,6 +64,7 @@ class ResultsPanel(QWidget):
             (ResultsProxy.FILTER_FAILED, self.tr("Failed")),
             (ResultsProxy.FILTER_SUCCEEDED, self.tr("Succeeded")),
             (ResultsProxy.FILTER_SKIPPED, self.tr("Skipped")),
+            (ResultsProxy.FILTER_REFUSED, self.tr("Refused")),
         ):
             button = QToolButton()
             button.setText(label)
@@ -70,6 +76,10 @@ class ResultsPanel(QWidget):
             self.filter_buttons[name] = button
             bar.addWidget(button)
         self.filter_buttons[ResultsProxy.FILTER_ALL].setChecked(True)
+        self.filter_buttons[ResultsProxy.FILTER_REFUSED].setToolTip(
+            self.tr("Orders whose last edit or cancel Planet refused")
+        )
+        self.filter_buttons[ResultsProxy.FILTER_REFUSED].setVisible(False)
         bar.addSpacing(8)
         self.search = QgsFilterLineEdit()
         self.search.setShowSearchIcon(True)
@@ -85,6 +95,14 @@ class ResultsPanel(QWidget):
         self.view.export_csv_requested.connect(lambda: self.export_csv())
         self.view.export_gpkg_requested.connect(lambda: self.export_geopackage())
         self.view.result_layer_requested.connect(self.add_result_layer)
+        self.view.fix_requested.connect(self.fix_requested.emit)
+        self.view.edit_requested.connect(self.edit_requested.emit)
+        self.view.cancel_orders_requested.connect(self.cancel_orders_requested.emit)
+        self.view.history_requested.connect(self.history_requested.emit)
+        self.layer_note = WrapLabel()
+        self.layer_note.setStyleSheet("color: #6b4e00;")
+        self.layer_note.setVisible(False)
+        layout.addWidget(self.layer_note)
         layout.addWidget(self.view, 1)
         self.sync = SelectionSync(self.view, self.model, self.proxy, self)
 
@@ -96,6 +114,18 @@ class ResultsPanel(QWidget):
         self.hint.setStyleSheet("color: palette(dark);")
         bottom.addWidget(self.hint, 1)
         icon = QgsApplication.getThemeIcon
+        self.orders_button = QToolButton()
+        self.orders_button.setIcon(icon("/mActionToggleEditing.svg"))
+        self.orders_button.setText(self.tr("Orders"))
+        self.orders_button.setToolTip(
+            self.tr("Fix and resubmit, edit or cancel the selected rows' orders")
+        )
+        self.orders_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.orders_button.setPopupMode(QToolButton.InstantPopup)
+        self.orders_menu = QMenu(self.orders_button)
+        self.orders_menu.aboutToShow.connect(self._fill_orders_menu)
+        self.orders_button.setMenu(self.orders_menu)
+        bottom.addWidget(self.orders_button)
         self.layer_button = QToolButton()
         self.layer_button.setIcon(icon("/mActionAddLayer.svg"))
         self.layer_button.setText(self.tr("Result layer"))
@@ -124,10 +154,27 @@ class ResultsPanel(QWidget):
         self.model.set_job(job)
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
         self._result_layer_id = None
+        self.layer_note.setVisible(False)
         self.sync.set_layer(self.source_layer())
         self.sort_default()
         self.progress.set_counts(job.counts() if job else {})
         self._update_buttons()
+
+    def set_source_layer(self, layer: Optional[QgsVectorLayer], note: str = ""):
+        """Link the rows to this layer's features (None: no links, the table still works)."""
+        self._layer_id = layer.id() if layer is not None else None
+        self.sync.set_layer(layer)
+        self.layer_note.setText(note)
+        self.layer_note.setVisible(bool(note))
+        if layer is not None:
+            self.sync.apply_layer_selection()
+
+    def selected_keys(self) -> List[str]:
+        return self.view.selected_keys()
+
+    def _fill_orders_menu(self):
+        self.orders_menu.clear()
+        self.view.add_order_actions(self.orders_menu)
 
     def source_layer(self) -> Optional[QgsVectorLayer]:
         if not self._layer_id:
@@ -141,6 +188,9 @@ class ResultsPanel(QWidget):
         if job is not None:
             self.progress.set_counts(job.counts())
 
+    def update_refused_filter(self):
+        self._update_buttons()
+
     def refresh_all(self):
         self.model.refresh_all()
         job = self.job()
@@ -148,15 +198,32 @@ class ResultsPanel(QWidget):
             self.progress.set_counts(job.counts())
         self._update_buttons()
 
+    def result_layers(self) -> List[QgsVectorLayer]:
+        """Result layers of the shown job in the project (made here or earlier)."""
+        job = self.job()
+        if job is None:
+            return []
+        return [
+            layer
+            for layer in QgsProject.instance().mapLayers().values()
+            if isinstance(layer, QgsVectorLayer)
+            and layer.customProperty("planet_bulk_tasking/job_id") == job.job_id
+        ]
+
     def update_result_layer(self):
-        layer = QgsProject.instance().mapLayer(self._result_layer_id or "")
-        if layer is not None and self.job() is not None:
-            update_result_layer(layer, self.job())
+        job = self.job()
+        for layer in self.result_layers():
+            update_result_layer(layer, job)
 
     def _update_buttons(self):
         has_rows = self.model.rowCount() > 0
         self.layer_button.setEnabled(has_rows)
         self.export_button.setEnabled(has_rows)
+        self.orders_button.setEnabled(has_rows)
+        job = self.job()
+        refused = job is not None and any(ResultsModel._refused(t) for t in job.targets)
+        button = self.filter_buttons[ResultsProxy.FILTER_REFUSED]
+        button.setVisible(refused or self.proxy.status_filter() == ResultsProxy.FILTER_REFUSED)
 
     def sort_default(self):
         """Failed and skipped rows first (then by feature id), shown on the header too."""
@@ -165,6 +232,7 @@ class ResultsPanel(QWidget):
     # -- filters -----------------------------------------------------------------
     def set_filter(self, name: str):
         self.proxy.set_status_filter(name)
+        self.filter_buttons[name].setVisible(True)
         self.filter_buttons[name].setChecked(True)
         self.sync.apply_layer_selection()
 

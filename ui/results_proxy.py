@@ -12,6 +12,7 @@ class ResultsProxy(QSortFilterProxyModel):
     FILTER_SUCCEEDED = "succeeded"
     FILTER_SKIPPED = "skipped"
     FILTER_PENDING = "pending"
+    FILTER_REFUSED = "refused"  # the last edit or cancel of the order was refused
 
     _STATUSES = {
         FILTER_FAILED: (TargetStatus.FAILED,),
@@ -31,7 +32,7 @@ class ResultsProxy(QSortFilterProxyModel):
         return self._status_filter
 
     def set_status_filter(self, name: str):
-        if name not in self._STATUSES and name != self.FILTER_ALL:
+        if name not in self._STATUSES and name not in (self.FILTER_ALL, self.FILTER_REFUSED):
             raise ValueError(name)
         if name != self._status_filter:
             self._status_filter = name
@@ -48,7 +49,11 @@ class ResultsProxy(QSortFilterProxyModel):
 
     def filterAcceptsRow(self, source_row, source_parent):  # noqa: N802
         model = self.sourceModel()
-        if self._status_filter != self.FILTER_ALL:
+        if self._status_filter == self.FILTER_REFUSED:
+            index = model.index(source_row, 0, source_parent)
+            if not model.data(index, ResultsModel.RefusedRole):
+                return False
+        elif self._status_filter != self.FILTER_ALL:
             index = model.index(source_row, ResultsModel.COL_STATUS, source_parent)
             if (
                 model.data(index, ResultsModel.StatusRole)

@@ -23,6 +23,10 @@ class ResultsView(QTableView):
     export_csv_requested = pyqtSignal()
     export_gpkg_requested = pyqtSignal()
     result_layer_requested = pyqtSignal()
+    fix_requested = pyqtSignal()  # fix and resubmit the selected failed/skipped rows
+    edit_requested = pyqtSignal()  # bulk edit the selected rows' orders
+    cancel_orders_requested = pyqtSignal()  # bulk cancel the selected rows' orders
+    history_requested = pyqtSignal()  # show the attempts of the selected rows
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -51,12 +55,19 @@ class ResultsView(QTableView):
             (ResultsModel.COL_NAME, 150),
             (ResultsModel.COL_STATUS, 0),
             (ResultsModel.COL_ORDER, 150),
+            (ResultsModel.COL_ORDER_STATUS, 0),
+            (ResultsModel.COL_CAPTURES, 0),
+            (ResultsModel.COL_UPDATED, 0),
         ):
             if not width:  # fit the header (plus the sort arrow) or the widest status word
                 title = model.headerData(col, Qt.Horizontal) or ""
                 width = metrics.horizontalAdvance(title) + 34
                 if col == ResultsModel.COL_STATUS:
                     width = max(width, metrics.horizontalAdvance("Succeeded") + 40)
+                if col == ResultsModel.COL_ORDER_STATUS:
+                    width = max(width, metrics.horizontalAdvance("In progress") + 40)
+                if col == ResultsModel.COL_UPDATED:
+                    width = max(width, metrics.horizontalAdvance("2024-05-01 12:00") + 16)
             self.setColumnWidth(col, width)
 
     # -- selection helpers ---------------------------------------------------------
@@ -72,6 +83,12 @@ class ResultsView(QTableView):
                 seen.add(fid)
                 out.append(int(fid))
         return out
+
+    def selected_keys(self) -> List[str]:
+        return [k for k in self.selected_values(ResultsModel.KeyRole) if k is not None]
+
+    def selected_statuses(self) -> List[str]:
+        return [s for s in self.selected_values(ResultsModel.StatusRole) if s]
 
     def selected_order_ids(self) -> List[str]:
         model = self.model()
@@ -131,6 +148,11 @@ class ResultsView(QTableView):
         act.setToolTip(self.tr("Opens the order page in your web browser"))
         act.triggered.connect(self.open_in_dashboard)
         menu.addSeparator()
+        self.add_order_actions(menu)
+        act = menu.addAction(icon("/mIconHistory.svg"), self.tr("History…"))
+        act.setEnabled(bool(self.selected_keys()))
+        act.triggered.connect(self.history_requested.emit)
+        menu.addSeparator()
         act = menu.addAction(icon("/mActionAddLayer.svg"), self.tr("Add result layer to map"))
         act.triggered.connect(self.result_layer_requested.emit)
         act = menu.addAction(icon("/mActionFileSaveAs.svg"), self.tr("Export table as CSV…"))
@@ -141,6 +163,23 @@ class ResultsView(QTableView):
         for action in menu.actions()[-3:]:
             action.setEnabled(has_rows)
         return menu
+
+    def add_order_actions(self, menu: QMenu) -> None:
+        """Fix and resubmit / Edit / Cancel orders, enabled for what is selected."""
+        icon = QgsApplication.getThemeIcon
+        statuses = self.selected_statuses()
+        fixable = sum(1 for s in statuses if s in ("failed", "skipped"))
+        orders = len(self.selected_order_ids())
+        act = menu.addAction(icon("/mActionRefresh.svg"), self.tr("Fix and resubmit…"))
+        act.setEnabled(bool(fixable))
+        act.setToolTip(self.tr("Change the failed or skipped orders and send them again"))
+        act.triggered.connect(self.fix_requested.emit)
+        act = menu.addAction(icon("/mActionToggleEditing.svg"), self.tr("Edit orders…"))
+        act.setEnabled(bool(orders))
+        act.triggered.connect(self.edit_requested.emit)
+        act = menu.addAction(icon("/mTaskCancel.svg"), self.tr("Cancel orders…"))
+        act.setEnabled(bool(orders))
+        act.triggered.connect(self.cancel_orders_requested.emit)
 
     def _show_menu(self, pos):
         self.build_menu().exec_(self.viewport().mapToGlobal(pos))

@@ -8,7 +8,7 @@ in QGIS's authentication database (Basic method, key as user name) or in PL_API_
 import os
 from typing import Optional, Tuple
 
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+from qgis.core import QgsApplication, QgsSettings
 from qgis.gui import QgsAuthConfigSelect
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -24,11 +24,9 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.client import PLANET_TASKING_URL
+from ..core.credentials import ENV_KEY, SETTINGS_PREFIX, key_from_authcfg
+from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
 from .connection_check import ConnectionCheck
-from .practice import PRACTICE_KEY, PracticeSandbox
-
-SETTINGS_PREFIX = "planet_bulk_tasking/"
-ENV_KEY = "PL_API_KEY"
 
 MODE_PLANET = "planet"
 MODE_PRACTICE = "practice"
@@ -50,10 +48,13 @@ class SettingsPanel(QWidget):
     practice_changed = pyqtSignal(bool)
     connection_checked = pyqtSignal(str, str)  # state, message
 
-    def __init__(self, parent=None, settings_prefix: str = SETTINGS_PREFIX):
+    def __init__(self, parent=None, settings_prefix: str = SETTINGS_PREFIX, practice=None):
+        """``practice``: the plugin's PracticeSandbox (shared, not stopped here); without
+        one the panel makes its own and stops it at shutdown."""
         super().__init__(parent)
         self._prefix = settings_prefix
-        self.sandbox = PracticeSandbox()
+        self._owns_sandbox = practice is None
+        self.sandbox = practice if practice is not None else PracticeSandbox()
         self.check = ConnectionCheck(self)
         self.last_check: Tuple[str, str] = ("", "")
 
@@ -200,6 +201,11 @@ class SettingsPanel(QWidget):
             return self.custom_edit.text().strip().rstrip("/")
         return PLANET_TASKING_URL
 
+    def job_endpoint(self) -> str:
+        """What a job records as its endpoint: the practice sandbox by name (its port
+        changes from one session to the next), else the URL."""
+        return PRACTICE_ENDPOINT if self.is_practice() else self.base_url()
+
     def endpoint_label(self) -> str:
         mode = self.mode()
         if mode == MODE_PRACTICE:
@@ -242,11 +248,7 @@ class SettingsPanel(QWidget):
         if source == "practice":
             return PRACTICE_KEY
         if source == "authcfg":
-            cfg = QgsAuthMethodConfig()
-            ok = QgsApplication.authManager().loadAuthenticationConfig(self.authcfg(), cfg, True)
-            if isinstance(ok, tuple):
-                ok, cfg = ok[0], ok[1]
-            key = (cfg.config("username") or "").strip() if ok else ""
+            key = key_from_authcfg(self.authcfg())
             if key:
                 return key
         key = os.environ.get(ENV_KEY, "").strip()
@@ -276,7 +278,14 @@ class SettingsPanel(QWidget):
         self.test_button.setEnabled(False)
         self.check_label.setStyleSheet("")
         self.check_label.setText(self.tr("Contacting {where}…").format(where=self.endpoint_label()))
-        self.check.start(self.base_url(), self.api_key(), self._show_check, self._check_failed)
+        proxies = None
+        if not self.is_practice():
+            from ..core.qgis_proxy import proxies_from_qgis_settings
+
+            proxies = proxies_from_qgis_settings()
+        self.check.start(
+            self.base_url(), self.api_key(), self._show_check, self._check_failed, proxies=proxies
+        )
         return True
 
     def _check_failed(self, error):
@@ -297,4 +306,5 @@ class SettingsPanel(QWidget):
 
     def shutdown(self):
         self.check.stop()
-        self.sandbox.stop()
+        if self._owns_sandbox:
+            self.sandbox.stop()
