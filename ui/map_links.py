@@ -147,10 +147,14 @@ class SelectionSync(QObject):
         layer, self._layer = self._layer, None
         if layer is None:
             return
-        for signal, slot in (
-            (layer.selectionChanged, self._on_layer_selection),
-            (layer.willBeDeleted, self.detach),
-        ):
+        try:
+            connections = (
+                (layer.selectionChanged, self._on_layer_selection),
+                (layer.willBeDeleted, self.detach),
+            )
+        except RuntimeError:  # the layer is already deleted: its connections went with it
+            return
+        for signal, slot in connections:
             try:
                 signal.disconnect(slot)
             except (TypeError, RuntimeError):

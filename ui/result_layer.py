@@ -77,9 +77,14 @@ def build_result_layer(
     if source_layer is not None and source_layer.isValid():
         wkb = QgsWkbTypes.multiType(QgsWkbTypes.flatType(source_layer.wkbType()))
         crs = source_layer.crs().authid() or source_layer.crs().toWkt()
-    else:
+    else:  # geometry from the payloads: their type decides the layer's (points stay points)
         wkb, crs = QgsWkbTypes.MultiPolygon, "EPSG:4326"
         source_layer = None
+        for t in job.targets:
+            geom = _geometry_from_payload(t)
+            if geom is not None and not geom.isNull():
+                wkb = QgsWkbTypes.multiType(QgsWkbTypes.flatType(geom.wkbType()))
+                break
     geom_name = QgsWkbTypes.displayString(wkb)
     title = name or tr("Planet orders – {layer}").format(layer=job.layer.name or "?")
     layer = QgsVectorLayer(f"{geom_name}?crs={crs}", title, "memory")
