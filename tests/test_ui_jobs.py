@@ -176,7 +176,7 @@ def test_jobs_list_live_resume_and_forget(make_dock, make_sandbox):
     assert wait_until(lambda: jobs_row(dock, job.job_id)[JobsModel.COL_STATE] == "done", 5)
     row = jobs_row(dock, job.job_id)
     assert row[JobsModel.COL_ENDPOINT] == srv.base_url.split("/")[2]
-    assert row[JobsModel.COL_ORDERS : JobsModel.COL_STATE] == ["5", "0", "0"]
+    assert row[JobsModel.COL_ORDERS : JobsModel.COL_SKIPPED + 1] == ["5", "0", "0"]
     model = dock.jobs.model
     index = model.index(model.row_of(job.job_id), 0)
     assert model.data(index, 0x0006) is not None  # bold: sent from this project (FontRole)

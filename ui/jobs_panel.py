@@ -49,7 +49,7 @@ def endpoint_label(endpoint: str) -> str:
 
 
 class JobsModel(QAbstractTableModel):
-    COL_WHEN, COL_LAYER, COL_ENDPOINT, COL_ORDERS, COL_FAILED, COL_SKIPPED, COL_STATE = range(7)
+    COL_WHEN, COL_STATE, COL_LAYER, COL_ENDPOINT, COL_ORDERS, COL_FAILED, COL_SKIPPED = range(7)
     COLUMN_COUNT = 7
     JobIdRole = Qt.UserRole + 1
     StateRole = Qt.UserRole + 2
@@ -115,22 +115,22 @@ class JobsModel(QAbstractTableModel):
         if role == Qt.DisplayRole:
             return [
                 self.tr("When (UTC)"),
+                self.tr("State"),
                 self.tr("Layer"),
                 self.tr("Sent to"),
                 self.tr("Orders"),
                 self.tr("Failed"),
                 self.tr("Skipped"),
-                self.tr("State"),
             ][section]
         if role == Qt.ToolTipRole:
             return [
                 self.tr("When the job was submitted, in UTC"),
+                self.tr("running, done, interrupted (QGIS closed), cancelled or error"),
                 self.tr("The layer its features came from"),
                 self.tr("Planet, the practice sandbox or a custom address"),
                 self.tr("Orders created"),
                 self.tr("Features the service refused"),
                 self.tr("Features not sent (no geometry, invalid…)"),
-                self.tr("running, done, interrupted (QGIS closed), cancelled or error"),
             ][section]
         return None
 
@@ -229,10 +229,11 @@ class JobsPanel(QWidget):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.Interactive)
         metrics = self.view.fontMetrics()
-        when_width = metrics.horizontalAdvance("2024-05-01 12:00") + 14
+        when_width = metrics.horizontalAdvance("2024-05-01 12:00") + 30  # bold rows too
         self.view.setColumnWidth(JobsModel.COL_WHEN, when_width)
-        self.view.setColumnWidth(JobsModel.COL_LAYER, 110)
-        self.view.setColumnWidth(JobsModel.COL_ENDPOINT, 70)
+        self.view.setColumnWidth(JobsModel.COL_STATE, metrics.horizontalAdvance("interrupted") + 24)
+        self.view.setColumnWidth(JobsModel.COL_LAYER, 100)
+        self.view.setColumnWidth(JobsModel.COL_ENDPOINT, 80)
         for col in (JobsModel.COL_ORDERS, JobsModel.COL_FAILED, JobsModel.COL_SKIPPED):
             title = self.model.headerData(col, Qt.Horizontal)
             self.view.setColumnWidth(col, metrics.horizontalAdvance(title) + 16)

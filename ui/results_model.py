@@ -31,11 +31,11 @@ class ResultsModel(QAbstractTableModel):
         COL_FEATURE,
         COL_NAME,
         COL_STATUS,
-        COL_ORDER,
         COL_ORDER_STATUS,
+        COL_ERROR,
+        COL_ORDER,
         COL_CAPTURES,
         COL_UPDATED,
-        COL_ERROR,
     ) = range(8)
     COLUMN_COUNT = 8
 
@@ -159,22 +159,22 @@ class ResultsModel(QAbstractTableModel):
                 self.tr("Feature id"),
                 self.tr("Name"),
                 self.tr("Status"),
-                self.tr("Order id"),
                 self.tr("Order status"),
+                self.tr("Error"),
+                self.tr("Order id"),
                 self.tr("Captures"),
                 self.tr("Updated (UTC)"),
-                self.tr("Error"),
             ][section]
         if role == Qt.ToolTipRole:
             return [
                 self.tr("The feature's id in its layer (and the part, for multipart features)"),
                 self.tr("The order's name"),
                 self.tr("Whether the order was created"),
-                self.tr("The order id Planet gave it"),
                 self.tr("Where the order stands at Planet (checked regularly)"),
+                self.tr("Why it was skipped or refused"),
+                self.tr("The order id Planet gave it"),
                 self.tr("How many captures were published for the order"),
                 self.tr("When Planet last changed the order, in UTC"),
-                self.tr("Why it was skipped or refused"),
             ][section]
         return None
 

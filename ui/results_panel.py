@@ -106,13 +106,17 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.view, 1)
         self.sync = SelectionSync(self.view, self.model, self.proxy, self)
 
-        bottom = QHBoxLayout()
         self.hint = QLabel(
-            self.tr("Select rows to select their features; double-click to zoom to one.")
+            self.tr(
+                "Select rows to select their features; double-click to zoom to one. "
+                "Right-click for fix and resubmit, edit, cancel and history."
+            )
         )
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: palette(dark);")
-        bottom.addWidget(self.hint, 1)
+        layout.addWidget(self.hint)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
         icon = QgsApplication.getThemeIcon
         self.orders_button = QToolButton()
         self.orders_button.setIcon(icon("/mActionToggleEditing.svg"))

@@ -37,6 +37,7 @@ class ResultsView(QTableView):
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setShowGrid(False)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.horizontalHeader().setStretchLastSection(True)
@@ -52,10 +53,11 @@ class ResultsView(QTableView):
         metrics = self.fontMetrics()
         for col, width in (
             (ResultsModel.COL_FEATURE, 0),
-            (ResultsModel.COL_NAME, 150),
+            (ResultsModel.COL_NAME, 130),
             (ResultsModel.COL_STATUS, 0),
-            (ResultsModel.COL_ORDER, 150),
             (ResultsModel.COL_ORDER_STATUS, 0),
+            (ResultsModel.COL_ERROR, 180),
+            (ResultsModel.COL_ORDER, 150),
             (ResultsModel.COL_CAPTURES, 0),
             (ResultsModel.COL_UPDATED, 0),
         ):
