@@ -23,6 +23,9 @@ log = logging.getLogger(__name__)
 #: from one QGIS session to the next, its orders (kept in a file) do not.
 PRACTICE_ENDPOINT = "practice://sandbox"
 PRACTICE_KEY = "sandbox-key"  # the key the sandbox lets task; not a secret
+#: practice refuses a few valid orders ("no capacity"), as the real service may, so that
+#: analysts see failed rows and can rehearse fixing and resubmitting them.
+PRACTICE_FAULTS = {"payload_failure_rate": 0.05}
 
 
 def default_data_dir() -> str:
@@ -33,6 +36,7 @@ class PracticeSandbox:
     """The local Tasking API simulator, started on a free loopback port on first use."""
 
     def __init__(self, db_path: Optional[str] = None, **options):
+        options.setdefault("faults", dict(PRACTICE_FAULTS))
         self._options = dict(options, db_path=db_path)
         self.server = None
 

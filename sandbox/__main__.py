@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--burst-rate", type=float, default=0.0, help="fault: fraction of extra 429s"
     )
+    parser.add_argument(
+        "--refuse-rate",
+        type=float,
+        default=0.0,
+        help="fault: fraction of valid orders refused (no capacity), as the real service may",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
@@ -72,6 +78,7 @@ def main(argv=None) -> int:
             "error_rate": args.error_rate,
             "drop_after_commit_rate": args.drop_rate,
             "rate_limit_burst": args.burst_rate,
+            "payload_failure_rate": args.refuse_rate,
         },
         db_path=args.db,
         host=args.host,

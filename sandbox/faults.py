@@ -15,8 +15,16 @@ DEFAULTS: Dict[str, Any] = {
     "error_statuses": [500, 502, 503],  # which 5xx, chosen at random
     "drop_after_commit_rate": 0.0,  # fraction of accepted bulk POSTs stored, then socket closed
     "rate_limit_burst": 0.0,  # fraction of API requests answered 429 regardless of the bucket
+    "payload_failure_rate": 0.0,  # fraction of valid create payloads refused (capacity)
 }
-_FRACTIONS = ("error_rate", "drop_after_commit_rate", "rate_limit_burst")
+_FRACTIONS = ("error_rate", "drop_after_commit_rate", "rate_limit_burst", "payload_failure_rate")
+
+#: why a valid payload is refused by payload_failure_rate; the real service can refuse a
+#: feasible-looking order for reasons a client cannot check (capacity, contract, policy).
+CAPACITY_REASON = (
+    "no imaging capacity for this target in the requested window "
+    "(simulated by the sandbox: try another window)"
+)
 
 
 def check_settings(settings: Dict[str, Any]) -> Dict[str, Any]:
@@ -48,6 +56,7 @@ def check_settings(settings: Dict[str, Any]) -> Dict[str, Any]:
 class Faults:
     def __init__(self, seed: Any = 0, settings: Optional[Dict[str, Any]] = None):
         self._lock = threading.Lock()
+        self._seed = seed
         self._rng = {kind: random.Random(f"{seed}:{kind}") for kind in ("5xx", "dropped", "burst")}
         self._settings = check_settings(settings or {})
 
@@ -76,6 +85,16 @@ class Faults:
     def rate_limit_burst(self) -> bool:
         with self._lock:
             return self._rng["burst"].random() < self._settings["rate_limit_burst"]
+
+    def refuse_payload(self, *identity: Any) -> bool:
+        """Whether to refuse this valid payload. Depends only on the seed and the payload's
+        identity (bulk id, index), not on when processing happens: lazy processing stays
+        deterministic whatever the order of requests."""
+        with self._lock:
+            rate = self._settings["payload_failure_rate"]
+        if rate <= 0:
+            return False
+        return random.Random(":".join(map(str, (self._seed, "refuse") + identity))).random() < rate
 
     def drop_after_commit(self) -> bool:
         with self._lock:

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from . import shapes
 from .actions import cancel_order, describe, edit_order
 from .counters import Counters
+from .faults import CAPACITY_REASON, Faults
 from .orders import derive_uuid, new_order_row
 from .store import Store
 from .validation import validate_order
@@ -23,11 +24,19 @@ PICKUP_PAYLOADS = 5  # a new bulk waits as long as 5 payloads take before it sta
 
 class Processor:
     def __init__(
-        self, store: Store, counters: Counters, *, seed: Any, rate: float, order_clock: float
+        self,
+        store: Store,
+        counters: Counters,
+        *,
+        seed: Any,
+        rate: float,
+        order_clock: float,
+        faults: Optional[Faults] = None,
     ):
         if rate <= 0 or order_clock <= 0:
             raise ValueError("processing_rate and order_clock must be positive")
         self.store, self.counters, self.seed = store, counters, seed
+        self.faults = faults
         self.rate, self.order_clock = float(rate), float(order_clock)
 
     # --- accepting -----------------------------------------------------------------------------
@@ -110,6 +119,9 @@ class Processor:
         errors, order = validate_order(payload, at)
         if errors:
             return None, "; ".join(errors), None
+        if self.faults is not None and self.faults.refuse_payload(bulk["id"], row["idx"]):
+            self.counters.fault("payload_refused")
+            return None, CAPACITY_REASON, None
         order_id = derive_uuid(self.seed, "order", bulk["id"], row["idx"])
         record = new_order_row(
             order_id=order_id,

@@ -183,6 +183,7 @@ class SandboxServer:
             seed=self.seed,
             rate=self.processing_rate,
             order_clock=self.order_clock,
+            faults=self._faults,
         )
         api = Api(
             keys=self.keys,
@@ -252,6 +253,7 @@ class SandboxServer:
         drop_after_commit_rate: float = 0.0,
         rate_limit_burst: Optional[float] = None,
         error_statuses: Optional[list] = None,
+        payload_failure_rate: float = 0.0,
     ) -> Dict[str, Any]:
         """Replace the fault settings (anything not given goes back to off)."""
         return self._faults.configure(
@@ -260,6 +262,7 @@ class SandboxServer:
             drop_after_commit_rate=drop_after_commit_rate,
             rate_limit_burst=rate_limit_burst,
             error_statuses=error_statuses,
+            payload_failure_rate=payload_failure_rate,
         )
 
     @property

@@ -251,3 +251,45 @@ def test_cli_serves_and_stops_on_sigint():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_payload_failure_rate_refuses_valid_orders_deterministically(make_sandbox):
+    """Practice mode's simulated refusals: a seeded fraction of valid payloads fail with a
+    reason, the same ones on every run, and the rest become orders."""
+    import uuid
+
+    import requests
+
+    bulk_id = str(uuid.uuid4())
+
+    def run():
+        srv = make_sandbox(seed=7, faults={"payload_failure_rate": 0.2})
+        payloads = [
+            {"name": f"t{i}", "geometry": {"type": "Point", "coordinates": [10 + i / 100, 45]}}
+            for i in range(200)
+        ]
+        headers = {"Authorization": "api-key sandbox-key"}
+        res = requests.post(
+            f"{srv.base_url}/bulk/",
+            json={"id": bulk_id, "order_payloads": payloads},
+            headers=headers,
+            timeout=10,
+        )
+        assert res.status_code == 202
+        page = requests.get(
+            f"{srv.base_url}/bulk/{bulk_id}/payloads?limit=1000", headers=headers, timeout=10
+        )
+        deadline = __import__("time").monotonic() + 10
+        while any(r["status"] == "PROCESSING" for r in page.json()["results"]):
+            assert __import__("time").monotonic() < deadline
+            page = requests.get(page.url, headers=headers, timeout=10)
+        results = page.json()["results"]
+        refused = sorted(r["payload"]["name"] for r in results if r["status"] == "FAILED")
+        assert all("no imaging capacity" in r["error"] for r in results if r["status"] == "FAILED")
+        assert srv.counters["faults"]["payload_refused"] == len(refused)
+        assert srv.counters["orders_created"] == 200 - len(refused)
+        return refused
+
+    first = run()
+    assert 20 <= len(first) <= 60  # about 20 %
+    assert run() == first  # same seed, same bulk: the same orders are refused

@@ -253,8 +253,13 @@ def test_practice_mode_end_to_end_contributors(dock, contributors, qgis_iface):
     job = dock.results.job()
     counts = job.counts()
     assert counts["total"] == len(job.targets)
-    assert counts[TargetStatus.SUCCEEDED] + counts[TargetStatus.SKIPPED] == counts["total"]
+    done = (TargetStatus.SUCCEEDED, TargetStatus.FAILED, TargetStatus.SKIPPED)
+    assert sum(counts[s] for s in done) == counts["total"]
     assert counts[TargetStatus.SUCCEEDED] > 50
+    # practice mode refuses a few valid orders on purpose, with the service's kind of reason
+    assert all(
+        "no imaging capacity" in t.reason for t in job.targets if t.status == TargetStatus.FAILED
+    )
     assert dock.results.progress.counts["succeeded"] == counts[TargetStatus.SUCCEEDED]
     assert dock.results.progress.counts["processing"] == 0
     assert dock.results.model.rowCount() == counts["total"]
@@ -273,10 +278,11 @@ def test_practice_mode_end_to_end_contributors(dock, contributors, qgis_iface):
     QCoreApplication.processEvents()
     assert row_fids(dock) == [7, 8]
     # order id in the table
+    ok = next(t for t in job.targets if t.status == TargetStatus.SUCCEEDED)
     row = dock.results.proxy.mapFromSource(
-        dock.results.model.index(dock.results.model.row_of_key("7"), ResultsModel.COL_ORDER)
+        dock.results.model.index(dock.results.model.row_of_key(ok.key), ResultsModel.COL_ORDER)
     )
-    assert dock.results.proxy.data(row) == job.target("7").order_id
+    assert dock.results.proxy.data(row) == ok.order_id
 
 
 def test_custom_url_3857_failures_links_and_notice(
