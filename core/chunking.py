@@ -48,6 +48,12 @@ def make_chunks(
     known = sizes or {}
     if max_payloads < 1:
         raise ValueError("max_payloads must be at least 1")
+    if not isinstance(targets, list):
+        targets = list(targets)
+    if known and len(known) >= len(targets) // 2:
+        chunks = _count_only_chunks(targets, known, max_payloads, max_bytes, start_index)
+        if chunks is not None:
+            return chunks
     chunks: List[Chunk] = []
     keys: List[str] = []
     size = BODY_OVERHEAD
@@ -80,6 +86,32 @@ def make_chunks(
         t.chunk_index = index
     if keys:
         chunks.append(Chunk(index=index, bulk_id=new_uuid(), target_keys=keys))
+    return chunks
+
+
+def _count_only_chunks(targets, known, max_payloads, max_bytes, start_index):
+    """The chunks ``make_chunks`` makes when no byte bound can bind: every READY payload
+    has a known size and even ``max_payloads`` of the largest fit in ``max_bytes``. The
+    greedy loop then only splits on the count, so slices of the READY targets give the
+    very same chunks without adding sizes one by one. None when that does not hold."""
+    ready_status = TargetStatus.READY
+    ready = [t for t in targets if t.status == ready_status and t.payload is not None]
+    if not ready:
+        return []
+    found = list(map(known.get, [t.key for t in ready]))
+    if None in found:  # some size unknown: measure on the general path
+        return None
+    largest = max(found)
+    if BODY_OVERHEAD + max_payloads * (largest + SEPARATOR) > max_bytes:
+        return None
+    chunks: List[Chunk] = []
+    index = start_index
+    for begin in range(0, len(ready), max_payloads):
+        part = ready[begin : begin + max_payloads]
+        for t in part:
+            t.chunk_index = index
+        chunks.append(Chunk(index=index, bulk_id=new_uuid(), target_keys=[t.key for t in part]))
+        index += 1
     return chunks
 
 

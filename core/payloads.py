@@ -105,6 +105,12 @@ __all__ = [
 ]
 
 PROGRESS_EVERY = 1000
+#: Read OGR point layers in bulk (core/fast_read.py) when the result is provably the same.
+#: False forces the general path (tests and bench/bench_payloads.py compare both).
+FAST_READ = True
+#: With a selection or feature ids, read in bulk only when they are at least this share of
+#: the layer (a few ids are faster through QgsFeatureRequest.setFilterFids).
+FAST_READ_MIN_SHARE = 0.1
 
 
 class InvalidParameters(ValueError):
@@ -282,7 +288,14 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
 
     seen: Optional[set] = None
     simple_names = name_expr.mode in (FeatureExpression.FIELD, FeatureExpression.FALLBACK)
-    if point_fast and simple_names and not per_feature_times:
+    fast_ids = None
+    if point_fast and simple_names and not per_feature_times and FAST_READ:
+        fast_ids = _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted)
+        if fast_ids is not None and wanted is not None:
+            seen = set(fast_ids)
+    if fast_ids is not None:
+        pass
+    elif point_fast and simple_names and not per_feature_times:
         seen_ids = _fast_points(
             layer,
             request,
@@ -477,6 +490,174 @@ def _fast_points(
             payload.update(shared)
             append(Target(key, fid, tname, payload, READY, part=part, warnings=w))
     return ids
+
+
+def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
+    """``_fast_points`` for OGR layers read in bulk (core/fast_read.py): same targets,
+    same order, same sizes. Returns the feature ids read, or None when the layer is
+    not one the bulk reader can read exactly (nothing is added to ``result`` then)."""
+    from . import fast_read
+
+    if wanted is not None:
+        count = layer.featureCount()
+        if count <= 0 or len(wanted) < FAST_READ_MIN_SHARE * count:
+            return None
+    name_field = None
+    if name_expr.mode == FeatureExpression.FIELD:
+        name_field = layer.fields().at(name_expr.field_index).name()
+    batch = fast_read.read_points(layer, name_field, feedback)
+    if batch is None:
+        return None
+    np = fast_read._np
+    fids, xs, ys, names_raw = batch.fids, batch.xs, batch.ys, batch.names
+    if wanted is not None:
+        want = np.asarray(wanted, dtype=np.int64)
+        keep = np.isin(fids, want)
+        fids, xs, ys = fids[keep], xs[keep], ys[keep]
+        if names_raw is not None:
+            names_raw = names_raw[keep]
+        # follow the selection / ids order
+        sorter = np.argsort(want, kind="stable")
+        pos = sorter[np.searchsorted(want, fids, sorter=sorter)]
+        perm = np.argsort(pos, kind="stable")
+        fids, xs, ys = fids[perm], xs[perm], ys[perm]
+        if names_raw is not None:
+            names_raw = names_raw[perm]
+    fid_list = fids.tolist()
+
+    # geometries that are not plain points: read through QGIS, handled as _fast_points does
+    specials: Dict[int, list] = {}
+    special_ids = set(batch.special)
+    if wanted is not None and special_ids:
+        special_ids &= set(fid_list)
+    if special_ids:
+        multi = QgsWkbTypes.isMultiType(layer.wkbType())
+        req = QgsFeatureRequest().setFilterFids(sorted(special_ids))
+        req.setNoAttributes()
+        points = {}
+        for f in layer.getFeatures(req):
+            fid = f.id()
+            special_ids.discard(fid)
+            g = f.geometry()
+            try:
+                if multi:
+                    mp = g.asMultiPoint()
+                    if len(mp) != 1:
+                        raise TypeError
+                    p = mp[0]
+                else:
+                    p = g.asPoint()
+                points[fid] = (p.x(), p.y())
+            except (TypeError, ValueError):
+                specials[fid] = converter.convert(g)
+        if special_ids:  # QGIS does not see what OGR read: let the general path do it
+            return None
+        if points:
+            xs, ys = xs.copy(), ys.copy()
+            for i, fid in enumerate(fid_list):
+                xy = points.get(fid)
+                if xy is not None:
+                    xs[i], ys[i] = xy
+
+    # names (strict UTF-8: anything else is read by QGIS on the general path)
+    layer_name = layer.name()
+    if names_raw is None:
+        names = [f"{layer_name} {fid}" for fid in fid_list]
+    else:
+        try:
+            names = [b.decode("utf-8").strip() for b in names_raw.tolist()]
+        except UnicodeDecodeError:
+            return None
+
+    # transform (one PROJ call), round to 7 decimals, range check: vectorised
+    lonlat = fast_read.transform_xy(converter.ct, xs, ys)
+    if lonlat is None:
+        lons, lats = converter.transform_points(xs.tolist(), ys.tolist())
+        lonlat = np.asarray(lons, dtype=np.float64), np.asarray(lats, dtype=np.float64)
+    lon, lat = lonlat
+    transformed = converter.ct is not None
+    with np.errstate(invalid="ignore", over="ignore"):
+        loose = (lon > -181.0) & (lon < 181.0) & (lat > -91.0) & (lat < 91.0)
+        xr = np.where(loose, np.rint(lon * SCALE) / SCALE, np.nan)
+        yr = np.where(loose, np.rint(lat * SCALE) / SCALE, np.nan)
+        ok = loose & (xr >= -180.0) & (xr <= 180.0) & (yr >= -90.0) & (yr <= 90.0)
+
+    targets = result.targets
+    append = targets.append
+    READY = TargetStatus.READY
+    sizes = result.payload_sizes
+    point_base = (
+        payload_size(
+            {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
+        )
+        - 8
+    )
+    enc_str = encode_basestring_ascii
+    float_repr = float.__repr__
+    template = {"name": None, "geometry": None, **shared}
+    copy = template.copy
+    for fid, name, x, y, good, i in zip(
+        fid_list, names, xr.tolist(), yr.tolist(), ok.tolist(), range(len(fid_list))
+    ):
+        warnings = None
+        if not name:
+            name = fallback_name(layer_name, fid)
+            warnings = [f"the name expression gave an empty name: used '{name}' instead"]
+        if good:
+            key = str(fid)
+            payload = copy()
+            payload["name"] = name
+            payload["geometry"] = {"type": "Point", "coordinates": [x, y]}
+            sizes[key] = point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
+            if warnings:
+                append(Target(key, fid, name, payload, READY, warnings=warnings))
+            else:
+                append(Target(key, fid, name, payload, READY))
+            continue
+        _point_not_ready(
+            targets,
+            converter,
+            shared,
+            specials,
+            transformed,
+            fid,
+            name,
+            warnings,
+            float(xs[i]),
+            float(ys[i]),
+            float(lon[i]),
+            float(lat[i]),
+        )
+    if feedback is not None:
+        feedback.setProgress(90.0)
+    return fid_list
+
+
+def _point_not_ready(
+    targets, converter, shared, specials, transformed, fid, name, warnings, sx, sy, lon, lat
+):
+    """Targets for a feature of a point layer that is not a plain, in-range point
+    (as _fast_points makes them)."""
+    append = targets.append
+    parts = specials.get(fid)
+    if parts is None:  # a point that did not make it: say why
+        if not (math.isfinite(sx) and math.isfinite(sy)):
+            why = converter.point_reason(sx, sy, False)
+        else:
+            why = converter.point_reason(lon, lat, transformed)
+        parts = [(None, None, why)]
+    for part, geom, why in parts:
+        if part is None:
+            key, tname = str(fid), name
+        else:
+            key, tname = f"{fid}.{part}", f"{name} (part {part})"
+        w = list(warnings) if warnings else []
+        if why is not None:
+            append(Target(key, fid, tname, None, TargetStatus.SKIPPED, why, part=part, warnings=w))
+            continue
+        payload = {"name": tname, "geometry": geom}
+        payload.update(shared)
+        append(Target(key, fid, tname, payload, TargetStatus.READY, part=part, warnings=w))
 
 
 def _generic(

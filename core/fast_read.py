@@ -1,0 +1,327 @@
+"""Bulk reading of OGR point layers (GeoPackage, shapefile) without one QgsFeature per feature.
+
+``read_points(layer, name_field)`` opens the layer's source with GDAL/OGR, reads
+(fid, name, geometry WKB) in Arrow batches as NumPy arrays and decodes the point
+WKB vectorised. It returns ``None`` whenever it cannot guarantee what QGIS itself
+would read (the caller then takes the general path):
+
+* the layer is not an ``ogr`` layer of a known driver (GPKG, ESRI Shapefile), its URI
+  carries more than a path and a layer name/id (open options, geometry type filter...),
+  or its subset string is a full ``SELECT`` statement;
+* the layer has uncommitted edits (the edit buffer changes what QGIS returns);
+* the name field is not a plain provider string field that OGR has under the same name
+  (shapefiles: only when OGR returns UTF-8 and QGIS decodes UTF-8 too);
+* numpy or the GDAL Python bindings are missing, or anything fails while reading;
+* the number of features read differs from the layer's feature count.
+
+Geometries that are not a plain 2D/Z/M point (or a one-part MultiPoint of one) come
+back as ``special`` feature ids: the caller reads those few through QGIS, so their
+skip reasons (null, empty, several parts...) are exactly the general path's.
+
+``transform_xy(ct, xs, ys)`` transforms NumPy coordinates with a QgsCoordinateTransform
+in one PROJ call (a LineString built from WKB), exactly like
+``GeometryConverter.transform_points`` does from lists.
+
+NumPy and ``osgeo`` are imported lazily: this module imports without them.
+"""
+
+import math
+from typing import List, Optional
+
+#: drivers whose feature ids, attribute filter and geometries QGIS reads as OGR does
+DRIVERS = ("GPKG", "ESRI Shapefile")
+BATCH = 65536
+
+_np = None
+_ogr = None
+
+
+def available() -> bool:
+    """True when numpy and the GDAL Python bindings (with Arrow streams) can be imported."""
+    global _np, _ogr
+    if _np is not None and _ogr is not None:
+        return True
+    try:
+        import numpy
+        from osgeo import ogr
+    except Exception:  # noqa: BLE001 - any import problem: no fast path
+        return False
+    if not hasattr(ogr.Layer, "GetArrowStreamAsNumPy"):  # GDAL < 3.6
+        return False
+    _np, _ogr = numpy, ogr
+    return True
+
+
+class PointBatch:
+    """What was read: parallel arrays in the provider's order."""
+
+    __slots__ = ("fids", "names", "xs", "ys", "special")
+
+    def __init__(self, fids, names, xs, ys, special):
+        self.fids = fids  # int64 array
+        self.names = names  # bytes array (UTF-8, NULL -> b"") or None (fallback names)
+        self.xs = xs  # float64 arrays: source coordinates, NaN for specials
+        self.ys = ys
+        self.special: List[int] = special  # fids to read through QGIS
+
+
+def _source_parts(layer):
+    from qgis.core import QgsProviderRegistry
+
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    path = parts.get("path")
+    if not path:
+        return None
+    layer_name = parts.get("layerName")
+    layer_id = parts.get("layerId")
+    for key, value in parts.items():
+        if key in ("path", "layerName", "layerId", "subset"):
+            continue
+        if value not in (None, "", [], {}) and not _is_null(value):
+            return None  # geometryType, openOptions, vsi prefixes...: not ours to mimic
+    return (
+        path,
+        (None if _is_null(layer_name) else layer_name),
+        (None if _is_null(layer_id) else layer_id),
+    )
+
+
+def _is_null(v) -> bool:
+    if v is None:
+        return True
+    is_null = getattr(v, "isNull", None)
+    return bool(is_null()) if callable(is_null) else False
+
+
+def unsupported_reason(layer, name_field: Optional[str]) -> Optional[str]:
+    """Why the fast reader cannot take this layer (None: it may)."""
+    if not available():
+        return "numpy or GDAL Python bindings missing"
+    if layer.providerType() != "ogr":
+        return "not an OGR layer"
+    buf = layer.editBuffer()
+    if buf is not None and buf.isModified():
+        return "uncommitted edits"
+    subset = (layer.subsetString() or "").strip()
+    if subset.lower().startswith("select"):
+        return "SQL subset"
+    if name_field is not None:
+        from qgis.core import QgsFields
+
+        fields = layer.fields()
+        idx = fields.lookupField(name_field)
+        if idx < 0 or fields.fieldOrigin(idx) != QgsFields.OriginProvider:
+            return "name field is not a provider field"
+    return None
+
+
+def read_points(layer, name_field: Optional[str], feedback=None) -> Optional[PointBatch]:
+    """All features of ``layer`` (honouring its subset string), or None (see module doc)."""
+    if unsupported_reason(layer, name_field) is not None:
+        return None
+    try:
+        return _read(layer, name_field, feedback)
+    except Exception:  # noqa: BLE001 - the general path will read it (and report problems)
+        return None
+
+
+def _read(layer, name_field, feedback):
+    np, ogr = _np, _ogr
+    from osgeo import gdal
+
+    src = _source_parts(layer)
+    if src is None:
+        return None
+    path, layer_name, layer_id = src
+    with _ogr_exceptions(ogr):
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
+        if ds is None or ds.GetDriver().ShortName not in DRIVERS:
+            return None
+        if layer_name:
+            lyr = ds.GetLayerByName(layer_name)
+        elif layer_id is not None:
+            lyr = ds.GetLayer(int(layer_id))
+        elif ds.GetLayerCount() == 1:
+            lyr = ds.GetLayer(0)
+        else:
+            return None
+        if lyr is None:
+            return None
+        defn = lyr.GetLayerDefn()
+        if defn.GetGeomFieldCount() != 1:
+            return None
+        keep = []
+        if name_field is not None:
+            fi = defn.GetFieldIndex(name_field)
+            if fi < 0:
+                return None
+            fd = defn.GetFieldDefn(fi)
+            if fd.GetName() != name_field or fd.GetType() != ogr.OFTString:
+                return None
+            if ds.GetDriver().ShortName != "GPKG":
+                enc = (layer.dataProvider().encoding() or "").replace("-", "").upper()
+                if not lyr.TestCapability(ogr.OLCStringsAsUTF8) or enc != "UTF8":
+                    return None
+            keep.append(name_field)
+        lyr.SetIgnoredFields(
+            [
+                defn.GetFieldDefn(i).GetName()
+                for i in range(defn.GetFieldCount())
+                if defn.GetFieldDefn(i).GetName() not in keep
+            ]
+            + ["OGR_STYLE"]
+        )
+        subset = (layer.subsetString() or "").strip()
+        lyr.SetAttributeFilter(subset or None)
+        lyr.SetSpatialFilter(None)
+        lyr.ResetReading()
+        fid_col = lyr.GetFIDColumn() or "OGC_FID"
+        geom_col = lyr.GetGeometryColumn() or "wkb_geometry"
+
+        fids, names, xs, ys, special = [], [], [], [], []
+        stream = lyr.GetArrowStreamAsNumPy(
+            options=["USE_MASKED_ARRAYS=NO", f"MAX_FEATURES_IN_BATCH={BATCH}", "INCLUDE_FID=YES"]
+        )
+        for batch in stream:
+            if feedback is not None and feedback.isCanceled():
+                return None
+            fid = np.asarray(batch[fid_col], dtype=np.int64)
+            x, y, bad = _decode_points(np, batch[geom_col], len(fid))
+            fids.append(fid)
+            xs.append(x)
+            ys.append(y)
+            if bad.any():
+                special.extend(fid[bad].tolist())
+            if name_field is not None:
+                names.append(batch[name_field])
+        del stream
+    if not fids:
+        fids_a = np.empty(0, np.int64)
+        xs_a = ys_a = np.empty(0, np.float64)
+        names_a = np.empty(0, "S1") if name_field is not None else None
+    else:
+        fids_a = np.concatenate(fids)
+        xs_a = np.concatenate(xs)
+        ys_a = np.concatenate(ys)
+        names_a = _concat_bytes(np, names) if name_field is not None else None
+    count = layer.featureCount()
+    if count >= 0 and count != len(fids_a):
+        return None
+    return PointBatch(fids_a, names_a, xs_a, ys_a, special)
+
+
+class _ogr_exceptions:
+    """ogr.UseExceptions() for the duration, restoring the caller's choice."""
+
+    def __init__(self, ogr):
+        self.ogr = ogr
+
+    def __enter__(self):
+        self.was = self.ogr.GetUseExceptions()
+        self.ogr.UseExceptions()
+
+    def __exit__(self, *exc):
+        if not self.was:
+            self.ogr.DontUseExceptions()
+        return False
+
+
+def _concat_bytes(np, arrays):
+    arrays = [a if a.dtype.kind == "S" else np.array(list(a), dtype="S") for a in arrays]
+    if len(arrays) == 1:
+        return arrays[0]
+    width = max(a.dtype.itemsize for a in arrays)
+    return np.concatenate([a.astype(f"S{max(width, 1)}") for a in arrays])
+
+
+# ISO WKB point types (2D, Z, M, ZM; also the old 0x80000000 Z flag) -> number of ordinates
+_POINT_DIMS = {1: 2, 1001: 3, 2001: 3, 3001: 4, 0x80000001: 3, 0x40000001: 3, 0xC0000001: 4}
+_MULTI_POINT = {4: 1, 1004: 1001, 2004: 2001, 3004: 3001, 0x80000004: 0x80000001}
+
+
+def _decode_points(np, geoms, n):
+    """x, y (float64, NaN where not decoded) and the mask of geometries left undecoded."""
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    if n == 0:
+        return x, y, np.zeros(0, bool)
+    if geoms.dtype.kind == "V":  # every WKB the same size
+        width = geoms.dtype.itemsize
+        raw = np.frombuffer(geoms.tobytes(), dtype=np.uint8).reshape(n, width)
+        lens = np.full(n, width)
+    else:  # object array of bytes / None (null geometry)
+        lens = np.fromiter((0 if g is None else len(g) for g in geoms), dtype=np.int64, count=n)
+        width = int(lens.max()) if n else 0
+        if width < 21:
+            return x, y, np.ones(n, bool)
+        filled = [b"" if g is None else bytes(g) for g in geoms]
+        raw = np.frombuffer(np.array(filled, dtype=f"S{width}").tobytes(), dtype=np.uint8)
+        raw = raw.reshape(n, width)
+    ok = np.zeros(n, bool)
+    if width < 21:
+        return x, y, ~ok
+    order = raw[:, 0]
+    wtype = raw[:, 1:5].copy().view("<u4").ravel()
+    for t, dims in _POINT_DIMS.items():
+        m = (order == 1) & (wtype == t) & (lens == 5 + 8 * dims)
+        if m.any():
+            x[m] = raw[m, 5:13].copy().view("<f8").ravel()
+            y[m] = raw[m, 13:21].copy().view("<f8").ravel()
+            ok |= m
+    if width >= 30:
+        count = raw[:, 5:9].copy().view("<u4").ravel()
+        inner_type = raw[:, 10:14].copy().view("<u4").ravel()
+        for t, inner in _MULTI_POINT.items():
+            dims = _POINT_DIMS[inner]
+            m = (
+                (order == 1)
+                & (wtype == t)
+                & (count == 1)
+                & (raw[:, 9] == 1)
+                & (inner_type == inner)
+                & (lens == 14 + 8 * dims)
+            )
+            if m.any():
+                x[m] = raw[m, 14:22].copy().view("<f8").ravel()
+                y[m] = raw[m, 22:30].copy().view("<f8").ravel()
+                ok |= m
+    return x, y, ~ok
+
+
+def transform_xy(ct, xs, ys):
+    """(lon, lat) float64 arrays: ``xs``/``ys`` through ``ct`` in one PROJ call.
+
+    Non-finite input stays out of PROJ and comes back NaN; an untransformable point
+    comes back inf (as ``GeometryConverter.transform_points``). None if the batch
+    could not be transformed (the caller then uses transform_points).
+    """
+    np = _np
+    n = len(xs)
+    if ct is None or n == 0:
+        return xs, ys
+    from qgis.core import QgsCsException, QgsGeometry
+
+    finite = np.isfinite(xs) & np.isfinite(ys)
+    all_finite = bool(finite.all())
+    buf = np.empty(2 * n)
+    buf[0::2] = xs if all_finite else np.where(finite, xs, 0.0)
+    buf[1::2] = ys if all_finite else np.where(finite, ys, 0.0)
+    wkb = (
+        b"\x01\x02\x00\x00\x00" + np.uint32(n).astype("<u4").tobytes() + buf.astype("<f8").tobytes()
+    )
+    g = QgsGeometry()
+    g.fromWkb(wkb)
+    try:
+        g.transform(ct)
+    except QgsCsException:
+        return None
+    out = bytes(g.asWkb())
+    if len(out) != 9 + 16 * n or out[0] != 1:
+        return None
+    coords = np.frombuffer(out, dtype="<f8", offset=9)
+    lon = coords[0::2].copy()
+    lat = coords[1::2].copy()
+    if not all_finite:
+        lon[~finite] = math.nan
+        lat[~finite] = math.nan
+    return lon, lat
