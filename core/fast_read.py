@@ -325,3 +325,29 @@ def transform_xy(ct, xs, ys):
         lon[~finite] = math.nan
         lat[~finite] = math.nan
     return lon, lat
+
+
+def repr_len7(v):
+    """``len(float.__repr__(x))`` for each ``x`` of ``v``: finite numbers already rounded to
+    7 decimals (``round7``) with ``abs(x) < 1e9``. Such a number prints as its 7-decimal
+    text without trailing zeros (at least one decimal); below 1e-4 Python switches to
+    exponent notation, measured with repr itself (rare)."""
+    np = _np
+    k = np.abs(np.rint(v * 1e7)).astype(np.int64)
+    ip = k // 10_000_000
+    frac = k % 10_000_000
+    digits = 1 + (ip >= 10) + (ip >= 100) + (ip >= 1000) + (ip >= 10_000) + (ip >= 100_000)
+    digits = digits + (ip >= 1_000_000) + (ip >= 10_000_000) + (ip >= 100_000_000)
+    decimals = np.full(len(k), 7, dtype=np.int64)
+    rest = frac.copy()
+    for _ in range(6):  # strip trailing zeros, keep at least one decimal
+        z = (rest % 10 == 0) & (decimals > 1)
+        decimals -= z
+        rest = np.where(z, rest // 10, rest)
+    out = np.signbit(v).astype(np.int64) + digits + 1 + decimals
+    small = (k > 0) & (k < 1000)
+    if small.any():
+        r = float.__repr__
+        for i in np.flatnonzero(small).tolist():
+            out[i] = len(r(float(v[i])))
+    return out

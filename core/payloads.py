@@ -46,6 +46,7 @@ from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import repeat
 from json.encoder import encode_basestring_ascii
 from typing import Dict, Iterable, List, Optional
 
@@ -565,7 +566,7 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
         names = [f"{layer_name} {fid}" for fid in fid_list]
     else:
         try:
-            names = [b.decode("utf-8").strip() for b in names_raw.tolist()]
+            names = list(map(str.strip, map(_utf8, names_raw.tolist())))
         except UnicodeDecodeError:
             return None
 
@@ -578,14 +579,14 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
     transformed = converter.ct is not None
     with np.errstate(invalid="ignore", over="ignore"):
         loose = (lon > -181.0) & (lon < 181.0) & (lat > -91.0) & (lat < 91.0)
-        xr = np.where(loose, np.rint(lon * SCALE) / SCALE, np.nan)
-        yr = np.where(loose, np.rint(lat * SCALE) / SCALE, np.nan)
+        xr = np.where(loose, np.rint(lon * SCALE) / SCALE, 0.0)
+        yr = np.where(loose, np.rint(lat * SCALE) / SCALE, 0.0)
         ok = loose & (xr >= -180.0) & (xr <= 180.0) & (yr >= -90.0) & (yr <= 90.0)
 
     targets = result.targets
-    append = targets.append
     READY = TargetStatus.READY
     sizes = result.payload_sizes
+    # exact json.dumps size of each point payload: fixed part + name + two numbers
     point_base = (
         payload_size(
             {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
@@ -593,44 +594,63 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
         - 8
     )
     enc_str = encode_basestring_ascii
-    float_repr = float.__repr__
-    template = {"name": None, "geometry": None, **shared}
-    copy = template.copy
-    for fid, name, x, y, good, i in zip(
-        fid_list, names, xr.tolist(), yr.tolist(), ok.tolist(), range(len(fid_list))
-    ):
-        warnings = None
-        if not name:
-            name = fallback_name(layer_name, fid)
-            warnings = [f"the name expression gave an empty name: used '{name}' instead"]
-        if good:
-            key = str(fid)
-            payload = copy()
-            payload["name"] = name
-            payload["geometry"] = {"type": "Point", "coordinates": [x, y]}
-            sizes[key] = point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
-            if warnings:
-                append(Target(key, fid, name, payload, READY, warnings=warnings))
-            else:
-                append(Target(key, fid, name, payload, READY))
-            continue
-        _point_not_ready(
-            targets,
-            converter,
-            shared,
-            specials,
-            transformed,
-            fid,
-            name,
-            warnings,
-            float(xs[i]),
-            float(ys[i]),
-            float(lon[i]),
-            float(lat[i]),
-        )
+    keys = list(map(str, fid_list))
+    name_len = np.fromiter(map(len, map(enc_str, names)), dtype=np.int64, count=len(names))
+    size_arr = point_base + name_len + fast_read.repr_len7(xr) + fast_read.repr_len7(yr)
+    x_list, y_list = xr.tolist(), yr.tolist()
+    regular = bool(ok.all()) and all(names)
+    if regular:  # the common case: every feature a good point with a name
+        payloads = [
+            {"name": n, "geometry": {"type": "Point", "coordinates": [x, y]}, **shared}
+            for n, x, y in zip(names, x_list, y_list)
+        ]
+        targets.extend(map(Target, keys, fid_list, names, payloads, repeat(READY)))
+        sizes.update(zip(keys, size_arr.tolist()))
+    else:
+        template = {"name": None, "geometry": None, **shared}
+        copy = template.copy
+        append = targets.append
+        float_repr = float.__repr__
+        for i, (key, fid, name, x, y, good) in enumerate(
+            zip(keys, fid_list, names, x_list, y_list, ok.tolist())
+        ):
+            warnings = None
+            if not name:
+                name = fallback_name(layer_name, fid)
+                warnings = [f"the name expression gave an empty name: used '{name}' instead"]
+            if good:
+                payload = copy()
+                payload["name"] = name
+                payload["geometry"] = {"type": "Point", "coordinates": [x, y]}
+                sizes[key] = (
+                    point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
+                )
+                if warnings:
+                    append(Target(key, fid, name, payload, READY, warnings=warnings))
+                else:
+                    append(Target(key, fid, name, payload, READY))
+                continue
+            _point_not_ready(
+                targets,
+                converter,
+                shared,
+                specials,
+                transformed,
+                fid,
+                name,
+                warnings,
+                float(xs[i]),
+                float(ys[i]),
+                float(lon[i]),
+                float(lat[i]),
+            )
     if feedback is not None:
         feedback.setProgress(90.0)
     return fid_list
+
+
+def _utf8(b: bytes) -> str:
+    return b.decode("utf-8")
 
 
 def _point_not_ready(
