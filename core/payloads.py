@@ -579,8 +579,9 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
     transformed = converter.ct is not None
     with np.errstate(invalid="ignore", over="ignore"):
         loose = (lon > -181.0) & (lon < 181.0) & (lat > -91.0) & (lat < 91.0)
-        xr = np.where(loose, np.rint(lon * SCALE) / SCALE, 0.0)
-        yr = np.where(loose, np.rint(lat * SCALE) / SCALE, 0.0)
+        # + 0.0: -0.0 becomes 0.0, as Python's int-returning round() gives
+        xr = np.where(loose, np.rint(lon * SCALE) / SCALE + 0.0, 0.0)
+        yr = np.where(loose, np.rint(lat * SCALE) / SCALE + 0.0, 0.0)
         ok = loose & (xr >= -180.0) & (xr <= 180.0) & (yr >= -90.0) & (yr <= 90.0)
 
     targets = result.targets
