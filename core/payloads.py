@@ -36,7 +36,12 @@ Decisions:
 
 Speed: point layers named by a field (or the default) take ``_fast_points``: one read
 pass into flat lists, PROJ transforms in batches, then targets; the cyclic GC is paused
-while hundreds of thousands of small containers are made. See bench/bench_payloads.py.
+while hundreds of thousands of small containers are made. OGR point layers (GeoPackage,
+shapefile) first try ``_ogr_points``: core/fast_read.py reads fid, name and WKB in Arrow
+batches (no QgsFeature per feature), decodes, transforms (same QgsCoordinateTransform),
+rounds and sizes vectorised with NumPy. It is taken only when the result is provably the
+general path's (see fast_read's module doc; ``FAST_READ = False`` forces the general path)
+and tests/test_payloads_fastpath.py checks both agree. See bench/bench_payloads.py.
 """
 
 import gc
