@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 PROFILE_DIR ?= build/qgis-profiles
 
-.PHONY: help deps venv build test lint format run package sandbox bench translations clean
+.PHONY: help deps venv build test lint format run demo package sandbox bench translations clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -41,6 +41,9 @@ package: build  ## dist/planet_bulk_tasking-<version>.zip for "Install from ZIP"
 
 run: venv package  ## QGIS with the plugin in an isolated profile and contributors.json loaded
 	PROFILE_DIR=$(PROFILE_DIR) bash scripts/run_qgis.sh
+
+demo: venv package  ## headless QGIS submits contributors.json in practice mode; screenshot of the result
+	PBT_DEMO=1 HEADLESS=1 SHOT=$(CURDIR)/artifacts/qgis_demo.png PROFILE_DIR=build/demo-profiles bash scripts/run_qgis.sh
 
 sandbox: build  ## the local Tasking API simulator on http://127.0.0.1:8080/tasking/v2
 	/usr/bin/python3 -m sandbox --port 8080

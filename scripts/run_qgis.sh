@@ -5,20 +5,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PROFILE_DIR=${PROFILE_DIR:-build/qgis-profiles}
+PROFILE_DIR=$(realpath -m "${PROFILE_DIR:-build/qgis-profiles}")
 PROFILE=planet_bulk_tasking_dev
 PROFILE_PATH="$PROFILE_DIR/profiles/$PROFILE"
 PLUGINS="$PROFILE_PATH/python/plugins"
 SAMPLE=/usr/share/qgis/resources/data/contributors.json
 SHOT=${SHOT:-$PWD/build/qgis-screenshot.png}
-ZIP=$(ls -t dist/planet_bulk_tasking-*.zip | head -n 1)
+ZIP=${ZIP:-$(ls -t dist/planet_bulk_tasking-*.zip | head -n 1)}
 
 rm -rf "$PLUGINS/planet_bulk_tasking"
 mkdir -p "$PLUGINS" "$PROFILE_PATH/QGIS" "$(dirname "$SHOT")"
 /usr/bin/python3 -m zipfile -e "$ZIP" "$PLUGINS"
 /usr/bin/python3 scripts/profile_settings.py "$PROFILE_PATH/QGIS/QGIS3.ini"
 
-QGIS_ARGS=(--profiles-path "$PWD/$PROFILE_DIR" --profile "$PROFILE" --nologo
+QGIS_ARGS=(--profiles-path "$PROFILE_DIR" --profile "$PROFILE" --nologo
            --code "$PWD/scripts/qgis_startup.py" "$SAMPLE")
 echo "QGIS profile: $PROFILE_PATH (plugin installed from $ZIP)"
 
@@ -34,14 +34,16 @@ ready=$(mktemp -u /tmp/pbt-ready.XXXXXX)
 cleanup() { kill "${qgis_pid:-}" 2>/dev/null || true; kill "$xvfb_pid" 2>/dev/null || true; rm -f "$ready"; }
 trap cleanup EXIT
 sleep 1
-DISPLAY=$display PBT_READY_FILE=$ready QT_QPA_PLATFORM=xcb qgis "${QGIS_ARGS[@]}" >build/qgis-run.log 2>&1 &
+LOG=${LOG:-$PWD/build/qgis-run.log}
+mkdir -p "$(dirname "$LOG")"
+DISPLAY=$display PBT_READY_FILE=$ready QT_QPA_PLATFORM=xcb qgis "${QGIS_ARGS[@]}" >"$LOG" 2>&1 &
 qgis_pid=$!
 for _ in $(seq 1 120); do
   [ -e "$ready" ] && break
-  kill -0 "$qgis_pid" 2>/dev/null || { echo "QGIS exited early; see build/qgis-run.log" >&2; exit 1; }
+  kill -0 "$qgis_pid" 2>/dev/null || { echo "QGIS exited early; see $LOG" >&2; exit 1; }
   sleep 1
 done
-[ -e "$ready" ] || { echo "QGIS did not show the plugin within 120 s; see build/qgis-run.log" >&2; exit 1; }
+[ -e "$ready" ] || { echo "QGIS did not show the plugin within 120 s; see $LOG" >&2; exit 1; }
 sleep 2  # let the window finish painting
 DISPLAY=$display import -window root "$SHOT"
 echo "Screenshot: $SHOT"
