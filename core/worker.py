@@ -57,6 +57,7 @@ from .errors import (
     TaskingError,
 )
 from .job import BulkJob, ChunkState, ResultMatcher, Target, TargetStatus, utc_now_iso
+from .recovery import recover_from_orders, successes_missing
 
 NO_RESULT_REASON = (
     "the service returned no result for this target: it may have an order; "
@@ -386,7 +387,14 @@ class BulkWorker(QObject):
         summary = client.get_bulk(bulk_id)
         if not summary.is_complete:
             return summary, None
-        return summary, match_results(targets, client.iter_bulk_payloads(bulk_id))
+        found, unmatched = match_results(targets, client.iter_bulk_payloads(bulk_id))
+        if unmatched and successes_missing(summary, found):
+            # the payloads page did not list every success: the orders are the record
+            waiting = [t for t in targets if t.key in set(unmatched)]
+            taken = {f[2] for f in found if f[2]}
+            more, unmatched = recover_from_orders(client, waiting, summary.created_time, taken)
+            found = found + more
+        return summary, (found, unmatched)
 
     # -- signals helpers -----------------------------------------------------------------
     def _counts(self) -> dict:
@@ -704,8 +712,14 @@ class BulkWorker(QObject):
         job = self.job
         found, unmatched = matched
         outcomes: List[PayloadOutcome] = []
+        linked = {t.order_id for t in job.targets if t.order_id}
         for key, status, order_id, reason in found:
             t = job.target(key)
+            if order_id and order_id in linked and t.order_id != order_id:
+                # an order already linked to another target (identical payloads recovered
+                # from /orders/ by two chunks): leave this one unconfirmed, never double-link
+                unmatched.append(key)
+                continue
             if (t.status, t.order_id, t.reason) != (status, order_id, reason):
                 outcomes.append(PayloadOutcome(key, status, order_id, reason, chunk.bulk_id))
         for key in unmatched:

@@ -121,8 +121,11 @@ class Api:
         processor: Processor,
         sleep: Callable[[float], Any] = time.sleep,
         clock: Callable[[], float] = time.time,
+        list_succeeded_payloads: bool = True,
     ):
         self.keys, self.store, self.counters = keys, store, counters
+        # False: /payloads lists only processing and failed payloads, the docs' literal words
+        self.list_succeeded_payloads = list_succeeded_payloads
         self.faults, self.limiter, self.processor = faults, limiter, processor
         self._sleep, self._clock = sleep, clock
 
@@ -319,7 +322,12 @@ class Api:
         if status and status not in shapes.PAYLOAD_STATUSES:
             raise HttpError(400, f"status: {status!r} is not one of {shapes.PAYLOAD_STATUSES}")
         limit, offset = self._paging(req)
-        count, rows = self.store.list_payloads(bulk_id, status=status, limit=limit, offset=offset)
+        hidden = None if self.list_succeeded_payloads else shapes.PAYLOAD_SUCCESS
+        if status and status == hidden:
+            return self._page(req, 0, limit, offset, [])
+        count, rows = self.store.list_payloads(
+            bulk_id, status=status, exclude=hidden, limit=limit, offset=offset
+        )
         results = [
             shapes.payload_result(
                 result_id=r["id"],

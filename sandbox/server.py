@@ -152,8 +152,10 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         verbose: bool = False,
+        list_succeeded_payloads: bool = True,
     ):
         self.keys = parse_keys(keys)
+        self.list_succeeded_payloads = list_succeeded_payloads
         self.processing_rate, self.order_clock = float(processing_rate), float(order_clock)
         if self.processing_rate <= 0 or self.order_clock <= 0:
             raise ValueError("processing_rate and order_clock must be positive")
@@ -194,6 +196,7 @@ class SandboxServer:
             processor=self._processor,
             sleep=self._stop_event.wait,  # injected latency ends at once on stop()
             clock=time.time,
+            list_succeeded_payloads=self.list_succeeded_payloads,
         )
         self._httpd = _HttpServer((self.host, self.port), api, self.verbose)
         port = self._httpd.server_address[1]

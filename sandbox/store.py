@@ -216,13 +216,22 @@ class Store:
             )
 
     def list_payloads(
-        self, bulk_id: str, *, status: Optional[str] = None, limit: int = 50, offset: int = 0
+        self,
+        bulk_id: str,
+        *,
+        status: Optional[str] = None,
+        exclude: Optional[str] = None,
+        limit: int = 50,
+        offset: int = 0,
     ) -> Tuple[int, List[Dict[str, Any]]]:
         """Ordered by result id: deliberately not submission order."""
         where, params = ["bulk_id = :bulk_id"], {"bulk_id": bulk_id}
         if status:
             where.append("status = :status")
             params["status"] = status
+        if exclude:
+            where.append("status != :exclude")
+            params["exclude"] = exclude
         return self._page("*", "payloads", where, params, "id", limit, offset)
 
     # --- orders --------------------------------------------------------------------------------
