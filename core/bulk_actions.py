@@ -11,7 +11,7 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 from qgis.PyQt.QtCore import pyqtSignal
 
 from .api import PayloadStatus
-from .job import new_uuid
+from .job import new_uuid, parse_utc
 from .threads import BackgroundTask
 
 MAX_PER_BULK = 1000
@@ -103,12 +103,7 @@ def edit_items(order_ids: List[str], changes: dict) -> List[dict]:
 
 def starts_within_24h(start_time: Optional[str], now: Optional[float] = None) -> bool:
     """Cancelling within 24 hours of the start may be charged: the UI warns about these."""
-    from datetime import datetime
-
-    if not start_time:
+    start = parse_utc(start_time)
+    if start is None:
         return False
-    try:
-        start = datetime.fromisoformat(start_time.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return False
-    return start - (now if now is not None else time.time()) < 24 * 3600
+    return start.timestamp() - (now if now is not None else time.time()) < 24 * 3600

@@ -44,6 +44,18 @@ def utc_now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def parse_utc(text: Optional[str]) -> Optional[datetime]:
+    """An ISO 8601 time from the service (``Z`` or an offset) as an aware datetime;
+    a time without a zone is taken as UTC; None when missing or unreadable."""
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
 def new_uuid() -> str:
     return str(uuid.uuid4())
 

@@ -7,20 +7,9 @@ the bulk's creation time are matched to the unmatched targets by content (name a
 submitted geometry), never by position. No-QGIS module: the worker calls it.
 """
 
-from datetime import datetime, timezone
 from typing import Iterable, List, Optional, Set, Tuple
 
-from .job import ResultMatcher, Target, TargetStatus
-
-
-def _when(text: Optional[str]) -> Optional[datetime]:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+from .job import ResultMatcher, Target, TargetStatus, parse_utc
 
 
 def successes_missing(summary, found: Iterable[tuple]) -> bool:
@@ -45,11 +34,11 @@ def recover_from_orders(
     ``taken`` order ids (already linked to a target) are never handed out again.
     """
     matcher = ResultMatcher(targets)
-    start = _when(since)
+    start = parse_utc(since)
     limit = scan_limit if scan_limit is not None else 3 * len(targets) + 1000
     found: List[tuple] = []
     for n, order in enumerate(client.iter_orders(ordering="-created_time", page_size=500)):
-        created = _when(order.get("created_time"))
+        created = parse_utc(order.get("created_time"))
         if n >= limit or (start and created and created < start):
             break
         order_id = str(order.get("id") or "")

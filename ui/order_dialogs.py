@@ -6,7 +6,7 @@ values directly, or fill the dialog's widgets and read ``values()``).
 
 import json
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional
+from typing import List
 
 from qgis.PyQt.QtCore import QDateTime, Qt, QTimeZone
 from qgis.PyQt.QtWidgets import (
@@ -21,20 +21,11 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..core.job import parse_utc
 from ..core.parameters import iso_utc
 from .widgets import WrapLabel
 
 DATE_FORMAT = "yyyy-MM-dd HH:mm 'UTC'"
-
-
-def parse_utc(text: Optional[str]) -> Optional[datetime]:
-    if not text:
-        return None
-    try:
-        dt = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
 def _to_qdatetime(dt: datetime) -> QDateTime:
