@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=0.0,
         help="fault: fraction of valid orders refused (no capacity), as the real service may",
     )
+    parser.add_argument(
+        "--hide-succeeded-payloads",
+        action="store_true",
+        help="/bulk/<id>/payloads lists only processing and failed payloads (the docs' words)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
@@ -84,6 +89,7 @@ def main(argv=None) -> int:
         host=args.host,
         port=args.port,
         verbose=args.verbose,
+        list_succeeded_payloads=not args.hide_succeeded_payloads,
     )
     base_url = server.start()
     origin = base_url.rsplit("/tasking/v2", 1)[0]
