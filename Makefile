@@ -27,6 +27,10 @@ resources_rc.py: resources.qrc icons/icon.svg
 translations:  ## compile i18n/*.ts into .qm files QGIS loads
 	@for ts in i18n/*.ts; do [ -e "$$ts" ] && lrelease -silent "$$ts" -qm "$${ts%.ts}.qm" || true; done
 
+.PHONY: translations-update
+translations-update:  ## refresh i18n/*.ts from the sources (pylupdate5 -noobsolete), keeping translations
+	/usr/bin/python3 scripts/update_translations.py
+
 lint: venv  ## ruff
 	$(VENV)/bin/ruff check .
 
