@@ -9,7 +9,7 @@ in bulk. No widgets: the dock and (later) the processing algorithms drive it.
 import logging
 from typing import Callable, Dict, Iterable, List, Optional
 
-from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from .bulk_actions import ActionOutcome, BulkAction
 from .chunking import make_chunks
@@ -22,6 +22,9 @@ from .worker import JOB_CANCELLED, JOB_DONE, JobRunner
 log = logging.getLogger(__name__)
 
 JOB_INTERRUPTED = "interrupted"  # QGIS closed (or the plugin unloaded) mid-run: resume on start
+#: the user cancelled: nothing more is sent, but bulks the server may already have are still
+#: followed to the end (their orders exist and must not be lost track of); then "cancelled"
+JOB_FOLLOWING = "following"
 
 
 class JobManager(QObject):
@@ -56,6 +59,7 @@ class JobManager(QObject):
         self._monitors: Dict[str, TaskThread] = {}
         self._actions: List[TaskThread] = []
         self._orders: Dict[str, tuple] = {}  # order id -> (job_id, key)
+        self._following: set = set()  # job ids whose current run is follow-only
         self._closing = False
 
     # -- jobs ----------------------------------------------------------------------
@@ -81,13 +85,23 @@ class JobManager(QObject):
         self._run(job)
 
     def resume(self, job_id: str) -> None:
-        """Carry on a job: re-posts unsent or unconfirmed chunks with their own ids (safe)."""
+        """Carry on a job: re-posts unsent or unconfirmed chunks with their own ids (safe).
+        A job the user cancelled while bulks were in flight is only followed, never resent."""
         job = self.job(job_id)
         if self.is_running(job_id):
+            return
+        if job.state == JOB_FOLLOWING:
+            self._following.add(job_id)
+            self._follow(job)
             return
         job.state = "running"
         self.store.set_state(job_id, job.state)
         self._run(job)
+
+    def _follow(self, job: BulkJob) -> None:
+        self._run(job, follow_only=True)
+        job.state = JOB_FOLLOWING
+        self.store.set_state(job.job_id, job.state)
 
     def resume_unfinished(self) -> List[str]:
         """After a restart: pick up every job that was running when QGIS went away."""
@@ -100,6 +114,9 @@ class JobManager(QObject):
         return resumed
 
     def cancel(self, job_id: str) -> None:
+        """Stop sending. Bulks the server may already have are still followed (read only)."""
+        if job_id in self._following:
+            return
         runner = self._runners.get(job_id)
         if runner is not None:
             runner.cancel()
@@ -257,13 +274,14 @@ class JobManager(QObject):
             if t.order_id:
                 self._orders[t.order_id] = (job.job_id, t.key)
 
-    def _run(self, job: BulkJob) -> None:
+    def _run(self, job: BulkJob, follow_only: bool = False) -> None:
         runner = self._runners.get(job.job_id)
         if runner is None:
             runner = JobRunner(self)
             self._connect(runner, job)
             self._runners[job.job_id] = runner
-        runner.start(job, self.client_factory_for(job.endpoint), **self.worker_options)
+        options = dict(self.worker_options, follow_only=follow_only)
+        runner.start(job, self.client_factory_for(job.endpoint), **options)
         self.job_changed.emit(job.job_id)
 
     def _connect(self, runner: JobRunner, job: BulkJob) -> None:
@@ -290,8 +308,17 @@ class JobManager(QObject):
         runner.ended.connect(lambda _id, how: self._on_ended(job, how, runner.last_error))
 
     def _on_ended(self, job: BulkJob, how: str, error) -> None:
+        following = job.job_id in self._following
+        self._following.discard(job.job_id)
+        in_flight = any(c.state in (ChunkState.ACCEPTED, ChunkState.POSTING) for c in job.chunks)
+        follow_next = False
         if self._closing:
-            job.state = JOB_INTERRUPTED  # resumed at the next start, nothing resent twice
+            # resumed at the next start, nothing resent twice (a follow stays a follow)
+            job.state = JOB_FOLLOWING if following else JOB_INTERRUPTED
+        elif following:
+            job.state = JOB_CANCELLED if how == "finished" else job.state
+        elif how == "cancelled" and in_flight:
+            job.state, follow_next = JOB_FOLLOWING, True
         elif how == "finished" and any(
             c.state in (ChunkState.NEW, ChunkState.POSTING) for c in job.chunks
         ):
@@ -299,8 +326,17 @@ class JobManager(QObject):
         self.store.save_chunks(job.job_id, job.chunks)
         self.store.set_state(job.job_id, job.state, job.error)
         self.job_changed.emit(job.job_id)
-        if not self._closing:
+        if not self._closing and not following:
             self.job_ended.emit(job.job_id, how, error if how == "failed" else None)
+        if follow_next:
+            # after the cancel's signals are delivered: the runner must be idle to restart
+            QTimer.singleShot(0, lambda: self._follow_if_idle(job))
+
+    def _follow_if_idle(self, job: BulkJob) -> None:
+        if self._closing or self.is_running(job.job_id) or job.state != JOB_FOLLOWING:
+            return
+        self._following.add(job.job_id)
+        self._follow(job)
 
     def counts(self, job_id: str) -> dict:
         return self.job(job_id).counts()
@@ -318,4 +354,4 @@ class JobManager(QObject):
         self._actions.clear()
 
 
-__all__ = ["JobManager", "JOB_INTERRUPTED", "JOB_DONE", "JOB_CANCELLED"]
+__all__ = ["JobManager", "JOB_INTERRUPTED", "JOB_FOLLOWING", "JOB_DONE", "JOB_CANCELLED"]

@@ -196,7 +196,7 @@ class JobStore:
         """Jobs with a request that may have reached the server and no final answer yet."""
         with self._lock:
             rows = self._db.execute(
-                "SELECT job_id FROM jobs WHERE state IN ('running', 'interrupted') "
+                "SELECT job_id FROM jobs WHERE state IN ('running', 'interrupted', 'following') "
                 "ORDER BY created_time"
             ).fetchall()
         return [r[0] for r in rows]

@@ -199,10 +199,17 @@ def apply_chunk_rejected(job: BulkJob, index: int, reason: str) -> None:
         c.reason = reason
 
 
+#: chunk_status of a POSTING chunk that a follow-only run found the server never received
+NOT_RECEIVED = "NOT_RECEIVED"
+
+
 def apply_chunk_status(job: BulkJob, index: int, status: str) -> None:
     """The server's status of a bulk; "COMPLETE" (sent after its results) closes the chunk."""
     c = _chunk(job, index)
     if c is None:
+        return
+    if status == NOT_RECEIVED:  # never arrived: unsent, like a NEW chunk
+        c.state, c.status = ChunkState.NEW, None
         return
     c.status = status
     if status == "COMPLETE" and c.state != ChunkState.REJECTED:
@@ -213,7 +220,18 @@ def apply_chunk_status(job: BulkJob, index: int, status: str) -> None:
 class _Watch:
     """Polling state of one accepted bulk."""
 
-    __slots__ = ("chunk", "keys", "due", "interval", "busy", "last", "rate", "processing", "fails")
+    __slots__ = (
+        "chunk",
+        "keys",
+        "due",
+        "interval",
+        "busy",
+        "last",
+        "rate",
+        "processing",
+        "fails",
+        "unconfirmed",
+    )
 
     def __init__(self, chunk, keys, due, interval):
         self.chunk = chunk
@@ -225,6 +243,7 @@ class _Watch:
         self.rate = 0.0  # payloads per second seen on the server
         self.processing = len(keys)
         self.fails = 0  # transient poll failures in a row
+        self.unconfirmed = False  # POSTING when followed: the server may not have it
 
 
 def _breathe(items, every: int = 100, pause: float = 0.001):
@@ -298,6 +317,7 @@ class BulkWorker(QObject):
         max_poll_failures: int = 3,
         max_post_retries: int = 3,
         post_retry_delay: float = 1.0,
+        follow_only: bool = False,
         copy: bool = True,
         parent=None,
     ):
@@ -313,6 +333,8 @@ class BulkWorker(QObject):
         self.progress_interval = float(progress_interval)
         self.batch_size = max(1, int(batch_size))
         self.max_poll_failures = max(1, int(max_poll_failures))
+        # follow_only: post nothing; follow what the server may have (after a user's cancel)
+        self.follow_only = follow_only
         self.max_post_retries = max(0, int(max_post_retries))
         self.post_retry_delay = max(0.0, float(post_retry_delay))
         self._to_post: deque = deque()
@@ -516,7 +538,13 @@ class BulkWorker(QObject):
         job = self.job
         to_post = self._to_post
         for c in sorted(job.chunks, key=lambda c: c.index):
-            if c.state in (ChunkState.NEW, ChunkState.POSTING):
+            if self.follow_only and c.state == ChunkState.NEW:
+                continue  # never sent: the user asked to stop sending
+            if self.follow_only and c.state == ChunkState.POSTING:
+                # sent when the user cancelled, answer unknown: ask the server, never re-post
+                self._watch(c, [t.key for t in job.targets_of(c) if t.payload is not None], 0.0)
+                self._watches[c.index].unconfirmed = True
+            elif c.state in (ChunkState.NEW, ChunkState.POSTING):
                 to_post.append(c)
             elif c.state == ChunkState.ACCEPTED:
                 keys = [t.key for t in job.targets_of(c) if t.payload is not None]
@@ -643,6 +671,11 @@ class BulkWorker(QObject):
         try:
             summary, results = fut.result()
         except NotFoundError as exc:
+            if w.unconfirmed:  # the POST never arrived: the chunk is simply unsent
+                self._watches.pop(w.chunk.index, None)
+                w.chunk.state = ChunkState.NEW
+                self.chunk_status.emit(w.chunk.index, NOT_RECEIVED)
+                return
             # the server does not know a bulk it accepted: say so, do not guess
             self._fatal(exc)
             return
@@ -662,6 +695,17 @@ class BulkWorker(QObject):
         w.fails = 0
         now = time.monotonic()
         chunk = w.chunk
+        if w.unconfirmed:  # the server has it after all: accepted, as if answered 202
+            w.unconfirmed = False
+            chunk.state = ChunkState.ACCEPTED
+            self.chunk_accepted.emit(chunk.index, chunk.bulk_id)
+            self._emit_outcomes(
+                [
+                    PayloadOutcome(k, TargetStatus.SUBMITTED, None, None, chunk.bulk_id)
+                    for k in w.keys
+                    if self.job.target(k).status != TargetStatus.SUBMITTED
+                ]
+            )
         if chunk.status != summary.status:
             chunk.status = summary.status
             if results is None:

@@ -245,3 +245,39 @@ def test_sigkill_mid_submit_then_resume_gives_one_order_per_feature(
     names = Counter(o["name"] for o in server_orders(srv.base_url))
     assert len(names) == n and max(names.values()) == 1, "an order was created twice"
     assert srv.counters["bulks_created"] == len(job.chunks)
+
+
+def test_user_cancel_stops_sending_but_follows_what_was_sent(make_sandbox, managers):
+    """Cancel mid-submit: unsent bulks are never sent; bulks the server already has are
+    followed to the end, so every order created is linked to its feature."""
+    srv = make_sandbox(processing_rate=2000.0, faults={"latency": 0.3})
+    manager, rec = managers(srv.base_url)
+    job = create_job(
+        point_layer(600),
+        OrderParameters(),
+        selected_only=False,
+        endpoint=srv.base_url,
+        max_payloads=100,
+    )
+    assert len(job.chunks) == 6
+    asked = []
+
+    def cancel_once_a_bulk_is_accepted(_id):
+        if not asked and any(c.state == ChunkState.ACCEPTED for c in job.chunks):
+            asked.append(True)
+            manager.cancel(job.job_id)
+
+    manager.job_changed.connect(cancel_once_a_bulk_is_accepted)
+    manager.submit(job)
+    assert rec.wait_end(job.job_id)[0] == "cancelled"
+    assert wait_until(lambda: job.state == "cancelled" and not manager.is_running(job.job_id), 30)
+    orders = {o["id"]: o["name"] for o in server_orders(srv.base_url)}
+    succeeded = [t for t in job.targets if t.status == TargetStatus.SUCCEEDED]
+    assert orders and len(succeeded) == len(orders)  # every order made is linked
+    assert all(orders[t.order_id] == t.name for t in succeeded)
+    unsent = [c for c in job.chunks if c.state == ChunkState.NEW]
+    assert unsent, "the cancel came too late to test anything"
+    assert all(t.status == TargetStatus.READY for c in unsent for t in job.targets_of(c))
+    assert srv.counters["bulks_created"] == len(job.chunks) - len(unsent)
+    assert manager.store.load_job(job.job_id).state == "cancelled"
+    assert manager.store.unfinished_job_ids() == []
