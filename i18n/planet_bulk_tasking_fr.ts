@@ -292,122 +292,132 @@
     <context>
         <name>JobsModel</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="98" />
+            <location filename="../ui/jobs_panel.py" line="53" />
+            <source>Practice</source>
+            <translation>Entraînement</translation>
+        </message>
+        <message>
+            <location filename="../ui/jobs_panel.py" line="108" />
             <source>running</source>
             <translation>en cours</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="99" />
+            <location filename="../ui/jobs_panel.py" line="109" />
             <source>done</source>
             <translation>terminée</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="100" />
+            <location filename="../ui/jobs_panel.py" line="110" />
             <source>interrupted</source>
             <translation>interrompue</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="101" />
+            <location filename="../ui/jobs_panel.py" line="111" />
             <source>cancelled</source>
             <translation>annulée</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="102" />
+            <location filename="../ui/jobs_panel.py" line="112" />
+            <source>cancelled, following what was sent</source>
+            <translation>annulée, suivi de ce qui a été envoyé</translation>
+        </message>
+        <message>
+            <location filename="../ui/jobs_panel.py" line="113" />
             <source>error</source>
             <translation>erreur</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="117" />
+            <location filename="../ui/jobs_panel.py" line="128" />
             <source>When (UTC)</source>
             <translation>Date (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="118" />
+            <location filename="../ui/jobs_panel.py" line="129" />
             <source>State</source>
             <translation>État</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="119" />
+            <location filename="../ui/jobs_panel.py" line="130" />
             <source>Layer</source>
             <translation>Couche</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="120" />
+            <location filename="../ui/jobs_panel.py" line="131" />
             <source>Sent to</source>
             <translation>Destination</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="121" />
+            <location filename="../ui/jobs_panel.py" line="132" />
             <source>Orders</source>
             <translation>Commandes</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="122" />
+            <location filename="../ui/jobs_panel.py" line="133" />
             <source>Failed</source>
             <translation>Échecs</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="123" />
+            <location filename="../ui/jobs_panel.py" line="134" />
             <source>Skipped</source>
             <translation>Ignorées</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="127" />
+            <location filename="../ui/jobs_panel.py" line="138" />
             <source>When the job was submitted, in UTC</source>
             <translation>Date d'envoi de la tâche, en UTC</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="128" />
+            <location filename="../ui/jobs_panel.py" line="139" />
             <source>running, done, interrupted (QGIS closed), cancelled or error</source>
             <translation>en cours, terminée, interrompue (QGIS fermé), annulée ou erreur</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="129" />
+            <location filename="../ui/jobs_panel.py" line="140" />
             <source>The layer its features came from</source>
             <translation>La couche d'où proviennent ses entités</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="130" />
+            <location filename="../ui/jobs_panel.py" line="141" />
             <source>Planet, the practice sandbox or a custom address</source>
             <translation>Planet, le bac à sable d'entraînement ou une adresse personnalisée</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="131" />
+            <location filename="../ui/jobs_panel.py" line="142" />
             <source>Orders created</source>
             <translation>Commandes créées</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="132" />
+            <location filename="../ui/jobs_panel.py" line="143" />
             <source>Features the service refused</source>
             <translation>Entités refusées par le service</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="133" />
+            <location filename="../ui/jobs_panel.py" line="144" />
             <source>Features not sent (no geometry, invalid…)</source>
             <translation>Entités non envoyées (sans géométrie, non valides…)</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="147" />
+            <location filename="../ui/jobs_panel.py" line="158" />
             <source>(unnamed layer)</source>
             <translation>(couche sans nom)</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="161" />
+            <location filename="../ui/jobs_panel.py" line="172" />
             <source>Submitted {when} UTC, last change {updated} UTC</source>
             <translation>Envoyée le {when} UTC, dernière modification le {updated} UTC</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="164" />
+            <location filename="../ui/jobs_panel.py" line="175" />
             <source>{total} feature(s) from layer {layer}</source>
             <translation>{total} entité(s) de la couche {layer}</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="167" />
+            <location filename="../ui/jobs_panel.py" line="178" />
             <source>Sent to {where}</source>
             <translation>Destination : {where}</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="170" />
+            <location filename="../ui/jobs_panel.py" line="181" />
             <source>Submitted from the current project</source>
             <translation>Envoyée depuis le projet courant</translation>
         </message>
@@ -415,37 +425,37 @@
     <context>
         <name>JobsPanel</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="207" />
+            <location filename="../ui/jobs_panel.py" line="218" />
             <source>Every submission is kept on this computer, so jobs outlive QGIS: unfinished ones carry on when QGIS starts again. Jobs in &lt;b&gt;bold&lt;/b&gt; were sent from this project. Select one to see its orders.</source>
             <translation>Chaque envoi est conservé sur cet ordinateur, les tâches survivent donc à QGIS : celles qui ne sont pas terminées reprennent au prochain démarrage de QGIS. Les tâches en &lt;b&gt;gras&lt;/b&gt; ont été envoyées depuis ce projet. Sélectionnez-en une pour voir ses commandes.</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="248" />
+            <location filename="../ui/jobs_panel.py" line="259" />
             <source>Show orders</source>
             <translation>Afficher les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="249" />
+            <location filename="../ui/jobs_panel.py" line="260" />
             <source>Show this job's orders in the Results tab</source>
             <translation>Afficher les commandes de cette tâche dans l'onglet Résultats</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="251" />
+            <location filename="../ui/jobs_panel.py" line="262" />
             <source>Resume</source>
             <translation>Reprendre</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="252" />
+            <location filename="../ui/jobs_panel.py" line="263" />
             <source>Carry on sending: bulks already sent are asked about with their own ids, so no feature is ordered twice</source>
             <translation>Poursuivre l'envoi : les lots déjà envoyés sont vérifiés avec leurs propres identifiants, aucune entité n'est donc commandée deux fois</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="259" />
+            <location filename="../ui/jobs_panel.py" line="270" />
             <source>Forget…</source>
             <translation>Oublier…</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="260" />
+            <location filename="../ui/jobs_panel.py" line="271" />
             <source>Remove the job from this computer; its orders stay at Planet</source>
             <translation>Supprimer la tâche de cet ordinateur ; ses commandes restent chez Planet</translation>
         </message>
@@ -453,102 +463,102 @@
     <context>
         <name>OrderChangesDialog</name>
         <message>
-            <location filename="../ui/order_dialogs.py" line="60" />
+            <location filename="../ui/order_dialogs.py" line="51" />
             <source>Fix and resubmit</source>
             <translation>Corriger et renvoyer</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="61" />
+            <location filename="../ui/order_dialogs.py" line="52" />
             <source>Resend {n} failed or skipped order(s) with these changes. They stay linked to their features; the earlier attempt stays in the row's history.</source>
             <translation>Renvoyer {n} commande(s) en échec ou ignorée(s) avec ces modifications. Elles restent liées à leurs entités ; la tentative précédente reste dans l'historique de la ligne.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="66" />
+            <location filename="../ui/order_dialogs.py" line="57" />
             <source>Edit orders</source>
             <translation>Modifier les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="67" />
+            <location filename="../ui/order_dialogs.py" line="58" />
             <source>Change {n} order(s) at Planet. Only ticked values change.</source>
             <translation>Modifier {n} commande(s) chez Planet. Seules les valeurs cochées sont modifiées.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="74" />
+            <location filename="../ui/order_dialogs.py" line="65" />
             <source> and {n} more</source>
             <translation> et {n} de plus</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="81" />
+            <location filename="../ui/order_dialogs.py" line="72" />
             <source>Why: {reasons}</source>
             <translation>Motif : {reasons}</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="86" />
+            <location filename="../ui/order_dialogs.py" line="77" />
             <source>Name</source>
             <translation>Nom</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="90" />
+            <location filename="../ui/order_dialogs.py" line="81" />
             <source>Select one order to change its name</source>
             <translation>Sélectionnez une seule commande pour modifier son nom</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="93" />
+            <location filename="../ui/order_dialogs.py" line="84" />
             <source>Start (UTC)</source>
             <translation>Début (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="95" />
+            <location filename="../ui/order_dialogs.py" line="86" />
             <source>End (UTC)</source>
             <translation>Fin (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="117" />
+            <location filename="../ui/order_dialogs.py" line="108" />
             <source>Extra fields (JSON object, added to each order)</source>
             <translation>Champs supplémentaires (objet JSON, ajouté à chaque commande)</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="123" />
+            <location filename="../ui/order_dialogs.py" line="114" />
             <source>Rebuild from the features</source>
             <translation>Reconstruire à partir des entités</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="124" />
+            <location filename="../ui/order_dialogs.py" line="115" />
             <source>You fixed the features themselves (geometry, attributes): build these orders again from the layer with the job's settings</source>
             <translation>Vous avez corrigé les entités elles-mêmes (géométrie, attributs) : reconstruire ces commandes à partir de la couche avec les paramètres de la tâche</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="137" />
+            <location filename="../ui/order_dialogs.py" line="128" />
             <source>Resubmit</source>
             <translation>Renvoyer</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="137" />
+            <location filename="../ui/order_dialogs.py" line="128" />
             <source>Apply</source>
             <translation>Appliquer</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="186" />
+            <location filename="../ui/order_dialogs.py" line="177" />
             <source>The name is empty.</source>
             <translation>Le nom est vide.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="189" />
+            <location filename="../ui/order_dialogs.py" line="180" />
             <source>The end must be after the start.</source>
             <translation>La fin doit être postérieure au début.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="194" />
+            <location filename="../ui/order_dialogs.py" line="185" />
             <source>Extra fields: not valid JSON ({e}).</source>
             <translation>Champs supplémentaires : JSON non valide ({e}).</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="197" />
+            <location filename="../ui/order_dialogs.py" line="188" />
             <source>Extra fields must be a JSON object.</source>
             <translation>Les champs supplémentaires doivent former un objet JSON.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="199" />
+            <location filename="../ui/order_dialogs.py" line="190" />
             <source>Nothing to change yet.</source>
             <translation>Rien à modifier pour l'instant.</translation>
         </message>
@@ -689,7 +699,7 @@
     <context>
         <name>PlanetBulkTaskingDock</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="343" />
+            <location filename="../ui/jobs_panel.py" line="354" />
             <source>Forget the job of {when} UTC (layer {layer}, {n} order(s))? It is removed from this computer only: its orders stay at Planet.</source>
             <translation>Oublier la tâche du {when} UTC (couche {layer}, {n} commande(s)) ? Elle est supprimée de cet ordinateur uniquement : ses commandes restent chez Planet.</translation>
         </message>

@@ -9,7 +9,14 @@ from typing import Callable, List, Optional, Set
 from urllib.parse import urlparse
 
 from qgis.core import QgsApplication
-from qgis.PyQt.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, pyqtSignal
+from qgis.PyQt.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    pyqtSignal,
+)
 from qgis.PyQt.QtGui import QColor, QFont
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
@@ -29,20 +36,21 @@ from ..core.store import JobSummary
 from .status import utc_text
 from .widgets import WrapLabel
 
-RESUMABLE = ("interrupted", "cancelled", "error")
+RESUMABLE = ("interrupted", "cancelled", "error", "following")
 
 STATE_COLORS = {
     "running": "#e6a117",
     "done": "#2e9e44",
     "interrupted": "#d7301f",
     "cancelled": "#8c8c8c",
+    "following": "#b07d2b",
     "error": "#d7301f",
 }
 
 
 def endpoint_label(endpoint: str) -> str:
     if endpoint == PRACTICE_ENDPOINT:
-        return "Practice"
+        return QCoreApplication.translate("JobsModel", "Practice")
     if (endpoint or "").rstrip("/") == PLANET_TASKING_URL.rstrip("/"):
         return "Planet"
     return urlparse(endpoint or "").netloc or endpoint or "?"
@@ -87,6 +95,8 @@ class JobsModel(QAbstractTableModel):
 
     def state(self, s: JobSummary) -> str:
         """What the user should know: a job 'running' on disk but not here was interrupted."""
+        if s.state == "following":  # cancelled; what was already sent is still followed
+            return "following"
         if s.job_id in self._running:
             return "running"
         if s.state in ("running", "draft"):
@@ -99,6 +109,7 @@ class JobsModel(QAbstractTableModel):
             "done": self.tr("done"),
             "interrupted": self.tr("interrupted"),
             "cancelled": self.tr("cancelled"),
+            "following": self.tr("cancelled, following what was sent"),
             "error": self.tr("error"),
         }.get(state, state)
 
