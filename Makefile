@@ -47,7 +47,7 @@ run: venv package  ## QGIS with the plugin in an isolated profile and contributo
 	PROFILE_DIR=$(PROFILE_DIR) bash scripts/run_qgis.sh
 
 demo: venv package  ## headless QGIS submits contributors.json in practice mode; screenshot of the result
-	PBT_DEMO=1 HEADLESS=1 SHOT=$(CURDIR)/artifacts/qgis_demo.png PROFILE_DIR=build/demo-profiles bash scripts/run_qgis.sh
+	PBT_SCENARIO=demo HEADLESS=1 SHOT=$(CURDIR)/artifacts/qgis_demo.png PROFILE_DIR=build/demo-profiles bash scripts/run_qgis.sh
 
 sandbox: build  ## the local Tasking API simulator on http://127.0.0.1:8080/tasking/v2
 	/usr/bin/python3 -m sandbox --port 8080

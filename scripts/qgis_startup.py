@@ -1,59 +1,145 @@
-# Run by `qgis --code` in the dev profile (make run): open the plugin's dock and select a few
-# sample features. With PBT_DEMO=1 it also submits every sample feature in practice mode and
-# waits for the end, so the screenshot shows a finished job. It tells scripts/run_qgis.sh
-# (through the file PBT_READY_FILE) when the screenshot can be taken.
+# Run by `qgis --code` in the dev profile (scripts/run_qgis.sh). Scenarios, by PBT_SCENARIO:
+#   (unset)   open the dock and select a few sample features (make run)
+#   demo      submit every sample feature in practice mode; screenshot of the finished job
+#   restart-1 submit in practice mode with a slow sandbox, reload the plugin mid-run (what
+#             Plugin Reloader does), then quit QGIS while the resumed job is still running
+#   restart-2 a new QGIS on the same profile: the job resumes from disk by itself; screenshot
+#             once it has finished
+# It tells run_qgis.sh when to take the screenshot (file PBT_READY_FILE) and quits QGIS
+# when PBT_READY_FILE.quit appears, so a crash at exit shows in QGIS's exit code.
 import os
+import sys
 
+import qgis.utils
+from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QApplication
-from qgis.utils import iface, plugins
+from qgis.utils import iface
+
+PLUGIN = "planet_bulk_tasking"
+SCENARIO = os.environ.get("PBT_SCENARIO") or ("demo" if os.environ.get("PBT_DEMO") else "")
+READY = os.environ.get("PBT_READY_FILE")
+
+
+def say(text):
+    print(f"pbt-scenario: {text}", flush=True)
+    sys.stderr.write(f"pbt-scenario: {text}\n")
 
 
 def _ready(delay_ms=3000):
-    path = os.environ.get("PBT_READY_FILE")
-    if path:
-        QTimer.singleShot(delay_ms, lambda: open(path, "w").close())
+    if READY:
+        QTimer.singleShot(delay_ms, lambda: open(READY, "w").close())
 
 
-def _demo(plugin, layer):
-    dock = plugin.dock
-    dock.settings.set_mode("practice")
-    # a few more refusals than practice's usual 5 %, so the picture always has some
-    plugin.services.practice.url()
-    plugin.services.practice.server.set_faults(payload_failure_rate=0.08)
-    dock.compose.set_layer(layer)
-    layer.selectAll()
-    def ended(*_):
-        # what an analyst does next: look at the failed features on the map
-        job = dock.shown_job()
-        failed = [t.feature_id for t in job.targets if t.status == "failed"] if job else []
-        layer.selectByIds(failed)
-        _ready(2500)
-
-    dock.job_ended.connect(ended)
-    if not dock.submit():
-        print("demo: submit refused:", dock.submit_problems())
-        _ready()
+def _quit():
+    QgsProject.instance().setDirty(False)  # no "save the project?" question
+    say("quitting QGIS")
+    QgsApplication.instance().quit()
 
 
-def _show():
-    plugin = plugins.get("planet_bulk_tasking")
-    if plugin is None:
-        QTimer.singleShot(500, _show)
-        return
+def _quit_when_asked():
+    if READY and os.path.exists(READY + ".quit"):
+        _quit()
+    else:
+        QTimer.singleShot(300, _quit_when_asked)
+
+
+def _layout(plugin):
     window = iface.mainWindow()
     window.showMaximized()  # no window manager under Xvfb: fill the screen by hand too
     window.setGeometry(QApplication.primaryScreen().availableGeometry())
-    layer = iface.activeLayer()
     plugin.set_dock_visible(True)
     window.resizeDocks([plugin.dock], [640], Qt.Horizontal)
     iface.zoomToActiveLayer()
-    if os.environ.get("PBT_DEMO") and layer is not None:
-        _demo(plugin, layer)
+
+
+def _submit_all(plugin, layer):
+    dock = plugin.dock
+    dock.settings.set_mode("practice")
+    dock.compose.set_layer(layer)
+    layer.selectAll()
+    if not dock.submit():
+        say(f"submit refused: {dock.submit_problems()}")
+        return False
+    return True
+
+
+def _select_failed(plugin, layer):
+    """What an analyst does next: look at the failed features on the map."""
+    job = plugin.dock.shown_job()
+    failed = [t.feature_id for t in job.targets if t.status == "failed"] if job else []
+    layer.selectByIds(failed)
+
+
+def demo(plugin, layer):
+    plugin.services.practice.url()
+    # a few more refusals than practice's usual 5 %, so the picture always has some
+    plugin.services.practice.server.set_faults(payload_failure_rate=0.08)
+
+    def ended(*_):
+        _select_failed(plugin, layer)
+        _ready(2500)
+
+    plugin.dock.job_ended.connect(ended)
+    if not _submit_all(plugin, layer):
+        _ready()
+
+
+def restart_1(plugin, layer):
+    plugin.services.practice.url()
+    plugin.services.practice.server.set_faults(latency=1.5)  # a run that lasts a while
+    if not _submit_all(plugin, layer):
         return
-    if layer is not None and hasattr(layer, "selectByIds"):
+
+    def reload_plugin():
+        say("reloading the plugin mid-run")
+        qgis.utils.reloadPlugin(PLUGIN)
+        fresh = qgis.utils.plugins[PLUGIN]
+        fresh.services.practice.url()
+        fresh.services.practice.server.set_faults(latency=1.5)
+        QTimer.singleShot(500, _quit)  # quit while the resumed job still runs
+
+    QTimer.singleShot(1200, reload_plugin)
+
+
+def restart_2(plugin, layer):
+    manager = plugin.services.manager
+
+    def check():
+        running = [j for j in list(manager.jobs) if manager.is_running(j)]
+        if manager.jobs and not running:
+            job_id = next(iter(manager.jobs))
+            job = manager.job(job_id)
+            say(f"resumed job {job.state}: {job.counts()}")
+            plugin.dock.open_job(job_id)
+            _select_failed(plugin, layer)
+            _ready(2000)
+        else:
+            QTimer.singleShot(300, check)
+
+    QTimer.singleShot(500, check)
+
+
+def _start():
+    plugin = qgis.utils.plugins.get(PLUGIN)
+    if plugin is None:
+        QTimer.singleShot(500, _start)
+        return
+    _layout(plugin)
+    layer = iface.activeLayer()
+    _quit_when_asked()
+    if SCENARIO and layer is None:
+        say("no sample layer")
+        return
+    if SCENARIO == "demo":
+        demo(plugin, layer)
+    elif SCENARIO == "restart-1":
+        restart_1(plugin, layer)
+    elif SCENARIO == "restart-2":
+        restart_2(plugin, layer)
+    else:
         layer.selectByIds([f.id() for f in layer.getFeatures()][:12])
-    _ready()
+        _ready()
 
 
-QTimer.singleShot(1500, _show)
+QTimer.singleShot(1500, _start)

@@ -27,17 +27,35 @@ if [ -n "${DISPLAY:-}" ] && [ -z "${HEADLESS:-}" ]; then
 fi
 
 # Headless: a virtual screen, QGIS on it, a screenshot once the plugin's dock is up.
+#   PBT_SCENARIO=restart-1: no screenshot; QGIS quits by itself mid-run (exit code checked)
+#   PBT_QUIT=1: after the screenshot QGIS is asked to quit, and must exit cleanly
 display=:$(( 90 + RANDOM % 100 ))
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 ready=$(mktemp -u /tmp/pbt-ready.XXXXXX)
-cleanup() { kill "${qgis_pid:-}" 2>/dev/null || true; kill "$xvfb_pid" 2>/dev/null || true; rm -f "$ready"; }
+cleanup() { kill "${qgis_pid:-}" 2>/dev/null || true; kill "$xvfb_pid" 2>/dev/null || true; rm -f "$ready" "$ready.quit"; }
 trap cleanup EXIT
 sleep 1
 LOG=${LOG:-$PWD/build/qgis-run.log}
 mkdir -p "$(dirname "$LOG")"
 DISPLAY=$display PBT_READY_FILE=$ready QT_QPA_PLATFORM=xcb qgis "${QGIS_ARGS[@]}" >"$LOG" 2>&1 &
 qgis_pid=$!
+
+wait_for_exit() {  # $1 = seconds; QGIS's own exit code, or 124 when it did not exit
+  for _ in $(seq 1 $(( $1 * 2 ))); do
+    kill -0 "$qgis_pid" 2>/dev/null || { wait "$qgis_pid"; return $?; }
+    sleep 0.5
+  done
+  return 124
+}
+
+if [ "${PBT_SCENARIO:-}" = "restart-1" ]; then
+  code=0; wait_for_exit 120 || code=$?
+  qgis_pid=
+  echo "QGIS exited with code $code"
+  exit "$code"
+fi
+
 for _ in $(seq 1 120); do
   [ -e "$ready" ] && break
   kill -0 "$qgis_pid" 2>/dev/null || { echo "QGIS exited early; see $LOG" >&2; exit 1; }
@@ -47,3 +65,10 @@ done
 sleep 2  # let the window finish painting
 DISPLAY=$display import -window root "$SHOT"
 echo "Screenshot: $SHOT"
+if [ -n "${PBT_QUIT:-}" ]; then
+  touch "$ready.quit"
+  code=0; wait_for_exit 60 || code=$?
+  qgis_pid=
+  echo "QGIS exited with code $code"
+  exit "$code"
+fi
