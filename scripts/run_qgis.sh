@@ -28,7 +28,8 @@ fi
 
 # Headless: a virtual screen, QGIS on it, a screenshot once the plugin's dock is up.
 #   PBT_SCENARIO=restart-1: no screenshot; QGIS quits by itself mid-run (exit code checked)
-#   PBT_QUIT=1: after the screenshot QGIS is asked to quit, and must exit cleanly
+#   PBT_QUIT=1 (default): after the screenshot QGIS is asked to quit, and must exit cleanly
+PBT_QUIT=${PBT_QUIT-1}
 display=:$(( 90 + RANDOM % 100 ))
 Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
