@@ -194,99 +194,139 @@
             <translation>Élévation (°)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="181" />
+            <location filename="../ui/compose_panel.py" line="180" />
+            <source>Start time per feature (UTC)</source>
+            <translation>Début propre à chaque entité (UTC)</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="180" />
+            <source>Optional: a date/time field or expression giving each order its own start (UTC). Empty: the start above.</source>
+            <translation>Facultatif : un champ ou une expression date/heure donnant à chaque commande son propre début (UTC). Vide : le début ci-dessus.</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="187" />
+            <source>Start per feature</source>
+            <translation>Début par entité</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="188" />
+            <source>End time per feature (UTC)</source>
+            <translation>Fin propre à chaque entité (UTC)</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="188" />
+            <source>Optional: a date/time field or expression giving each order its own end (UTC). Empty: the end above, or 7 days after a per-feature start.</source>
+            <translation>Facultatif : un champ ou une expression date/heure donnant à chaque commande sa propre fin (UTC). Vide : la fin ci-dessus, ou 7 jours après un début propre à l’entité.</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="195" />
+            <source>End per feature</source>
+            <translation>Fin par entité</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="197" />
             <source>One order per part</source>
             <translation>Une commande par partie</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="182" />
+            <location filename="../ui/compose_panel.py" line="198" />
             <source>Skip multipart features</source>
             <translation>Ignorer les entités multiparties</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="183" />
+            <location filename="../ui/compose_panel.py" line="199" />
             <source>Multipart</source>
             <translation>Multiparties</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="188" />
+            <location filename="../ui/compose_panel.py" line="204" />
             <source>More order fields as a JSON object, added to every order as they are</source>
             <translation>Champs de commande supplémentaires sous forme d'objet JSON, ajoutés tels quels à chaque commande</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="191" />
+            <location filename="../ui/compose_panel.py" line="207" />
             <source>Extra fields</source>
             <translation>Champs supplémentaires</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="234" />
+            <location filename="../ui/compose_panel.py" line="251" />
             <source>Date and time in UTC</source>
             <translation>Date et heure en UTC</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="240" />
+            <location filename="../ui/compose_panel.py" line="264" />
             <source>unset</source>
             <translation>non défini</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="243" />
+            <location filename="../ui/compose_panel.py" line="267" />
             <source>Satellite elevation angle, 0–90°; 'unset' uses the default</source>
             <translation>Angle d'élévation du satellite, 0–90° ; « non défini » utilise la valeur par défaut</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="393" />
+            <location filename="../ui/compose_panel.py" line="422" />
             <source>Choose a vector layer.</source>
             <translation>Choisissez une couche vecteur.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="307" />
+            <location filename="../ui/compose_panel.py" line="334" />
             <source>Nothing is selected on “{layer}”. Select features on the map, or untick “Selected features only”.</source>
             <translation>Rien n'est sélectionné sur « {layer} ». Sélectionnez des entités sur la carte, ou décochez « Entités sélectionnées uniquement ».</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="313" />
+            <location filename="../ui/compose_panel.py" line="340" />
             <source>{n} of {total} features selected.</source>
             <translation>{n} entité(s) sélectionnée(s) sur {total}.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="318" />
+            <location filename="../ui/compose_panel.py" line="345" />
             <source>All {total} features of “{layer}”.</source>
             <translation>Les {total} entités de « {layer} ».</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="345" />
+            <location filename="../ui/compose_panel.py" line="372" />
             <source>Not valid JSON: {error}</source>
             <translation>JSON non valide : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="348" />
+            <location filename="../ui/compose_panel.py" line="375" />
             <source>Extra fields must be a JSON object, like {"key": "value"}.</source>
             <translation>Les champs supplémentaires doivent former un objet JSON, par exemple {"key": "value"}.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="395" />
+            <location filename="../ui/compose_panel.py" line="424" />
             <source>Nothing is selected on “{layer}”: select features on the map or untick “Selected features only”.</source>
             <translation>Rien n'est sélectionné sur « {layer} » : sélectionnez des entités sur la carte ou décochez « Entités sélectionnées uniquement ».</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="402" />
+            <location filename="../ui/compose_panel.py" line="431" />
             <source>“{layer}” has no features.</source>
             <translation>« {layer} » ne contient aucune entité.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="404" />
+            <location filename="../ui/compose_panel.py" line="433" />
             <source>Extra fields: {error}</source>
             <translation>Champs supplémentaires : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="406" />
+            <location filename="../ui/compose_panel.py" line="435" />
             <source>Give the orders a name (a field or an expression).</source>
             <translation>Donnez un nom aux commandes (un champ ou une expression).</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="408" />
+            <location filename="../ui/compose_panel.py" line="437" />
             <source>The name expression is not valid.</source>
             <translation>L'expression du nom n'est pas valide.</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="438" />
+            <source>The per-feature start expression is not valid.</source>
+            <translation>L’expression du début par entité n’est pas valide.</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="438" />
+            <source>The per-feature end expression is not valid.</source>
+            <translation>L’expression de la fin par entité n’est pas valide.</translation>
         </message>
     </context>
     <context>

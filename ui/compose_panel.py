@@ -177,6 +177,22 @@ class ComposePanel(QWidget):
         angles.addWidget(self.elev_max_spin)
         angles.addStretch(1)
         form.addRow(self.tr("Elevation (°)"), angles)
+        self.start_expr_widget = self._time_expression(
+            self.tr("Start time per feature (UTC)"),
+            self.tr(
+                "Optional: a date/time field or expression giving each order its own start "
+                "(UTC). Empty: the start above."
+            ),
+        )
+        form.addRow(self.tr("Start per feature"), self.start_expr_widget)
+        self.end_expr_widget = self._time_expression(
+            self.tr("End time per feature (UTC)"),
+            self.tr(
+                "Optional: a date/time field or expression giving each order its own end "
+                "(UTC). Empty: the end above, or 7 days after a per-feature start."
+            ),
+        )
+        form.addRow(self.tr("End per feature"), self.end_expr_widget)
         self.multipart_combo = QComboBox()
         self.multipart_combo.addItem(self.tr("One order per part"), MULTIPART_SPLIT)
         self.multipart_combo.addItem(self.tr("Skip multipart features"), MULTIPART_REFUSE)
@@ -201,7 +217,8 @@ class ComposePanel(QWidget):
         self.layer_combo.layerChanged.connect(self._on_layer_changed)
         self.selected_only.toggled.connect(self._update_selection_label)
         self.selected_only.toggled.connect(self.changed.emit)
-        self.name_widget.fieldChanged.connect(lambda *_: self.changed.emit())
+        for w in (self.name_widget, self.start_expr_widget, self.end_expr_widget):
+            w.fieldChanged.connect(lambda *_: self.changed.emit())
         for w in (self.start_edit, self.end_edit):
             w.dateTimeChanged.connect(lambda *_: self.changed.emit())
         self.scheduling_combo.currentIndexChanged.connect(self._update_scheduling)
@@ -233,6 +250,13 @@ class ComposePanel(QWidget):
         edit.setDateTime(utc_qdatetime(value))
         edit.setToolTip(self.tr("Date and time in UTC"))
         return edit
+
+    def _time_expression(self, title: str, tip: str) -> QgsFieldExpressionWidget:
+        widget = QgsFieldExpressionWidget()
+        widget.setAllowEmptyFieldName(True)
+        widget.setExpressionDialogTitle(title)
+        widget.setToolTip(tip)
+        return widget
 
     def _angle_spin(self) -> QSpinBox:
         spin = QSpinBox()
@@ -268,6 +292,9 @@ class ComposePanel(QWidget):
             self.name_widget.setExpression(default_name_expression(layer))
         else:
             self.name_widget.setLayer(None)
+        for w in (self.start_expr_widget, self.end_expr_widget):  # another layer's fields
+            w.setLayer(layer)
+            w.setExpression("")
         self._update_selection_label()
         self.layer_changed.emit(layer)
         self.changed.emit()
@@ -383,6 +410,8 @@ class ComposePanel(QWidget):
             sat_elevation_angle_max=angle(self.elev_max_spin),
             extra_fields=dict(self._extra_value),
             name_expression=self.name_widget.expression().strip(),
+            start_expression=self.start_expr_widget.expression().strip(),
+            end_expression=self.end_expr_widget.expression().strip(),
             multipart=self.multipart_combo.currentData(),
         )
 
@@ -406,6 +435,12 @@ class ComposePanel(QWidget):
             out.append(self.tr("Give the orders a name (a field or an expression)."))
         elif not self.name_widget.isValidExpression():
             out.append(self.tr("The name expression is not valid."))
+        for widget, what in (
+            (self.start_expr_widget, self.tr("The per-feature start expression is not valid.")),
+            (self.end_expr_widget, self.tr("The per-feature end expression is not valid.")),
+        ):
+            if widget.expression().strip() and not widget.isValidExpression():
+                out.append(what)
         out.extend(validate_for_layer(self._layer, self.parameters()))
         return out
 
