@@ -369,6 +369,45 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
     return result
 
 
+def _read_cancelled(feedback, result, count, total) -> bool:
+    """Every PROGRESS_EVERY features read: report progress (reading is the first 90 %);
+    True, with ``result.cancelled`` set, when the feedback was cancelled."""
+    if feedback is None:
+        return False
+    if feedback.isCanceled():
+        result.cancelled = True
+        return True
+    if total:
+        feedback.setProgress(min(99.0, 90.0 * count / total))
+    return False
+
+
+def _plain_point(g, multi):
+    """The point of ``g`` when it is a plain point (with ``multi``: a one-part MultiPoint,
+    as shapefiles and many GeoPackages store points), else None (null, empty, several
+    parts, another type)."""
+    try:
+        if multi:
+            mp = g.asMultiPoint()  # TypeError: another type; ValueError: null
+            return mp[0] if len(mp) == 1 else None
+        return g.asPoint()
+    except (TypeError, ValueError):
+        return None
+
+
+def _empty_name(layer_name, fid):
+    """(name, warnings) for a feature whose name expression gave an empty name."""
+    name = fallback_name(layer_name, fid)
+    return name, [f"the name expression gave an empty name: used '{name}' instead"]
+
+
+def _point_base(shared) -> int:
+    """Exact JSON size of a point payload without per-feature times, less its name and
+    two numbers: add ``len(encode_basestring_ascii(name))`` and both numbers' reprs."""
+    empty = {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
+    return payload_size(empty) - len('""') - 2 * len("0.0")
+
+
 def _fast_points(
     layer, request, result, converter, name_expr, shared, total, feedback, multi, wanted
 ):
@@ -395,28 +434,18 @@ def _fast_points(
     count = 0
     while next_feature(f):
         count += 1
-        if count % PROGRESS_EVERY == 0 and feedback is not None:
-            if feedback.isCanceled():
-                result.cancelled = True
-                break
-            if total:
-                feedback.setProgress(min(99.0, 90.0 * count / total))
+        if count % PROGRESS_EVERY == 0 and _read_cancelled(feedback, result, count, total):
+            break
         fid = f.id()
         g = f.geometry()
-        try:
-            if multi:
-                mp = g.asMultiPoint()  # TypeError: another type; ValueError: null
-                if len(mp) != 1:
-                    raise TypeError
-                p = mp[0]
-            else:
-                p = g.asPoint()
-            add_x(p.x())
-            add_y(p.y())
-        except (TypeError, ValueError):
+        p = _plain_point(g, multi)
+        if p is None:
             specials[fid] = convert(g)
             add_x(nan)
             add_y(nan)
+        else:
+            add_x(p.x())
+            add_y(p.y())
         add_id(fid)
         add_raw(f.attribute(name_idx) if name_idx >= 0 else None)
     del iterator
@@ -433,14 +462,9 @@ def _fast_points(
     transformed = converter.ct is not None
     targets = result.targets
     append = targets.append
-    READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
+    READY = TargetStatus.READY
     sizes = result.payload_sizes
-    point_base = (
-        payload_size(
-            {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
-        )
-        - 8
-    )
+    point_base = _point_base(shared)
     enc_str = encode_basestring_ascii
     float_repr = float.__repr__
     template = {"name": None, "geometry": None, **shared}  # copy() keeps the key order
@@ -452,8 +476,7 @@ def _fast_points(
         else:
             name = v.strip() if v.__class__ is str else value_to_text(v)
             if not name:
-                name = fallback_name(layer_name, fid)
-                warnings = [f"the name expression gave an empty name: used '{name}' instead"]
+                name, warnings = _empty_name(layer_name, fid)
         # loose test first (also false for NaN), so the fast rounding never sees inf
         if -181.0 < lon < 181.0 and -91.0 < lat < 91.0:
             x = round(lon * SCALE) / SCALE
@@ -472,29 +495,23 @@ def _fast_points(
             else:
                 append(Target(key, fid, name, payload, READY))
             continue
-        parts = specials.get(fid)
-        if parts is None:  # a point that did not make it: say why
-            if position is None:
-                position = {fid: i for i, fid in enumerate(ids)}
-            i = position[fid]
-            sx, sy = xs[i], ys[i]
-            if not (math.isfinite(sx) and math.isfinite(sy)):
-                why = converter.point_reason(sx, sy, False)
-            else:
-                why = converter.point_reason(lon, lat, transformed)
-            parts = [(None, None, why)]
-        for part, geom, why in parts:
-            if part is None:
-                key, tname = str(fid), name
-            else:
-                key, tname = f"{fid}.{part}", f"{name} (part {part})"
-            w = list(warnings) if warnings else []
-            if why is not None:
-                append(Target(key, fid, tname, None, SKIPPED, why, part=part, warnings=w))
-                continue
-            payload = {"name": tname, "geometry": geom}
-            payload.update(shared)
-            append(Target(key, fid, tname, payload, READY, part=part, warnings=w))
+        if position is None:
+            position = {fid: i for i, fid in enumerate(ids)}
+        i = position[fid]
+        _point_not_ready(
+            targets,
+            converter,
+            shared,
+            specials,
+            transformed,
+            fid,
+            name,
+            warnings,
+            xs[i],
+            ys[i],
+            lon,
+            lat,
+        )
     return ids
 
 
@@ -545,17 +562,11 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
             fid = f.id()
             special_ids.discard(fid)
             g = f.geometry()
-            try:
-                if multi:
-                    mp = g.asMultiPoint()
-                    if len(mp) != 1:
-                        raise TypeError
-                    p = mp[0]
-                else:
-                    p = g.asPoint()
-                points[fid] = (p.x(), p.y())
-            except (TypeError, ValueError):
+            p = _plain_point(g, multi)
+            if p is None:
                 specials[fid] = converter.convert(g)
+            else:
+                points[fid] = (p.x(), p.y())
         if special_ids:  # QGIS does not see what OGR read: let the general path do it
             return None
         if points:
@@ -593,12 +604,7 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
     READY = TargetStatus.READY
     sizes = result.payload_sizes
     # exact json.dumps size of each point payload: fixed part + name + two numbers
-    point_base = (
-        payload_size(
-            {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
-        )
-        - 8
-    )
+    point_base = _point_base(shared)
     enc_str = encode_basestring_ascii
     keys = list(map(str, fid_list))
     name_len = np.fromiter(map(len, map(enc_str, names)), dtype=np.int64, count=len(names))
@@ -622,8 +628,7 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
         ):
             warnings = None
             if not name:
-                name = fallback_name(layer_name, fid)
-                warnings = [f"the name expression gave an empty name: used '{name}' instead"]
+                name, warnings = _empty_name(layer_name, fid)
             if good:
                 payload = copy()
                 payload["name"] = name
@@ -664,7 +669,6 @@ def _point_not_ready(
 ):
     """Targets for a feature of a point layer that is not a plain, in-range point
     (as _fast_points makes them)."""
-    append = targets.append
     parts = specials.get(fid)
     if parts is None:  # a point that did not make it: say why
         if not (math.isfinite(sx) and math.isfinite(sy)):
@@ -672,17 +676,29 @@ def _point_not_ready(
         else:
             why = converter.point_reason(lon, lat, transformed)
         parts = [(None, None, why)]
-    for part, geom, why in parts:
+    _part_targets(targets.append, fid, name, warnings, parts, shared)
+
+
+def _part_targets(append, fid, name, warnings, parts, shared, reason=None, times=None):
+    """Append one target per ``(part, geometry, reason)`` of ``parts`` (part None: the
+    whole feature). A part is SKIPPED when it or the feature (``reason``) has a
+    problem; else READY with the shared fields and the feature's ``times``."""
+    for part, geom, geom_reason in parts:
         if part is None:
             key, tname = str(fid), name
         else:
             key, tname = f"{fid}.{part}", f"{name} (part {part})"
+        why = reason
+        if geom_reason is not None:
+            why = f"{why}; {geom_reason}" if why else geom_reason
         w = list(warnings) if warnings else []
         if why is not None:
             append(Target(key, fid, tname, None, TargetStatus.SKIPPED, why, part=part, warnings=w))
             continue
         payload = {"name": tname, "geometry": geom}
         payload.update(shared)
+        if times is not None:
+            payload.update(times)
         append(Target(key, fid, tname, payload, TargetStatus.READY, part=part, warnings=w))
 
 
@@ -731,12 +747,8 @@ def _generic(
     while next_feature(f):
         fid = f.id()
         count += 1
-        if count % PROGRESS_EVERY == 0 and feedback is not None:
-            if feedback.isCanceled():
-                result.cancelled = True
-                break
-            if total:
-                feedback.setProgress(min(99.0, 90.0 * count / total))
+        if count % PROGRESS_EVERY == 0 and _read_cancelled(feedback, result, count, total):
+            break
         if seen is not None:
             seen.add(fid)
 
@@ -757,8 +769,7 @@ def _generic(
             else:
                 name = v.strip() if v.__class__ is str else value_to_text(v)
                 if not name:
-                    name = fallback_name(layer_name, fid)
-                    warnings = [f"the name expression gave an empty name: used '{name}' instead"]
+                    name, warnings = _empty_name(layer_name, fid)
 
         # per-feature times
         times = None
@@ -772,19 +783,9 @@ def _generic(
         # geometry
         g = f.geometry()
         if point_fast:
-            # TypeError: not that geometry type; ValueError: null geometry. Anything
-            # else (several parts, empty, null) takes the general path below.
-            if point_multi:  # a one-part MultiPoint is a point (shapefiles, many GPKGs)
-                try:
-                    mp = g.asMultiPoint()
-                except (TypeError, ValueError):
-                    mp = None
-                p = mp[0] if mp is not None and len(mp) == 1 else None
-            else:
-                try:
-                    p = g.asPoint()
-                except (TypeError, ValueError):
-                    p = None
+            # anything but a plain point (several parts, empty, null) takes the general
+            # path below
+            p = _plain_point(g, point_multi)
             if p is not None:
                 x = p.x()
                 y = p.y()
@@ -816,15 +817,10 @@ def _generic(
     transformed = converter.ct is not None
     targets = result.targets
     append = targets.append
-    READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
+    READY = TargetStatus.READY
     sizes = result.payload_sizes
     # size of a point payload without per-feature times = fixed part + name + 2 numbers
-    point_base = (
-        payload_size(
-            {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
-        )
-        - 8
-    )
+    point_base = _point_base(shared)
     enc_str = encode_basestring_ascii
     float_repr = float.__repr__
     for fid, name, warnings, reason, times, parts in rows:
@@ -852,23 +848,7 @@ def _generic(
                 parts = [(None, {"type": "Point", "coordinates": [x, y]}, None)]
             else:
                 parts = [(None, None, converter.point_reason(lons[i], lats[i], transformed))]
-        for part, geom, geom_reason in parts:
-            if part is None:
-                key, tname = str(fid), name
-            else:
-                key, tname = f"{fid}.{part}", f"{name} (part {part})"
-            why = reason
-            if geom_reason is not None:
-                why = f"{why}; {geom_reason}" if why else geom_reason
-            w = list(warnings) if warnings else []
-            if why is not None:
-                append(Target(key, fid, tname, None, SKIPPED, why, part=part, warnings=w))
-                continue
-            payload = {"name": tname, "geometry": geom}
-            payload.update(shared)
-            if times is not None:
-                payload.update(times)
-            append(Target(key, fid, tname, payload, READY, part=part, warnings=w))
+        _part_targets(append, fid, name, warnings, parts, shared, reason, times)
     del rows
     return seen
 
