@@ -10,7 +10,6 @@ from urllib.parse import urlparse
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QItemSelectionModel,
     QModelIndex,
@@ -34,6 +33,7 @@ from ..core.job import TargetStatus
 from ..core.services import PRACTICE_ENDPOINT
 from ..core.store import JobSummary
 from .status import utc_text
+from .table_model import ColumnsModel
 from .widgets import WrapLabel
 
 RESUMABLE = ("interrupted", "cancelled", "error", "following")
@@ -56,7 +56,7 @@ def endpoint_label(endpoint: str) -> str:
     return urlparse(endpoint or "").netloc or endpoint or "?"
 
 
-class JobsModel(QAbstractTableModel):
+class JobsModel(ColumnsModel):
     COL_WHEN, COL_STATE, COL_LAYER, COL_ENDPOINT, COL_ORDERS, COL_FAILED, COL_SKIPPED = range(7)
     COLUMN_COUNT = 7
     JobIdRole = Qt.UserRole + 1
@@ -117,33 +117,27 @@ class JobsModel(QAbstractTableModel):
     def rowCount(self, parent=QModelIndex()):  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent=QModelIndex()):  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMN_COUNT
+    def column_titles(self):
+        return [
+            self.tr("When (UTC)"),
+            self.tr("State"),
+            self.tr("Layer"),
+            self.tr("Sent to"),
+            self.tr("Orders"),
+            self.tr("Failed"),
+            self.tr("Skipped"),
+        ]
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation != Qt.Horizontal:
-            return None
-        if role == Qt.DisplayRole:
-            return [
-                self.tr("When (UTC)"),
-                self.tr("State"),
-                self.tr("Layer"),
-                self.tr("Sent to"),
-                self.tr("Orders"),
-                self.tr("Failed"),
-                self.tr("Skipped"),
-            ][section]
-        if role == Qt.ToolTipRole:
-            return [
-                self.tr("When the job was submitted, in UTC"),
-                self.tr("running, done, interrupted (QGIS closed), cancelled or error"),
-                self.tr("The layer its features came from"),
-                self.tr("Planet, the practice sandbox or a custom address"),
-                self.tr("Orders created"),
-                self.tr("Features the service refused"),
-                self.tr("Features not sent (no geometry, invalid…)"),
-            ][section]
-        return None
+    def column_tips(self):
+        return [
+            self.tr("When the job was submitted, in UTC"),
+            self.tr("running, done, interrupted (QGIS closed), cancelled or error"),
+            self.tr("The layer its features came from"),
+            self.tr("Planet, the practice sandbox or a custom address"),
+            self.tr("Orders created"),
+            self.tr("Features the service refused"),
+            self.tr("Features not sent (no geometry, invalid…)"),
+        ]
 
     def data(self, index, role=Qt.DisplayRole):
         s = self.summary(index.row()) if index.isValid() else None

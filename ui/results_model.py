@@ -7,7 +7,7 @@ model reset, so a proxy keeps its sorting and the view keeps its selection.
 
 from typing import Dict, Iterable, List, Optional
 
-from qgis.PyQt.QtCore import QAbstractTableModel, QModelIndex, Qt
+from qgis.PyQt.QtCore import QModelIndex, Qt
 
 from ..core.job import BulkJob, Target, TargetStatus
 from .status import (
@@ -22,11 +22,12 @@ from .status import (
     status_label,
     utc_text,
 )
+from .table_model import ColumnsModel
 
 REFUSED_ACTIONS = ("edit refused", "cancel refused")
 
 
-class ResultsModel(QAbstractTableModel):
+class ResultsModel(ColumnsModel):
     (
         COL_FEATURE,
         COL_NAME,
@@ -148,35 +149,29 @@ class ResultsModel(QAbstractTableModel):
             return 0
         return len(self._job.targets)
 
-    def columnCount(self, parent=QModelIndex()):  # noqa: B008, N802
-        return 0 if parent.isValid() else self.COLUMN_COUNT
+    def column_titles(self):
+        return [
+            self.tr("Feature id"),
+            self.tr("Name"),
+            self.tr("Status"),
+            self.tr("Order status"),
+            self.tr("Error"),
+            self.tr("Order id"),
+            self.tr("Captures"),
+            self.tr("Updated (UTC)"),
+        ]
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation != Qt.Horizontal:
-            return None
-        if role == Qt.DisplayRole:
-            return [
-                self.tr("Feature id"),
-                self.tr("Name"),
-                self.tr("Status"),
-                self.tr("Order status"),
-                self.tr("Error"),
-                self.tr("Order id"),
-                self.tr("Captures"),
-                self.tr("Updated (UTC)"),
-            ][section]
-        if role == Qt.ToolTipRole:
-            return [
-                self.tr("The feature's id in its layer (and the part, for multipart features)"),
-                self.tr("The order's name"),
-                self.tr("Whether the order was created"),
-                self.tr("Where the order stands at Planet (checked regularly)"),
-                self.tr("Why it was skipped or refused"),
-                self.tr("The order id Planet gave it"),
-                self.tr("How many captures were published for the order"),
-                self.tr("When Planet last changed the order, in UTC"),
-            ][section]
-        return None
+    def column_tips(self):
+        return [
+            self.tr("The feature's id in its layer (and the part, for multipart features)"),
+            self.tr("The order's name"),
+            self.tr("Whether the order was created"),
+            self.tr("Where the order stands at Planet (checked regularly)"),
+            self.tr("Why it was skipped or refused"),
+            self.tr("The order id Planet gave it"),
+            self.tr("How many captures were published for the order"),
+            self.tr("When Planet last changed the order, in UTC"),
+        ]
 
     def data(self, index, role=Qt.DisplayRole):
         # fast paths first: sorting and filtering ask for these roles a lot
