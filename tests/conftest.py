@@ -24,6 +24,28 @@ def qgis_data_dir():
 
 
 @pytest.fixture
+def no_plugin_settings(monkeypatch):
+    """No PL_API_KEY in the environment and no plugin settings, before and after the test."""
+    from qgis.core import QgsSettings
+
+    monkeypatch.delenv("PL_API_KEY", raising=False)
+    QgsSettings().remove("planet_bulk_tasking")
+    yield
+    QgsSettings().remove("planet_bulk_tasking")
+
+
+@pytest.fixture
+def contributors(qgis_new_project, qgis_data_dir):
+    """QGIS's contributors.json (points with names) loaded into the project."""
+    from qgis.core import QgsProject, QgsVectorLayer
+
+    layer = QgsVectorLayer(f"{qgis_data_dir}/contributors.json", "contributors", "ogr")
+    assert layer.isValid()
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+@pytest.fixture
 def make_sandbox():
     """Start sandboxes on free loopback ports; all are stopped at teardown."""
     from planet_bulk_tasking.sandbox import SandboxServer

@@ -2,8 +2,9 @@
 
 import time
 
+from planet_bulk_tasking.core.client import TaskingClient
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
-from qgis.PyQt.QtCore import QEventLoop, QTimer
+from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QTimer
 
 SANDBOX_KEY = "sandbox-key"
 
@@ -21,8 +22,22 @@ def wait_until(predicate, timeout: float) -> bool:
     return True
 
 
-def point_layer(n: int, name: str = "sites", crs: str = "EPSG:4326") -> QgsVectorLayer:
-    """n points with unique names, spread over a small area of California."""
+def process_until(predicate, timeout: float = 30.0) -> bool:
+    """processEvents() every 10 ms (sleeping between) until predicate() or timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        if predicate():
+            return True
+        time.sleep(0.01)
+    return predicate()
+
+
+def point_layer(
+    n: int, name: str = "sites", crs: str = "EPSG:4326", n_null: int = 0
+) -> QgsVectorLayer:
+    """n points with unique names, spread over a small area of California; then n_null
+    features without geometry (skipped locally, never sent)."""
     layer = QgsVectorLayer(f"Point?crs={crs}&field=name:string", name, "memory")
     feats = []
     for i in range(n):
@@ -32,13 +47,16 @@ def point_layer(n: int, name: str = "sites", crs: str = "EPSG:4326") -> QgsVecto
             QgsGeometry.fromPointXY(QgsPointXY(-120 + (i % 1000) * 1e-3, 35 + (i // 1000) * 1e-2))
         )
         feats.append(f)
+    for j in range(n_null):
+        f = QgsFeature(layer.fields())
+        f.setAttribute(0, f"nogeom-{j}")
+        feats.append(f)
     assert layer.dataProvider().addFeatures(feats)[0]
     return layer
 
 
 def client_factory(base_url: str, key: str = SANDBOX_KEY):
     """client_factory_for(endpoint) for JobManager, with short back-offs for tests."""
-    from planet_bulk_tasking.core.client import TaskingClient
 
     def factory_for(endpoint=None):
         def make(stop_event=None):
@@ -55,8 +73,17 @@ def client_factory(base_url: str, key: str = SANDBOX_KEY):
     return factory_for
 
 
-def server_orders(base_url: str, key: str = SANDBOX_KEY) -> list:
-    from planet_bulk_tasking.core.client import TaskingClient
+class BadFieldClient(TaskingClient):
+    """Adds a field the API does not know to payloads named BAD...: the server fails them."""
 
+    def create_bulk(self, order_payloads, bulk_id):
+        mangled = [
+            dict(p, not_a_field=1) if str(p.get("name", "")).startswith("BAD") else p
+            for p in order_payloads
+        ]
+        return super().create_bulk(mangled, bulk_id)
+
+
+def server_orders(base_url: str, key: str = SANDBOX_KEY) -> list:
     with TaskingClient(base_url, key) as client:
         return list(client.iter_orders())

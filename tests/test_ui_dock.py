@@ -1,10 +1,8 @@
 """Drive the whole dock: compose, preview, submit to the sandbox, follow, results <-> map."""
 
 import json
-import time
 
 import pytest
-from planet_bulk_tasking.core.client import TaskingClient
 from planet_bulk_tasking.core.job import TargetStatus
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
@@ -17,38 +15,12 @@ from qgis.core import (
     QgsGeometry,
     QgsPointXY,
     QgsProject,
-    QgsSettings,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel
+from support import BadFieldClient, process_until
 
-
-def process_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        if predicate():
-            return True
-        time.sleep(0.01)
-    QCoreApplication.processEvents()
-    return predicate()
-
-
-@pytest.fixture(autouse=True)
-def clean_settings(monkeypatch):
-    monkeypatch.delenv("PL_API_KEY", raising=False)
-    s = QgsSettings()
-    s.remove("planet_bulk_tasking")
-    yield
-    s.remove("planet_bulk_tasking")
-
-
-@pytest.fixture
-def contributors(qgis_new_project, qgis_data_dir):
-    layer = QgsVectorLayer(f"{qgis_data_dir}/contributors.json", "contributors", "ogr")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)
-    return layer
+pytestmark = pytest.mark.usefixtures("no_plugin_settings")
 
 
 @pytest.fixture
@@ -71,17 +43,6 @@ def sites_3857(qgis_new_project):
     assert layer.dataProvider().addFeatures(feats)[0]
     QgsProject.instance().addMapLayer(layer)
     return layer
-
-
-class BadFieldClient(TaskingClient):
-    """Adds a field the API does not know to payloads named BAD...: the server fails them."""
-
-    def create_bulk(self, order_payloads, bulk_id):
-        mangled = [
-            dict(p, not_a_field=1) if str(p.get("name", "")).startswith("BAD") else p
-            for p in order_payloads
-        ]
-        return super().create_bulk(mangled, bulk_id)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ HTTP, real threads (all joined at teardown)."""
 import re
 
 import pytest
-from planet_bulk_tasking.core.client import TaskingClient
 from planet_bulk_tasking.core.job import TargetStatus
 from planet_bulk_tasking.core.monitor import FINAL_ORDER_STATES
 from planet_bulk_tasking.core.services import PluginServices
@@ -27,7 +26,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
-from support import point_layer, server_orders, wait_until
+from support import BadFieldClient, point_layer, server_orders, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -36,17 +35,6 @@ def clean_settings(monkeypatch):
     QgsSettings().remove("planet_bulk_tasking")
     yield
     QgsSettings().remove("planet_bulk_tasking")
-
-
-class BadFieldClient(TaskingClient):
-    """Adds a field the API does not know to payloads named BAD...: the server fails them."""
-
-    def create_bulk(self, order_payloads, bulk_id):
-        mangled = [
-            dict(p, not_a_field=1) if str(p.get("name", "")).startswith("BAD") else p
-            for p in order_payloads
-        ]
-        return super().create_bulk(mangled, bulk_id)
 
 
 @pytest.fixture

@@ -45,14 +45,6 @@ def make_job(layer, name_field=None, statuses=CYCLE):
 
 
 @pytest.fixture
-def contributors(qgis_new_project, qgis_data_dir):
-    layer = QgsVectorLayer(f"{qgis_data_dir}/contributors.json", "contributors", "ogr")
-    assert layer.isValid()
-    QgsProject.instance().addMapLayer(layer)
-    return layer
-
-
-@pytest.fixture
 def mercator_layer(qgis_new_project):
     layer = QgsVectorLayer("Point?crs=EPSG:3857&field=label:string", "sites 3857", "memory")
     feats = []

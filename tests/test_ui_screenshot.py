@@ -4,33 +4,14 @@ import os
 import time
 
 import pytest
-from planet_bulk_tasking.core.client import TaskingClient
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
 from planet_bulk_tasking.ui.results_model import ResultsModel
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication
+from support import BadFieldClient, process_until
 
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
-
-
-class BadFieldClient(TaskingClient):
-    def create_bulk(self, order_payloads, bulk_id):
-        mangled = [
-            dict(p, not_a_field=1) if str(p.get("name", "")).startswith("BAD") else p
-            for p in order_payloads
-        ]
-        return super().create_bulk(mangled, bulk_id)
-
-
-def process_until(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
 
 
 def settle(seconds=0.2):

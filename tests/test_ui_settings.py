@@ -8,25 +8,9 @@ from planet_bulk_tasking.core.client import PLANET_TASKING_URL
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.settings_panel import SettingsPanel
 from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication
+from support import process_until
 
-
-def process_until(predicate, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents()
-        if predicate():
-            return True
-        time.sleep(0.01)
-    return predicate()
-
-
-@pytest.fixture(autouse=True)
-def clean(monkeypatch):
-    monkeypatch.delenv("PL_API_KEY", raising=False)
-    QgsSettings().remove("planet_bulk_tasking")
-    yield
-    QgsSettings().remove("planet_bulk_tasking")
+pytestmark = pytest.mark.usefixtures("no_plugin_settings")
 
 
 @pytest.fixture
@@ -150,7 +134,7 @@ def test_connection_check_states(panels, sandbox, monkeypatch, key, state, words
     p.connection_checked.connect(lambda s, m: got.append((s, m)))
     assert p.test_connection()
     assert not got  # the answer comes later, by signal
-    assert process_until(lambda: got)
+    assert process_until(lambda: got, 20.0)
     assert got[0][0] == state
     assert p.check_label.text().startswith(f"<b>{words}</b>")
     assert key not in p.check_label.text()
@@ -178,5 +162,5 @@ def test_practice_connection_uses_sandbox(panels):
     p.connection_checked.connect(lambda s, m: got.append(s))
     assert p.test_connection()
     assert p.sandbox.running
-    assert process_until(lambda: got)
+    assert process_until(lambda: got, 20.0)
     assert got == ["valid"]

@@ -33,33 +33,15 @@ from planet_bulk_tasking.core.worker import (
     apply_outcomes,
     match_results,
 )
-from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
-from qgis.PyQt.QtCore import QEventLoop, QTimer
-
-KEY = "sandbox-key"
+from qgis.PyQt.QtCore import QTimer
+from support import SANDBOX_KEY as KEY
+from support import point_layer, server_orders, wait_until
 
 
 # --- helpers -------------------------------------------------------------------------------
-def point_layer(n_valid: int, n_null: int = 0) -> QgsVectorLayer:
-    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "sites", "memory")
-    feats = []
-    for i in range(n_valid):
-        f = QgsFeature(layer.fields())
-        f.setAttribute(0, f"site-{i:05d}")
-        x, y = -120 + (i % 1000) * 1e-3, 35 + (i // 1000) * 1e-2
-        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(x, y)))
-        feats.append(f)
-    for j in range(n_null):  # no geometry: skipped locally, never sent
-        f = QgsFeature(layer.fields())
-        f.setAttribute(0, f"nogeom-{j}")
-        feats.append(f)
-    assert layer.dataProvider().addFeatures(feats)[0]
-    return layer
-
-
 def make_job(base_url: str, n_valid: int, n_null: int = 0, **kw) -> BulkJob:
     return create_job(
-        point_layer(n_valid, n_null),
+        point_layer(n_valid, n_null=n_null),
         OrderParameters(),
         selected_only=False,
         endpoint=base_url,
@@ -75,19 +57,6 @@ def factory(base_url: str, key: str = KEY, **kw):
         return TaskingClient(base_url, key, stop_event=stop_event, **kw)
 
     return make
-
-
-def wait_until(predicate, timeout: float) -> bool:
-    """Process events (never sleep on the main thread) until predicate() or timeout."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        loop = QEventLoop()
-        QTimer.singleShot(max(1, int(min(remaining, 0.02) * 1000)), loop.quit)
-        loop.exec_()
-    return True
 
 
 class Run:
@@ -141,11 +110,6 @@ def runs():
     yield _run
     for run in made:
         assert run.runner.stop(5000)
-
-
-def server_orders(base_url: str) -> list:
-    with TaskingClient(base_url, KEY) as client:
-        return list(client.iter_orders())
 
 
 def assert_one_order_per_target(job: BulkJob, base_url: str, expected: int) -> None:
