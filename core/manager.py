@@ -103,15 +103,21 @@ class JobManager(QObject):
         job.state = JOB_FOLLOWING
         self.store.set_state(job.job_id, job.state)
 
-    def resume_unfinished(self) -> List[str]:
-        """After a restart: pick up every job that was running when QGIS went away."""
+    def resume_unfinished(self, watch_orders: bool = True) -> List[str]:
+        """After a restart: pick up every job that was running when QGIS went away.
+        ``watch_orders`` also starts watching every saved job's orders."""
         resumed = []
         for job_id in self.store.unfinished_job_ids():
             self.resume(job_id)
             resumed.append(job_id)
+        if watch_orders:
+            self.watch_saved_orders()
+        return resumed
+
+    def watch_saved_orders(self) -> None:
+        """Watch the orders of every saved job until they are final (idempotent)."""
         for summary in self.store.list_jobs():
             self._watch_orders(self.job(summary.job_id))
-        return resumed
 
     def cancel(self, job_id: str) -> None:
         """Stop sending. Bulks the server may already have are still followed (read only)."""

@@ -111,7 +111,10 @@ class PluginServices:
         if self._closed:  # unloaded before the event loop came round
             return
         try:
-            resumed = self.manager.resume_unfinished()
+            # Only jobs with requests in flight are resumed at start; watching older jobs'
+            # orders waits for the dock (it may need the key, hence QGIS's master password,
+            # which nobody should be asked for at start just to refresh statuses).
+            resumed = self.manager.resume_unfinished(watch_orders=False)
         except Exception:  # a damaged store must not stop QGIS from starting
             log.exception("could not resume the saved jobs")
             return

@@ -12,6 +12,7 @@ Without services (old tests) the dock makes private ones in a temporary folder.
 """
 
 import copy
+import logging
 import tempfile
 from collections import Counter
 from datetime import datetime, timezone
@@ -78,6 +79,9 @@ BANNER_STYLE = (
     " border-radius: 3px; padding: 6px; }"
 )
 REASON_STYLE = "color: #b2182b;"
+
+
+log = logging.getLogger(__name__)
 
 
 class PlanetBulkTaskingDock(QDockWidget):
@@ -223,6 +227,8 @@ class PlanetBulkTaskingDock(QDockWidget):
         self._update_banner(self.settings.is_practice())
         self.update_submit_state()
         self.refresh_jobs()
+        # the analyst opened the dock: now keep the saved jobs' order statuses fresh
+        QTimer.singleShot(0, self._watch_saved_orders)
 
     def _timer(self, ms: int, slot) -> QTimer:
         timer = QTimer(self)
@@ -423,6 +429,14 @@ class PlanetBulkTaskingDock(QDockWidget):
         ids = self.project_job_ids()
         if job_id not in ids:
             QgsProject.instance().writeEntry(PROJECT_SCOPE, PROJECT_JOBS_KEY, ids + [job_id])
+
+    def _watch_saved_orders(self):
+        if self._is_shut_down:
+            return
+        try:
+            self.manager.watch_saved_orders()
+        except Exception:  # a damaged store must not break the dock
+            log.exception("could not start watching the saved orders")
 
     # -- manager reports ------------------------------------------------------------------------
     def _on_job_added(self, job_id: str):
