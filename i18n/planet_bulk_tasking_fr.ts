@@ -367,97 +367,97 @@
             <translation>erreur</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="128" />
+            <location filename="../ui/jobs_panel.py" line="122" />
             <source>When (UTC)</source>
             <translation>Date (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="129" />
+            <location filename="../ui/jobs_panel.py" line="123" />
             <source>State</source>
             <translation>État</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="130" />
+            <location filename="../ui/jobs_panel.py" line="124" />
             <source>Layer</source>
             <translation>Couche</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="131" />
+            <location filename="../ui/jobs_panel.py" line="125" />
             <source>Sent to</source>
             <translation>Destination</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="132" />
+            <location filename="../ui/jobs_panel.py" line="126" />
             <source>Orders</source>
             <translation>Commandes</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="133" />
+            <location filename="../ui/jobs_panel.py" line="127" />
             <source>Failed</source>
             <translation>Échecs</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="134" />
+            <location filename="../ui/jobs_panel.py" line="128" />
             <source>Skipped</source>
             <translation>Ignorées</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="138" />
+            <location filename="../ui/jobs_panel.py" line="133" />
             <source>When the job was submitted, in UTC</source>
             <translation>Date d'envoi de la tâche, en UTC</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="139" />
+            <location filename="../ui/jobs_panel.py" line="134" />
             <source>running, done, interrupted (QGIS closed), cancelled or error</source>
             <translation>en cours, terminée, interrompue (QGIS fermé), annulée ou erreur</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="140" />
+            <location filename="../ui/jobs_panel.py" line="135" />
             <source>The layer its features came from</source>
             <translation>La couche d'où proviennent ses entités</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="141" />
+            <location filename="../ui/jobs_panel.py" line="136" />
             <source>Planet, the practice sandbox or a custom address</source>
             <translation>Planet, le bac à sable d'entraînement ou une adresse personnalisée</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="142" />
+            <location filename="../ui/jobs_panel.py" line="137" />
             <source>Orders created</source>
             <translation>Commandes créées</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="143" />
+            <location filename="../ui/jobs_panel.py" line="138" />
             <source>Features the service refused</source>
             <translation>Entités refusées par le service</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="144" />
+            <location filename="../ui/jobs_panel.py" line="139" />
             <source>Features not sent (no geometry, invalid…)</source>
             <translation>Entités non envoyées (sans géométrie, non valides…)</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="158" />
+            <location filename="../ui/jobs_panel.py" line="152" />
             <source>(unnamed layer)</source>
             <translation>(couche sans nom)</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="172" />
+            <location filename="../ui/jobs_panel.py" line="166" />
             <source>Submitted {when} UTC, last change {updated} UTC</source>
             <translation>Envoyée le {when} UTC, dernière modification le {updated} UTC</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="175" />
+            <location filename="../ui/jobs_panel.py" line="169" />
             <source>{total} feature(s) from layer {layer}</source>
             <translation>{total} entité(s) de la couche {layer}</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="178" />
+            <location filename="../ui/jobs_panel.py" line="172" />
             <source>Sent to {where}</source>
             <translation>Destination : {where}</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="181" />
+            <location filename="../ui/jobs_panel.py" line="175" />
             <source>Submitted from the current project</source>
             <translation>Envoyée depuis le projet courant</translation>
         </message>
@@ -465,37 +465,37 @@
     <context>
         <name>JobsPanel</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="218" />
+            <location filename="../ui/jobs_panel.py" line="212" />
             <source>Every submission is kept on this computer, so jobs outlive QGIS: unfinished ones carry on when QGIS starts again. Jobs in &lt;b&gt;bold&lt;/b&gt; were sent from this project. Select one to see its orders.</source>
             <translation>Chaque envoi est conservé sur cet ordinateur, les tâches survivent donc à QGIS : celles qui ne sont pas terminées reprennent au prochain démarrage de QGIS. Les tâches en &lt;b&gt;gras&lt;/b&gt; ont été envoyées depuis ce projet. Sélectionnez-en une pour voir ses commandes.</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="259" />
+            <location filename="../ui/jobs_panel.py" line="253" />
             <source>Show orders</source>
             <translation>Afficher les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="260" />
+            <location filename="../ui/jobs_panel.py" line="254" />
             <source>Show this job's orders in the Results tab</source>
             <translation>Afficher les commandes de cette tâche dans l'onglet Résultats</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="262" />
+            <location filename="../ui/jobs_panel.py" line="256" />
             <source>Resume</source>
             <translation>Reprendre</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="263" />
+            <location filename="../ui/jobs_panel.py" line="257" />
             <source>Carry on sending: bulks already sent are asked about with their own ids, so no feature is ordered twice</source>
             <translation>Poursuivre l'envoi : les lots déjà envoyés sont vérifiés avec leurs propres identifiants, aucune entité n'est donc commandée deux fois</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="270" />
+            <location filename="../ui/jobs_panel.py" line="264" />
             <source>Forget…</source>
             <translation>Oublier…</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="271" />
+            <location filename="../ui/jobs_panel.py" line="265" />
             <source>Remove the job from this computer; its orders stay at Planet</source>
             <translation>Supprimer la tâche de cet ordinateur ; ses commandes restent chez Planet</translation>
         </message>
@@ -739,357 +739,367 @@
     <context>
         <name>PlanetBulkTaskingDock</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="354" />
+            <location filename="../ui/jobs_panel.py" line="348" />
             <source>Forget the job of {when} UTC (layer {layer}, {n} order(s))? It is removed from this computer only: its orders stay at Planet.</source>
             <translation>Oublier la tâche du {when} UTC (couche {layer}, {n} commande(s)) ? Elle est supprimée de cet ordinateur uniquement : ses commandes restent chez Planet.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="648" />
+            <location filename="../ui/dock.py" line="666" />
             <source>Planet Bulk Tasking</source>
             <translation>Planet Bulk Tasking</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="117" />
+            <location filename="../ui/dock.py" line="121" />
             <source>&lt;b&gt;Practice mode&lt;/b&gt;: orders go to a simulator on this computer. Nothing is sent to Planet and no real orders are created.</source>
             <translation>&lt;b&gt;Mode entraînement&lt;/b&gt; : les commandes partent vers un simulateur sur cet ordinateur. Rien n'est envoyé à Planet et aucune vraie commande n'est créée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="160" />
+            <location filename="../ui/dock.py" line="164" />
             <source>Preview</source>
             <translation>Aperçu</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="161" />
+            <location filename="../ui/dock.py" line="165" />
             <source>Build the orders and show them; sends nothing</source>
             <translation>Construire les commandes et les afficher ; rien n'est envoyé</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="162" />
+            <location filename="../ui/dock.py" line="166" />
             <source>Submit orders</source>
             <translation>Envoyer les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="168" />
+            <location filename="../ui/dock.py" line="172" />
             <source>Compose</source>
             <translation>Composition</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="172" />
+            <location filename="../ui/dock.py" line="176" />
             <source>Results</source>
             <translation>Résultats</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="174" />
+            <location filename="../ui/dock.py" line="178" />
             <source>Jobs</source>
             <translation>Tâches</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="176" />
+            <location filename="../ui/dock.py" line="180" />
             <source>Settings</source>
             <translation>Paramètres</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="249" />
+            <location filename="../ui/dock.py" line="255" />
             <source>Orders are being sent: wait for the end, or cancel.</source>
             <translation>Envoi des commandes en cours : attendez la fin, ou annulez.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="271" />
+            <location filename="../ui/dock.py" line="277" />
             <source>… and {n} more</source>
             <translation>… et {n} de plus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="276" />
-            <source>Ready to send {n} feature(s) to {where}.</source>
-            <translation>Prêt à envoyer {n} entité(s) vers {where}.</translation>
+            <location filename="../ui/dock.py" line="282" />
+            <source>Ready to send {n} feature to {where}.</source>
+            <translation>Prêt à envoyer {n} entité vers {where}.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="353" />
+            <location filename="../ui/dock.py" line="282" />
+            <source>Ready to send {n} features to {where}.</source>
+            <translation>Prêt à envoyer {n} entités vers {where}.</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="361" />
             <source>Nothing to send</source>
             <translation>Rien à envoyer</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="353" />
+            <location filename="../ui/dock.py" line="361" />
             <source>All {n} target(s) were skipped: see the preview for why.</source>
             <translation>Les {n} cible(s) ont toutes été ignorées : l'aperçu en donne la raison.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="365" />
+            <location filename="../ui/dock.py" line="373" />
             <source>Practice sandbox</source>
             <translation>Bac à sable d'entraînement</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="365" />
+            <location filename="../ui/dock.py" line="373" />
             <source>The practice sandbox could not start: {error}</source>
             <translation>Le bac à sable d'entraînement n'a pas pu démarrer : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="380" />
-            <source>Sending {orders} orders to {where} in {bulks} bulk request(s)…</source>
-            <translation>Envoi de {orders} commandes vers {where} en {bulks} requête(s) en lot…</translation>
+            <location filename="../ui/dock.py" line="388" />
+            <source>Sending {orders} orders to {where} in 1 bulk request…</source>
+            <translation>Envoi de {orders} commandes vers {where} en 1 requête en lot…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="389" />
+            <location filename="../ui/dock.py" line="388" />
+            <source>Sending {orders} orders to {where} in {bulks} bulk requests…</source>
+            <translation>Envoi de {orders} commandes vers {where} en {bulks} requêtes en lot…</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="399" />
             <source>The job could not be saved, nothing was sent: {error}</source>
             <translation>La tâche n'a pas pu être enregistrée, rien n'a été envoyé : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="413" />
+            <location filename="../ui/dock.py" line="423" />
             <source>Cancelling…</source>
             <translation>Annulation…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="455" />
+            <location filename="../ui/dock.py" line="473" />
             <source>{accepted} of {chunks} bulk request(s) accepted; waiting for Planet to create the orders…</source>
             <translation>{accepted} requête(s) en lot acceptée(s) sur {chunks} ; en attente de la création des commandes par Planet…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="468" />
+            <location filename="../ui/dock.py" line="486" />
             <source>{n} orders created</source>
             <translation>{n} commandes créées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="470" />
+            <location filename="../ui/dock.py" line="488" />
             <source>{n} failed</source>
             <translation>{n} en échec</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="472" />
+            <location filename="../ui/dock.py" line="490" />
             <source>{n} skipped</source>
             <translation>{n} ignorée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="474" />
+            <location filename="../ui/dock.py" line="492" />
             <source>{n} not confirmed</source>
             <translation>{n} non confirmée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="484" />
+            <location filename="../ui/dock.py" line="502" />
             <source>Sending cancelled</source>
             <translation>Envoi annulé</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="486" />
+            <location filename="../ui/dock.py" line="504" />
             <source>Sending stopped</source>
             <translation>Envoi interrompu</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="491" />
+            <location filename="../ui/dock.py" line="509" />
             <source>Orders sent</source>
             <translation>Commandes envoyées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="499" />
+            <location filename="../ui/dock.py" line="517" />
             <source>&lt;b&gt;{title}&lt;/b&gt; ({time} UTC): {text}.</source>
             <translation>&lt;b&gt;{title}&lt;/b&gt; ({time} UTC) : {text}.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="505" />
+            <location filename="../ui/dock.py" line="523" />
             <source>Job of {when} UTC (layer {layer}): {text}</source>
             <translation>Tâche du {when} UTC (couche {layer}) : {text}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="509" />
+            <location filename="../ui/dock.py" line="527" />
             <source>Show failed</source>
             <translation>Afficher les échecs</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="549" />
+            <location filename="../ui/dock.py" line="567" />
             <source>{n} order {word}</source>
             <translation>{word} : {n} commande</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="549" />
+            <location filename="../ui/dock.py" line="567" />
             <source>{n} orders {word}</source>
             <translation>{word} : {n} commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="555" />
+            <location filename="../ui/dock.py" line="573" />
             <source>{n} {word}</source>
             <translation>{word} : {n}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="565" />
+            <location filename="../ui/dock.py" line="583" />
             <source>Orders updated</source>
             <translation>Commandes mises à jour</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="592" />
+            <location filename="../ui/dock.py" line="610" />
             <source>Job of {when} UTC · layer {layer} · sent to {where} · {state}</source>
             <translation>Tâche du {when} UTC · couche {layer} · destination {where} · {state}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="611" />
+            <location filename="../ui/dock.py" line="629" />
             <source>Layer “{layer}” is not in the project: the orders are shown without links to its features. Add the layer again to restore them.</source>
             <translation>La couche « {layer} » n'est pas dans le projet : les commandes sont affichées sans lien vers ses entités. Ajoutez de nouveau la couche pour rétablir ces liens.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="630" />
+            <location filename="../ui/dock.py" line="648" />
             <source>Could not resume</source>
             <translation>Reprise impossible</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="643" />
+            <location filename="../ui/dock.py" line="661" />
             <source>Forget job</source>
             <translation>Oublier la tâche</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="648" />
+            <location filename="../ui/dock.py" line="666" />
             <source>The job is still running: cancel it first.</source>
             <translation>La tâche est toujours en cours : annulez-la d'abord.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="657" />
+            <location filename="../ui/dock.py" line="675" />
             <source>No job selected.</source>
             <translation>Aucune tâche sélectionnée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="717" />
+            <location filename="../ui/dock.py" line="735" />
             <source>Fix and resubmit</source>
             <translation>Corriger et renvoyer</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="687" />
+            <location filename="../ui/dock.py" line="705" />
             <source>Select failed or skipped rows first.</source>
             <translation>Sélectionnez d'abord des lignes en échec ou ignorées.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="694" />
+            <location filename="../ui/dock.py" line="712" />
             <source>The job is still sending: wait for it or cancel it first.</source>
             <translation>La tâche est encore en cours d'envoi : attendez qu'elle se termine ou annulez-la d'abord.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="709" />
+            <location filename="../ui/dock.py" line="727" />
             <source>Some rows were not resent</source>
             <translation>Certaines lignes n'ont pas été renvoyées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="721" />
+            <location filename="../ui/dock.py" line="739" />
             <source>Resending {n} order(s)…</source>
             <translation>Renvoi de {n} commande(s)…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="736" />
+            <location filename="../ui/dock.py" line="754" />
             <source>Layer “{layer}” is not in the project: cannot rebuild.</source>
             <translation>La couche « {layer} » n'est pas dans le projet : reconstruction impossible.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="755" />
+            <location filename="../ui/dock.py" line="773" />
             <source>{label}: the feature is gone</source>
             <translation>{label} : l'entité n'existe plus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="762" />
+            <location filename="../ui/dock.py" line="780" />
             <source>{label}: nothing to resend ({why}); fix the feature and use “Rebuild from the features”</source>
             <translation>{label} : rien à renvoyer ({why}) ; corrigez l'entité et utilisez « Reconstruire à partir des entités »</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="783" />
+            <location filename="../ui/dock.py" line="801" />
             <source>Not sent yet.</source>
             <translation>Pas encore envoyée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="787" />
+            <location filename="../ui/dock.py" line="805" />
             <source>History</source>
             <translation>Historique</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="825" />
+            <location filename="../ui/dock.py" line="843" />
             <source>Edit orders</source>
             <translation>Modifier les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="850" />
+            <location filename="../ui/dock.py" line="868" />
             <source>Select rows with orders first.</source>
             <translation>Sélectionnez d'abord des lignes qui ont une commande.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="816" />
+            <location filename="../ui/dock.py" line="834" />
             <source>name</source>
             <translation>nom</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="817" />
+            <location filename="../ui/dock.py" line="835" />
             <source>start (UTC)</source>
             <translation>début (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="818" />
+            <location filename="../ui/dock.py" line="836" />
             <source>end (UTC)</source>
             <translation>fin (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="823" />
+            <location filename="../ui/dock.py" line="841" />
             <source>Change {n} order(s) at Planet: {what}?</source>
             <translation>Modifier {n} commande(s) chez Planet : {what} ?</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="827" />
+            <location filename="../ui/dock.py" line="845" />
             <source>Editing {n} order(s)…</source>
             <translation>Modification de {n} commande(s)…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="834" />
+            <location filename="../ui/dock.py" line="852" />
             <source>Cancel {n} order(s) at Planet? This cannot be undone.</source>
             <translation>Annuler {n} commande(s) chez Planet ? Cette action est irréversible.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="836" />
+            <location filename="../ui/dock.py" line="854" />
             <source>{m} of them start within 24 hours: cancelling them may be charged.</source>
             <translation>{m} d'entre elles commencent dans moins de 24 heures : leur annulation peut être facturée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="840" />
+            <location filename="../ui/dock.py" line="858" />
             <source>{m} of them are already finished (fulfilled, expired or cancelled): Planet will refuse to cancel those.</source>
             <translation>{m} d'entre elles sont déjà terminées (réalisées, expirées ou annulées) : Planet refusera de les annuler.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="856" />
+            <location filename="../ui/dock.py" line="874" />
             <source>Cancel orders</source>
             <translation>Annuler les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="858" />
+            <location filename="../ui/dock.py" line="876" />
             <source>Cancelling {n} order(s)…</source>
             <translation>Annulation de {n} commande(s)…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="872" />
+            <location filename="../ui/dock.py" line="890" />
             <source>{n} order(s) changed</source>
             <translation>{n} commande(s) modifiée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="873" />
+            <location filename="../ui/dock.py" line="891" />
             <source>Orders edited</source>
             <translation>Commandes modifiées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="875" />
+            <location filename="../ui/dock.py" line="893" />
             <source>{n} order(s) cancelled</source>
             <translation>{n} commande(s) annulée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="876" />
+            <location filename="../ui/dock.py" line="894" />
             <source>Orders cancelled</source>
             <translation>Commandes annulées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="879" />
+            <location filename="../ui/dock.py" line="897" />
             <source>{n} refused (e.g. {label}: {reason})</source>
             <translation>{n} refusée(s) (par exemple {label} : {reason})</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="887" />
+            <location filename="../ui/dock.py" line="905" />
             <source>Show refused</source>
             <translation>Afficher les refus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="907" />
+            <location filename="../ui/dock.py" line="925" />
             <source>Edit failed</source>
             <translation>Échec de la modification</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="907" />
+            <location filename="../ui/dock.py" line="925" />
             <source>Cancel failed</source>
             <translation>Échec de l'annulation</translation>
         </message>
@@ -1110,49 +1120,59 @@
     <context>
         <name>PreviewPanel</name>
         <message>
-            <location filename="../ui/preview_panel.py" line="48" />
+            <location filename="../ui/preview_panel.py" line="49" />
             <source>Preview</source>
             <translation>Aperçu</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="51" />
+            <location filename="../ui/preview_panel.py" line="52" />
             <source>Click Preview to see what would be sent, before anything is sent.</source>
             <translation>Cliquez sur Aperçu pour voir ce qui serait envoyé, avant tout envoi.</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="57" />
+            <location filename="../ui/preview_panel.py" line="58" />
             <source>Skipped features (click one to zoom to it):</source>
             <translation>Entités ignorées (cliquez sur l'une d'elles pour zoomer dessus) :</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="85" />
-            <source>{features} features → {orders} orders in {bulks} bulk request(s)</source>
-            <translation>{features} entités → {orders} commandes en {bulks} requête(s) en lot</translation>
+            <location filename="../ui/preview_panel.py" line="86" />
+            <source>{features} features → {orders} orders in 1 bulk request</source>
+            <translation>{features} entités → {orders} commandes en 1 requête en lot</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="89" />
+            <location filename="../ui/preview_panel.py" line="86" />
+            <source>{features} features → {orders} orders in {bulks} bulk requests</source>
+            <translation>{features} entités → {orders} commandes en {bulks} requêtes en lot</translation>
+        </message>
+        <message>
+            <location filename="../ui/preview_panel.py" line="92" />
             <source>; &lt;b&gt;{skipped} skipped&lt;/b&gt;</source>
             <translation> ; &lt;b&gt;{skipped} ignorée(s)&lt;/b&gt;</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="91" />
+            <location filename="../ui/preview_panel.py" line="94" />
             <source>{n} name(s) used by more than one order (sent anyway), e.g. “{name}”.</source>
             <translation>{n} nom(s) utilisé(s) par plusieurs commandes (envoyées malgré tout), par exemple « {name} ».</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="126" />
+            <location filename="../ui/preview_panel.py" line="133" />
             <source>The form changed since: preview again.</source>
             <translation>Le formulaire a changé depuis : relancez l'aperçu.</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="107" />
+            <location filename="../ui/preview_panel.py" line="110" />
             <source>… and {n} more (see the Results tab after sending)</source>
             <translation>… et {n} de plus (voir l'onglet Résultats après l'envoi)</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="116" />
-            <source>The first {n} order payload(s), exactly as sent:</source>
-            <translation>Contenu des {n} première(s) commande(s), exactement tel qu'il est envoyé :</translation>
+            <location filename="../ui/preview_panel.py" line="119" />
+            <source>The first order payload, exactly as sent:</source>
+            <translation>Contenu de la première commande, exactement tel qu'il est envoyé :</translation>
+        </message>
+        <message>
+            <location filename="../ui/preview_panel.py" line="119" />
+            <source>The first {n} order payloads, exactly as sent:</source>
+            <translation>Contenu des {n} premières commandes, exactement tel qu'il est envoyé :</translation>
         </message>
     </context>
     <context>
@@ -1206,92 +1226,92 @@
     <context>
         <name>ResultsModel</name>
         <message>
-            <location filename="../ui/results_model.py" line="159" />
+            <location filename="../ui/results_model.py" line="154" />
             <source>Feature id</source>
             <translation>ID de l'entité</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="160" />
+            <location filename="../ui/results_model.py" line="155" />
             <source>Name</source>
             <translation>Nom</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="161" />
+            <location filename="../ui/results_model.py" line="156" />
             <source>Status</source>
             <translation>Statut</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="162" />
+            <location filename="../ui/results_model.py" line="157" />
             <source>Order status</source>
             <translation>Statut de la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="163" />
+            <location filename="../ui/results_model.py" line="158" />
             <source>Error</source>
             <translation>Erreur</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="164" />
+            <location filename="../ui/results_model.py" line="159" />
             <source>Order id</source>
             <translation>ID de la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="165" />
+            <location filename="../ui/results_model.py" line="160" />
             <source>Captures</source>
             <translation>Acquisitions</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="166" />
+            <location filename="../ui/results_model.py" line="161" />
             <source>Updated (UTC)</source>
             <translation>Mise à jour (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="170" />
+            <location filename="../ui/results_model.py" line="166" />
             <source>The feature's id in its layer (and the part, for multipart features)</source>
             <translation>L'ID de l'entité dans sa couche (et la partie, pour les entités multiparties)</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="171" />
+            <location filename="../ui/results_model.py" line="167" />
             <source>The order's name</source>
             <translation>Le nom de la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="172" />
+            <location filename="../ui/results_model.py" line="168" />
             <source>Whether the order was created</source>
             <translation>Si la commande a été créée</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="173" />
+            <location filename="../ui/results_model.py" line="169" />
             <source>Where the order stands at Planet (checked regularly)</source>
             <translation>L'état de la commande chez Planet (vérifié régulièrement)</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="174" />
+            <location filename="../ui/results_model.py" line="170" />
             <source>Why it was skipped or refused</source>
             <translation>Pourquoi elle a été ignorée ou refusée</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="175" />
+            <location filename="../ui/results_model.py" line="171" />
             <source>The order id Planet gave it</source>
             <translation>L'ID de commande attribué par Planet</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="176" />
+            <location filename="../ui/results_model.py" line="172" />
             <source>How many captures were published for the order</source>
             <translation>Le nombre d'acquisitions publiées pour la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="177" />
+            <location filename="../ui/results_model.py" line="173" />
             <source>When Planet last changed the order, in UTC</source>
             <translation>La date de la dernière modification de la commande par Planet, en UTC</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="192" />
+            <location filename="../ui/results_model.py" line="187" />
             <source>{fid} (part {part})</source>
             <translation>{fid} (partie {part})</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="258" />
+            <location filename="../ui/results_model.py" line="253" />
             <source>History:</source>
             <translation>Historique :</translation>
         </message>

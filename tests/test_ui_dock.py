@@ -111,7 +111,7 @@ def test_submit_disabled_reasons(dock, contributors):
     dock.settings.set_mode(settings_panel.MODE_PRACTICE)
     assert dock.banner.isVisibleTo(dock)
     assert dock.submit_button.isEnabled(), dock.submit_problems()
-    assert "Ready to send 3 feature(s)" in dock.reason_label.text()
+    assert "Ready to send 3 features" in dock.reason_label.text()
 
     dock.compose.selected_only.setChecked(False)
     assert "All 63 features" in dock.compose.selection_label.text()
@@ -368,7 +368,7 @@ def test_several_bulks_end_to_end(dock, sandbox, monkeypatch, qgis_new_project):
     use_layer(dock, layer)
     dock.compose.selected_only.setChecked(False)
     dock.preview()
-    assert "2100 features → 2100 orders in 3 bulk request(s)" in (
+    assert "2100 features → 2100 orders in 3 bulk requests" in (
         dock.preview_panel.summary_label.text()
     )
     assert submit_and_wait(dock, timeout=120) == "finished"

@@ -48,7 +48,7 @@ from .results_panel import ResultsPanel
 from .results_proxy import ResultsProxy
 from .settings_panel import SettingsPanel
 from .status import history_lines, order_status_label, utc_text
-from .widgets import WrapLabel
+from .widgets import WrapLabel, plural
 
 PROJECT_SCOPE = "planet_bulk_tasking"
 PROJECT_JOBS_KEY = "jobs"
@@ -280,9 +280,11 @@ class PlanetBulkTaskingDock(QDockWidget):
         else:
             n = self.compose.feature_count()
             self.reason_label.setText(
-                self.tr("Ready to send {n} feature(s) to {where}.").format(
-                    n=n, where=self.settings.endpoint_label()
-                )
+                plural(
+                    n,
+                    self.tr("Ready to send {n} feature to {where}."),
+                    self.tr("Ready to send {n} features to {where}."),
+                ).format(n=n, where=self.settings.endpoint_label())
             )
             self.reason_label.setStyleSheet("")
         self.submit_button.setToolTip("\n".join(problems))
@@ -384,9 +386,11 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.results.set_filter(ResultsProxy.FILTER_ALL)
         self.results.progress.set_running(True)
         self.results.progress.set_state(
-            self.tr("Sending {orders} orders to {where} in {bulks} bulk request(s)…").format(
-                where=self.settings.endpoint_label(), **summary
-            )
+            plural(
+                summary["bulks"],
+                self.tr("Sending {orders} orders to {where} in 1 bulk request…"),
+                self.tr("Sending {orders} orders to {where} in {bulks} bulk requests…"),
+            ).format(where=self.settings.endpoint_label(), **summary)
         )
         try:
             self.manager.submit(job)

@@ -16,6 +16,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.job import BulkJob, TargetStatus
+from .widgets import plural
 
 PREVIEW_PAYLOADS = 3
 MAX_SKIPPED_LISTED = 500
@@ -82,9 +83,11 @@ class PreviewPanel(QGroupBox):
                 w.hide()
             return
         s = summarize(job)
-        text = self.tr("{features} features → {orders} orders in {bulks} bulk request(s)").format(
-            **s
-        )
+        text = plural(
+            s["bulks"],
+            self.tr("{features} features → {orders} orders in 1 bulk request"),
+            self.tr("{features} features → {orders} orders in {bulks} bulk requests"),
+        ).format(**s)
         if s["skipped"]:
             text += self.tr("; <b>{skipped} skipped</b>").format(**s)
         if s["duplicates"]:
@@ -114,7 +117,11 @@ class PreviewPanel(QGroupBox):
 
         payloads = [t.payload for t in job.targets if t.payload is not None][:PREVIEW_PAYLOADS]
         self.json_title.setText(
-            self.tr("The first {n} order payload(s), exactly as sent:").format(n=len(payloads))
+            plural(
+                len(payloads),
+                self.tr("The first order payload, exactly as sent:"),
+                self.tr("The first {n} order payloads, exactly as sent:"),
+            ).format(n=len(payloads))
         )
         self.json_edit.setPlainText(json.dumps(payloads, indent=2, ensure_ascii=False))
         self.json_title.setVisible(bool(payloads))

@@ -4,6 +4,12 @@ from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtWidgets import QLabel, QSizePolicy
 
 
+def plural(n: int, one: str, many: str) -> str:
+    """The singular or the plural text for ``n``; both are translated at the call site
+    (two literal tr() calls, so pylupdate5 extracts both)."""
+    return one if n == 1 else many
+
+
 class WrapLabel(QLabel):
     """A word-wrapped label as tall as its text needs at its current width (no more).
 
