@@ -448,16 +448,21 @@
         </message>
         <message>
             <location filename="../ui/jobs_panel.py" line="169" />
-            <source>{total} feature(s) from layer {layer}</source>
-            <translation>{total} entité(s) de la couche {layer}</translation>
+            <source>{total} feature from layer {layer}</source>
+            <translation>{total} entité de la couche {layer}</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="172" />
+            <location filename="../ui/jobs_panel.py" line="169" />
+            <source>{total} features from layer {layer}</source>
+            <translation>{total} entités de la couche {layer}</translation>
+        </message>
+        <message>
+            <location filename="../ui/jobs_panel.py" line="174" />
             <source>Sent to {where}</source>
             <translation>Destination : {where}</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="175" />
+            <location filename="../ui/jobs_panel.py" line="177" />
             <source>Submitted from the current project</source>
             <translation>Envoyée depuis le projet courant</translation>
         </message>
@@ -465,37 +470,37 @@
     <context>
         <name>JobsPanel</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="212" />
+            <location filename="../ui/jobs_panel.py" line="214" />
             <source>Every submission is kept on this computer, so jobs outlive QGIS: unfinished ones carry on when QGIS starts again. Jobs in &lt;b&gt;bold&lt;/b&gt; were sent from this project. Select one to see its orders.</source>
             <translation>Chaque envoi est conservé sur cet ordinateur, les tâches survivent donc à QGIS : celles qui ne sont pas terminées reprennent au prochain démarrage de QGIS. Les tâches en &lt;b&gt;gras&lt;/b&gt; ont été envoyées depuis ce projet. Sélectionnez-en une pour voir ses commandes.</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="253" />
+            <location filename="../ui/jobs_panel.py" line="255" />
             <source>Show orders</source>
             <translation>Afficher les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="254" />
+            <location filename="../ui/jobs_panel.py" line="256" />
             <source>Show this job's orders in the Results tab</source>
             <translation>Afficher les commandes de cette tâche dans l'onglet Résultats</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="256" />
+            <location filename="../ui/jobs_panel.py" line="258" />
             <source>Resume</source>
             <translation>Reprendre</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="257" />
+            <location filename="../ui/jobs_panel.py" line="259" />
             <source>Carry on sending: bulks already sent are asked about with their own ids, so no feature is ordered twice</source>
             <translation>Poursuivre l'envoi : les lots déjà envoyés sont vérifiés avec leurs propres identifiants, aucune entité n'est donc commandée deux fois</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="264" />
+            <location filename="../ui/jobs_panel.py" line="266" />
             <source>Forget…</source>
             <translation>Oublier…</translation>
         </message>
         <message>
-            <location filename="../ui/jobs_panel.py" line="265" />
+            <location filename="../ui/jobs_panel.py" line="267" />
             <source>Remove the job from this computer; its orders stay at Planet</source>
             <translation>Supprimer la tâche de cet ordinateur ; ses commandes restent chez Planet</translation>
         </message>
@@ -509,96 +514,106 @@
         </message>
         <message>
             <location filename="../ui/order_dialogs.py" line="52" />
-            <source>Resend {n} failed or skipped order(s) with these changes. They stay linked to their features; the earlier attempt stays in the row's history.</source>
-            <translation>Renvoyer {n} commande(s) en échec ou ignorée(s) avec ces modifications. Elles restent liées à leurs entités ; la tentative précédente reste dans l'historique de la ligne.</translation>
+            <source>Resend {n} failed or skipped order with these changes. It stays linked to its feature; the earlier attempt stays in the row's history.</source>
+            <translation>Renvoyer {n} commande en échec ou ignorée avec ces modifications. Elle reste liée à son entité ; la tentative précédente reste dans l'historique de la ligne.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="57" />
+            <location filename="../ui/order_dialogs.py" line="52" />
+            <source>Resend {n} failed or skipped orders with these changes. They stay linked to their features; the earlier attempts stay in the rows' history.</source>
+            <translation>Renvoyer {n} commandes en échec ou ignorées avec ces modifications. Elles restent liées à leurs entités ; les tentatives précédentes restent dans l'historique des lignes.</translation>
+        </message>
+        <message>
+            <location filename="../ui/order_dialogs.py" line="64" />
             <source>Edit orders</source>
             <translation>Modifier les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="58" />
-            <source>Change {n} order(s) at Planet. Only ticked values change.</source>
-            <translation>Modifier {n} commande(s) chez Planet. Seules les valeurs cochées sont modifiées.</translation>
+            <location filename="../ui/order_dialogs.py" line="65" />
+            <source>Change {n} order at Planet. Only ticked values change.</source>
+            <translation>Modifier {n} commande chez Planet. Seules les valeurs cochées sont modifiées.</translation>
         </message>
         <message>
             <location filename="../ui/order_dialogs.py" line="65" />
+            <source>Change {n} orders at Planet. Only ticked values change.</source>
+            <translation>Modifier {n} commandes chez Planet. Seules les valeurs cochées sont modifiées.</translation>
+        </message>
+        <message>
+            <location filename="../ui/order_dialogs.py" line="76" />
             <source> and {n} more</source>
             <translation> et {n} de plus</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="72" />
+            <location filename="../ui/order_dialogs.py" line="83" />
             <source>Why: {reasons}</source>
             <translation>Motif : {reasons}</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="77" />
+            <location filename="../ui/order_dialogs.py" line="88" />
             <source>Name</source>
             <translation>Nom</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="81" />
+            <location filename="../ui/order_dialogs.py" line="92" />
             <source>Select one order to change its name</source>
             <translation>Sélectionnez une seule commande pour modifier son nom</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="84" />
+            <location filename="../ui/order_dialogs.py" line="95" />
             <source>Start (UTC)</source>
             <translation>Début (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="86" />
+            <location filename="../ui/order_dialogs.py" line="97" />
             <source>End (UTC)</source>
             <translation>Fin (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="108" />
+            <location filename="../ui/order_dialogs.py" line="119" />
             <source>Extra fields (JSON object, added to each order)</source>
             <translation>Champs supplémentaires (objet JSON, ajouté à chaque commande)</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="114" />
+            <location filename="../ui/order_dialogs.py" line="125" />
             <source>Rebuild from the features</source>
             <translation>Reconstruire à partir des entités</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="115" />
+            <location filename="../ui/order_dialogs.py" line="126" />
             <source>You fixed the features themselves (geometry, attributes): build these orders again from the layer with the job's settings</source>
             <translation>Vous avez corrigé les entités elles-mêmes (géométrie, attributs) : reconstruire ces commandes à partir de la couche avec les paramètres de la tâche</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="128" />
+            <location filename="../ui/order_dialogs.py" line="139" />
             <source>Resubmit</source>
             <translation>Renvoyer</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="128" />
+            <location filename="../ui/order_dialogs.py" line="139" />
             <source>Apply</source>
             <translation>Appliquer</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="177" />
+            <location filename="../ui/order_dialogs.py" line="188" />
             <source>The name is empty.</source>
             <translation>Le nom est vide.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="180" />
+            <location filename="../ui/order_dialogs.py" line="191" />
             <source>The end must be after the start.</source>
             <translation>La fin doit être postérieure au début.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="185" />
+            <location filename="../ui/order_dialogs.py" line="196" />
             <source>Extra fields: not valid JSON ({e}).</source>
             <translation>Champs supplémentaires : JSON non valide ({e}).</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="188" />
+            <location filename="../ui/order_dialogs.py" line="199" />
             <source>Extra fields must be a JSON object.</source>
             <translation>Les champs supplémentaires doivent former un objet JSON.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="190" />
+            <location filename="../ui/order_dialogs.py" line="201" />
             <source>Nothing to change yet.</source>
             <translation>Rien à modifier pour l'instant.</translation>
         </message>
@@ -739,12 +754,12 @@
     <context>
         <name>PlanetBulkTaskingDock</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="348" />
+            <location filename="../ui/jobs_panel.py" line="350" />
             <source>Forget the job of {when} UTC (layer {layer}, {n} order(s))? It is removed from this computer only: its orders stay at Planet.</source>
             <translation>Oublier la tâche du {when} UTC (couche {layer}, {n} commande(s)) ? Elle est supprimée de cet ordinateur uniquement : ses commandes restent chez Planet.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="666" />
+            <location filename="../ui/dock.py" line="675" />
             <source>Planet Bulk Tasking</source>
             <translation>Planet Bulk Tasking</translation>
         </message>
@@ -815,291 +830,336 @@
         </message>
         <message>
             <location filename="../ui/dock.py" line="361" />
-            <source>All {n} target(s) were skipped: see the preview for why.</source>
-            <translation>Les {n} cible(s) ont toutes été ignorées : l'aperçu en donne la raison.</translation>
+            <source>The only target was skipped: see the preview for why.</source>
+            <translation>La seule cible a été ignorée : l'aperçu en donne la raison.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="373" />
+            <location filename="../ui/dock.py" line="361" />
+            <source>All {n} targets were skipped: see the preview for why.</source>
+            <translation>Les {n} cibles ont toutes été ignorées : l'aperçu en donne la raison.</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="375" />
             <source>Practice sandbox</source>
             <translation>Bac à sable d'entraînement</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="373" />
+            <location filename="../ui/dock.py" line="375" />
             <source>The practice sandbox could not start: {error}</source>
             <translation>Le bac à sable d'entraînement n'a pas pu démarrer : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="388" />
+            <location filename="../ui/dock.py" line="390" />
             <source>Sending {orders} orders to {where} in 1 bulk request…</source>
             <translation>Envoi de {orders} commandes vers {where} en 1 requête en lot…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="388" />
+            <location filename="../ui/dock.py" line="390" />
             <source>Sending {orders} orders to {where} in {bulks} bulk requests…</source>
             <translation>Envoi de {orders} commandes vers {where} en {bulks} requêtes en lot…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="399" />
+            <location filename="../ui/dock.py" line="401" />
             <source>The job could not be saved, nothing was sent: {error}</source>
             <translation>La tâche n'a pas pu être enregistrée, rien n'a été envoyé : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="423" />
+            <location filename="../ui/dock.py" line="425" />
             <source>Cancelling…</source>
             <translation>Annulation…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="473" />
-            <source>{accepted} of {chunks} bulk request(s) accepted; waiting for Planet to create the orders…</source>
-            <translation>{accepted} requête(s) en lot acceptée(s) sur {chunks} ; en attente de la création des commandes par Planet…</translation>
+            <location filename="../ui/dock.py" line="475" />
+            <source>{accepted} of 1 bulk request accepted; waiting for Planet to create the orders…</source>
+            <translation>{accepted} requête en lot acceptée sur 1 ; en attente de la création des commandes par Planet…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="486" />
+            <location filename="../ui/dock.py" line="475" />
+            <source>{accepted} of {chunks} bulk requests accepted; waiting for Planet to create the orders…</source>
+            <translation>{accepted} requêtes en lot acceptées sur {chunks} ; en attente de la création des commandes par Planet…</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="495" />
             <source>{n} orders created</source>
             <translation>{n} commandes créées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="488" />
+            <location filename="../ui/dock.py" line="497" />
             <source>{n} failed</source>
             <translation>{n} en échec</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="490" />
+            <location filename="../ui/dock.py" line="499" />
             <source>{n} skipped</source>
             <translation>{n} ignorée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="492" />
+            <location filename="../ui/dock.py" line="501" />
             <source>{n} not confirmed</source>
             <translation>{n} non confirmée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="502" />
+            <location filename="../ui/dock.py" line="511" />
             <source>Sending cancelled</source>
             <translation>Envoi annulé</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="504" />
+            <location filename="../ui/dock.py" line="513" />
             <source>Sending stopped</source>
             <translation>Envoi interrompu</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="509" />
+            <location filename="../ui/dock.py" line="518" />
             <source>Orders sent</source>
             <translation>Commandes envoyées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="517" />
+            <location filename="../ui/dock.py" line="526" />
             <source>&lt;b&gt;{title}&lt;/b&gt; ({time} UTC): {text}.</source>
             <translation>&lt;b&gt;{title}&lt;/b&gt; ({time} UTC) : {text}.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="523" />
+            <location filename="../ui/dock.py" line="532" />
             <source>Job of {when} UTC (layer {layer}): {text}</source>
             <translation>Tâche du {when} UTC (couche {layer}) : {text}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="527" />
+            <location filename="../ui/dock.py" line="536" />
             <source>Show failed</source>
             <translation>Afficher les échecs</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="567" />
+            <location filename="../ui/dock.py" line="576" />
             <source>{n} order {word}</source>
             <translation>{word} : {n} commande</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="567" />
+            <location filename="../ui/dock.py" line="576" />
             <source>{n} orders {word}</source>
             <translation>{word} : {n} commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="573" />
+            <location filename="../ui/dock.py" line="582" />
             <source>{n} {word}</source>
             <translation>{word} : {n}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="583" />
+            <location filename="../ui/dock.py" line="592" />
             <source>Orders updated</source>
             <translation>Commandes mises à jour</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="610" />
+            <location filename="../ui/dock.py" line="619" />
             <source>Job of {when} UTC · layer {layer} · sent to {where} · {state}</source>
             <translation>Tâche du {when} UTC · couche {layer} · destination {where} · {state}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="629" />
+            <location filename="../ui/dock.py" line="638" />
             <source>Layer “{layer}” is not in the project: the orders are shown without links to its features. Add the layer again to restore them.</source>
             <translation>La couche « {layer} » n'est pas dans le projet : les commandes sont affichées sans lien vers ses entités. Ajoutez de nouveau la couche pour rétablir ces liens.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="648" />
+            <location filename="../ui/dock.py" line="657" />
             <source>Could not resume</source>
             <translation>Reprise impossible</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="661" />
+            <location filename="../ui/dock.py" line="670" />
             <source>Forget job</source>
             <translation>Oublier la tâche</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="666" />
+            <location filename="../ui/dock.py" line="675" />
             <source>The job is still running: cancel it first.</source>
             <translation>La tâche est toujours en cours : annulez-la d'abord.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="675" />
+            <location filename="../ui/dock.py" line="684" />
             <source>No job selected.</source>
             <translation>Aucune tâche sélectionnée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="735" />
+            <location filename="../ui/dock.py" line="744" />
             <source>Fix and resubmit</source>
             <translation>Corriger et renvoyer</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="705" />
+            <location filename="../ui/dock.py" line="714" />
             <source>Select failed or skipped rows first.</source>
             <translation>Sélectionnez d'abord des lignes en échec ou ignorées.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="712" />
+            <location filename="../ui/dock.py" line="721" />
             <source>The job is still sending: wait for it or cancel it first.</source>
             <translation>La tâche est encore en cours d'envoi : attendez qu'elle se termine ou annulez-la d'abord.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="727" />
+            <location filename="../ui/dock.py" line="736" />
             <source>Some rows were not resent</source>
             <translation>Certaines lignes n'ont pas été renvoyées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="739" />
-            <source>Resending {n} order(s)…</source>
-            <translation>Renvoi de {n} commande(s)…</translation>
+            <location filename="../ui/dock.py" line="748" />
+            <source>Resending {n} order…</source>
+            <translation>Renvoi de {n} commande…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="754" />
+            <location filename="../ui/dock.py" line="748" />
+            <source>Resending {n} orders…</source>
+            <translation>Renvoi de {n} commandes…</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="767" />
             <source>Layer “{layer}” is not in the project: cannot rebuild.</source>
             <translation>La couche « {layer} » n'est pas dans le projet : reconstruction impossible.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="773" />
+            <location filename="../ui/dock.py" line="786" />
             <source>{label}: the feature is gone</source>
             <translation>{label} : l'entité n'existe plus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="780" />
+            <location filename="../ui/dock.py" line="793" />
             <source>{label}: nothing to resend ({why}); fix the feature and use “Rebuild from the features”</source>
             <translation>{label} : rien à renvoyer ({why}) ; corrigez l'entité et utilisez « Reconstruire à partir des entités »</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="801" />
+            <location filename="../ui/dock.py" line="814" />
             <source>Not sent yet.</source>
             <translation>Pas encore envoyée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="805" />
+            <location filename="../ui/dock.py" line="818" />
             <source>History</source>
             <translation>Historique</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="843" />
+            <location filename="../ui/dock.py" line="860" />
             <source>Edit orders</source>
             <translation>Modifier les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="868" />
+            <location filename="../ui/dock.py" line="893" />
             <source>Select rows with orders first.</source>
             <translation>Sélectionnez d'abord des lignes qui ont une commande.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="834" />
+            <location filename="../ui/dock.py" line="847" />
             <source>name</source>
             <translation>nom</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="835" />
+            <location filename="../ui/dock.py" line="848" />
             <source>start (UTC)</source>
             <translation>début (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="836" />
+            <location filename="../ui/dock.py" line="849" />
             <source>end (UTC)</source>
             <translation>fin (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="841" />
-            <source>Change {n} order(s) at Planet: {what}?</source>
-            <translation>Modifier {n} commande(s) chez Planet : {what} ?</translation>
-        </message>
-        <message>
-            <location filename="../ui/dock.py" line="845" />
-            <source>Editing {n} order(s)…</source>
-            <translation>Modification de {n} commande(s)…</translation>
-        </message>
-        <message>
-            <location filename="../ui/dock.py" line="852" />
-            <source>Cancel {n} order(s) at Planet? This cannot be undone.</source>
-            <translation>Annuler {n} commande(s) chez Planet ? Cette action est irréversible.</translation>
+            <location filename="../ui/dock.py" line="854" />
+            <source>Change {n} order at Planet: {what}?</source>
+            <translation>Modifier {n} commande chez Planet : {what} ?</translation>
         </message>
         <message>
             <location filename="../ui/dock.py" line="854" />
+            <source>Change {n} orders at Planet: {what}?</source>
+            <translation>Modifier {n} commandes chez Planet : {what} ?</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="862" />
+            <source>Editing {n} order…</source>
+            <translation>Modification de {n} commande…</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="862" />
+            <source>Editing {n} orders…</source>
+            <translation>Modification de {n} commandes…</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="873" />
+            <source>Cancel {n} order at Planet? This cannot be undone.</source>
+            <translation>Annuler {n} commande chez Planet ? Cette action est irréversible.</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="873" />
+            <source>Cancel {n} orders at Planet? This cannot be undone.</source>
+            <translation>Annuler {n} commandes chez Planet ? Cette action est irréversible.</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="879" />
             <source>{m} of them start within 24 hours: cancelling them may be charged.</source>
             <translation>{m} d'entre elles commencent dans moins de 24 heures : leur annulation peut être facturée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="858" />
+            <location filename="../ui/dock.py" line="883" />
             <source>{m} of them are already finished (fulfilled, expired or cancelled): Planet will refuse to cancel those.</source>
             <translation>{m} d'entre elles sont déjà terminées (réalisées, expirées ou annulées) : Planet refusera de les annuler.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="874" />
+            <location filename="../ui/dock.py" line="899" />
             <source>Cancel orders</source>
             <translation>Annuler les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="876" />
-            <source>Cancelling {n} order(s)…</source>
-            <translation>Annulation de {n} commande(s)…</translation>
+            <location filename="../ui/dock.py" line="901" />
+            <source>Cancelling {n} order…</source>
+            <translation>Annulation de {n} commande…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="890" />
-            <source>{n} order(s) changed</source>
-            <translation>{n} commande(s) modifiée(s)</translation>
+            <location filename="../ui/dock.py" line="901" />
+            <source>Cancelling {n} orders…</source>
+            <translation>Annulation de {n} commandes…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="891" />
+            <location filename="../ui/dock.py" line="919" />
+            <source>{n} order changed</source>
+            <translation>{n} commande modifiée</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="919" />
+            <source>{n} orders changed</source>
+            <translation>{n} commandes modifiées</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="922" />
             <source>Orders edited</source>
             <translation>Commandes modifiées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="893" />
-            <source>{n} order(s) cancelled</source>
-            <translation>{n} commande(s) annulée(s)</translation>
+            <location filename="../ui/dock.py" line="924" />
+            <source>{n} order cancelled</source>
+            <translation>{n} commande annulée</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="894" />
+            <location filename="../ui/dock.py" line="924" />
+            <source>{n} orders cancelled</source>
+            <translation>{n} commandes annulées</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="927" />
             <source>Orders cancelled</source>
             <translation>Commandes annulées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="897" />
+            <location filename="../ui/dock.py" line="930" />
             <source>{n} refused (e.g. {label}: {reason})</source>
             <translation>{n} refusée(s) (par exemple {label} : {reason})</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="905" />
+            <location filename="../ui/dock.py" line="938" />
             <source>Show refused</source>
             <translation>Afficher les refus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="925" />
+            <location filename="../ui/dock.py" line="958" />
             <source>Edit failed</source>
             <translation>Échec de la modification</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="925" />
+            <location filename="../ui/dock.py" line="958" />
             <source>Cancel failed</source>
             <translation>Échec de l'annulation</translation>
         </message>
@@ -1151,26 +1211,31 @@
         </message>
         <message>
             <location filename="../ui/preview_panel.py" line="94" />
-            <source>{n} name(s) used by more than one order (sent anyway), e.g. “{name}”.</source>
-            <translation>{n} nom(s) utilisé(s) par plusieurs commandes (envoyées malgré tout), par exemple « {name} ».</translation>
+            <source>{n} name is used by more than one order (sent anyway): “{name}”.</source>
+            <translation>{n} nom est utilisé par plusieurs commandes (envoyées malgré tout) : « {name} ».</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="133" />
+            <location filename="../ui/preview_panel.py" line="94" />
+            <source>{n} names are used by more than one order (sent anyway), e.g. “{name}”.</source>
+            <translation>{n} noms sont utilisés par plusieurs commandes (envoyées malgré tout), par exemple « {name} ».</translation>
+        </message>
+        <message>
+            <location filename="../ui/preview_panel.py" line="135" />
             <source>The form changed since: preview again.</source>
             <translation>Le formulaire a changé depuis : relancez l'aperçu.</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="110" />
+            <location filename="../ui/preview_panel.py" line="112" />
             <source>… and {n} more (see the Results tab after sending)</source>
             <translation>… et {n} de plus (voir l'onglet Résultats après l'envoi)</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="119" />
+            <location filename="../ui/preview_panel.py" line="121" />
             <source>The first order payload, exactly as sent:</source>
             <translation>Contenu de la première commande, exactement tel qu'il est envoyé :</translation>
         </message>
         <message>
-            <location filename="../ui/preview_panel.py" line="119" />
+            <location filename="../ui/preview_panel.py" line="121" />
             <source>The first {n} order payloads, exactly as sent:</source>
             <translation>Contenu des {n} premières commandes, exactement tel qu'il est envoyé :</translation>
         </message>

@@ -309,7 +309,7 @@ def test_bulk_edit_and_cancel_with_confirmation_and_refusals(make_dock, make_san
     assert set(changes) == {"start_time", "end_time"} and changes["end_time"].endswith("Z")
     dialog.deleteLater()
     dock.edit_orders(keys[:2], changes)
-    assert "Change 2 order(s) at Planet" in asked[-1]
+    assert "Change 2 orders at Planet" in asked[-1]
     assert wait_until(lambda: len(actions) == 1, 20)
     assert all(o.ok for o in actions[0][1])
     by_id = {o["id"]: o for o in server_orders(srv.base_url)}
@@ -319,7 +319,7 @@ def test_bulk_edit_and_cancel_with_confirmation_and_refusals(make_dock, make_san
     # declining the confirmation sends nothing
     dock.ask = lambda title, text: asked.append(text) or False
     assert dock.cancel_orders(keys[2:4]) is None
-    assert "Cancel 2 order(s)" in asked[-1]
+    assert "Cancel 2 orders" in asked[-1]
     assert "2 of them start within 24 hours: cancelling them may be charged." in asked[-1]
     dock.ask = lambda title, text: asked.append(text) or True
     dock.cancel_orders(keys[2:4])

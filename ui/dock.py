@@ -360,9 +360,11 @@ class PlanetBulkTaskingDock(QDockWidget):
         if summary["orders"] == 0:
             self.notices.push(
                 self.tr("Nothing to send"),
-                self.tr("All {n} target(s) were skipped: see the preview for why.").format(
-                    n=len(job.targets)
-                ),
+                plural(
+                    len(job.targets),
+                    self.tr("The only target was skipped: see the preview for why."),
+                    self.tr("All {n} targets were skipped: see the preview for why."),
+                ).format(n=len(job.targets)),
                 Qgis.Warning,
             )
             self.preview_panel.show_job(job)
@@ -471,9 +473,16 @@ class PlanetBulkTaskingDock(QDockWidget):
         if chunks and self.is_running():
             accepted = counts.get("chunks_accepted", 0) + counts.get("chunks_complete", 0)
             self.results.progress.set_state(
-                self.tr(
-                    "{accepted} of {chunks} bulk request(s) accepted; "
-                    "waiting for Planet to create the orders…"
+                plural(
+                    chunks,
+                    self.tr(
+                        "{accepted} of 1 bulk request accepted; "
+                        "waiting for Planet to create the orders…"
+                    ),
+                    self.tr(
+                        "{accepted} of {chunks} bulk requests accepted; "
+                        "waiting for Planet to create the orders…"
+                    ),
                 ).format(accepted=accepted, chunks=chunks)
             )
 
@@ -736,7 +745,11 @@ class PlanetBulkTaskingDock(QDockWidget):
             return None
         self.results.refresh_keys(list(revised))
         self.results.progress.set_running(True)
-        self.results.progress.set_state(self.tr("Resending {n} order(s)…").format(n=len(revised)))
+        self.results.progress.set_state(
+            plural(
+                len(revised), self.tr("Resending {n} order…"), self.tr("Resending {n} orders…")
+            ).format(n=len(revised))
+        )
         self.update_submit_state()
         self.refresh_jobs()
         return chunks
@@ -838,18 +851,30 @@ class PlanetBulkTaskingDock(QDockWidget):
         what = ", ".join(
             f"{words[k]} → {utc_text(v) if k != 'name' else v}" for k, v in changes.items()
         )
-        text = self.tr("Change {n} order(s) at Planet: {what}?").format(n=len(targets), what=what)
+        text = plural(
+            len(targets),
+            self.tr("Change {n} order at Planet: {what}?"),
+            self.tr("Change {n} orders at Planet: {what}?"),
+        ).format(n=len(targets), what=what)
         self.last_confirmation = text
         if confirm and not self.ask(self.tr("Edit orders"), text):
             return None
-        self.results.progress.set_state(self.tr("Editing {n} order(s)…").format(n=len(targets)))
+        self.results.progress.set_state(
+            plural(
+                len(targets), self.tr("Editing {n} order…"), self.tr("Editing {n} orders…")
+            ).format(n=len(targets))
+        )
         return self.manager.edit_orders(job.job_id, [t.key for t in targets], changes)
 
     def cancel_confirmation(self, targets) -> str:
         n = len(targets)
         soon = sum(1 for t in targets if starts_within_24h((t.payload or {}).get("start_time")))
         final = sum(1 for t in targets if (t.order_status or "") in FINAL_ORDER_STATES)
-        text = self.tr("Cancel {n} order(s) at Planet? This cannot be undone.").format(n=n)
+        text = plural(
+            n,
+            self.tr("Cancel {n} order at Planet? This cannot be undone."),
+            self.tr("Cancel {n} orders at Planet? This cannot be undone."),
+        ).format(n=n)
         if soon:
             text += "\n\n" + self.tr(
                 "{m} of them start within 24 hours: cancelling them may be charged."
@@ -873,7 +898,11 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.last_confirmation = text
         if confirm and not self.ask(self.tr("Cancel orders"), text):
             return None
-        self.results.progress.set_state(self.tr("Cancelling {n} order(s)…").format(n=len(targets)))
+        self.results.progress.set_state(
+            plural(
+                len(targets), self.tr("Cancelling {n} order…"), self.tr("Cancelling {n} orders…")
+            ).format(n=len(targets))
+        )
         return self.manager.cancel_orders(job.job_id, [t.key for t in targets])
 
     def _on_action_finished(self, job_id: str, kind: str, outcomes: list):
@@ -887,10 +916,14 @@ class PlanetBulkTaskingDock(QDockWidget):
                     labels[t.order_id] = t.label
         self.last_refused = [(labels.get(o.order_id, o.order_id), o.reason) for o in refused]
         if kind == "edit":
-            text = self.tr("{n} order(s) changed").format(n=ok)
+            text = plural(ok, self.tr("{n} order changed"), self.tr("{n} orders changed")).format(
+                n=ok
+            )
             title = self.tr("Orders edited")
         else:
-            text = self.tr("{n} order(s) cancelled").format(n=ok)
+            text = plural(
+                ok, self.tr("{n} order cancelled"), self.tr("{n} orders cancelled")
+            ).format(n=ok)
             title = self.tr("Orders cancelled")
         if refused:
             first = self.last_refused[0]

@@ -34,7 +34,7 @@ from ..core.services import PRACTICE_ENDPOINT
 from ..core.store import JobSummary
 from .status import utc_text
 from .table_model import ColumnsModel
-from .widgets import WrapLabel
+from .widgets import WrapLabel, plural
 
 RESUMABLE = ("interrupted", "cancelled", "error", "following")
 
@@ -166,9 +166,11 @@ class JobsModel(ColumnsModel):
                 self.tr("Submitted {when} UTC, last change {updated} UTC").format(
                     when=utc_text(s.created_time), updated=utc_text(s.updated_time)
                 ),
-                self.tr("{total} feature(s) from layer {layer}").format(
-                    total=counts.get("total", 0), layer=s.layer_name
-                ),
+                plural(
+                    counts.get("total", 0),
+                    self.tr("{total} feature from layer {layer}"),
+                    self.tr("{total} features from layer {layer}"),
+                ).format(total=counts.get("total", 0), layer=s.layer_name),
                 self.tr("Sent to {where}").format(where=s.endpoint),
             ]
             if s.job_id in self._project_jobs:

@@ -23,7 +23,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.job import parse_utc
 from ..core.parameters import iso_utc
-from .widgets import WrapLabel
+from .widgets import WrapLabel, plural
 
 DATE_FORMAT = "yyyy-MM-dd HH:mm 'UTC'"
 
@@ -49,13 +49,24 @@ class OrderChangesDialog(QDialog):
         first = (self.targets[0].payload or {}) if self.targets else {}
         if mode == "fix":
             self.setWindowTitle(self.tr("Fix and resubmit"))
-            intro = self.tr(
-                "Resend {n} failed or skipped order(s) with these changes. They stay linked "
-                "to their features; the earlier attempt stays in the row's history."
+            intro = plural(
+                n,
+                self.tr(
+                    "Resend {n} failed or skipped order with these changes. It stays linked "
+                    "to its feature; the earlier attempt stays in the row's history."
+                ),
+                self.tr(
+                    "Resend {n} failed or skipped orders with these changes. They stay linked "
+                    "to their features; the earlier attempts stay in the rows' history."
+                ),
             ).format(n=n)
         else:
             self.setWindowTitle(self.tr("Edit orders"))
-            intro = self.tr("Change {n} order(s) at Planet. Only ticked values change.").format(n=n)
+            intro = plural(
+                n,
+                self.tr("Change {n} order at Planet. Only ticked values change."),
+                self.tr("Change {n} orders at Planet. Only ticked values change."),
+            ).format(n=n)
         layout = QVBoxLayout(self)
         layout.addWidget(WrapLabel(intro))
         if self.targets:

@@ -91,8 +91,10 @@ class PreviewPanel(QGroupBox):
         if s["skipped"]:
             text += self.tr("; <b>{skipped} skipped</b>").format(**s)
         if s["duplicates"]:
-            text += "<br/>" + self.tr(
-                "{n} name(s) used by more than one order (sent anyway), e.g. “{name}”."
+            text += "<br/>" + plural(
+                len(s["duplicates"]),
+                self.tr("{n} name is used by more than one order (sent anyway): “{name}”."),
+                self.tr("{n} names are used by more than one order (sent anyway), e.g. “{name}”."),
             ).format(n=len(s["duplicates"]), name=next(iter(s["duplicates"])))
         if stale:
             text += "<br/><i>" + self.tr("The form changed since: preview again.") + "</i>"
