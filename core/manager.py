@@ -27,6 +27,14 @@ JOB_INTERRUPTED = "interrupted"  # QGIS closed (or the plugin unloaded) mid-run:
 JOB_FOLLOWING = "following"
 
 
+_ACTION_DONE = {"edit": "edited", "cancel": "cancelled"}  # history words of a bulk action
+
+
+def _order_ids(job: BulkJob, keys: Iterable[str]) -> List[str]:
+    """The created orders of these targets (targets without an order are left out)."""
+    return [oid for oid in (job.target(k).order_id for k in keys) if oid]
+
+
 class JobManager(QObject):
     job_added = pyqtSignal(str)  # job_id
     job_changed = pyqtSignal(str)  # state, chunks or counts changed
@@ -173,13 +181,12 @@ class JobManager(QObject):
         from .bulk_actions import edit_items
 
         job = self.job(job_id)
-        ids = [job.target(k).order_id for k in keys if job.target(k).order_id]
-        return self._start_action(job, "edit", edit_items(ids, changes), changes)
+        items = edit_items(_order_ids(job, keys), changes)
+        return self._start_action(job, "edit", items, changes)
 
     def cancel_orders(self, job_id: str, keys: Iterable[str]) -> TaskThread:
         job = self.job(job_id)
-        ids = [job.target(k).order_id for k in keys if job.target(k).order_id]
-        return self._start_action(job, "cancel", ids, {})
+        return self._start_action(job, "cancel", _order_ids(job, keys), {})
 
     def _start_action(self, job: BulkJob, kind: str, items: list, changes: dict) -> TaskThread:
         task = BulkAction(self.client_factory_for(job.endpoint), kind, items, poll=0.2)
@@ -206,16 +213,8 @@ class JobManager(QObject):
             if where is None or where[0] != job.job_id:
                 continue
             t = job.target(where[1])
-            label = f"{kind}ed" if o.ok else f"{kind} refused"
-            t.attempts.append(
-                Attempt(
-                    o.bulk_id,
-                    label.replace("canceled", "cancelled"),
-                    o.order_id,
-                    o.reason,
-                    utc_now_iso(),
-                )
-            )
+            label = _ACTION_DONE[kind] if o.ok else f"{kind} refused"
+            t.attempts.append(Attempt(o.bulk_id, label, o.order_id, o.reason, utc_now_iso()))
             if o.ok and kind == "edit" and t.payload is not None:
                 t.payload.update(changes)
                 t.name = str(t.payload.get("name", t.name))
