@@ -5,7 +5,9 @@
 * zoom to / flash features, whatever the layer's CRS (extents are transformed
   into the canvas CRS).
 
-A guard flag stops the two directions from feeding each other.
+A guard flag stops the two directions from feeding each other. Rows a filter hides are
+deselected by Qt as they leave the view; that is not the analyst's choice, so it never
+reaches the map (``RowRemovalFlag``): a filter only filters the table.
 """
 
 from typing import Iterable, List, Optional
@@ -113,13 +115,36 @@ def feature_geometry(layer: QgsVectorLayer, fid: int, part: Optional[int] = None
     return geom
 
 
+class RowRemovalFlag(QObject):
+    """True while the proxy removes rows (a filter hides them).
+
+    Create it BEFORE the view gets the proxy: Qt calls slots in connection order, so this
+    flag is up before the view's selection model drops the leaving rows and reports it.
+    """
+
+    def __init__(self, proxy, parent=None):
+        super().__init__(parent)
+        self.active = False
+        proxy.rowsAboutToBeRemoved.connect(self._on)
+        proxy.rowsRemoved.connect(self._off)
+        proxy.modelAboutToBeReset.connect(self._on)
+        proxy.modelReset.connect(self._off)
+
+    def _on(self, *_):
+        self.active = True
+
+    def _off(self, *_):
+        self.active = False
+
+
 class SelectionSync(QObject):
     """Keep the table's selected rows and the layer's selected features in step."""
 
     rows_selected_from_map = pyqtSignal(int)  # how many rows the map selection matched
 
-    def __init__(self, view, model: ResultsModel, proxy, parent=None):
+    def __init__(self, view, model: ResultsModel, proxy, parent=None, removal=None):
         super().__init__(parent)
+        self._removal = removal  # RowRemovalFlag made before the view got the proxy
         self._view = view
         self._model = model
         self._proxy = proxy
@@ -173,6 +198,8 @@ class SelectionSync(QObject):
     def _on_rows_changed(self, *_):
         if self._busy or self._layer is None:
             return
+        if self._removal is not None and self._removal.active:
+            return  # rows hidden by a filter: the map keeps its selection
         fids = self.selected_feature_ids()
         self._busy = True
         try:

@@ -19,7 +19,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.job import BulkJob, Target
 from . import export
-from .map_links import SelectionSync, zoom_to_features
+from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
 from .result_layer import add_result_layer, update_result_layer
 from .results_model import ResultsModel
@@ -89,6 +89,7 @@ class ResultsPanel(QWidget):
         layout.addLayout(bar)
 
         self.view = ResultsView(self)
+        self.removal = RowRemovalFlag(self.proxy, self)  # before setModel: see its docstring
         self.view.setModel(self.proxy)
         self.sort_default()
         self.view.zoom_requested.connect(self.zoom_to)
@@ -104,7 +105,7 @@ class ResultsPanel(QWidget):
         self.layer_note.setVisible(False)
         layout.addWidget(self.layer_note)
         layout.addWidget(self.view, 1)
-        self.sync = SelectionSync(self.view, self.model, self.proxy, self)
+        self.sync = SelectionSync(self.view, self.model, self.proxy, self, removal=self.removal)
 
         self.hint = QLabel(
             self.tr(
