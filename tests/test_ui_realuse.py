@@ -63,3 +63,83 @@ def test_rows_leaving_a_filter_while_a_job_runs_keep_their_features(contributors
     process()
     assert sorted(contributors.selectedFeatureIds()) == sorted(t.feature_id for t in pending)
     assert QgsProject.instance().mapLayer(contributors.id()) is contributors
+
+
+# -- 2: ask before spending ----------------------------------------------------------------------
+@pytest.fixture
+def real_dock(qgis_iface, qgis_new_project, tmp_path, monkeypatch):
+    from planet_bulk_tasking.core.services import PluginServices
+    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
+
+    monkeypatch.setenv("PL_API_KEY", "sandbox-key")
+    services = PluginServices(
+        data_dir=str(tmp_path / "data"), worker_options={"min_poll_interval": 0.05}
+    )
+    dock = PlanetBulkTaskingDock(qgis_iface, services=services)
+    yield dock
+    dock.shutdown()
+    services.shutdown()
+    assert all(not services.manager.is_running(j) for j in services.manager.jobs)
+    dock.deleteLater()
+    QCoreApplication.processEvents()
+
+
+def send_and_wait(dock, timeout=60):
+    from support import wait_until
+
+    ended = []
+    dock.job_ended.connect(lambda job_id, how: ended.append(how))
+    if not dock.submit():
+        return None
+    assert wait_until(lambda: ended, timeout), "the job did not end"
+    return ended[0]
+
+
+def test_nothing_is_sent_without_an_answer_and_live_orders_can_be_left_out(
+    real_dock, contributors, sandbox
+):
+    from planet_bulk_tasking.ui import settings_panel
+    from support import server_orders
+
+    dock = real_dock
+    dock.settings.set_mode(settings_panel.MODE_CUSTOM, sandbox.base_url)
+    dock.compose.set_layer(contributors)
+    dock.compose.pl_number_edit.setText("PL-123456")
+    contributors.selectByIds(list(range(1, 11)))
+    asked = []
+
+    def refuse(title, text, choices):
+        asked.append((title, text, choices))
+        return ""
+
+    dock.ask_choice = refuse
+    assert not dock.submit()
+    title, text, choices = asked[-1]
+    assert "Send 10 orders to" in text and sandbox.base_url in text
+    assert "PL number PL-123456" in text and "UTC" in text and "Flexible" in text
+    assert [k for k, _ in choices] == ["send", ""]
+    assert dock.notices.last_text == "Nothing was sent."
+    assert sandbox.counters.get("created_orders", 0) == 0 and not server_orders(sandbox.base_url)
+
+    dock.ask_choice = lambda title, text, choices: asked.append(text) or "send"
+    assert send_and_wait(dock) == "finished"
+    assert len(server_orders(sandbox.base_url)) == 10
+
+    # the same features again plus 5 more: 10 have live orders; leave them out
+    contributors.selectByIds(list(range(1, 16)))
+    dock.ask_choice = lambda title, text, choices: asked.append((text, choices)) or "leave_out"
+    assert send_and_wait(dock) == "finished"
+    text, choices = asked[-1]
+    assert "Send 15 orders" in text
+    assert "10 of these features already have live orders from earlier jobs" in text
+    assert ("leave_out", "Leave out the 10 already ordered") in choices
+    job = dock.results.job()
+    assert job.counts()["succeeded"] == 5 and job.counts()["skipped"] == 10
+    left = [t for t in job.targets if t.status == TargetStatus.SKIPPED]
+    assert all("already has a live order from the job of" in t.reason for t in left)
+    assert len(server_orders(sandbox.base_url)) == 15  # nothing ordered twice
+
+    # practice mode: no question
+    dock.settings.set_mode(settings_panel.MODE_PRACTICE)
+    dock.ask_choice = lambda *a: pytest.fail("practice mode asked before sending")
+    assert send_and_wait(dock) == "finished"

@@ -343,9 +343,10 @@ class PlanetBulkTaskingDock(QDockWidget):
             zoom_to_features(canvas, layer, [int(fid)])
 
     # -- sending ------------------------------------------------------------------------------
-    def submit(self) -> bool:
-        """Build (or reuse the fresh preview) and hand the job to the JobManager, which
-        writes it to disk before any request. False if nothing started."""
+    def submit(self, confirm: bool = True) -> bool:
+        """Build (or reuse the fresh preview), ask before spending (not in practice mode)
+        and hand the job to the JobManager, which writes it to disk before any request.
+        False if nothing started."""
         problems = self.submit_problems()
         if problems:
             self.update_submit_state()
@@ -382,6 +383,11 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.update_submit_state()
             return False
         job.endpoint = endpoint
+        if confirm and not self.settings.is_practice():
+            if not self.confirm_sending(job, summary):
+                self.preview_panel.show_job(job)
+                return False
+            summary = summarize(job)
         self.preview_panel.show_job(job)
         self._job_id = job.job_id
         self.results.set_job(job, layer)
@@ -411,6 +417,66 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.jobs.select_job(job.job_id, emit=False)
         self.job_started.emit(job.job_id)
         return True
+
+    def live_orders(self, job: BulkJob) -> dict:
+        """Features of this job that already have live orders from earlier jobs."""
+        try:
+            return self.services.store.live_orders(
+                job.layer, job.endpoint, {t.feature_id for t in job.targets}, job.job_id
+            )
+        except Exception:  # a damaged store must not block sending; the question says less
+            log.exception("could not look for live orders")
+            return {}
+
+    def confirm_sending(self, job: BulkJob, summary: dict) -> bool:
+        """Ask before orders go to Planet: how many, where, contract, window, scheduling,
+        and features that already have live orders (which may be left out)."""
+        from . import sending
+
+        live = self.live_orders(job)
+        destination = self.settings.endpoint_label()
+        if not self.settings.is_practice() and destination != self.settings.base_url():
+            destination += f" ({self.settings.base_url()})"
+        text = sending.question(job, summary, destination, live)
+        self.last_confirmation = text
+        answer = self.ask_choice(
+            self.tr("Send orders to Planet?"), text, sending.choices(summary, live)
+        )
+        if answer == sending.LEAVE_OUT:
+            n = sending.leave_out(job, live)
+            if summarize(job)["orders"] == 0:
+                self.notices.push(
+                    self.tr("Nothing to send"),
+                    plural(
+                        n,
+                        self.tr("The only feature already has a live order: nothing was sent."),
+                        self.tr("All {n} features already have live orders: nothing was sent."),
+                    ).format(n=n),
+                    Qgis.Info,
+                )
+                return False
+            return True
+        if answer != sending.SEND_ALL:
+            self.notices.push(self.tr("Not sent"), self.tr("Nothing was sent."), Qgis.Info)
+            return False
+        return True
+
+    def ask_choice(self, title: str, text: str, choices: list) -> str:
+        """A question with several answers [(key, button text)]; the last is the safe one
+        (Escape, closing the box). Returns the key (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        buttons = {}
+        for key, label in choices:
+            role = (
+                QMessageBox.ButtonRole.RejectRole if not key else QMessageBox.ButtonRole.AcceptRole
+            )
+            buttons[box.addButton(label, role)] = key
+        safe = next(b for b, k in buttons.items() if not k) if "" in buttons.values() else None
+        if safe is not None:
+            box.setEscapeButton(safe)
+            box.setDefaultButton(safe)
+        box.exec()
+        return buttons.get(box.clickedButton(), "")
 
     @staticmethod
     def make_client(base_url, api_key, **kwargs):
