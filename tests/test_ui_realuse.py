@@ -1,6 +1,8 @@
 """Issue 12, the dock's real-use defects, on hand-made jobs and real layers (no network
 unless a test says so)."""
 
+from collections import Counter
+
 import pytest
 from planet_bulk_tasking.core.job import TargetStatus
 from planet_bulk_tasking.ui.results_panel import ResultsPanel
@@ -143,3 +145,64 @@ def test_nothing_is_sent_without_an_answer_and_live_orders_can_be_left_out(
     dock.settings.set_mode(settings_panel.MODE_PRACTICE)
     dock.ask_choice = lambda *a: pytest.fail("practice mode asked before sending")
     assert send_and_wait(dock) == "finished"
+
+
+# -- 3: cancel tells the truth -------------------------------------------------------------------
+def test_cancel_says_what_planet_accepted_and_can_cancel_those_orders(
+    real_dock, make_sandbox, qgis_new_project
+):
+    from planet_bulk_tasking.core.job import ChunkState
+    from planet_bulk_tasking.ui import settings_panel
+    from support import point_layer, server_orders, wait_until
+
+    slow = make_sandbox(processing_rate=1500.0)
+    slow.set_faults(latency=0.6)  # POSTs take a while: the third bulk is not sent yet
+    layer = point_layer(4500, "many")
+    QgsProject.instance().addMapLayer(layer)
+    dock = real_dock
+    dock.ask_choice = lambda *a: "send"
+    dock.settings.set_mode(settings_panel.MODE_CUSTOM, slow.base_url)
+    dock.compose.set_layer(layer)
+    dock.compose.selected_only.setChecked(False)
+    ended = []
+    dock.job_ended.connect(lambda job_id, how: ended.append(how))
+    assert dock.submit()
+    job = dock.results.job()
+    assert wait_until(lambda: any(c.state == ChunkState.ACCEPTED for c in job.chunks), 30)
+    dock.results.progress.cancel_button.click()
+    assert wait_until(lambda: ended, 30) and ended == ["cancelled"]
+    accepted = [c for c in job.chunks if c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE)]
+    unsent = [c for c in job.chunks if c.state == ChunkState.NEW]
+    assert accepted and unsent
+    doubt = [c for c in job.chunks if c.state == ChunkState.POSTING]
+    n_reach = sum(len(c.target_keys) for c in accepted + doubt)
+    text = dock.notices.last_text
+    assert dock.notices.last_title == "Sending cancelled"
+    assert f"Planet had already accepted {len(accepted)} bulk request" in text
+    assert "0 orders created" not in text and "not confirmed" not in text
+    assert f"{sum(len(c.target_keys) for c in unsent):,} orders were not sent" in text
+    assert dock.notices.last_button.text() == "Cancel these orders"
+    state = dock.results.progress.state_label.text()
+    assert "Sending cancelled" in state and "bulk requests accepted; waiting" not in state
+
+    # "Cancel these orders": those created now and those Planet creates afterwards
+    dock.ask = lambda title, question: True
+    dock.notices.last_button.click()
+    assert "Cancel the" in dock.last_confirmation
+
+    def all_cancelled():
+        orders = server_orders(slow.base_url)
+        live = ("RECEIVED", "REQUESTED", "PENDING", "IN_PROGRESS", "FINALIZING")
+        return len(orders) <= n_reach and not any(o["status"] in live for o in orders)
+
+    assert wait_until(
+        lambda: not dock.manager.is_running(job.job_id) and job.state == "cancelled", 60
+    )
+    assert wait_until(all_cancelled, 30), (
+        n_reach,
+        Counter(o["status"] for o in server_orders(slow.base_url)),
+        Counter((t.status, t.order_status) for t in job.targets),
+        [(a.status, a.reason) for t in job.targets for a in t.attempts][-3:],
+    )
+    assert dock.manager.cancel_pending(job.job_id) == 0
+    assert sum(o["status"] == "CANCELLED" for o in server_orders(slow.base_url)) > 1000

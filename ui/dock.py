@@ -111,6 +111,8 @@ class PlanetBulkTaskingDock(QDockWidget):
         self._preview_fresh = False
         self._last_error = None
         self._is_shut_down = False
+        self._cancelled: set = set()  # job ids the analyst cancelled (state line tells the truth)
+        self._followed: set = set()  # cancelled job ids whose accepted bulks are followed
 
         root = QWidget()
         root.setMinimumWidth(360)
@@ -486,9 +488,58 @@ class PlanetBulkTaskingDock(QDockWidget):
         return TaskingClient(base_url, api_key, **kwargs)
 
     def cancel(self):
+        """Stop sending. What Planet already accepted cannot be stopped by this: the
+        state line says so, and offers to cancel those orders."""
         if self.is_running():
+            self._cancelled.add(self._job_id)
             self.manager.cancel(self._job_id)
-            self.results.progress.set_state(self.tr("Cancelling…"))
+            self._show_cancel_state(self._job_id)
+
+    def _show_cancel_state(self, job_id: str):
+        from . import sending
+
+        job = self.manager.jobs.get(job_id)
+        if job is None or job_id != self._job_id:
+            return
+        facts = sending.sent_facts(job)
+        text = self.tr("<b>Sending cancelled</b>: {text}").format(
+            text=sending.cancelled_text(facts, following=self.is_running())
+        )
+        self.results.progress.set_state(text)
+
+    def cancel_accepted_orders(self, job_id: Optional[str] = None, confirm: bool = True):
+        """Cancel the orders of the bulks Planet accepted before a cancel: those created
+        now, the others as Planet creates them."""
+        from . import sending
+
+        job_id = job_id or self._job_id
+        job = self.manager.jobs.get(job_id) if job_id else None
+        if job is None:
+            return None
+        facts = sending.sent_facts(job)
+        keys = facts["reach_keys"]  # accepted bulks, and those Planet may have got
+        if not keys:
+            return None
+        text = plural(
+            facts["accepted_orders"],
+            self.tr("Cancel the order of the bulk request Planet accepted?"),
+            self.tr("Cancel the {n} orders of the bulk requests Planet accepted?"),
+        ).format(n=f"{facts['accepted_orders']:,}")
+        text += "\n\n" + self.tr(
+            "{created} are created now and are cancelled at once; the others are cancelled "
+            "as soon as Planet creates them. Cancelling an order that starts within 24 hours "
+            "may be charged. This cannot be undone."
+        ).format(created=f"{facts['created']:,}")
+        self.last_confirmation = text
+        if confirm and not self.ask(self.tr("Cancel orders"), text):
+            return None
+        task = self.manager.cancel_when_created(job_id, keys)
+        self.results.progress.set_state(
+            self.tr("Cancelling the orders Planet accepted ({n})…").format(
+                n=f"{facts['accepted_orders']:,}"
+            )
+        )
+        return task
 
     # -- project ------------------------------------------------------------------------------
     @staticmethod
@@ -518,6 +569,34 @@ class PlanetBulkTaskingDock(QDockWidget):
         self._jobs_timer.start()
         if job_id == self._job_id:
             self._rows_timer.start()  # chunk states: READY -> SUBMITTED rows
+        if job_id in self._followed and not self.manager.is_running(job_id):
+            job = self.manager.jobs.get(job_id)
+            if job is not None and job.state not in ("following", "running"):
+                self._followed.discard(job_id)
+                self._cancelled.discard(job_id)
+                self._after_follow(job)
+
+    def _after_follow(self, job: BulkJob):
+        """A cancelled job's accepted bulks were followed to the end: say what exists."""
+        from . import sending
+
+        facts = sending.sent_facts(job)
+        if not facts["accepted_bulks"]:
+            return
+        if job.job_id == self._job_id:
+            self._show_cancel_state(job.job_id)
+            self.results.refresh_all()
+        text = sending.cancelled_text(facts, following=False)
+        if facts["created"] and not self.manager.cancel_pending(job.job_id):
+            self.notices.push(
+                self.tr("Cancelled job"),
+                text,
+                Qgis.Warning,
+                button_text=self.tr("Cancel these orders"),
+                callback=lambda: self.cancel_accepted_orders(job.job_id),
+            )
+        else:
+            self.notices.push(self.tr("Cancelled job"), text, Qgis.Info)
 
     def _on_targets_changed(self, job_id: str, keys: list):
         if self._jobs_timer.isActive() is False:
@@ -536,7 +615,9 @@ class PlanetBulkTaskingDock(QDockWidget):
             return
         self.results.progress.set_counts(counts)
         chunks = counts.get("chunks", 0)
-        if chunks and self.is_running():
+        if job_id in self._cancelled:
+            self._show_cancel_state(job_id)
+        elif chunks and self.is_running():
             accepted = counts.get("chunks_accepted", 0) + counts.get("chunks_complete", 0)
             self.results.progress.set_state(
                 plural(
@@ -573,8 +654,20 @@ class PlanetBulkTaskingDock(QDockWidget):
         if job is None:
             return
         text, failed = self._ended_text(job)
+        facts = None
         if how == "cancelled":
+            from . import sending
+
             title, level = self.tr("Sending cancelled"), Qgis.Info
+            facts = sending.sent_facts(job)
+            following = job.state == "following"
+            if following:
+                self._followed.add(job_id)  # _after_follow says what exists at the end
+            else:
+                self._cancelled.discard(job_id)
+            text = sending.cancelled_text(facts, following).rstrip(".")
+            if facts["accepted_bulks"]:
+                level = Qgis.Warning
         elif how == "failed":
             title, level = self.tr("Sending stopped"), Qgis.Critical
             message = getattr(error, "user_message", None) or str(error or "")
@@ -598,7 +691,15 @@ class PlanetBulkTaskingDock(QDockWidget):
             text = self.tr("Job of {when} UTC (layer {layer}): {text}").format(
                 when=utc_text(job.created_time), layer=job.layer.name, text=text
             )
-        if failed:
+        if facts is not None and facts["accepted_bulks"]:
+            self.notices.push(
+                title,
+                text,
+                level,
+                button_text=self.tr("Cancel these orders"),
+                callback=lambda: self.cancel_accepted_orders(job_id),
+            )
+        elif failed:
             self.notices.push(
                 title,
                 text,

@@ -134,3 +134,71 @@ def leave_out(job: BulkJob, live: Dict[int, tuple]) -> int:
     if n:
         job.chunks = make_chunks(job.targets)
     return n
+
+
+# -- after a cancel: what is true --------------------------------------------------------------
+def sent_facts(job: BulkJob) -> dict:
+    """What a cancel could and could not stop, from the job's chunks and targets."""
+    from ..core.job import ChunkState
+
+    accepted = [c for c in job.chunks if c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE)]
+    doubt = [c for c in job.chunks if c.state == ChunkState.POSTING]
+    unsent = [c for c in job.chunks if c.state == ChunkState.NEW]
+    keys = [k for c in accepted for k in c.target_keys]
+    targets = [job.target(k) for k in keys]
+    # orders that exist or may still come: what "Cancel these orders" must reach
+    reach = keys + [k for c in doubt for k in c.target_keys]
+    return {
+        "bulks": len([c for c in job.chunks if c.target_keys]),
+        "accepted_bulks": len(accepted),
+        "accepted_orders": len(keys),
+        "accepted_keys": keys,
+        "reach_keys": reach,
+        "created": sum(1 for t in targets if t.status == TargetStatus.SUCCEEDED),
+        "refused": sum(1 for t in targets if t.status == TargetStatus.FAILED),
+        "waiting": sum(
+            1 for t in targets if t.status in (TargetStatus.READY, TargetStatus.SUBMITTED)
+        ),
+        "doubt_bulks": len(doubt),
+        "doubt_orders": sum(len(c.target_keys) for c in doubt),
+        "unsent_bulks": len(unsent),
+        "unsent_orders": sum(len(c.target_keys) for c in unsent),
+    }
+
+
+def cancelled_text(f: dict, following: bool) -> str:
+    """The truth after a cancel: what was not sent, what Planet already has."""
+    parts = []
+    if f["unsent_orders"]:
+        parts.append(
+            plural(
+                f["unsent_orders"],
+                tr("{n} order was not sent"),
+                tr("{n} orders were not sent"),
+            ).format(n=_n(f["unsent_orders"]))
+        )
+    if f["accepted_bulks"]:
+        text = plural(
+            f["accepted_bulks"],
+            tr("Planet had already accepted 1 bulk request ({orders} orders)"),
+            tr("Planet had already accepted {n} bulk requests ({orders} orders)"),
+        ).format(n=f["accepted_bulks"], orders=_n(f["accepted_orders"]))
+        if following and f["waiting"]:
+            text += tr(
+                ": {created} created so far; the others are being created and followed"
+            ).format(created=_n(f["created"]))
+        else:
+            text += tr(": {created} created, {refused} refused").format(
+                created=_n(f["created"]), refused=_n(f["refused"])
+            )
+        parts.append(text)
+    if f["doubt_bulks"]:
+        parts.append(
+            tr(
+                "{n} bulk request(s) ({orders} orders) were on their way: Planet is asked "
+                "whether it got them, and they are followed if so"
+            ).format(n=f["doubt_bulks"], orders=_n(f["doubt_orders"]))
+        )
+    if not f["accepted_bulks"] and not f["doubt_bulks"]:
+        parts.append(tr("Planet accepted nothing: no order was created"))
+    return "; ".join(parts) + "."
