@@ -105,6 +105,7 @@ def test_job_outlives_the_plugin_and_resumes_in_a_new_instance(
     QgsProject.instance().addMapLayer(layer)
     loaded_plugin.action.trigger()
     dock = loaded_plugin.dock
+    dock.ask_choice = lambda title, text, choices: "send"  # the question before spending
     dock.settings.set_mode(settings_panel.MODE_CUSTOM, srv.base_url)
     dock.compose.set_layer(layer)
     dock.compose.selected_only.setChecked(False)
