@@ -31,7 +31,7 @@ import time
 import uuid
 import weakref
 from datetime import timezone
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -272,6 +272,19 @@ _DROP_WORDS = (
 )
 
 
+def _retry_words(problem: Union[TaskingError, int], url: str) -> str:
+    """'cannot connect to 127.0.0.1:18093' / 'api.planet.com answered 503' (no secrets)."""
+    parts = urlsplit(url)
+    host = parts.hostname or "the server"
+    where = f"{host}:{parts.port}" if parts.port else host
+    if isinstance(problem, int):
+        return f"{where} answered {problem}"
+    kind = getattr(problem, "kind", "")
+    if kind in (NetworkError.REFUSED, NetworkError.TIMEOUT, NetworkError.DNS):
+        return f"cannot connect to {where}"
+    return f"connection to {where} lost"
+
+
 class TaskingClient:
     """Planet Tasking API v2 client. See the module docstring for its guarantees.
 
@@ -298,6 +311,7 @@ class TaskingClient:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         auth_scheme: str = "api-key",
         max_id_query_chars: int = MAX_ID_QUERY_CHARS,
+        on_retry: Optional[Callable[[int, int, str], None]] = None,
     ):
         self.base_url = check_base_url(base_url)  # raises UnsafeUrlError before any traffic
         self._secret = _Secret(api_key)
@@ -310,6 +324,9 @@ class TaskingClient:
         self.max_retry_after = max(0.0, float(max_retry_after))
         self.max_id_query_chars = max(100, int(max_id_query_chars))
         self.stop_event = stop_event
+        # on_retry(attempt, max attempts, words): told before each wait, so a user sees
+        # "cannot connect to host:port, retrying 2/5" as it happens (called on this thread)
+        self.on_retry = on_retry
         if auth_scheme not in ("api-key", "basic"):
             raise ValueError("auth_scheme must be 'api-key' or 'basic'")
         self.user_agent = user_agent or default_user_agent(plugin_version, qgis_version)
@@ -399,6 +416,13 @@ class TaskingClient:
                 if not done.is_set():
                     self._adapter.abort()
                 return
+
+    def _tell_retry(self, attempt: int, limit: int, words: str) -> None:
+        if self.on_retry is not None:
+            try:
+                self.on_retry(attempt, limit, words)
+            except Exception:  # a listener's problem never stops the request
+                logger.debug("on_retry callback failed", exc_info=True)
 
     def _backoff(self, attempt: int) -> float:
         """Exponential with "equal jitter": between half and all of base * 2**attempt."""
@@ -621,6 +645,7 @@ class TaskingClient:
                     attempt += 1
                     with self._lock:
                         self.retries_made += 1
+                    self._tell_retry(attempt, limit, _retry_words(error, url))
                     self._wait(delay)
                     continue
                 logger.warning("%s %s failed: %s", method, describe_url(url), error.user_message)
@@ -657,6 +682,7 @@ class TaskingClient:
                 attempt += 1
                 with self._lock:
                     self.retries_made += 1
+                self._tell_retry(attempt, retries, _retry_words(status, url))
                 self._wait(delay)
                 continue
             if status in (301, 302, 303, 307, 308) and method in ("GET", "HEAD"):

@@ -44,6 +44,7 @@ class JobManager(QObject):
     orders_changed = pyqtSignal(str, list)  # job_id, [(key, old status, new status)]
     action_finished = pyqtSignal(str, str, list)  # job_id, edit|cancel, [ActionOutcome]
     action_failed = pyqtSignal(str, str, object)  # job_id, edit|cancel, TaskingError
+    retrying = pyqtSignal(str, int, int, str)  # job_id, attempt, max, words ("cannot connect…")
 
     def __init__(
         self,
@@ -353,6 +354,7 @@ class JobManager(QObject):
         runner.chunk_status.connect(chunks_changed)
         runner.results.connect(results)
         runner.progress.connect(lambda counts: self.progress.emit(job_id, counts))
+        runner.retrying.connect(lambda n, limit, words: self.retrying.emit(job_id, n, limit, words))
         runner.ended.connect(lambda _id, how: self._on_ended(job, how, runner.last_error))
 
     def _on_ended(self, job: BulkJob, how: str, error) -> None:

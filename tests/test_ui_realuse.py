@@ -206,3 +206,61 @@ def test_cancel_says_what_planet_accepted_and_can_cancel_those_orders(
     )
     assert dock.manager.cancel_pending(job.job_id) == 0
     assert sum(o["status"] == "CANCELLED" for o in server_orders(slow.base_url)) > 1000
+
+
+# -- 4: connection problems and retries as they happen --------------------------------------------
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_client_tells_each_retry_before_waiting():
+    from planet_bulk_tasking.core.client import TaskingClient
+    from planet_bulk_tasking.core.errors import NetworkError
+
+    port = _closed_port()
+    told = []
+    client = TaskingClient(
+        f"http://127.0.0.1:{port}/tasking/v2",
+        "sandbox-key",
+        max_retries=3,
+        backoff_base=0.01,
+        on_retry=lambda n, limit, words: told.append((n, limit, words)),
+    )
+    with pytest.raises(NetworkError):
+        client.get_bulk("00000000-0000-0000-0000-000000000000")
+    client.close()
+    assert told == [(n, 3, f"cannot connect to 127.0.0.1:{port}") for n in (1, 2, 3)]
+
+
+def test_dock_shows_connection_retries_while_they_happen(real_dock, contributors):
+    import time
+
+    from planet_bulk_tasking.ui import settings_panel
+    from support import wait_until
+
+    port = _closed_port()
+    dock = real_dock
+    dock.ask_choice = lambda *a: "send"
+    dock.settings.set_mode(settings_panel.MODE_CUSTOM, f"http://127.0.0.1:{port}/tasking/v2")
+    dock.compose.set_layer(contributors)
+    contributors.selectByIds([1, 2, 3])
+    ended = []
+    dock.job_ended.connect(lambda job_id, how: ended.append(how))
+    t0 = time.monotonic()
+    assert dock.submit()
+    state = dock.results.progress.state_label
+
+    def retrying():
+        return f"Cannot connect to 127.0.0.1:{port}, retrying 1/" in state.text()
+
+    assert wait_until(retrying, 5), state.text()
+    assert time.monotonic() - t0 < 5
+    # a progress report that moves nothing does not hide it
+    dock._on_progress(dock.results.job().job_id, dock.results.progress.last_counts)
+    assert retrying()
+    dock.cancel()
+    assert wait_until(lambda: ended, 30)

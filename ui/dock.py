@@ -12,6 +12,7 @@ Without services (old tests) the dock makes private ones in a temporary folder.
 """
 
 import copy
+import html
 import logging
 import tempfile
 from collections import Counter
@@ -113,6 +114,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self._is_shut_down = False
         self._cancelled: set = set()  # job ids the analyst cancelled (state line tells the truth)
         self._followed: set = set()  # cancelled job ids whose accepted bulks are followed
+        self._trouble: Dict[str, tuple] = {}  # job id -> (words, progress when it began)
 
         root = QWidget()
         root.setMinimumWidth(360)
@@ -217,6 +219,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             (m.orders_changed, self._on_orders_changed),
             (m.action_finished, self._on_action_finished),
             (m.action_failed, self._on_action_failed),
+            (m.retrying, self._on_retrying),
         ]
         project = QgsProject.instance()
         self._project_connections = [
@@ -610,11 +613,34 @@ class PlanetBulkTaskingDock(QDockWidget):
         if self._job_id and self.results.job() is not None:
             self.results.refresh_all()
 
+    @staticmethod
+    def _step(counts: dict) -> tuple:
+        """What moves when a request gets through (retries alone do not move it)."""
+        keys = ("chunks_accepted", "chunks_complete", "chunks_rejected", "succeeded", "failed")
+        return tuple(counts.get(k, 0) for k in keys)
+
+    def _on_retrying(self, job_id: str, attempt: int, limit: int, words: str):
+        """The client retries: say so now ("Cannot connect to host:port, retrying 2/5…")."""
+        job = self.manager.jobs.get(job_id)
+        step = self._step(self.results.progress.last_counts) if job_id == self._job_id else ()
+        text = self.tr("{what}, retrying {n}/{limit}…").format(
+            what=words[:1].upper() + words[1:], n=attempt, limit=limit
+        )
+        self._trouble[job_id] = (text, step)
+        if job_id == self._job_id and job is not None:
+            self.results.progress.set_state(
+                "<span style='color:#b35900'>" + html.escape(text) + "</span>"
+            )
+
     def _on_progress(self, job_id: str, counts: dict):
         if job_id != self._job_id:
             return
         self.results.progress.set_counts(counts)
         chunks = counts.get("chunks", 0)
+        trouble = self._trouble.get(job_id)
+        if trouble is not None and trouble[1] == self._step(counts):
+            return  # nothing got through since the last retry: keep saying so
+        self._trouble.pop(job_id, None)
         if job_id in self._cancelled:
             self._show_cancel_state(job_id)
         elif chunks and self.is_running():
@@ -650,6 +676,7 @@ class PlanetBulkTaskingDock(QDockWidget):
 
     def _on_job_ended(self, job_id: str, how: str, error):
         self._jobs_timer.start()
+        self._trouble.pop(job_id, None)
         job = self.manager.jobs.get(job_id)
         if job is None:
             return

@@ -81,6 +81,7 @@ class ProgressPanel(QWidget):
 
         "Processing" is every target not final yet (ready or submitted).
         """
+        self.last_counts = dict(counts)
         total = int(counts.get("total", 0))
         processing = int(counts.get("ready", 0)) + int(counts.get("submitted", 0))
         done = {k: int(counts.get(k, 0)) for k in ("succeeded", "failed", "skipped")}
