@@ -264,3 +264,30 @@ def test_dock_shows_connection_retries_while_they_happen(real_dock, contributors
     assert retrying()
     dock.cancel()
     assert wait_until(lambda: ended, 30)
+
+
+# -- 5: the preview says when it no longer matches the form ---------------------------------------
+def test_preview_marked_out_of_date_after_selection_layer_change_and_submission(
+    real_dock, contributors
+):
+    from planet_bulk_tasking.ui import settings_panel
+    from support import point_layer
+
+    dock = real_dock
+    other = point_layer(5, "other")
+    QgsProject.instance().addMapLayer(other)
+    dock.settings.set_mode(settings_panel.MODE_PRACTICE)
+    dock.compose.set_layer(contributors)
+    contributors.selectByIds([1, 2, 3])
+    panel = dock.preview_panel
+    assert dock.preview() is not None and not panel.is_stale()
+    contributors.selectByIds([1, 2, 3, 4])  # a selection change
+    assert panel.is_stale() and "preview again" in panel.summary_label.text()
+    dock.preview()
+    assert not panel.is_stale()
+    dock.compose.set_layer(other)  # a layer change
+    assert panel.is_stale()
+    dock.compose.set_layer(contributors)
+    dock.preview()
+    assert send_and_wait(dock) == "finished"
+    assert panel.is_stale() and "This was sent (job of" in panel.summary_label.text()

@@ -295,9 +295,10 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.submit_button.setToolTip("\n".join(problems))
 
     def _on_form_changed(self):
-        if self._preview_fresh:
-            self._preview_fresh = False
-            self.preview_panel.mark_stale()
+        # whatever the preview shows (a fresh preview, or what was just sent) no longer
+        # matches the form, the layer or the selection: say so
+        self._preview_fresh = False
+        self.preview_panel.mark_stale()
         self.update_submit_state()
 
     def _update_banner(self, practice: bool):
@@ -416,6 +417,11 @@ class PlanetBulkTaskingDock(QDockWidget):
             )
             return False
         self._remember_in_project(job.job_id)
+        self.preview_panel.mark_stale(
+            self.tr("This was sent (job of {when} UTC): preview again before sending more.").format(
+                when=utc_text(job.created_time)
+            )
+        )
         self.tabs.setCurrentIndex(self.TAB_RESULTS)
         self.update_submit_state()
         self.refresh_jobs()

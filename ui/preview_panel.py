@@ -129,12 +129,15 @@ class PreviewPanel(QGroupBox):
         self.json_title.setVisible(bool(payloads))
         self.json_edit.setVisible(bool(payloads))
 
-    def mark_stale(self):
+    def mark_stale(self, note: str = ""):
         if self.job is not None:
             text = self.summary_label.text()
-            note = self.tr("The form changed since: preview again.")
+            note = note or self.tr("The form changed since: preview again.")
             if note not in text:
                 self.summary_label.setText(text + "<br/><i>" + note + "</i>")
+
+    def is_stale(self) -> bool:
+        return self.job is not None and "<i>" in self.summary_label.text()
 
     def _on_item(self, item):
         fid = item.data(Qt.UserRole)
