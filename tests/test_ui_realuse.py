@@ -291,3 +291,46 @@ def test_preview_marked_out_of_date_after_selection_layer_change_and_submission(
     dock.preview()
     assert send_and_wait(dock) == "finished"
     assert panel.is_stale() and "This was sent (job of" in panel.summary_label.text()
+
+
+# -- 6: Compose remembers the form per layer, never targets the plugin's own layers ----------------
+def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
+    real_dock, contributors, qgis_iface
+):
+    from planet_bulk_tasking.ui.compose_panel import ComposePanel
+    from support import point_layer
+
+    dock = real_dock
+    other = point_layer(5, "other")
+    QgsProject.instance().addMapLayer(other)
+    compose = dock.compose
+    compose.set_layer(contributors)
+    compose.name_widget.setExpression("\"Name\" || ' – survey'")
+    compose.start_expr_widget.setExpression("now()")
+    qgis_iface.setActiveLayer(other)
+    qgis_iface.currentLayerChanged.emit(other)
+    assert compose.layer() is other and compose.name_widget.expression() == '"name"'
+    qgis_iface.setActiveLayer(contributors)
+    qgis_iface.currentLayerChanged.emit(contributors)
+    assert compose.layer() is contributors
+    assert compose.name_widget.expression() == "\"Name\" || ' – survey'"
+    assert compose.start_expr_widget.expression() == "now()"
+
+    # the result layer: added, made active, never taken as the target
+    job = make_job(contributors, "Name")
+    dock.results.set_job(job, contributors)
+    result = dock.results.add_result_layer()
+    qgis_iface.setActiveLayer(result)
+    qgis_iface.currentLayerChanged.emit(result)
+    assert compose.layer() is contributors
+    assert result in compose.layer_combo.exceptedLayerList()
+
+    # "a restart": a new form, the result layer active, the project's entries
+    fresh = ComposePanel(qgis_iface)
+    try:
+        assert fresh.layer() is not result
+        fresh.set_layer(contributors)
+        assert fresh.name_widget.expression() == "\"Name\" || ' – survey'"
+    finally:
+        fresh.shutdown()
+        fresh.deleteLater()
