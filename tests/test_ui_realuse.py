@@ -334,3 +334,27 @@ def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
     finally:
         fresh.shutdown()
         fresh.deleteLater()
+
+
+# -- 7: "Created" is what it counts; outcomes at Planet have their own counts and filters ----------
+def test_created_tile_and_order_outcomes_as_counts_and_filters(contributors, panel):
+    from planet_bulk_tasking.ui.results_model import ResultsModel
+
+    job = make_job(contributors, "Name")
+    created = [t for t in job.targets if t.status == TargetStatus.SUCCEEDED]
+    for i, t in enumerate(created):
+        t.order_status = "REJECTED" if i % 3 == 0 else "FULFILLED"
+    panel.set_job(job, contributors)
+    assert panel.progress._chips["succeeded"].property("label") == "Created"
+    assert panel.filter_buttons[ResultsProxy.FILTER_SUCCEEDED].text() == "Created"
+    assert not panel.outcome_buttons["IN_PROGRESS"].isVisibleTo(panel)
+    rejected = sum(1 for t in created if t.order_status == "REJECTED")
+    assert panel.outcome_buttons["REJECTED"].text() == f"Rejected {rejected}"
+    assert panel.outcome_bar.isVisibleTo(panel)
+    panel.outcome_buttons["REJECTED"].click()
+    assert {t.order_status for t in panel.visible_targets()} == {"REJECTED"}
+    assert panel.proxy.rowCount() == rejected
+    index = panel.proxy.index(0, ResultsModel.COL_STATUS)
+    assert panel.proxy.data(index) == "Created"  # not "Succeeded" for a rejected order
+    panel.filter_buttons[ResultsProxy.FILTER_ALL].click()
+    assert panel.proxy.rowCount() == 63

@@ -56,7 +56,7 @@ class ProgressPanel(QWidget):
         for key, label, color in (
             ("total", self.tr("Total"), "#4d4d4d"),
             ("processing", self.tr("Processing"), STATUS_COLORS[TargetStatus.SUBMITTED]),
-            ("succeeded", self.tr("Succeeded"), STATUS_COLORS[TargetStatus.SUCCEEDED]),
+            ("succeeded", self.tr("Created"), STATUS_COLORS[TargetStatus.SUCCEEDED]),
             ("failed", self.tr("Failed"), STATUS_COLORS[TargetStatus.FAILED]),
             ("skipped", self.tr("Skipped"), STATUS_COLORS[TargetStatus.SKIPPED]),
         ):
@@ -70,7 +70,14 @@ class ProgressPanel(QWidget):
             )
             chip.setProperty("label", label)
             chip.setProperty("color", color)
-            chip.setToolTip(label)
+            chip.setToolTip(
+                self.tr(
+                    "Orders Planet created. What became of them (rejected, fulfilled…) is "
+                    "counted under “At Planet”."
+                )
+                if key == "succeeded"
+                else label
+            )
             self._chips[key] = chip
             chips.addWidget(chip, 1)
         layout.addLayout(chips)

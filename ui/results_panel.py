@@ -1,6 +1,7 @@
 """The Results tab: progress, filters, the table linked to the map, exports."""
 
 import os
+from collections import Counter
 from typing import List, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
@@ -25,6 +26,7 @@ from .result_layer import add_result_layer, update_result_layer
 from .results_model import ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
+from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
 from .widgets import WrapLabel
 
 
@@ -62,7 +64,7 @@ class ResultsPanel(QWidget):
         for name, label in (
             (ResultsProxy.FILTER_ALL, self.tr("All")),
             (ResultsProxy.FILTER_FAILED, self.tr("Failed")),
-            (ResultsProxy.FILTER_SUCCEEDED, self.tr("Succeeded")),
+            (ResultsProxy.FILTER_SUCCEEDED, self.tr("Created")),
             (ResultsProxy.FILTER_SKIPPED, self.tr("Skipped")),
             (ResultsProxy.FILTER_REFUSED, self.tr("Refused")),
         ):
@@ -80,6 +82,9 @@ class ResultsPanel(QWidget):
             self.tr("Orders whose last edit or cancel Planet refused")
         )
         self.filter_buttons[ResultsProxy.FILTER_REFUSED].setVisible(False)
+        self.filter_buttons[ResultsProxy.FILTER_SUCCEEDED].setToolTip(
+            self.tr("Rows whose order Planet created, whatever became of it since")
+        )
         bar.addSpacing(8)
         self.search = QgsFilterLineEdit()
         self.search.setShowSearchIcon(True)
@@ -87,6 +92,35 @@ class ResultsPanel(QWidget):
         self.search.textChanged.connect(self.set_text_filter)
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
+
+        # order outcomes at Planet (rejected, fulfilled…): their own counts and filters
+        self.outcome_bar = QWidget()
+        outcomes = QHBoxLayout(self.outcome_bar)
+        outcomes.setContentsMargins(0, 0, 0, 0)
+        outcomes.setSpacing(0)
+        self.outcome_title = QLabel(self.tr("At Planet:"))
+        self.outcome_title.setToolTip(
+            self.tr("Where the created orders stand at Planet (checked regularly)")
+        )
+        outcomes.addWidget(self.outcome_title)
+        outcomes.addSpacing(4)
+        self.outcome_buttons = {}  # order status -> QToolButton
+        for status in ORDER_STATUS_COLORS:
+            button = QToolButton()
+            button.setCheckable(True)
+            name = ResultsProxy.order_filter(status)
+            button.setProperty("filter", name)
+            button.setIcon(order_status_icon(status))
+            button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+            button.clicked.connect(lambda _=False, n=name: self.set_filter(n))
+            button.setVisible(False)
+            self.filter_group.addButton(button)
+            self.filter_buttons[name] = button
+            self.outcome_buttons[status] = button
+            outcomes.addWidget(button)
+        outcomes.addStretch(1)
+        self.outcome_bar.setVisible(False)
+        layout.addWidget(self.outcome_bar)
 
         self.view = ResultsView(self)
         self.removal = RowRemovalFlag(self.proxy, self)  # before setModel: see its docstring
@@ -192,9 +226,24 @@ class ResultsPanel(QWidget):
         job = self.job()
         if job is not None:
             self.progress.set_counts(job.counts())
+        self._update_outcomes()
 
     def update_refused_filter(self):
         self._update_buttons()
+
+    def order_outcomes(self) -> Counter:
+        """How many created orders are in each state at Planet."""
+        job = self.job()
+        return Counter(t.order_status for t in job.targets if t.order_status) if job else Counter()
+
+    def _update_outcomes(self):
+        counts = self.order_outcomes()
+        current = self.proxy.status_filter()
+        for status, button in self.outcome_buttons.items():
+            n = counts.get(status, 0)
+            button.setText(f"{order_status_label(status)} {n:,}")
+            button.setVisible(bool(n) or current == ResultsProxy.order_filter(status))
+        self.outcome_bar.setVisible(bool(counts) or current.startswith(ResultsProxy.ORDER_PREFIX))
 
     def refresh_all(self):
         self.model.refresh_all()
@@ -229,6 +278,7 @@ class ResultsPanel(QWidget):
         refused = job is not None and any(ResultsModel._refused(t) for t in job.targets)
         button = self.filter_buttons[ResultsProxy.FILTER_REFUSED]
         button.setVisible(refused or self.proxy.status_filter() == ResultsProxy.FILTER_REFUSED)
+        self._update_outcomes()
 
     def sort_default(self):
         """Failed and skipped rows first (then by feature id), shown on the header too."""
@@ -239,6 +289,7 @@ class ResultsPanel(QWidget):
         self.proxy.set_status_filter(name)
         self.filter_buttons[name].setVisible(True)
         self.filter_buttons[name].setChecked(True)
+        self._update_outcomes()
         self.sync.apply_layer_selection()
 
     def set_text_filter(self, text: str):
