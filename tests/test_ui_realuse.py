@@ -358,3 +358,36 @@ def test_created_tile_and_order_outcomes_as_counts_and_filters(contributors, pan
     assert panel.proxy.data(index) == "Created"  # not "Succeeded" for a rejected order
     panel.filter_buttons[ResultsProxy.FILTER_ALL].click()
     assert panel.proxy.rowCount() == 63
+
+
+# -- 8: a wrong key says nothing was created, and where the key came from -------------------------
+def test_wrong_key_says_nothing_was_created_and_where_the_key_came_from(
+    real_dock, contributors, sandbox, monkeypatch
+):
+    from planet_bulk_tasking.core.job import TargetStatus as S
+    from planet_bulk_tasking.ui import settings_panel
+    from planet_bulk_tasking.ui.results_model import ResultsModel
+    from qgis.core import Qgis
+
+    monkeypatch.setenv("PL_API_KEY", "not-a-key")
+    dock = real_dock
+    dock.ask_choice = lambda *a: "send"
+    dock.settings.set_mode(settings_panel.MODE_CUSTOM, sandbox.base_url)
+    dock.compose.set_layer(contributors)
+    contributors.selectByIds(list(range(1, 54)))
+    assert send_and_wait(dock) == "failed"
+    text = dock.notices.last_text
+    assert dock.notices.last_level == Qgis.Critical
+    assert "PL_API_KEY environment variable" in text and "401" in text
+    assert "plugin settings" not in text
+    assert "nothing was created" in text and "53 not sent" in text
+    assert "not confirmed" not in text
+    progress = dock.results.progress
+    assert progress.counts["processing"] == 0
+    assert progress._chips["unsent"].isVisibleTo(progress) and "53" in progress._chips[
+        "unsent"
+    ].text()
+    job = dock.results.job()
+    assert {t.status for t in job.targets} == {S.READY}
+    index = dock.results.proxy.index(0, ResultsModel.COL_STATUS)
+    assert dock.results.proxy.data(index) == "Not sent"

@@ -115,6 +115,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self._cancelled: set = set()  # job ids the analyst cancelled (state line tells the truth)
         self._followed: set = set()  # cancelled job ids whose accepted bulks are followed
         self._trouble: Dict[str, tuple] = {}  # job id -> (words, progress when it began)
+        self._key_sources: Dict[str, str] = {}  # job id -> where its key came from
 
         root = QWidget()
         root.setMinimumWidth(360)
@@ -417,6 +418,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             )
             return False
         self._remember_in_project(job.job_id)
+        self._key_sources[job.job_id] = self.settings.key_source()
         self.preview_panel.mark_stale(
             self.tr("This was sent (job of {when} UTC): preview again before sending more.").format(
                 when=utc_text(job.created_time)
@@ -666,19 +668,58 @@ class PlanetBulkTaskingDock(QDockWidget):
             )
 
     def _ended_text(self, job: BulkJob) -> tuple:
+        from ..core.job import ChunkState
+
         counts = job.counts()
         created = counts.get(TargetStatus.SUCCEEDED, 0)
         failed = counts.get(TargetStatus.FAILED, 0)
         skipped = counts.get(TargetStatus.SKIPPED, 0)
-        pending = counts.get(TargetStatus.READY, 0) + counts.get(TargetStatus.SUBMITTED, 0)
-        parts = [self.tr("{n} orders created").format(n=created)]
+        unsent = counts.get(TargetStatus.READY, 0)
+        doubt = counts.get(TargetStatus.SUBMITTED, 0)
+        sent = any(c.state in ChunkState.SENT for c in job.chunks)
+        if not created and not doubt and not (sent and failed):
+            # nothing reached Planet's order book: say it plainly (money is real)
+            parts = [self.tr("nothing was created")]
+        else:
+            parts = [self.tr("{n} orders created").format(n=created)]
         if failed:
             parts.append(self.tr("{n} failed").format(n=failed))
         if skipped:
             parts.append(self.tr("{n} skipped").format(n=skipped))
-        if pending:
-            parts.append(self.tr("{n} not confirmed").format(n=pending))
+        if unsent:
+            parts.append(self.tr("{n} not sent").format(n=unsent))
+        if doubt:
+            parts.append(self.tr("{n} sent but not confirmed (still followed)").format(n=doubt))
         return ", ".join(parts), failed
+
+    def key_words(self, job_id: str, error) -> str:
+        """A refused key (401/403), said with where that key came from."""
+        from ..core.credentials import ENV_KEY
+        from ..core.errors import AuthenticationError, PermissionDeniedError
+
+        source = self._key_sources.get(job_id) or self.settings.key_source()
+        where = {
+            "env": self.tr("the API key from the {env} environment variable").format(env=ENV_KEY),
+            "authcfg": self.tr("the API key of the authentication configuration “{cfg}”").format(
+                cfg=self.settings.authcfg()
+            ),
+            "practice": self.tr("the practice sandbox's key"),
+        }.get(source, self.tr("the API key"))
+        if isinstance(error, AuthenticationError):
+            fix = (
+                self.tr("change {env} and restart QGIS, or choose a configuration in Settings")
+                if source == "env"
+                else self.tr("check it in Settings")
+            ).format(env=ENV_KEY)
+            return self.tr("Planet refused {where} (401, not valid): {fix}").format(
+                where=where, fix=fix
+            )
+        if isinstance(error, PermissionDeniedError):
+            return self.tr(
+                "Planet accepted {where} but it may not task (403): tasking needs a contract "
+                "that includes it"
+            ).format(where=where)
+        return ""
 
     def _on_job_ended(self, job_id: str, how: str, error):
         self._jobs_timer.start()
@@ -703,7 +744,9 @@ class PlanetBulkTaskingDock(QDockWidget):
                 level = Qgis.Warning
         elif how == "failed":
             title, level = self.tr("Sending stopped"), Qgis.Critical
-            message = getattr(error, "user_message", None) or str(error or "")
+            message = self.key_words(job_id, error) or (
+                getattr(error, "user_message", None) or str(error or "")
+            )
             if message:
                 text = message + " — " + text
         else:

@@ -23,6 +23,8 @@ class ProgressPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.counts = {"total": 0, "processing": 0, "succeeded": 0, "failed": 0, "skipped": 0}
+        self.running = False
+        self.last_counts: dict = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -59,6 +61,7 @@ class ProgressPanel(QWidget):
             ("succeeded", self.tr("Created"), STATUS_COLORS[TargetStatus.SUCCEEDED]),
             ("failed", self.tr("Failed"), STATUS_COLORS[TargetStatus.FAILED]),
             ("skipped", self.tr("Skipped"), STATUS_COLORS[TargetStatus.SKIPPED]),
+            ("unsent", self.tr("Not sent"), "#4d4d4d"),
         ):
             chip = QLabel()
             chip.setFrameShape(QFrame.NoFrame)
@@ -86,16 +89,20 @@ class ProgressPanel(QWidget):
     def set_counts(self, counts: dict):
         """counts: job.counts() or the worker's progress dict.
 
-        "Processing" is every target not final yet (ready or submitted).
+        "Processing" is every target not final yet (ready or submitted) while the job runs;
+        once it stopped, ready targets were never sent: "Not sent" (shown only then).
         """
         self.last_counts = dict(counts)
         total = int(counts.get("total", 0))
-        processing = int(counts.get("ready", 0)) + int(counts.get("submitted", 0))
+        ready = int(counts.get("ready", 0))
+        processing = int(counts.get("submitted", 0)) + (ready if self.running else 0)
         done = {k: int(counts.get(k, 0)) for k in ("succeeded", "failed", "skipped")}
         self.counts = {"total": total, "processing": processing, **done}
+        shown = dict(self.counts, unsent=0 if self.running else ready)
+        self._chips["unsent"].setVisible(bool(shown["unsent"]))
         for key, chip in self._chips.items():
             chip.setText(
-                f"<span style='font-size:13pt; font-weight:600'>{self.counts[key]}</span>"
+                f"<span style='font-size:13pt; font-weight:600'>{shown[key]}</span>"
                 f"<br/><span style='color:#555; font-size:8pt'>{chip.property('label')}</span>"
             )
         self.bar.setRange(0, max(total, 1))
@@ -103,6 +110,9 @@ class ProgressPanel(QWidget):
 
     def set_running(self, running: bool):
         self.cancel_button.setEnabled(running)
+        if bool(running) != self.running:
+            self.running = bool(running)
+            self.set_counts(self.last_counts)  # ready targets: processing, or not sent
 
     def set_state(self, text: str):
         self.state_label.setText(text)

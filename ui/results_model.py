@@ -25,6 +25,8 @@ from .status import (
 from .table_model import ColumnsModel
 
 REFUSED_ACTIONS = ("edit refused", "cancel refused")
+#: job states in which a READY target will not be sent unless the analyst acts
+STOPPED_STATES = ("done", "cancelled", "failed", "error")
 
 
 class ResultsModel(ColumnsModel):
@@ -189,6 +191,8 @@ class ResultsModel(ColumnsModel):
             if col == self.COL_NAME:
                 return t.name
             if col == self.COL_STATUS:
+                if t.status == TargetStatus.READY and self._job.state in STOPPED_STATES:
+                    return self.tr("Not sent")  # the job stopped before sending it
                 return status_label(t.status)
             if col == self.COL_ORDER:
                 return t.order_id or ""
