@@ -391,3 +391,18 @@ def test_wrong_key_says_nothing_was_created_and_where_the_key_came_from(
     assert {t.status for t in job.targets} == {S.READY}
     index = dock.results.proxy.index(0, ResultsModel.COL_STATUS)
     assert dock.results.proxy.data(index) == "Not sent"
+
+
+# -- 13: first open ---------------------------------------------------------------------------------
+def test_every_tab_fits_at_the_narrowest_dock_and_practice_reads_as_in_the_readme(real_dock):
+    dock = real_dock
+    dock.resize(dock.widget().minimumWidth(), 700)
+    dock.show()
+    QCoreApplication.processEvents()
+    bar = dock.tabs.tabBar()
+    assert not bar.usesScrollButtons()
+    right = max(bar.tabRect(i).right() for i in range(bar.count()))
+    assert right <= dock.tabs.width(), (right, dock.tabs.width())
+    assert [dock.tabs.tabText(i) for i in range(4)] == ["Compose", "Results", "Jobs", "Settings"]
+    assert dock.settings.practice_radio.text() == "Practice (local sandbox)"
+    dock.hide()

@@ -184,6 +184,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.settings = SettingsPanel(practice=services.practice)
         self.tabs.addTab(self.settings, icon("/mActionOptions.svg"), self.tr("Settings"))
         self.setWidget(root)
+        self._fit_tabs(root)
 
         self.notices = Notices(iface, self)
 
@@ -235,6 +236,16 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.refresh_jobs()
         # the analyst opened the dock: now keep the saved jobs' order statuses fresh
         QTimer.singleShot(0, self._watch_saved_orders)
+
+    def _fit_tabs(self, root: QWidget):
+        """Every tab readable at the dock's narrowest: no scroll arrows hiding Settings.
+        The dock may not get narrower than the four tabs (icons and words) need."""
+        bar = self.tabs.tabBar()
+        bar.setUsesScrollButtons(False)
+        bar.setExpanding(False)
+        needed = bar.sizeHint().width()  # all tabs side by side, without scroll arrows
+        margins = root.layout().contentsMargins()
+        root.setMinimumWidth(max(360, needed + margins.left() + margins.right() + 8))
 
     def _timer(self, ms: int, slot) -> QTimer:
         timer = QTimer(self)

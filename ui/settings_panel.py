@@ -67,7 +67,7 @@ class SettingsPanel(QWidget):
         self.mode_group = QButtonGroup(self)
         self.planet_radio = QRadioButton(self.tr("Planet Tasking API"))
         self.planet_radio.setToolTip(PLANET_TASKING_URL)
-        self.practice_radio = QRadioButton(self.tr("Practice sandbox"))
+        self.practice_radio = QRadioButton(self.tr("Practice (local sandbox)"))  # README's words
         self.custom_radio = QRadioButton(self.tr("Custom address"))
         for i, radio in enumerate((self.planet_radio, self.practice_radio, self.custom_radio)):
             self.mode_group.addButton(radio, i)
