@@ -5,6 +5,7 @@
 #             Plugin Reloader does), then quit QGIS while the resumed job is still running
 #   restart-2 a new QGIS on the same profile: the job resumes from disk by itself; screenshot
 #             once it has finished
+#   issue12-* scripts/desktop_scenarios.py (the dock's real-use defects, issue 12)
 # It tells run_qgis.sh when to take the screenshot (file PBT_READY_FILE) and quits QGIS
 # when PBT_READY_FILE.quit appears, so a crash at exit shows in QGIS's exit code.
 import os
@@ -137,6 +138,11 @@ def _start():
         restart_1(plugin, layer)
     elif SCENARIO == "restart-2":
         restart_2(plugin, layer)
+    elif SCENARIO.startswith("issue"):  # scripts/desktop_scenarios.py (issue 12 and later)
+        sys.path.insert(0, os.environ.get("PBT_SCRIPTS") or os.path.join(os.getcwd(), "scripts"))
+        import desktop_scenarios
+
+        desktop_scenarios.run(SCENARIO, plugin, layer, say=say, ready=_ready)
     else:
         layer.selectByIds([f.id() for f in layer.getFeatures()][:12])
         _ready()

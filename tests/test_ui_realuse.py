@@ -393,7 +393,7 @@ def test_wrong_key_says_nothing_was_created_and_where_the_key_came_from(
     assert dock.results.proxy.data(index) == "Not sent"
 
 
-# -- 13: first open ---------------------------------------------------------------------------------
+# -- 13: first open -------------------------------------------------------------------------------
 def test_every_tab_fits_at_the_narrowest_dock_and_practice_reads_as_in_the_readme(real_dock):
     dock = real_dock
     dock.resize(dock.widget().minimumWidth(), 700)
@@ -406,3 +406,38 @@ def test_every_tab_fits_at_the_narrowest_dock_and_practice_reads_as_in_the_readm
     assert [dock.tabs.tabText(i) for i in range(4)] == ["Compose", "Results", "Jobs", "Settings"]
     assert dock.settings.practice_radio.text() == "Practice (local sandbox)"
     dock.hide()
+
+
+# -- 11: one order notice per job, replaced, only for changes that matter --------------------------
+def test_order_updates_make_one_notice_per_job_replaced_not_stacked(
+    real_dock, contributors, qgis_iface
+):
+    from support import wait_until
+
+    dock = real_dock
+    dock.ORDER_NOTICE_INTERVAL = 0.3
+    job = make_job(contributors, "Name")
+    dock.manager.jobs[job.job_id] = job
+    bar = qgis_iface.messageBar()
+    bar.clearWidgets()
+    created = [t for t in job.targets if t.status == TargetStatus.SUCCEEDED]
+    pushed = []
+    real_push = dock.notices.push
+    dock.notices.push = lambda *a, **k: pushed.append((a, k)) or real_push(*a, **k)
+    dock._on_orders_changed(job.job_id, [(t.key, None, "IN_PROGRESS") for t in created])
+    QCoreApplication.processEvents()
+    assert wait_until(lambda: not dock._orders_timer.isActive(), 3)
+    assert not pushed  # "in progress" is not worth a notice
+    for i, t in enumerate(created):  # many small batches, as the monitor reports them
+        status = "REJECTED" if i % 4 == 0 else "FULFILLED"
+        dock._on_orders_changed(job.job_id, [(t.key, "IN_PROGRESS", status)])
+        QCoreApplication.processEvents()
+    assert wait_until(lambda: not dock._moved_new, 5)
+    rejected = sum(1 for i in range(len(created)) if i % 4 == 0)
+    fulfilled = len(created) - rejected
+    assert len(pushed) <= 3, pushed
+    args, kwargs = pushed[-1]
+    assert kwargs["key"] == f"orders:{job.job_id}"
+    assert args[1].startswith(f"{fulfilled} orders fulfilled, {rejected} rejected — job of")
+    ours = [w for w in bar.items() if "orders fulfilled" in w.text()]
+    assert len(ours) == 1  # replaced, not stacked

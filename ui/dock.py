@@ -15,6 +15,7 @@ import copy
 import html
 import logging
 import tempfile
+import time
 from collections import Counter
 from datetime import datetime, timezone
 from typing import Dict, List, Optional
@@ -105,7 +106,9 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.setObjectName("PlanetBulkTaskingDock")
         self.setWindowTitle(self.tr("Planet Bulk Tasking"))
         self._job_id: Optional[str] = None  # the job shown in Results
-        self._moved: Counter = Counter()  # order states reached since the last notice
+        self._moved: Dict[str, Counter] = {}  # job id -> final order states reached (session)
+        self._moved_new: set = set()  # job ids with changes not announced yet
+        self._announced: Dict[str, float] = {}  # job id -> time.monotonic() of its last notice
         self.last_confirmation = ""
         self.last_refused: List[tuple] = []  # (target label, reason) of the last action
         self._preview_job: Optional[BulkJob] = None
@@ -811,11 +814,12 @@ class PlanetBulkTaskingDock(QDockWidget):
     # -- order monitoring -------------------------------------------------------------------------
     def _on_orders_changed(self, job_id: str, moved: list):
         for _key, _old, new in moved:
-            if new:
-                self._moved[new] += 1
+            if new in FINAL_ORDER_STATES:  # the changes that matter; "in progress" does not
+                self._moved.setdefault(job_id, Counter())[new] += 1
+                self._moved_new.add(job_id)
         if job_id == self._job_id and not self._layer_timer.isActive():
             self._layer_timer.start()
-        if not self._orders_timer.isActive():
+        if self._moved_new and not self._orders_timer.isActive():
             self._orders_timer.start()  # one notice per batch, not per order
 
     def order_changes_text(self, moved: Dict[str, int]) -> str:
@@ -836,14 +840,51 @@ class PlanetBulkTaskingDock(QDockWidget):
                 parts.append(self.tr("{n} {word}").format(n=n, word=word))
         return ", ".join(parts)
 
+    #: at most one order notice per job this often; each replaces the job's previous one
+    ORDER_NOTICE_INTERVAL = 30.0
+
     def _announce_order_changes(self):
-        moved, self._moved = dict(self._moved), Counter()
-        if not moved:
-            return
-        final = {s: n for s, n in moved.items() if s in FINAL_ORDER_STATES}
-        text = self.order_changes_text(final or moved)
-        level = Qgis.Warning if set(final) & {"EXPIRED", "REJECTED", "FAILED"} else Qgis.Info
-        self.notices.push(self.tr("Orders updated"), text, level)
+        """One notice per job, replaced (not stacked), counting this session's final
+        states so far: '311 orders fulfilled, 27 rejected — job of … UTC (layer)'."""
+        now = time.monotonic()
+        wait = None
+        for job_id in sorted(self._moved_new):
+            since = now - self._announced.get(job_id, -1e9)
+            if since < self.ORDER_NOTICE_INTERVAL:
+                left = self.ORDER_NOTICE_INTERVAL - since
+                wait = left if wait is None else min(wait, left)
+                continue
+            self._moved_new.discard(job_id)
+            self._announced[job_id] = now
+            moved = self._moved.get(job_id, Counter())
+            text = self.order_changes_text(moved)
+            job = self.manager.jobs.get(job_id)
+            if job is not None:
+                text += " — " + self.tr("job of {when} UTC ({layer})").format(
+                    when=utc_text(job.created_time), layer=job.layer.name or "?"
+                )
+            bad = set(moved) & {"EXPIRED", "REJECTED", "FAILED"}
+            self.notices.push(
+                self.tr("Orders updated"),
+                text,
+                Qgis.Warning if bad else Qgis.Info,
+                button_text=self.tr("Show") if bad else None,
+                callback=(lambda j=job_id, s=min(bad): self.show_order_outcome(j, s))
+                if bad
+                else None,
+                key=f"orders:{job_id}",
+            )
+        if wait is not None:
+            self._orders_timer.start(int(wait * 1000) + 50)
+
+    def show_order_outcome(self, job_id: str, status: str):
+        """Show the rows whose order reached this state (Rejected, Expired…)."""
+        if job_id != self._job_id:
+            self.show_job(job_id)
+        self.results.set_filter(ResultsProxy.order_filter(status))
+        self.tabs.setCurrentIndex(self.TAB_RESULTS)
+        self.show()
+        self.raise_()
 
     # -- jobs list ---------------------------------------------------------------------------------
     def refresh_jobs(self):
