@@ -8,7 +8,7 @@ from planet_bulk_tasking.core.job import TargetStatus
 from planet_bulk_tasking.ui.results_panel import ResultsPanel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from test_ui_results import make_job, select_proxy_rows
 
 
@@ -441,3 +441,41 @@ def test_order_updates_make_one_notice_per_job_replaced_not_stacked(
     assert args[1].startswith(f"{fulfilled} orders fulfilled, {rejected} rejected — job of")
     ours = [w for w in bar.items() if "orders fulfilled" in w.text()]
     assert len(ours) == 1  # replaced, not stacked
+
+
+# -- 9: tables readable: sized to content, middle elision, status colours on selected rows --------
+def test_results_columns_fit_names_and_selected_rows_keep_status_colours(contributors, panel):
+    from planet_bulk_tasking.ui.results_model import ResultsModel
+    from qgis.PyQt.QtGui import QPalette
+    from qgis.PyQt.QtWidgets import QStyle, QStyleOptionViewItem
+
+    job = make_job(contributors)
+    for t in job.targets:
+        t.name = f"states_provinces {t.feature_id}"
+    panel.set_job(job, contributors)
+    view = panel.view
+    metrics = view.fontMetrics()
+    widest = max(metrics.horizontalAdvance(t.name) for t in job.targets)
+    assert view.columnWidth(ResultsModel.COL_NAME) >= widest
+    assert view.textElideMode() == Qt.TextElideMode.ElideMiddle  # the id at the end stays
+    failed = next(
+        r for r in range(panel.proxy.rowCount()) if panel.visible_targets()[r].status == "failed"
+    )
+    index = panel.proxy.index(failed, ResultsModel.COL_STATUS)
+    option = QStyleOptionViewItem()
+    option.initFrom(view)
+    option.state |= QStyle.StateFlag.State_Selected
+    view.itemDelegate().initStyleOption(option, index)
+    colour = panel.proxy.data(index, Qt.ItemDataRole.ForegroundRole)
+    assert option.palette.color(QPalette.ColorRole.HighlightedText) == colour
+    highlight = view.palette().color(QPalette.ColorRole.Highlight)
+    assert highlight.lightness() > 180  # a pale selection, not solid blue
+
+
+def test_jobs_columns_give_room_to_layer_and_destination(real_dock):
+    from planet_bulk_tasking.ui.jobs_panel import JobsModel
+    from qgis.PyQt.QtWidgets import QHeaderView
+
+    header = real_dock.jobs.view.horizontalHeader()
+    assert not header.stretchLastSection()
+    assert header.sectionResizeMode(JobsModel.COL_LAYER) == QHeaderView.ResizeMode.Stretch

@@ -196,6 +196,7 @@ class ResultsPanel(QWidget):
         self.layer_note.setVisible(False)
         self.sync.set_layer(self.source_layer())
         self.sort_default()
+        self.view.fit_columns()
         self.progress.set_counts(job.counts() if job else {})
         self._update_buttons()
 

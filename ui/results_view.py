@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from .results_model import ResultsModel
+from .table_look import fit_column, pale_selection
 
 # [assumed] Planet's Tasking Dashboard shows one order at this address. Not confirmed
 # in Planet's documentation; change it here if the dashboard's URLs differ.
@@ -38,6 +39,9 @@ class ResultsView(QTableView):
         self.setWordWrap(False)
         self.setShowGrid(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
+        # names end with the feature id ("layer 1234"): cut in the middle, keep the end
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        pale_selection(self)  # selected rows keep their status colours
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.horizontalHeader().setStretchLastSection(True)
@@ -71,6 +75,14 @@ class ResultsView(QTableView):
                 if col == ResultsModel.COL_UPDATED:
                     width = max(width, metrics.horizontalAdvance("2024-05-01 12:00") + 16)
             self.setColumnWidth(col, width)
+
+    def fit_columns(self):
+        """Name, Error and Order id as wide as their text (within reason)."""
+        if self.model() is None:
+            return
+        fit_column(self, ResultsModel.COL_NAME, 130, 360)
+        fit_column(self, ResultsModel.COL_ERROR, 120, 480)
+        fit_column(self, ResultsModel.COL_ORDER, 90, 300)
 
     # -- selection helpers ---------------------------------------------------------
     def selected_values(self, role) -> List:
