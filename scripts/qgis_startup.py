@@ -140,9 +140,15 @@ def _start():
         restart_2(plugin, layer)
     elif SCENARIO.startswith("issue"):  # scripts/desktop_scenarios.py (issue 12 and later)
         sys.path.insert(0, os.environ.get("PBT_SCRIPTS") or os.path.join(os.getcwd(), "scripts"))
-        import desktop_scenarios
+        try:
+            import desktop_scenarios
 
-        desktop_scenarios.run(SCENARIO, plugin, layer, say=say, ready=_ready)
+            desktop_scenarios.run(SCENARIO, plugin, layer, say=say, ready=_ready)
+        except Exception:  # QGIS would only show it in a dialog: say it, and let run_qgis end
+            import traceback
+
+            say("scenario error: " + traceback.format_exc().replace("\n", " | "))
+            _ready()
     else:
         layer.selectByIds([f.id() for f in layer.getFeatures()][:12])
         _ready()

@@ -479,3 +479,37 @@ def test_jobs_columns_give_room_to_layer_and_destination(real_dock):
     header = real_dock.jobs.view.horizontalHeader()
     assert not header.stretchLastSection()
     assert header.sectionResizeMode(JobsModel.COL_LAYER) == QHeaderView.ResizeMode.Stretch
+
+
+# -- 10: rows do not jump while a job runs ---------------------------------------------------------
+def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
+    from planet_bulk_tasking.core.job import BulkJob, Target
+
+    targets = [
+        Target(key=str(i), feature_id=i, name=f"site {i}", status=TargetStatus.SUBMITTED)
+        for i in range(2000)
+    ]
+    job = BulkJob(targets=targets)
+    panel.resize(600, 400)
+    panel.show()
+    panel.set_job(job)
+    panel.set_running(True)
+    process()
+    panel.scroll_to_key("1200")
+    process()
+    top = panel.top_key()
+    assert top == "1200"
+    rows_before = [t.key for t in panel.visible_targets()[:5]]
+    # failures arrive (they sort first): nothing moves under the reader
+    for k in ("1500", "1700", "1900"):
+        job.record_result(k, TargetStatus.FAILED, reason="nope")
+    panel.refresh_keys(["1500", "1700", "1900"])
+    process()
+    assert panel.top_key() == top
+    assert [t.key for t in panel.visible_targets()[:5]] == rows_before
+    # the job ends: sorted again (failures first), the reader's row still at the top
+    panel.set_running(False)
+    process()
+    assert [t.key for t in panel.visible_targets()[:3]] == ["1500", "1700", "1900"]
+    assert panel.top_key() == top
+    panel.hide()

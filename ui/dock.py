@@ -413,7 +413,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self._job_id = job.job_id
         self.results.set_job(job, layer)
         self.results.set_filter(ResultsProxy.FILTER_ALL)
-        self.results.progress.set_running(True)
+        self.results.set_running(True)
         self.results.progress.set_state(
             plural(
                 summary["bulks"],
@@ -424,7 +424,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         try:
             self.manager.submit(job)
         except Exception as exc:  # the job store could not be written: nothing was sent
-            self.results.progress.set_running(False)
+            self.results.set_running(False)
             self.notices.push(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The job could not be saved, nothing was sent: {error}").format(error=exc),
@@ -770,7 +770,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         if shown:
             self.results.refresh_all()
             self.results.update_result_layer()
-            self.results.progress.set_running(False)
+            self.results.set_running(False)
             ended_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
             self.results.progress.set_state(
                 self.tr("<b>{title}</b> ({time} UTC): {text}.").format(
@@ -907,7 +907,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.results.set_job(job, layer)
         self._link_note(job, layer)
         running = self.manager.is_running(job_id)
-        self.results.progress.set_running(running)
+        self.results.set_running(running)
         state = self.jobs.model.state_label(
             "running" if running else ("interrupted" if job.state == "running" else job.state)
         )
@@ -952,7 +952,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(self.tr("Could not resume"), str(exc), Qgis.Critical)
             return False
         self.show_job(job_id)
-        self.results.progress.set_running(True)
+        self.results.set_running(True)
         self.refresh_jobs()
         return True
 
@@ -1039,7 +1039,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(self.tr("Fix and resubmit"), str(exc), Qgis.Warning)
             return None
         self.results.refresh_keys(list(revised))
-        self.results.progress.set_running(True)
+        self.results.set_running(True)
         self.results.progress.set_state(
             plural(
                 len(revised), self.tr("Resending {n} order…"), self.tr("Resending {n} orders…")

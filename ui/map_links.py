@@ -214,11 +214,12 @@ class SelectionSync(QObject):
         self.apply_layer_selection()
 
     def _after_proxy_change(self):
-        # after a re-sort or a reset, show the map's selection again
+        # after a re-sort or a reset, show the map's selection again (without scrolling:
+        # the reader keeps their place)
         if not self._busy and self._layer is not None:
-            self.apply_layer_selection()
+            self.apply_layer_selection(scroll=False)
 
-    def apply_layer_selection(self):
+    def apply_layer_selection(self, scroll: bool = True):
         """Select the (visible) rows of the layer's selected features."""
         if self._layer is None:
             return
@@ -244,7 +245,7 @@ class SelectionSync(QObject):
             self._view.selectionModel().select(
                 selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
             )
-            if proxy_rows:
+            if proxy_rows and scroll:
                 self._view.scrollTo(self._proxy.index(proxy_rows[0], 0))
         finally:
             self._busy = False

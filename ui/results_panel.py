@@ -8,6 +8,7 @@ from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLa
 from qgis.gui import QgsFilterLineEdit
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QFileDialog,
     QHBoxLayout,
@@ -200,6 +201,45 @@ class ResultsPanel(QWidget):
         self.progress.set_counts(job.counts() if job else {})
         self._update_buttons()
 
+    # -- keep the reader's place while a job runs --------------------------------------------
+    def set_running(self, running: bool):
+        """While a job runs rows do not re-sort under the reader (a new failure does not
+        jump to the top and push everything down); they are sorted again at the end, with
+        the row at the top of the view kept in view."""
+        self.progress.set_running(running)
+        live = not running
+        if self.proxy.dynamicSortFilter() == live:
+            return
+        anchor = self.top_key()
+        self.proxy.setDynamicSortFilter(live)
+        if live:
+            header = self.view.horizontalHeader()
+            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+            self.scroll_to_key(anchor)
+
+    def top_key(self) -> Optional[str]:
+        index = self.view.indexAt(self.view.viewport().rect().topLeft())
+        return self.proxy.data(index, ResultsModel.KeyRole) if index.isValid() else None
+
+    def scroll_to_key(self, key: Optional[str]):
+        row = self.model.row_of_key(key) if key else None
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def _refilter_in_place(self):
+        """A running job's rows may now match the filter (a new failure under "Failed"):
+        re-filter without re-sorting, and keep the reader's row at the top."""
+        if self.proxy.dynamicSortFilter():
+            return
+        if self.proxy.status_filter() == ResultsProxy.FILTER_ALL and not self.proxy.text_filter():
+            return
+        anchor = self.top_key()
+        self.proxy.invalidateFilter()
+        self.scroll_to_key(anchor)
+
     def set_source_layer(self, layer: Optional[QgsVectorLayer], note: str = ""):
         """Link the rows to this layer's features (None: no links, the table still works)."""
         self._layer_id = layer.id() if layer is not None else None
@@ -224,6 +264,7 @@ class ResultsPanel(QWidget):
 
     def refresh_keys(self, keys):
         self.model.refresh_keys(keys)
+        self._refilter_in_place()
         job = self.job()
         if job is not None:
             self.progress.set_counts(job.counts())
@@ -248,6 +289,7 @@ class ResultsPanel(QWidget):
 
     def refresh_all(self):
         self.model.refresh_all()
+        self._refilter_in_place()
         job = self.job()
         if job is not None:
             self.progress.set_counts(job.counts())
