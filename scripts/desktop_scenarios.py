@@ -22,6 +22,7 @@ from qgis.utils import iface
 ARTIFACTS = os.environ.get("PBT_ARTIFACTS") or os.path.join(os.getcwd(), "artifacts")
 _say = print
 FAILED = []
+_DRIVERS = []
 
 
 def check(name, ok, detail=""):
@@ -82,7 +83,18 @@ class Driver:
         if ok:
             later(self._next)
         elif time.monotonic() > deadline:
-            check("wait", False, f"timed out waiting at {cond}")
+            shown = [
+                f"{type(w).__name__}:{w.windowTitle()!r}"
+                for w in QApplication.topLevelWidgets()
+                if w.isVisible()
+            ]
+            modal = QApplication.activeModalWidget()
+            check(
+                "wait",
+                False,
+                f"timed out at line {self.steps.gi_frame.f_lineno if self.steps.gi_frame else '?'}"
+                f"; modal={type(modal).__name__ if modal else None}; windows={shown}",
+            )
             self.done()
         else:
             later(lambda: self._wait(cond, deadline), 100)
@@ -343,5 +355,7 @@ def run(name, plugin, layer, say, ready):
             later(srv.stop, 1500)
         ready(2000)
 
-    Driver(SCENARIOS[name](plugin, layer, state), done).start()
+    driver = Driver(SCENARIOS[name](plugin, layer, state), done)
+    _DRIVERS.append(driver)  # PyQt keeps only weak references to bound-method slots
+    driver.start()
     return True

@@ -466,10 +466,10 @@ def test_results_columns_fit_names_and_selected_rows_keep_status_colours(contrib
     option.initFrom(view)
     option.state |= QStyle.StateFlag.State_Selected
     view.itemDelegate().initStyleOption(option, index)
-    colour = panel.proxy.data(index, Qt.ItemDataRole.ForegroundRole)
-    assert option.palette.color(QPalette.ColorRole.HighlightedText) == colour
-    highlight = view.palette().color(QPalette.ColorRole.Highlight)
-    assert highlight.lightness() > 180  # a pale selection, not solid blue
+    # drawn as an unselected cell (the status colour stays) on a pale tint, not solid blue
+    assert not option.state & QStyle.StateFlag.State_Selected
+    assert option.backgroundBrush.color().lightness() > 180
+    assert option.backgroundBrush.color() != view.palette().color(QPalette.ColorRole.Base)
 
 
 def test_jobs_columns_give_room_to_layer_and_destination(real_dock):
@@ -513,3 +513,35 @@ def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
     assert [t.key for t in panel.visible_targets()[:3]] == ["1500", "1700", "1900"]
     assert panel.top_key() == top
     panel.hide()
+
+
+# -- 12: the result layer survives save/reopen; its legend shows what occurs, distinct colours -----
+def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
+    contributors, panel, tmp_path
+):
+    from planet_bulk_tasking.ui.result_layer import JOB_PROPERTY
+
+    project = QgsProject.instance()
+    assert project.write(str(tmp_path / "survey.qgz"))
+    job = make_job(contributors, "Name")
+    panel.set_job(job, contributors)
+    layer = panel.add_result_layer()
+    assert layer.providerType() == "ogr"
+    path = layer.source().split("|")[0]
+    assert path.startswith(str(tmp_path / "planet_orders"))  # next to the project
+    legend = {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
+    assert set(legend) == {t.status for t in job.targets}  # only what occurs
+    assert len(set(legend.values())) == len(legend)  # each with its own colour
+    # an order outcome appears: the legend follows, still distinct
+    t = next(t for t in job.targets if t.status == TargetStatus.SUCCEEDED)
+    t.order_status = "REJECTED"
+    panel.update_result_layer()
+    legend = {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
+    assert "REJECTED" in legend and len(set(legend.values())) == len(legend)
+    assert project.write()
+    project.clear()
+    assert project.read(str(tmp_path / "survey.qgz"))
+    again = [lyr for lyr in project.mapLayers().values() if lyr.customProperty(JOB_PROPERTY)]
+    assert len(again) == 1 and again[0].featureCount() == 63
+    statuses = {f["order_status"] for f in again[0].getFeatures()}
+    assert "REJECTED" in statuses

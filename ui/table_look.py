@@ -10,37 +10,35 @@ SAMPLE_ROWS = 300  # rows measured to size a column (enough to see typical names
 
 
 class ReadableSelectionDelegate(QStyledItemDelegate):
-    """Selected cells keep the model's text colour (status colours stay visible)."""
+    """Selected cells are drawn as unselected cells on a pale tint: the text keeps the
+    model's colour (status colours stay visible) whatever the QGIS theme or stylesheet
+    does with selections (a palette alone is overridden by QGIS's stylesheet)."""
+
+    def __init__(self, tint: QColor, parent=None):
+        super().__init__(parent)
+        self.tint = QColor(tint)
 
     def initStyleOption(self, option, index):  # noqa: N802
         super().initStyleOption(option, index)
         if option.state & QStyle.StateFlag.State_Selected:
-            foreground = index.data(Qt.ItemDataRole.ForegroundRole)
-            brush = (
-                QBrush(foreground)
-                if foreground is not None
-                else option.palette.brush(QPalette.ColorRole.Text)
-            )
-            option.palette.setBrush(QPalette.ColorRole.HighlightedText, brush)
+            option.state = option.state & ~QStyle.StateFlag.State_Selected
+            option.backgroundBrush = QBrush(self.tint)
 
 
-def pale_selection(view):
-    """A light tint of the theme's highlight, with normal text on it."""
+def selection_tint(view) -> QColor:
+    """A light tint of the theme's highlight colour."""
     palette = view.palette()
     base = palette.color(QPalette.ColorRole.Base)
     highlight = palette.color(QPalette.ColorRole.Highlight)
-    tint = QColor(
+    return QColor(
         (base.red() * 3 + highlight.red()) // 4,
         (base.green() * 3 + highlight.green()) // 4,
         (base.blue() * 3 + highlight.blue()) // 4,
     )
-    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-        palette.setColor(group, QPalette.ColorRole.Highlight, tint)
-        palette.setColor(
-            group, QPalette.ColorRole.HighlightedText, palette.color(QPalette.ColorRole.Text)
-        )
-    view.setPalette(palette)
-    view.setItemDelegate(ReadableSelectionDelegate(view))
+
+
+def pale_selection(view):
+    view.setItemDelegate(ReadableSelectionDelegate(selection_tint(view), view))
 
 
 def fit_column(view, column: int, minimum: int, maximum: int) -> int:
