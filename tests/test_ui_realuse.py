@@ -9,7 +9,24 @@ from planet_bulk_tasking.ui.results_panel import ResultsPanel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
+from qgis.PyQt.QtTest import QTest
 from test_ui_results import make_job, select_proxy_rows
+
+
+@pytest.fixture
+def mercator_sites(qgis_new_project):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:3857&field=label:string", "sites 3857", "memory")
+    feats = []
+    for i in range(6):
+        f = QgsFeature(layer.fields())
+        f.setAttributes([f"site {i}"])
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(1_000_000 + i * 50_000, 6_000_000)))
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(layer)
+    return layer
 
 
 @pytest.fixture
@@ -115,6 +132,8 @@ def test_nothing_is_sent_without_an_answer_and_live_orders_can_be_left_out(
         return ""
 
     dock.ask_choice = refuse
+    QTest.mouseClick(dock.submit_button, Qt.MouseButton.LeftButton)  # the real button asks
+    assert len(asked) == 1
     assert not dock.submit()
     title, text, choices = asked[-1]
     assert "Send 10 orders to" in text and sandbox.base_url in text
@@ -545,3 +564,41 @@ def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
     assert len(again) == 1 and again[0].featureCount() == 63
     statuses = {f["order_status"] for f in again[0].getFeatures()}
     assert "REJECTED" in statuses
+
+
+def test_open_in_dashboard_from_the_menu_opens_the_orders(contributors, panel, monkeypatch):
+    from planet_bulk_tasking.ui import results_view
+
+    opened = []
+    monkeypatch.setattr(
+        results_view.QDesktopServices, "openUrl", staticmethod(lambda url: opened.append(url))
+    )
+    panel.set_job(make_job(contributors, "Name"), contributors)
+    panel.set_filter(ResultsProxy.FILTER_SUCCEEDED)
+    select_proxy_rows(panel, [0, 1])
+    menu = panel.view.build_menu()
+    action = next(a for a in menu.actions() if a.text() == "Open in Tasking Dashboard")
+    action.trigger()  # triggered(bool) must not become limit=False
+    assert len(opened) == 2
+
+
+# -- 14: map: zoom with context, pan to a selection off screen -------------------------------------
+def test_zoom_shows_context_and_a_click_pans_to_an_off_screen_feature(
+    mercator_sites, panel, qgis_iface
+):
+    from qgis.core import QgsCoordinateReferenceSystem, QgsRectangle
+
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(QgsCoordinateReferenceSystem("EPSG:3857"))
+    panel.set_job(make_job(mercator_sites, "label"), mercator_sites)
+    assert panel.zoom_to([1])
+    extent = canvas.extent()
+    assert extent.width() > 15_000  # > 15 km around a lone point, not street level
+    # far away from every feature: a click on a row brings the map to it, same scale
+    canvas.setExtent(QgsRectangle(-5_000_000, -5_000_000, -4_990_000, -4_990_000))
+    width = canvas.extent().width()
+    select_proxy_rows(panel, [0])
+    fid = panel.visible_targets()[0].feature_id
+    point = mercator_sites.getFeature(fid).geometry().asPoint()
+    assert canvas.extent().contains(point)
+    assert abs(canvas.extent().width() - width) < 1

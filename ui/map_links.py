@@ -57,8 +57,13 @@ def extent_in_canvas_crs(canvas, layer: QgsVectorLayer, extent: QgsRectangle) ->
     return transform.transformBoundingBox(extent)
 
 
-def _point_box(canvas, layer: QgsVectorLayer, point, half_degrees: float = 0.01):
-    """A box of about 2 km around a point, in the canvas CRS (whatever its units)."""
+#: a lone point is shown with some 20 km of context around it (about 1:150,000 on a
+#: laptop screen), not at street level where nothing around it says where it is
+POINT_CONTEXT_DEGREES = 0.1
+
+
+def _point_box(canvas, layer: QgsVectorLayer, point, half_degrees: float = POINT_CONTEXT_DEGREES):
+    """A box of about 2 × 11 km around a point, in the canvas CRS (whatever its units)."""
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
     dest = canvas.mapSettings().destinationCrs()
     project = QgsProject.instance()
@@ -88,17 +93,51 @@ def zoom_to_features(canvas, layer: QgsVectorLayer, fids: List[int], flash: bool
             extent.yMaximum() + pad,
         )
     try:
+        context = _point_box(canvas, layer, extent.center())
         if extent.width() == 0 and extent.height() == 0:
-            target = _point_box(canvas, layer, extent.center())
+            target = context
         else:
             target = extent_in_canvas_crs(canvas, layer, extent)
             target.scale(1.25)
+            if target.width() < context.width() and target.height() < context.height():
+                target = context  # a tiny feature: show it with its surroundings
     except QgsCsException:
         return False
-    canvas.setExtent(target)
+    current = canvas.extent()
+    if (
+        not current.isEmpty()
+        and current.width() < target.width()
+        and current.height() < target.height()
+        and extent.width() == 0
+        and extent.height() == 0
+    ):
+        # the analyst already zoomed in closer than that: keep their scale, just centre
+        canvas.setCenter(target.center())
+    else:
+        canvas.setExtent(target)
     canvas.refresh()
     if flash and hasattr(canvas, "flashFeatureIds"):
         canvas.flashFeatureIds(layer, fids)
+    return True
+
+
+def pan_to_if_hidden(canvas, layer: QgsVectorLayer, fids: List[int], limit: int = 500) -> bool:
+    """Centre the map on these features when none of them is on screen (scale kept).
+    True when the map moved."""
+    if canvas is None or layer is None or not fids or len(fids) > limit:
+        return False
+    extent = features_extent(layer, fids)
+    if extent.isNull():
+        return False
+    try:
+        target = extent_in_canvas_crs(canvas, layer, extent)
+    except QgsCsException:
+        return False
+    view = canvas.extent()
+    if view.isEmpty() or view.intersects(target) or view.contains(target.center()):
+        return False
+    canvas.setCenter(target.center())
+    canvas.refresh()
     return True
 
 
@@ -145,6 +184,7 @@ class SelectionSync(QObject):
     def __init__(self, view, model: ResultsModel, proxy, parent=None, removal=None):
         super().__init__(parent)
         self._removal = removal  # RowRemovalFlag made before the view got the proxy
+        self.canvas = None  # the map canvas, to pan to selected features off screen
         self._view = view
         self._model = model
         self._proxy = proxy
@@ -206,6 +246,7 @@ class SelectionSync(QObject):
             self._layer.selectByIds(fids, QgsVectorLayer.SetSelection)
         finally:
             self._busy = False
+        pan_to_if_hidden(self.canvas, self._layer, fids)  # a selection one cannot see
 
     # -- map -> rows -------------------------------------------------------------
     def _on_layer_selection(self, *_):

@@ -141,6 +141,10 @@ class ResultsPanel(QWidget):
         layout.addWidget(self.layer_note)
         layout.addWidget(self.view, 1)
         self.sync = SelectionSync(self.view, self.model, self.proxy, self, removal=self.removal)
+        try:
+            self.sync.canvas = iface.mapCanvas() if iface is not None else None
+        except (AttributeError, RuntimeError):
+            self.sync.canvas = None
 
         self.hint = QLabel(
             self.tr(

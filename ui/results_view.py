@@ -160,7 +160,7 @@ class ResultsView(QTableView):
         act = menu.addAction(icon("/mActionOpenTable.svg"), self.tr("Open in Tasking Dashboard"))
         act.setEnabled(bool(orders))
         act.setToolTip(self.tr("Opens the order page in your web browser"))
-        act.triggered.connect(self.open_in_dashboard)
+        act.triggered.connect(lambda: self.open_in_dashboard())  # not (checked=False)
         menu.addSeparator()
         self.add_order_actions(menu)
         act = menu.addAction(icon("/mIconHistory.svg"), self.tr("History…"))
