@@ -45,6 +45,7 @@ class JobManager(QObject):
     action_finished = pyqtSignal(str, str, list)  # job_id, edit|cancel, [ActionOutcome]
     action_failed = pyqtSignal(str, str, object)  # job_id, edit|cancel, TaskingError
     retrying = pyqtSignal(str, int, int, str)  # job_id, attempt, max, words ("cannot connect…")
+    jobs_resumed = pyqtSignal(list)  # job ids picked up after a restart (resume_unfinished)
 
     def __init__(
         self,
@@ -69,6 +70,7 @@ class JobManager(QObject):
         self._actions: List[TaskThread] = []
         self._orders: Dict[str, tuple] = {}  # order id -> (job_id, key)
         self._following: set = set()  # job ids whose current run is follow-only
+        self.resumed_at_start: List[str] = []  # job ids resume_unfinished picked up
         self._cancel_later: Dict[str, set] = {}  # job id -> keys to cancel once created
         self._cancel_batch: Dict[str, list] = {}  # job id -> created keys to cancel next
         self._closing = False
@@ -123,6 +125,9 @@ class JobManager(QObject):
             resumed.append(job_id)
         if watch_orders:
             self.watch_saved_orders()
+        self.resumed_at_start.extend(resumed)  # a dock opened later still says so
+        if resumed:
+            self.jobs_resumed.emit(list(resumed))
         return resumed
 
     def watch_saved_orders(self) -> None:

@@ -145,7 +145,8 @@ def scenario_a(plugin, layer, state):
     from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 
     dock = plugin.dock
-    srv = state["srv"] = sandbox(processing_rate=2000.0)
+    # orders move at real speed: they stay live (not fulfilled) while the scenario runs
+    srv = state["srv"] = sandbox(processing_rate=2000.0, order_clock=1.0)
     os.environ["PL_API_KEY"] = "sandbox-key"
     window = iface.mainWindow()
     # the dock at its narrowest: every tab readable

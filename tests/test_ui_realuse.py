@@ -312,7 +312,7 @@ def test_preview_marked_out_of_date_after_selection_layer_change_and_submission(
     assert panel.is_stale() and "This was sent (job of" in panel.summary_label.text()
 
 
-# -- 6: Compose remembers the form per layer, never targets the plugin's own layers ----------------
+# -- 6: Compose remembers the form per layer, never targets the plugin's own layers ---------------
 def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
     real_dock, contributors, qgis_iface
 ):
@@ -355,7 +355,7 @@ def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
         fresh.deleteLater()
 
 
-# -- 7: "Created" is what it counts; outcomes at Planet have their own counts and filters ----------
+# -- 7: "Created" is what it counts; outcomes at Planet have their own counts and filters ---------
 def test_created_tile_and_order_outcomes_as_counts_and_filters(contributors, panel):
     from planet_bulk_tasking.ui.results_model import ResultsModel
 
@@ -427,7 +427,7 @@ def test_every_tab_fits_at_the_narrowest_dock_and_practice_reads_as_in_the_readm
     dock.hide()
 
 
-# -- 11: one order notice per job, replaced, only for changes that matter --------------------------
+# -- 11: one order notice per job, replaced, only for changes that matter -------------------------
 def test_order_updates_make_one_notice_per_job_replaced_not_stacked(
     real_dock, contributors, qgis_iface
 ):
@@ -500,7 +500,7 @@ def test_jobs_columns_give_room_to_layer_and_destination(real_dock):
     assert header.sectionResizeMode(JobsModel.COL_LAYER) == QHeaderView.ResizeMode.Stretch
 
 
-# -- 10: rows do not jump while a job runs ---------------------------------------------------------
+# -- 10: rows do not jump while a job runs --------------------------------------------------------
 def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
     from planet_bulk_tasking.core.job import BulkJob, Target
 
@@ -534,7 +534,7 @@ def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
     panel.hide()
 
 
-# -- 12: the result layer survives save/reopen; its legend shows what occurs, distinct colours -----
+# -- 12: the result layer survives save/reopen; its legend shows what occurs, distinct colours ----
 def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
     contributors, panel, tmp_path
 ):
@@ -582,7 +582,7 @@ def test_open_in_dashboard_from_the_menu_opens_the_orders(contributors, panel, m
     assert len(opened) == 2
 
 
-# -- 14: map: zoom with context, pan to a selection off screen -------------------------------------
+# -- 14: map: zoom with context, pan to a selection off screen ------------------------------------
 def test_zoom_shows_context_and_a_click_pans_to_an_off_screen_feature(
     mercator_sites, panel, qgis_iface
 ):
@@ -602,3 +602,59 @@ def test_zoom_shows_context_and_a_click_pans_to_an_off_screen_feature(
     point = mercator_sites.getFeature(fid).geometry().asPoint()
     assert canvas.extent().contains(point)
     assert abs(canvas.extent().width() - width) < 1
+
+
+# -- 15: smaller ones -----------------------------------------------------------------------------
+def test_resumed_jobs_are_announced_once_when_the_dock_opens(
+    real_dock, contributors, qgis_iface
+):
+    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
+
+    job = make_job(contributors, "Name")
+    manager = real_dock.manager
+    manager.jobs[job.job_id] = job
+    manager.resumed_at_start.append(job.job_id)  # what resume_unfinished records at start
+    dock = PlanetBulkTaskingDock(qgis_iface, services=real_dock.services)
+    try:
+        QCoreApplication.processEvents()
+        assert dock.notices.last_title == "Jobs resumed"
+        assert "left unfinished when QGIS closed" in dock.notices.last_text
+        assert "contributors" in dock.notices.last_text
+        dock.notices.last_title = ""
+        dock._on_jobs_resumed([job.job_id])  # the signal again: no second notice
+        assert dock.notices.last_title == ""
+    finally:
+        dock.shutdown()
+        dock.deleteLater()
+
+
+def test_an_old_connection_result_goes_when_the_mode_changes(real_dock):
+    from planet_bulk_tasking.ui import settings_panel
+
+    settings = real_dock.settings
+    settings._show_check("valid", "connected")
+    assert "Valid" in settings.check_label.text()
+    settings.set_mode(settings_panel.MODE_PRACTICE)
+    assert settings.check_label.text() == "" and settings.last_check == ("", "")
+
+
+def test_warnings_have_their_own_column_and_the_csv_has_lon_lat(contributors, panel, tmp_path):
+    import csv
+
+    from planet_bulk_tasking.ui.results_model import ResultsModel
+
+    job = make_job(contributors, "Name")
+    ok = next(t for t in job.targets if t.status == TargetStatus.SUCCEEDED)
+    ok.warnings = ["the name is used by 2 orders"]
+    ok.payload = {"name": ok.name, "geometry": {"type": "Point", "coordinates": [12.5, 41.9]}}
+    panel.set_job(job, contributors)
+    row = panel.model.row_of_key(ok.key)
+    model = panel.model
+    assert model.data(model.index(row, ResultsModel.COL_ERROR)) == ""
+    assert model.data(model.index(row, ResultsModel.COL_WARNING)) == ok.warnings[0]
+    assert model.headerData(ResultsModel.COL_WARNING, Qt.Orientation.Horizontal) == "Warnings"
+    path = panel.export_csv(str(tmp_path / "orders.csv"))
+    rows = {r["feature_id"]: r for r in csv.DictReader(open(path, encoding="utf-8"))}
+    mine = rows[str(ok.feature_id)]
+    assert (mine["lon"], mine["lat"]) == ("12.5000000", "41.9000000")
+    assert mine["warnings"] == ok.warnings[0]

@@ -226,6 +226,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             (m.action_finished, self._on_action_finished),
             (m.action_failed, self._on_action_failed),
             (m.retrying, self._on_retrying),
+            (m.jobs_resumed, self._on_jobs_resumed),
         ]
         project = QgsProject.instance()
         self._project_connections = [
@@ -240,6 +241,9 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.refresh_jobs()
         # the analyst opened the dock: now keep the saved jobs' order statuses fresh
         QTimer.singleShot(0, self._watch_saved_orders)
+        # jobs QGIS picked up at start (before this dock existed) are announced once
+        self._resumes_announced: set = set()
+        QTimer.singleShot(0, lambda: self._on_jobs_resumed(list(m.resumed_at_start)))
 
     def _fit_tabs(self, root: QWidget):
         """Every tab readable at the dock's narrowest: no scroll arrows hiding Settings.
@@ -588,6 +592,36 @@ class PlanetBulkTaskingDock(QDockWidget):
             log.exception("could not start watching the saved orders")
 
     # -- manager reports ------------------------------------------------------------------------
+    def _on_jobs_resumed(self, job_ids: list):
+        """QGIS closed mid-run and a new QGIS carried the jobs on: say so, once."""
+        if self._is_shut_down:
+            return
+        fresh = [j for j in job_ids if j not in self._resumes_announced]
+        self._resumes_announced.update(fresh)
+        jobs = [self.manager.jobs.get(j) for j in fresh]
+        jobs = [j for j in jobs if j is not None]
+        if not jobs:
+            return
+        first = jobs[0]
+        text = plural(
+            len(jobs),
+            self.tr(
+                "The job of {when} UTC (layer {layer}) was left unfinished when QGIS closed: "
+                "it carries on now; nothing is sent twice."
+            ),
+            self.tr(
+                "{n} jobs were left unfinished when QGIS closed (e.g. the job of {when} UTC, "
+                "layer {layer}): they carry on now; nothing is sent twice."
+            ),
+        ).format(n=len(jobs), when=utc_text(first.created_time), layer=first.layer.name or "?")
+        self.notices.push(
+            self.tr("Jobs resumed"),
+            text,
+            Qgis.Info,
+            button_text=self.tr("Show"),
+            callback=lambda: self.open_job(first.job_id),
+        )
+
     def _on_job_added(self, job_id: str):
         self._jobs_timer.start()
 

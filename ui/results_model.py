@@ -39,8 +39,9 @@ class ResultsModel(ColumnsModel):
         COL_ORDER,
         COL_CAPTURES,
         COL_UPDATED,
-    ) = range(8)
-    COLUMN_COUNT = 8
+        COL_WARNING,
+    ) = range(9)
+    COLUMN_COUNT = 9
 
     KeyRole = Qt.UserRole + 1  # target key ("12", "12.2")
     FeatureIdRole = Qt.UserRole + 2  # int feature id
@@ -161,6 +162,7 @@ class ResultsModel(ColumnsModel):
             self.tr("Order id"),
             self.tr("Captures"),
             self.tr("Updated (UTC)"),
+            self.tr("Warnings"),
         ]
 
     def column_tips(self):
@@ -173,6 +175,7 @@ class ResultsModel(ColumnsModel):
             self.tr("The order id Planet gave it"),
             self.tr("How many captures were published for the order"),
             self.tr("When Planet last changed the order, in UTC"),
+            self.tr("Sent anyway, but worth a look (e.g. a name used twice)"),
         ]
 
     def data(self, index, role=Qt.DisplayRole):
@@ -204,6 +207,8 @@ class ResultsModel(ColumnsModel):
                 return utc_text(t.order_updated)
             if col == self.COL_ERROR:
                 return self._problem(t)
+            if col == self.COL_WARNING:
+                return "; ".join(t.warnings or [])
             return None
         if role == Qt.ToolTipRole:
             return self.tooltip(t, col)
@@ -243,6 +248,7 @@ class ResultsModel(ColumnsModel):
                     t.order_id or "",
                     t.order_status or "",
                     self._problem(t),
+                    " ".join(t.warnings or []),
                 ]
             ).lower()
         return None
@@ -269,9 +275,7 @@ class ResultsModel(ColumnsModel):
             last = t.attempts[-1]
             what = "Cancel refused" if last.status == "cancel refused" else "Edit refused"
             text = f"{what}: {last.reason or ''}".rstrip(": ")
-        if t.warnings and not text:
-            text = "; ".join(t.warnings)
-        return text
+        return text  # warnings have their own column: an error is not a warning
 
     @staticmethod
     def _sort_value(t: Target, col: int):
@@ -293,4 +297,6 @@ class ResultsModel(ColumnsModel):
             return float(-1 if t.capture_count is None else t.capture_count)
         if col == ResultsModel.COL_UPDATED:
             return t.order_updated or ""
+        if col == ResultsModel.COL_WARNING:
+            return "; ".join(t.warnings or []).lower()
         return ResultsModel._problem(t).lower()

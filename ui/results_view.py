@@ -64,6 +64,7 @@ class ResultsView(QTableView):
             (ResultsModel.COL_ORDER, 150),
             (ResultsModel.COL_CAPTURES, 0),
             (ResultsModel.COL_UPDATED, 0),
+            (ResultsModel.COL_WARNING, 160),
         ):
             if not width:  # fit the header (plus the sort arrow) or the widest status word
                 title = model.headerData(col, Qt.Horizontal) or ""

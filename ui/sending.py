@@ -80,10 +80,14 @@ def live_words(live: Dict[int, tuple]) -> str:
 def question(job: BulkJob, summary: dict, destination: str, live: Dict[int, tuple]) -> str:
     params = OrderParameters.from_dict(job.parameters)
     lines = [
-        plural(
-            summary["orders"],
-            tr("Send {orders} order to {where} in 1 bulk request?"),
-            tr("Send {orders} orders to {where} in {bulks} bulk requests?"),
+        (
+            tr("Send 1 order to {where}?")
+            if summary["orders"] == 1
+            else plural(
+                summary["bulks"],
+                tr("Send {orders} orders to {where} in 1 bulk request?"),
+                tr("Send {orders} orders to {where} in {bulks} bulk requests?"),
+            )
         ).format(orders=_n(summary["orders"]), bulks=summary["bulks"], where=destination),
         "",
         tr("Contract: {c}").format(c=contract_words(params)),

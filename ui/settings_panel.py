@@ -175,6 +175,7 @@ class SettingsPanel(QWidget):
     def _on_mode(self, *_):
         self._save()
         self._update()
+        self._forget_check()
         self.practice_changed.emit(self.is_practice())
         self.changed.emit()
 
@@ -218,6 +219,7 @@ class SettingsPanel(QWidget):
     def _on_authcfg(self, *_):
         self._save()
         self._update()
+        self._forget_check()
         self.changed.emit()
 
     def authcfg(self) -> str:
@@ -287,6 +289,12 @@ class SettingsPanel(QWidget):
             self.base_url(), self.api_key(), self._show_check, self._check_failed, proxies=proxies
         )
         return True
+
+    def _forget_check(self):
+        """A check said something about another endpoint or key: it no longer holds."""
+        self.last_check = ("", "")
+        self.check_label.clear()
+        self.check_label.setStyleSheet("")
 
     def _check_failed(self, error):
         self._show_check("unreachable", getattr(error, "user_message", None) or str(error))
