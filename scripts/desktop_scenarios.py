@@ -228,16 +228,22 @@ def scenario_a(plugin, layer, state):
     later(lambda: click(dock.submit_button))
     yield lambda: modal_box() is not None
     text = modal_box().text()
+    final = ("FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED")
+    live = sum(1 for o in server_orders(srv) if o["status"] not in final)
     check(
         "2 live orders counted",
-        "20 of these features already have live orders" in text,
-        text,
+        live > 0 and f"{live} of these features already have live orders" in text,
+        f"{live} live: {text}",
     )
     shot(modal_box(), "issue12_confirm_live_orders.png")
-    click(box_button(modal_box(), "Leave out the 20"))
+    click(box_button(modal_box(), "Leave out the"))
     yield lambda: ended
     orders = server_orders(srv)
-    check("2 left out: nothing ordered twice", len(orders) == 30, f"{len(orders)} orders")
+    check(
+        "2 left out: nothing ordered twice",
+        len(orders) == 20 + 30 - live,
+        f"{len(orders)} orders, {live} left out",
+    )
 
     # 6: the form per layer; never the result layer
     other = random_points(50, "other points")
