@@ -356,6 +356,15 @@ def run(name, plugin, layer, say, ready):
     state = {}
 
     def done():
+        # QGIS 3.22 may crash at exit when the active layer changes while QgisApp is being
+        # destroyed (QgisApp::setMapStyleDockLayer); leave the project with its one layer
+        own = [
+            lyr.id()
+            for lyr in QgsProject.instance().mapLayers().values()
+            if lyr is not layer
+        ]
+        iface.setActiveLayer(layer)
+        QgsProject.instance().removeMapLayers(own)
         srv = state.get("srv")
         _say(f"pbt-scenario-end: {name} failed={FAILED}")
         if srv is not None:

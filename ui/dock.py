@@ -793,9 +793,10 @@ class PlanetBulkTaskingDock(QDockWidget):
                 level = Qgis.Warning
         elif how == "failed":
             title, level = self.tr("Sending stopped"), Qgis.Critical
-            message = self.key_words(job_id, error) or (
-                getattr(error, "user_message", None) or str(error or "")
-            )
+            key_refused = self.key_words(job_id, error)
+            if key_refused:
+                self.results.refused_jobs.add(job_id)  # its bulks never got in
+            message = key_refused or (getattr(error, "user_message", None) or str(error or ""))
             if message:
                 text = message + " — " + text
         else:

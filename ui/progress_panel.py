@@ -95,10 +95,13 @@ class ProgressPanel(QWidget):
         self.last_counts = dict(counts)
         total = int(counts.get("total", 0))
         ready = int(counts.get("ready", 0))
-        processing = int(counts.get("submitted", 0)) + (ready if self.running else 0)
+        # stopped: ready targets were not sent, unless their bulk was on its way (the
+        # caller may say how many were really never posted: "unsent")
+        unsent = 0 if self.running else min(ready, int(counts.get("unsent", ready)))
+        processing = int(counts.get("submitted", 0)) + ready - unsent
         done = {k: int(counts.get(k, 0)) for k in ("succeeded", "failed", "skipped")}
         self.counts = {"total": total, "processing": processing, **done}
-        shown = dict(self.counts, unsent=0 if self.running else ready)
+        shown = dict(self.counts, unsent=unsent)
         self._chips["unsent"].setVisible(bool(shown["unsent"]))
         for key, chip in self._chips.items():
             chip.setText(

@@ -31,6 +31,22 @@ from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
 from .widgets import WrapLabel
 
 
+def job_counts(job: BulkJob, refused: bool = False) -> dict:
+    """job.counts() plus "unsent": ready targets whose bulk was never posted (a bulk on its
+    way when the job stopped may have reached Planet: those are not "not sent"), or every
+    ready target when Planet refused the key (``refused``: nothing got in)."""
+    from ..core.job import ChunkState, TargetStatus
+
+    counts = job.counts()
+    posted = set()
+    if not refused:
+        posted = {k for c in job.chunks if c.state != ChunkState.NEW for k in c.target_keys}
+    counts["unsent"] = sum(
+        1 for t in job.targets if t.status == TargetStatus.READY and t.key not in posted
+    )
+    return counts
+
+
 class ResultsPanel(QWidget):
     cancel_requested = pyqtSignal()
     message = pyqtSignal(str, str, int)  # title, text, Qgis level
@@ -44,6 +60,7 @@ class ResultsPanel(QWidget):
         self._iface = iface
         self._layer_id: Optional[str] = None
         self._result_layer_id: Optional[str] = None
+        self.refused_jobs: set = set()  # job ids whose key Planet refused: nothing got in
 
         self.model = ResultsModel(self)
         self.proxy = ResultsProxy(self)
@@ -202,7 +219,7 @@ class ResultsPanel(QWidget):
         self.sync.set_layer(self.source_layer())
         self.sort_default()
         self.view.fit_columns()
-        self.progress.set_counts(job.counts() if job else {})
+        self.progress.set_counts(self.job_counts(job) if job else {})
         self._update_buttons()
 
     # -- keep the reader's place while a job runs --------------------------------------------
@@ -244,6 +261,9 @@ class ResultsPanel(QWidget):
         self.proxy.invalidateFilter()
         self.scroll_to_key(anchor)
 
+    def job_counts(self, job: BulkJob) -> dict:
+        return job_counts(job, refused=job.job_id in self.refused_jobs)
+
     def set_source_layer(self, layer: Optional[QgsVectorLayer], note: str = ""):
         """Link the rows to this layer's features (None: no links, the table still works)."""
         self._layer_id = layer.id() if layer is not None else None
@@ -271,7 +291,7 @@ class ResultsPanel(QWidget):
         self._refilter_in_place()
         job = self.job()
         if job is not None:
-            self.progress.set_counts(job.counts())
+            self.progress.set_counts(self.job_counts(job))
         self._update_outcomes()
 
     def update_refused_filter(self):
@@ -296,7 +316,7 @@ class ResultsPanel(QWidget):
         self._refilter_in_place()
         job = self.job()
         if job is not None:
-            self.progress.set_counts(job.counts())
+            self.progress.set_counts(self.job_counts(job))
         self._update_buttons()
 
     def result_layers(self) -> List[QgsVectorLayer]:

@@ -198,9 +198,16 @@ def cancelled_text(f: dict, following: bool) -> str:
         parts.append(text)
     if f["doubt_bulks"]:
         parts.append(
-            tr(
-                "{n} bulk request(s) ({orders} orders) were on their way: Planet is asked "
-                "whether it got them, and they are followed if so"
+            plural(
+                f["doubt_bulks"],
+                tr(
+                    "1 bulk request ({orders} orders) was on its way: Planet is asked "
+                    "whether it got it, and it is followed if so"
+                ),
+                tr(
+                    "{n} bulk requests ({orders} orders) were on their way: Planet is asked "
+                    "whether it got them, and they are followed if so"
+                ),
             ).format(n=f["doubt_bulks"], orders=_n(f["doubt_orders"]))
         )
     if not f["accepted_bulks"] and not f["doubt_bulks"]:
