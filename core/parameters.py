@@ -107,30 +107,49 @@ def to_utc_datetime(value: Any) -> datetime:
     QDate (midnight UTC), datetime, date, or ISO 8601 text. Raises ValueError with
     user words when the value is NULL or not a time.
     """
+    return to_utc_datetime_zone(value)[0]
+
+
+def to_utc_datetime_zone(value: Any) -> Tuple[datetime, bool]:
+    """``to_utc_datetime`` and whether the value said its time zone (False: it had
+    none, a date alone or a local time, and was taken as UTC: the caller says so)."""
     if value is None or (isinstance(value, QVariant) and value.isNull()):
         raise ValueError("no value (NULL)")
     if isinstance(value, QDateTime):
         if not value.isValid():
             raise ValueError("invalid date-time")
         v = QDateTime(value)
-        if v.timeSpec() == Qt.LocalTime:
-            v.setTimeSpec(Qt.UTC)  # no zone given: UTC, never the machine's zone
+        known = v.timeSpec() != Qt.TimeSpec.LocalTime
+        if not known:
+            v.setTimeSpec(Qt.TimeSpec.UTC)  # no zone given: UTC, never the machine's zone
         v = v.toUTC()
         d, t = v.date(), v.time()
-        return datetime(
+        dt = datetime(
             d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=timezone.utc
         )
+        return dt, known
     if isinstance(value, QDate):
         if not value.isValid():
             raise ValueError("invalid date")
-        return datetime(value.year(), value.month(), value.day(), tzinfo=timezone.utc)
+        return datetime(value.year(), value.month(), value.day(), tzinfo=timezone.utc), False
     if isinstance(value, datetime):
-        return utc(value)
+        return utc(value), value.tzinfo is not None
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc), False
     if isinstance(value, str):
-        return parse_iso(value)
+        return parse_iso(value), _has_zone(value)
     raise ValueError(f"{value!r} is not a date or time")
+
+
+def _has_zone(text: str) -> bool:
+    """True when ISO 8601 text ends with ``Z`` or a ``±HH:MM`` offset after a time."""
+    s = text.strip()
+    if s.endswith(("Z", "z")):
+        return True
+    try:
+        return datetime.fromisoformat(s).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def _dt_to_text(dt: Optional[datetime]) -> Optional[str]:

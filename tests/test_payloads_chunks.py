@@ -1,10 +1,10 @@
 """Chunking into bulk requests (count and byte bounds), sizes, create_job and LayerRef."""
 
-import json
 import uuid
 from datetime import datetime, timezone
 
 import pytest
+from planet_bulk_tasking.core.api import encode_body
 from planet_bulk_tasking.core.chunking import BODY_OVERHEAD, body_size, payload_size
 from planet_bulk_tasking.core.job import BulkJob, Target, TargetStatus
 from planet_bulk_tasking.core.payloads import (
@@ -70,7 +70,7 @@ def check_chunks(job, max_payloads=1000, max_bytes=900_000):
         assert len(c.target_keys) <= max_payloads
         payloads = [job.target(k).payload for k in c.target_keys]
         assert body_size(payloads, c.bulk_id) <= max_bytes
-        assert len(json.dumps({"id": c.bulk_id, "order_payloads": payloads})) <= max_bytes
+        assert len(encode_body({"id": c.bulk_id, "order_payloads": payloads})) <= max_bytes
         for k in c.target_keys:
             assert job.target(k).chunk_index == c.index
     assert len({c.bulk_id for c in job.chunks}) == len(job.chunks)
@@ -132,7 +132,7 @@ def test_known_sizes_are_exact(qgis_app):
     assert r.payload_sizes
     for t in r.targets:
         if t.key in r.payload_sizes:
-            assert r.payload_sizes[t.key] == len(json.dumps(t.payload)) == payload_size(t.payload)
+            assert r.payload_sizes[t.key] == len(encode_body(t.payload)) == payload_size(t.payload)
     # and from a projected layer (transformed coordinates)
     r = build_targets(
         points_layer(200, crs="EPSG:3857"), OrderParameters(), selected_only=False, now=NOW
