@@ -12,8 +12,9 @@ Decisions:
   (the short way round), whatever the layer's CRS: no tasking order spans half the globe.
 * The shape is unwrapped (longitudes made continuous, beyond ±180), clipped with GEOS
   at 180° (and at -180°, 540°... as far as it reaches) and each piece is shifted back
-  into -180..180. Each piece becomes its own order, like the parts of a multipart
-  feature: the Tasking API takes Polygon and LineString, not multi geometries.
+  into -180..180, its rings turning the way they were drawn. Each piece becomes its
+  own order, like the parts of a multipart feature: the Tasking API takes Polygon and
+  LineString, not multi geometries.
   ``GeometryConverter`` puts a warning on each piece's target.
 * A polygon ring that goes all the way round the globe (it encloses a pole) cannot be
   cut into orders: refused with a reason. So is a polygon that is not valid once
@@ -25,7 +26,7 @@ import json
 import math
 from typing import List, Union
 
-from qgis.core import QgsGeometry, QgsPointXY, QgsRectangle, QgsWkbTypes
+from qgis.core import QgsGeometry, QgsPointXY, QgsPolygon, QgsRectangle, QgsWkbTypes
 
 CROSSES = "crosses the antimeridian (180°)"
 _FULL = 17  # digits: asJson() at full double precision
@@ -52,7 +53,23 @@ def cut(qg: QgsGeometry, kind: str) -> Union[None, str, List[QgsGeometry]]:
                 f"{CROSSES}, and the polygon is not valid once its longitudes run on across "
                 "180°, so it cannot be cut there (check it with Processing ▸ Check validity)"
             )
-    return _clip(unwrapped, kind)
+    pieces = _clip(unwrapped, kind)
+    if kind == "Polygon":  # GEOS may turn the rings round: keep the way they were drawn
+        turn = unwrapped.constGet().exteriorRing().orientation()
+        pieces = [_oriented(g, turn) for g in pieces]
+    return pieces
+
+
+def _oriented(piece: QgsGeometry, turn) -> QgsGeometry:
+    """``piece`` (a polygon) with its exterior ring turning ``turn`` and holes the other way."""
+    poly = piece.constGet()
+    if poly.exteriorRing().orientation() == turn:
+        return piece
+    out = QgsPolygon()
+    out.setExteriorRing(poly.exteriorRing().reversed())
+    for i in range(poly.numInteriorRings()):
+        out.addInteriorRing(poly.interiorRing(i).reversed())
+    return QgsGeometry(out)
 
 
 def _jumps(coords) -> bool:
