@@ -62,6 +62,8 @@ def file_layer(
     opts.fileEncoding = "UTF-8"
     if driver == "GPKG":
         opts.layerName = "sites"
+    else:
+        opts.layerOptions = ["ENCODING=UTF-8"]
     w = QgsVectorFileWriter.create(
         str(path),
         qfields,
