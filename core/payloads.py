@@ -497,7 +497,7 @@ def _fast_points(
     READY = TargetStatus.READY
     sizes = result.payload_sizes
     point_base = _point_base(shared)
-    enc_str = _str_size
+    enc_str = encode_basestring
     float_repr = float.__repr__
     template = {"name": None, "geometry": None, **shared}  # copy() keeps the key order
     position = None
@@ -522,7 +522,9 @@ def _fast_points(
             payload = template.copy()
             payload["name"] = name
             payload["geometry"] = {"type": "Point", "coordinates": [x, y]}
-            sizes[key] = point_base + enc_str(name) + len(float_repr(x)) + len(float_repr(y))
+            js = enc_str(name)  # inline _str_size: this loop runs once per feature
+            js_len = len(js) if js.isascii() else len(js.encode("utf-8", "surrogatepass"))
+            sizes[key] = point_base + js_len + len(float_repr(x)) + len(float_repr(y))
             if warnings:
                 append(Target(key, fid, name, payload, READY, warnings=warnings))
             else:
