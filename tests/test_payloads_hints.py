@@ -109,6 +109,7 @@ def test_swapped_xy_columns_hinted(qgis_app, tmp_path, paths, path):  # noqa: F8
     assert len(hints) == 1
     assert hints[0].startswith(f"{beyond} points have a latitude beyond ±90")
     assert f"the {len(pts) - beyond} ready points are at swapped places too" in hints[0]
+    assert hints[0].endswith(f"E.g. '{skipped[0].name}' (feature {skipped[0].feature_id}).")
 
 
 def test_one_stray_latitude_is_no_job_hint(qgis_app):

@@ -169,6 +169,7 @@ def test_unknown_zones_are_a_hint_in_the_preview(qgis_app, tmp_path):
     hints = job_hints(job.targets)
     assert len(hints) == 1 and hints[0].startswith("1 order has a start or end time without")
     # "nozone" only: the others' offsets were read from the data
+    assert hints[0].endswith("E.g. 'nozone' (feature 4).")
     panel = PreviewPanel()
     panel.show_job(job)
     assert not panel.hints_label.isHidden()
@@ -178,3 +179,15 @@ def test_unknown_zones_are_a_hint_in_the_preview(qgis_app, tmp_path):
         create_job(known, OrderParameters(start_expression='"ts"'), selected_only=False, now=NOW)
     )
     assert panel.hints_label.isHidden()
+
+
+def test_a_target_with_both_times_zone_less_counts_once(qgis_app):
+    vl = memory("Point", [(["a"], "Point(10 45)")])
+    params = OrderParameters(
+        start_expression="'2030-06-01T12:00:00'", end_expression="'2030-06-03T12:00:00'"
+    )
+    job = create_job(vl, params, selected_only=False, now=NOW)
+    t = job.targets[0]
+    assert len(zone_warnings(t)) == 2
+    assert "the start time" in zone_warnings(t)[0] and "the end time" in zone_warnings(t)[1]
+    assert job_hints(job.targets)[0].startswith("1 order has")
