@@ -465,6 +465,11 @@ def validate_parameters(params: OrderParameters, now: Optional[datetime] = None)
                     f"Extra field '{k}' is set by the plugin itself and cannot be overridden; "
                     "use the form (or the name/time expressions) instead."
                 )
+            elif k == "imaging_window":
+                problems.append(
+                    "Extra field 'imaging_window' is only for assured orders, which are not "
+                    "supported yet (an imaging window is chosen per location, not one for all)."
+                )
             elif k in OPTIONAL_KEYS and getattr(params, k) not in (None, ""):
                 problems.append(
                     f"Extra field '{k}' clashes with the value set in the form; keep only one."

@@ -109,6 +109,9 @@ def test_assured_refused_until_imaging_windows_are_supported(qgis_app):
     assert "imaging window" in str(exc.value)
     with pytest.raises(InvalidParameters):
         create_job(point_layer(), params, selected_only=False, now=NOW)
+    # nor can one shared window be slipped in through the extra fields
+    flexible = OrderParameters(extra_fields={"imaging_window": "w-1"})
+    assert any("imaging_window" in p for p in validate_parameters(flexible, NOW))
 
 
 @pytest.mark.parametrize(
