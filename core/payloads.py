@@ -1015,7 +1015,7 @@ def job_hints(targets: List[Target]) -> List[str]:
                 ready_points += 1
             if len(t.name) > MAX_NAME_LENGTH:
                 long_names.append(t)
-        if not t.warnings:
+        if not t.warnings or t.payload is None:  # warnings about what is sent
             continue
         if any(w.startswith(NO_TIME_ZONE) for w in t.warnings):
             zones.append(t)

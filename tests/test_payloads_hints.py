@@ -131,6 +131,13 @@ def test_preview_panel_shows_the_hints(qgis_app, tmp_path):
     panel.show_job(job)
     assert not panel.hints_label.isHidden()
     assert "are the X and Y fields" in panel.hints_label.text()
+    # only orders to be sent count: the skipped features' zone-less times are no news
+    timed = OrderParameters(start_expression="'2030-06-01T12:00:00'")
+    job = create_job(layers["fast_points"], timed, selected_only=False, now=NOW)
+    ready = sum(1 for t in job.targets if t.status == READY)
+    assert (
+        f"{ready} orders have a start or end time without a time zone" in job_hints(job.targets)[1]
+    )
     panel.show_job(BulkJob())
     assert panel.hints_label.isHidden()
     panel.show_job(None)
