@@ -83,7 +83,7 @@ def value_to_text(v: Any) -> Optional[str]:
 #: Planet publishes no limit on order names; longer ones than this get a warning.
 MAX_NAME_LENGTH = 256
 #: start of the warning for a name expression that gave no text (job_hints counts them)
-NOT_TEXT_NAME = "the name expression gave "
+NOT_TEXT_NAME = "the name expression gave no text"
 LONG_NAME = "long name: "
 
 
@@ -117,7 +117,7 @@ def name_and_warnings(v: Any, layer_name: str, fid: int) -> Tuple[str, Optional[
     kind = None if v is None else _kind_of(v)
     if kind is not None:
         name = fallback_name(layer_name, fid)
-        return name, [f"{NOT_TEXT_NAME}{kind}, not text: used '{name}' instead"]
+        return name, [f"{NOT_TEXT_NAME} but {kind}: used '{name}' instead"]
     name = value_to_text(v)
     if not name:
         name = fallback_name(layer_name, fid)

@@ -60,10 +60,17 @@ def test_name_expression_without_text(qgis_app, expression, kind):
         assert t.status == READY
         assert t.name == f"sites {t.feature_id}"  # the fallback, not "<QgsGeometry: ...>"
         assert t.warnings == [
-            f"the name expression gave {kind}, not text: used 'sites {t.feature_id}' instead"
+            f"the name expression gave no text but {kind}: used 'sites {t.feature_id}' instead"
         ]
     hints = job_hints(job.targets)
     assert len(hints) == 1 and "gave no text" in hints[0] and "2 features" in hints[0]
+
+
+def test_empty_names_are_no_not_text_hint(qgis_app):
+    vl = memory("Point", [([None], "Point(1 1)"), ([""], "Point(2 2)")])
+    job = create_job(vl, OrderParameters(), selected_only=False, now=NOW)
+    assert all("empty name" in t.warnings[0] for t in job.targets)
+    assert job_hints(job.targets) == []
 
 
 @pytest.mark.parametrize(
