@@ -33,6 +33,7 @@ import math
 import struct
 import sys
 from array import array
+from itertools import chain
 from typing import List, Optional, Tuple
 
 from qgis.core import (
@@ -422,18 +423,20 @@ class GeometryConverter:
                     f"one position once rounded to {PRECISION} decimals (about 1 cm)"
                 )
             return {"type": kind, "coordinates": coords}, None
-        if not qg.isGeosValid():
-            return None, _invalid_polygon_reason(qg, "")
+        # validity of what is sent (one GEOS check in the common case); the shape as
+        # drawn is looked at only to say why not
         coords = json.loads(text)["coordinates"]
         rounded = _polygon_from_rings(coords)
-        if rounded is None or not rounded.isGeosValid() or rounded.area() <= 0.0:
-            # valid as drawn, but not as sent: sub-centimetre shapes and slivers
-            return None, _invalid_polygon_reason(
-                rounded,
-                f"the polygon collapses once its coordinates are rounded to {PRECISION} "
-                "decimals (about 1 cm), as they are sent",
-            )
-        return {"type": kind, "coordinates": coords}, None
+        if rounded is not None and rounded.isGeosValid() and rounded.area() > 0.0:
+            return {"type": kind, "coordinates": coords}, None
+        if not qg.isGeosValid():
+            return None, _invalid_polygon_reason(qg, "")
+        # valid as drawn, but not as sent: sub-centimetre shapes and slivers
+        return None, _invalid_polygon_reason(
+            rounded,
+            f"the polygon collapses once its coordinates are rounded to {PRECISION} "
+            "decimals (about 1 cm), as they are sent",
+        )
 
 
 def _invalid_polygon_reason(qg: Optional[QgsGeometry], lead: str) -> str:
@@ -455,7 +458,7 @@ def _polygon_from_rings(rings) -> Optional[QgsGeometry]:
         if not ring:
             return None
         chunks.append(struct.pack("<I", len(ring)))
-        values = array("d", [v for xy in ring for v in xy[:2]])
+        values = array("d", chain.from_iterable(ring))  # [x, y] positions: Z/M dropped
         if sys.byteorder != "little":
             values.byteswap()
         chunks.append(values.tobytes())
