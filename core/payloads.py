@@ -28,6 +28,14 @@ Decisions:
 * An empty/NULL name becomes ``"<layer name> <feature id>"`` with a warning on the
   target (it is still sent); an expression error skips the target with the error text.
 * Multipart parts are named ``"<name> (part N)"``, keyed ``"<fid>.<N>"``, ``part=N``.
+* A line or polygon crossing the antimeridian becomes one target per side, numbered
+  like multipart parts, each with a warning (core/antimeridian.py).
+* Per-feature times keep the zone the data has; a time without one is taken as UTC
+  with a warning on the target (``NO_TIME_ZONE``), never silently.
+* Ids asked for (selection, ``feature_ids``) that the layer's subset filter hides are
+  "not found", on every path (some providers would return them by id).
+* ``job_hints(targets)``: job-level notes for the preview (swapped X/Y in bulk, times
+  without a zone, names that are no text or over 256 characters, antimeridian cuts).
 * Targets follow the selection (sorted ids) or the ``feature_ids`` order; with
   ``selected_only=False`` the provider's order. ``feature_ids`` wins over ``selected_only``.
 * Invalid shared parameters raise ``InvalidParameters`` (nothing could be built);
