@@ -119,7 +119,7 @@ def _clip(unwrapped: QgsGeometry, kind: str) -> List[QgsGeometry]:
     bb = unwrapped.boundingBox()
     first = math.floor((bb.xMinimum() + 180.0) / 360.0)
     last = math.floor((bb.xMaximum() + 180.0) / 360.0)
-    want = QgsWkbTypes.Polygon if kind == "Polygon" else QgsWkbTypes.LineString
+    want = QgsWkbTypes.Type.Polygon if kind == "Polygon" else QgsWkbTypes.Type.LineString
     y0, y1 = bb.yMinimum() - 1.0, bb.yMaximum() + 1.0  # latitudes are not clipped
     pieces: List[QgsGeometry] = []
     for turn in range(first, last + 1):

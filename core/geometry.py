@@ -37,6 +37,7 @@ from itertools import chain
 from typing import List, Optional, Tuple
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
@@ -440,7 +441,7 @@ class GeometryConverter:
 
 
 def _invalid_polygon_reason(qg: Optional[QgsGeometry], lead: str) -> str:
-    errors = qg.validateGeometry(QgsGeometry.ValidatorGeos) if qg is not None else []
+    errors = qg.validateGeometry(Qgis.GeometryValidationEngine.Geos) if qg is not None else []
     what = "; ".join(e.what() for e in errors[:3]) if errors else "GEOS says it is not valid"
     where = ""
     if errors and errors[0].hasWhere():

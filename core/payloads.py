@@ -987,7 +987,7 @@ def _ogr_zones(layer, expr, fids) -> Optional[dict]:
     from qgis.core import QgsFields
 
     fields = layer.fields()
-    if fields.fieldOrigin(expr.field_index) != QgsFields.OriginProvider:
+    if fields.fieldOrigin(expr.field_index) != QgsFields.FieldOrigin.OriginProvider:
         return None
     if fields.at(expr.field_index).typeName().lower() != "datetime":
         return None
