@@ -149,3 +149,32 @@ def test_preview_panel_shows_the_hints(qgis_app, tmp_path):
     assert panel.hints_label.isHidden()
     panel.show_job(None)
     assert panel.hints_label.isHidden()
+
+
+def test_binary_name_field_on_the_point_paths(qgis_app, tmp_path, paths):  # noqa: F811
+    """A field name that holds no text (a BLOB) takes the point fast path (the bulk reader
+    only reads text fields): same fallback name and warning as the general path."""
+    from qgis.PyQt.QtCore import QByteArray, QVariant
+
+    rows = [([QByteArray(b"\x00\x01"), "a"], "Point(1 1)")]
+    vl = file_layer(
+        tmp_path / "b.gpkg",
+        QgsWkbTypes.Point,
+        rows,
+        fields=(("data", QVariant.ByteArray), ("name", QVariant.String)),
+    )
+    params = OrderParameters(name_expression='"data"')
+    for fast in (True, False):
+        import planet_bulk_tasking.core.payloads as payloads
+
+        payloads.FAST_READ = fast
+        try:
+            paths.taken = []
+            t = create_job(vl, params, selected_only=False, now=NOW).targets[0]
+        finally:
+            payloads.FAST_READ = True
+        assert paths.taken == ["fast_points"]
+        assert t.status == READY and t.name == "sites 1"
+        assert t.warnings == [
+            "the name expression gave no text but binary data: used 'sites 1' instead"
+        ]
