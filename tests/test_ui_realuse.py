@@ -329,6 +329,12 @@ def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
     qgis_iface.setActiveLayer(other)
     qgis_iface.currentLayerChanged.emit(other)
     assert compose.layer() is other and compose.name_widget.expression() == '"name"'
+    compose.set_layer(contributors)
+    compose.set_layer(other)
+    _value, found = QgsProject.instance().readEntry(
+        "planet_bulk_tasking", f"compose/{other.id()}/name", ""
+    )
+    assert not found  # an untouched form writes nothing into the project
     qgis_iface.setActiveLayer(contributors)
     qgis_iface.currentLayerChanged.emit(contributors)
     assert compose.layer() is contributors

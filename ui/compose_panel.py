@@ -333,6 +333,9 @@ class ComposePanel(QWidget):
         form = {key: w.expression().strip() for key, w in self._form_widgets()}
         if self._forms.get(layer_id) == form:
             return
+        default = {"name": default_name_expression(layer), "start": "", "end": ""}
+        if form == default and layer_id not in self._forms and not self._form_of(layer):
+            return  # nothing chosen yet: the project stays unmodified
         self._forms[layer_id] = form
         project = QgsProject.instance()
         for key, value in form.items():
