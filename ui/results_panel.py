@@ -6,7 +6,7 @@ from typing import List, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
 from qgis.gui import QgsFilterLineEdit
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -61,6 +61,11 @@ class ResultsPanel(QWidget):
         self._layer_id: Optional[str] = None
         self._result_layer_id: Optional[str] = None
         self.refused_jobs: set = set()  # job ids whose key Planet refused: nothing got in
+        self._paused_sort = None  # (column, order) the header sorts by, paused while running
+        self._outcomes_timer = QTimer(self)
+        self._outcomes_timer.setSingleShot(True)
+        self._outcomes_timer.setInterval(500)
+        self._outcomes_timer.timeout.connect(self._update_outcomes)
 
         self.model = ResultsModel(self)
         self.proxy = ResultsProxy(self)
@@ -224,18 +229,24 @@ class ResultsPanel(QWidget):
 
     # -- keep the reader's place while a job runs --------------------------------------------
     def set_running(self, running: bool):
-        """While a job runs rows do not re-sort under the reader (a new failure does not
-        jump to the top and push everything down); they are sorted again at the end, with
-        the row at the top of the view kept in view."""
+        """While a job runs the rows stay in the order they came (a new failure does not jump
+        to the top and push everything down; filters still follow, row by row, in C++); at
+        the end they are sorted again as the header says, the reader's top row kept in view."""
         self.progress.set_running(running)
-        live = not running
-        if self.proxy.dynamicSortFilter() == live:
-            return
-        anchor = self.top_key()
-        self.proxy.setDynamicSortFilter(live)
-        if live:
-            header = self.view.horizontalHeader()
-            self.proxy.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
+        header = self.view.horizontalHeader()
+        if running:
+            if not self._paused_sort:
+                anchor = self.top_key()
+                self._paused_sort = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+                header.setSortIndicatorShown(False)
+                self.proxy.sort(-1)  # source order: rows never move while results arrive
+                self.scroll_to_key(anchor)
+        elif self._paused_sort:
+            anchor = self.top_key()
+            column, order = self._paused_sort
+            self._paused_sort = None
+            header.setSortIndicatorShown(True)
+            self.view.sortByColumn(column, order)
             self.scroll_to_key(anchor)
 
     def top_key(self) -> Optional[str]:
@@ -250,18 +261,9 @@ class ResultsPanel(QWidget):
         if index.isValid():
             self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
 
-    def _refilter_in_place(self):
-        """A running job's rows may now match the filter (a new failure under "Failed"):
-        re-filter without re-sorting, and keep the reader's row at the top."""
-        if self.proxy.dynamicSortFilter():
-            return
-        if self.proxy.status_filter() == ResultsProxy.FILTER_ALL and not self.proxy.text_filter():
-            return
-        anchor = self.top_key()
-        self.proxy.invalidateFilter()
-        self.scroll_to_key(anchor)
-
     def job_counts(self, job: BulkJob) -> dict:
+        if self.progress.running:  # "Not sent" only shows once the job stopped
+            return job.counts()
         return job_counts(job, refused=job.job_id in self.refused_jobs)
 
     def set_source_layer(self, layer: Optional[QgsVectorLayer], note: str = ""):
@@ -288,11 +290,11 @@ class ResultsPanel(QWidget):
 
     def refresh_keys(self, keys):
         self.model.refresh_keys(keys)
-        self._refilter_in_place()
         job = self.job()
         if job is not None:
             self.progress.set_counts(self.job_counts(job))
-        self._update_outcomes()
+        if not self._outcomes_timer.isActive():
+            self._outcomes_timer.start()  # counted over every row: at most twice a second
 
     def update_refused_filter(self):
         self._update_buttons()
@@ -313,7 +315,6 @@ class ResultsPanel(QWidget):
 
     def refresh_all(self):
         self.model.refresh_all()
-        self._refilter_in_place()
         job = self.job()
         if job is not None:
             self.progress.set_counts(self.job_counts(job))
@@ -349,6 +350,8 @@ class ResultsPanel(QWidget):
 
     def sort_default(self):
         """Failed and skipped rows first (then by feature id), shown on the header too."""
+        self._paused_sort = None
+        self.view.horizontalHeader().setSortIndicatorShown(True)
         self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.AscendingOrder)
 
     # -- filters -----------------------------------------------------------------
@@ -457,4 +460,5 @@ class ResultsPanel(QWidget):
         return path
 
     def shutdown(self):
+        self._outcomes_timer.stop()
         self.sync.detach()
