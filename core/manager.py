@@ -208,9 +208,7 @@ class JobManager(QObject):
             and (job.target(k).order_status or "") not in FINAL_ORDER_STATES
         ]
         waiting = {
-            k
-            for k in keys
-            if job.target(k).status in (TargetStatus.READY, TargetStatus.SUBMITTED)
+            k for k in keys if job.target(k).status in (TargetStatus.READY, TargetStatus.SUBMITTED)
         }
         if waiting and self.is_running(job_id):
             self._cancel_later.setdefault(job_id, set()).update(waiting)

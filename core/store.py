@@ -235,8 +235,7 @@ class JobStore:
         for job_id, (created, in_flight) in sorted(same.items(), key=lambda kv: kv[1][0]):
             with self._lock:
                 rows = self._db.execute(
-                    "SELECT feature_id, status, order_id, order_status FROM targets "
-                    "WHERE job_id=?",
+                    "SELECT feature_id, status, order_id, order_status FROM targets WHERE job_id=?",
                     (job_id,),
                 ).fetchall()
             for fid, status, order_id, order_status in rows:

@@ -300,8 +300,11 @@ def scenario_b(plugin, layer, state):
     later(lambda: click(dock.submit_button))
     yield lambda: modal_box() is not None
     click(box_button(modal_box(), "Send 4,500"))
-    yield lambda: dock.results.job() is not None and any(
-        c.state == ChunkState.ACCEPTED for c in dock.results.job().chunks
+    yield (
+        lambda: (
+            dock.results.job() is not None
+            and any(c.state == ChunkState.ACCEPTED for c in dock.results.job().chunks)
+        )
     )
     job = dock.results.job()
     click(dock.results.progress.cancel_button)
@@ -358,11 +361,7 @@ def run(name, plugin, layer, say, ready):
     def done():
         # QGIS 3.22 may crash at exit when the active layer changes while QgisApp is being
         # destroyed (QgisApp::setMapStyleDockLayer); leave the project with its one layer
-        own = [
-            lyr.id()
-            for lyr in QgsProject.instance().mapLayers().values()
-            if lyr is not layer
-        ]
+        own = [lyr.id() for lyr in QgsProject.instance().mapLayers().values() if lyr is not layer]
         iface.setActiveLayer(layer)
         QgsProject.instance().removeMapLayers(own)
         srv = state.get("srv")

@@ -409,9 +409,9 @@ def test_wrong_key_says_nothing_was_created_and_where_the_key_came_from(
     assert "not confirmed" not in text
     progress = dock.results.progress
     assert progress.counts["processing"] == 0
-    assert progress._chips["unsent"].isVisibleTo(progress) and "53" in progress._chips[
-        "unsent"
-    ].text()
+    assert (
+        progress._chips["unsent"].isVisibleTo(progress) and "53" in progress._chips["unsent"].text()
+    )
     job = dock.results.job()
     assert {t.status for t in job.targets} == {S.READY}
     index = dock.results.proxy.index(0, ResultsModel.COL_STATUS)
@@ -611,9 +611,7 @@ def test_zoom_shows_context_and_a_click_pans_to_an_off_screen_feature(
 
 
 # -- 15: smaller ones -----------------------------------------------------------------------------
-def test_resumed_jobs_are_announced_once_when_the_dock_opens(
-    real_dock, contributors, qgis_iface
-):
+def test_resumed_jobs_are_announced_once_when_the_dock_opens(real_dock, contributors, qgis_iface):
     from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
 
     job = make_job(contributors, "Name")
@@ -664,3 +662,16 @@ def test_warnings_have_their_own_column_and_the_csv_has_lon_lat(contributors, pa
     mine = rows[str(ok.feature_id)]
     assert (mine["lon"], mine["lat"]) == ("12.5000000", "41.9000000")
     assert mine["warnings"] == ok.warnings[0]
+
+
+def test_a_refused_key_from_an_auth_configuration_is_named(real_dock, monkeypatch):
+    from planet_bulk_tasking.core.errors import AuthenticationError, PermissionDeniedError
+
+    dock = real_dock
+    monkeypatch.setattr(type(dock.settings), "authcfg_name", lambda self: "Planet work key")
+    dock._key_sources["job-1"] = "authcfg"
+    text = dock.key_words("job-1", AuthenticationError())
+    assert "authentication configuration “Planet work key”" in text
+    assert "(401, not valid): check it in Settings" in text
+    text = dock.key_words("job-1", PermissionDeniedError())
+    assert "may not task (403)" in text and "Planet work key" in text

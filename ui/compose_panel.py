@@ -308,9 +308,7 @@ class ComposePanel(QWidget):
 
     def _except_plugin_layers(self):
         own = [
-            layer
-            for layer in QgsProject.instance().mapLayers().values()
-            if is_plugin_layer(layer)
+            layer for layer in QgsProject.instance().mapLayers().values() if is_plugin_layer(layer)
         ]
         self.layer_combo.setExceptedLayerList(own)
 
@@ -365,9 +363,7 @@ class ComposePanel(QWidget):
             if layer is not None:
                 layer.selectionChanged.connect(self._on_selection_changed)
                 self.name_widget.setLayer(layer)
-                self.name_widget.setExpression(
-                    form.get("name") or default_name_expression(layer)
-                )
+                self.name_widget.setExpression(form.get("name") or default_name_expression(layer))
             else:
                 self.name_widget.setLayer(None)
             for key, w in self._form_widgets()[1:]:  # another layer's fields

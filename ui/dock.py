@@ -484,12 +484,14 @@ class PlanetBulkTaskingDock(QDockWidget):
                         self.tr("The only feature already has a live order: nothing was sent."),
                         self.tr("All {n} features already have live orders: nothing was sent."),
                     ).format(n=n),
-                    Qgis.Info,
+                    Qgis.MessageLevel.Info,
                 )
                 return False
             return True
         if answer != sending.SEND_ALL:
-            self.notices.push(self.tr("Not sent"), self.tr("Nothing was sent."), Qgis.Info)
+            self.notices.push(
+                self.tr("Not sent"), self.tr("Nothing was sent."), Qgis.MessageLevel.Info
+            )
             return False
         return True
 
@@ -617,7 +619,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.notices.push(
             self.tr("Jobs resumed"),
             text,
-            Qgis.Info,
+            Qgis.MessageLevel.Info,
             button_text=self.tr("Show"),
             callback=lambda: self.open_job(first.job_id),
         )
@@ -651,12 +653,12 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Cancelled job"),
                 text,
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
                 button_text=self.tr("Cancel these orders"),
                 callback=lambda: self.cancel_accepted_orders(job.job_id),
             )
         else:
-            self.notices.push(self.tr("Cancelled job"), text, Qgis.Info)
+            self.notices.push(self.tr("Cancelled job"), text, Qgis.MessageLevel.Info)
 
     def _on_targets_changed(self, job_id: str, keys: list):
         if self._jobs_timer.isActive() is False:
@@ -750,7 +752,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         where = {
             "env": self.tr("the API key from the {env} environment variable").format(env=ENV_KEY),
             "authcfg": self.tr("the API key of the authentication configuration “{cfg}”").format(
-                cfg=self.settings.authcfg()
+                cfg=self.settings.authcfg_name()
             ),
             "practice": self.tr("the practice sandbox's key"),
         }.get(source, self.tr("the API key"))
@@ -790,7 +792,7 @@ class PlanetBulkTaskingDock(QDockWidget):
                 self._cancelled.discard(job_id)
             text = sending.cancelled_text(facts, following).rstrip(".")
             if facts["accepted_bulks"]:
-                level = Qgis.Warning
+                level = Qgis.MessageLevel.Warning
         elif how == "failed":
             title, level = self.tr("Sending stopped"), Qgis.Critical
             key_refused = self.key_words(job_id, error)
@@ -903,7 +905,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Orders updated"),
                 text,
-                Qgis.Warning if bad else Qgis.Info,
+                Qgis.MessageLevel.Warning if bad else Qgis.MessageLevel.Info,
                 button_text=self.tr("Show") if bad else None,
                 callback=(lambda j=job_id, s=min(bad): self.show_order_outcome(j, s))
                 if bad

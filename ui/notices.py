@@ -28,7 +28,7 @@ class Notices(QObject):
         self,
         title,
         text,
-        level=Qgis.Info,
+        level=Qgis.MessageLevel.Info,
         duration=8,
         button_text=None,
         callback=None,

@@ -225,6 +225,15 @@ class SettingsPanel(QWidget):
     def authcfg(self) -> str:
         return self.auth_select.configId() or ""
 
+    def authcfg_name(self) -> str:
+        """The chosen configuration's name as the analyst gave it (its id otherwise)."""
+        cfg = self.authcfg()
+        try:
+            config = QgsApplication.authManager().availableAuthMethodConfigs().get(cfg)
+        except (AttributeError, RuntimeError):
+            config = None
+        return (config.name() if config is not None else "") or cfg
+
     def key_source(self) -> str:
         """'practice', 'authcfg', 'env' or '' (no key)."""
         if self.is_practice():
