@@ -318,6 +318,13 @@ def scenario_b(plugin, layer, state):
         and "0 orders created" not in text,
         text,
     )
+    never_posted = sum(len(c.target_keys) for c in job.chunks if c.state == ChunkState.NEW)
+    chip = dock.results.progress._chips["unsent"].text()
+    check(
+        "3 the Not sent tile agrees with the words",
+        f">{never_posted}<" in chip and f"{never_posted:,} orders were not sent" in text,
+        f"{never_posted} / {chip} / {text}",
+    )
     state_text = dock.results.progress.state_label.text()
     check(
         "3 header no longer claims everything was accepted",

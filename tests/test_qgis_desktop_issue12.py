@@ -26,6 +26,7 @@ EXPECTED = {
     "issue12-b": [
         "3 cancel says what Planet accepted",
         "3 header no longer claims everything was accepted",
+        "3 the Not sent tile agrees with the words",
         "3 offers to cancel these orders",
         "3 the accepted orders were cancelled",
     ],

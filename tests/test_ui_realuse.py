@@ -203,6 +203,14 @@ def test_cancel_says_what_planet_accepted_and_can_cancel_those_orders(
     assert dock.notices.last_button.text() == "Cancel these orders"
     state = dock.results.progress.state_label.text()
     assert "Sending cancelled" in state and "bulk requests accepted; waiting" not in state
+    # the tiles agree with the words: never posted = "Not sent"; the rest is processing
+    progress = dock.results.progress
+    n_unsent = sum(len(c.target_keys) for c in unsent)
+    assert f">{n_unsent}<" in progress._chips["unsent"].text()
+    assert (
+        progress.counts["processing"]
+        == 4500 - n_unsent - progress.counts["succeeded"] - (progress.counts["failed"])
+    )
 
     # "Cancel these orders": those created now and those Planet creates afterwards
     dock.ask = lambda title, question: True

@@ -233,6 +233,9 @@ class ResultsPanel(QWidget):
         to the top and push everything down; filters still follow, row by row, in C++); at
         the end they are sorted again as the header says, the reader's top row kept in view."""
         self.progress.set_running(running)
+        job = self.job()
+        if job is not None and not running:
+            self.progress.set_counts(self.job_counts(job))  # with "Not sent", now it shows
         header = self.view.horizontalHeader()
         if running:
             if not self._paused_sort:
