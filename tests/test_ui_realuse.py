@@ -505,13 +505,25 @@ def test_results_columns_fit_names_and_selected_rows_keep_status_colours(contrib
     assert option.backgroundBrush.color() != view.palette().color(QPalette.ColorRole.Base)
 
 
-def test_jobs_columns_give_room_to_layer_and_destination(real_dock):
+def test_jobs_columns_give_room_to_layer_and_destination(real_dock, contributors):
+    from planet_bulk_tasking.ui import settings_panel
     from planet_bulk_tasking.ui.jobs_panel import JobsModel
-    from qgis.PyQt.QtWidgets import QHeaderView
 
-    header = real_dock.jobs.view.horizontalHeader()
-    assert not header.stretchLastSection()
-    assert header.sectionResizeMode(JobsModel.COL_LAYER) == QHeaderView.ResizeMode.Stretch
+    dock = real_dock
+    dock.settings.set_mode(settings_panel.MODE_PRACTICE)
+    dock.compose.set_layer(contributors)
+    contributors.selectByIds([1, 2])
+    assert send_and_wait(dock) == "finished"
+    dock.refresh_jobs()
+    view = dock.jobs.view
+    header = view.horizontalHeader()
+    assert not header.stretchLastSection()  # Skipped no longer takes the rest
+    metrics = view.fontMetrics()
+    row = dock.jobs.model.index(0, JobsModel.COL_LAYER)
+    for col in (JobsModel.COL_LAYER, JobsModel.COL_ENDPOINT):
+        text = dock.jobs.model.data(row.sibling(0, col))
+        assert view.columnWidth(col) >= metrics.horizontalAdvance(text), (col, text)
+    assert view.columnWidth(JobsModel.COL_SKIPPED) < view.columnWidth(JobsModel.COL_LAYER)
 
 
 # -- 10: rows do not jump while a job runs --------------------------------------------------------

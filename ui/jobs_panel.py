@@ -236,8 +236,7 @@ class JobsPanel(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        # the layer name takes the room left; counts stay narrow
-        header.setSectionResizeMode(JobsModel.COL_LAYER, QHeaderView.ResizeMode.Stretch)
+        # Layer and Sent to are sized to their text (see refresh); counts stay narrow
         self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         pale_selection(self.view)
         metrics = self.view.fontMetrics()
@@ -292,7 +291,8 @@ class JobsPanel(QWidget):
     def refresh(self, summaries, running, project_jobs):
         current = self.current_job_id()
         self.model.set_jobs(summaries, running, project_jobs)
-        fit_column(self.view, JobsModel.COL_ENDPOINT, 80, 320)  # "Sent to" readable
+        fit_column(self.view, JobsModel.COL_LAYER, 80, 260)  # readable, not squeezed
+        fit_column(self.view, JobsModel.COL_ENDPOINT, 80, 320)
         if current and self.current_job_id() != current:
             self.select_job(current, emit=False)
         self._update_buttons()

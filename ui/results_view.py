@@ -41,7 +41,8 @@ class ResultsView(QTableView):
         self.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
         # names end with the feature id ("layer 1234"): cut in the middle, keep the end
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        pale_selection(self)  # selected rows keep their status colours
+        # selected rows keep their status colours; an error reads from its start
+        pale_selection(self, elide_right=(ResultsModel.COL_ERROR, ResultsModel.COL_WARNING))
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.horizontalHeader().setStretchLastSection(True)

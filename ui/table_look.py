@@ -14,12 +14,15 @@ class ReadableSelectionDelegate(QStyledItemDelegate):
     model's colour (status colours stay visible) whatever the QGIS theme or stylesheet
     does with selections (a palette alone is overridden by QGIS's stylesheet)."""
 
-    def __init__(self, tint: QColor, parent=None):
+    def __init__(self, tint: QColor, parent=None, elide_right=()):
         super().__init__(parent)
         self.tint = QColor(tint)
+        self.elide_right = set(elide_right)  # columns whose start matters (errors)
 
     def initStyleOption(self, option, index):  # noqa: N802
         super().initStyleOption(option, index)
+        if index.column() in self.elide_right:
+            option.textElideMode = Qt.TextElideMode.ElideRight
         if option.state & QStyle.StateFlag.State_Selected:
             option.state = option.state & ~QStyle.StateFlag.State_Selected
             option.backgroundBrush = QBrush(self.tint)
@@ -37,8 +40,8 @@ def selection_tint(view) -> QColor:
     )
 
 
-def pale_selection(view):
-    view.setItemDelegate(ReadableSelectionDelegate(selection_tint(view), view))
+def pale_selection(view, elide_right=()):
+    view.setItemDelegate(ReadableSelectionDelegate(selection_tint(view), view, elide_right))
 
 
 def fit_column(view, column: int, minimum: int, maximum: int) -> int:
