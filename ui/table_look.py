@@ -3,7 +3,7 @@ selection instead of the theme's solid blue, which after a submit painted every 
 columns sized to what they hold."""
 
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QBrush, QColor, QPalette
+from qgis.PyQt.QtGui import QBrush, QColor, QFontMetrics, QPalette
 from qgis.PyQt.QtWidgets import QStyle, QStyledItemDelegate
 
 SAMPLE_ROWS = 300  # rows measured to size a column (enough to see typical names)
@@ -48,8 +48,13 @@ def fit_column(view, column: int, minimum: int, maximum: int) -> int:
     """Width for the widest text among the first rows (and the header), within bounds."""
     model = view.model()
     metrics = view.fontMetrics()
+    font = (
+        model.data(model.index(0, column), Qt.ItemDataRole.FontRole) if model.rowCount() else None
+    )
+    if font is not None:  # e.g. bold rows (jobs sent from this project) are wider
+        metrics = QFontMetrics(font)
     title = model.headerData(column, Qt.Orientation.Horizontal) or ""
-    widest = metrics.horizontalAdvance(str(title)) + 28
+    widest = view.fontMetrics().horizontalAdvance(str(title)) + 28
     for row in range(min(model.rowCount(), SAMPLE_ROWS)):
         text = model.data(model.index(row, column))
         if text:
