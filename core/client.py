@@ -374,9 +374,7 @@ class TaskingClient:
                 "Accept-Encoding": transport.ACCEPT_ENCODING,  # what read_body decodes
             }
         )
-        self._adapter = transport.TrackingAdapter(
-            pool_connections=2, pool_maxsize=4, max_retries=0
-        )
+        self._adapter = transport.TrackingAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
         self._session.mount("https://", self._adapter)
         self._session.mount("http://", self._adapter)
 
@@ -692,8 +690,7 @@ class TaskingClient:
         kw = {"url": describe_url(url), "method": method}
         if isinstance(exc, _Deadline):
             return NetworkError(
-                f"Timed out: {host} did not send a complete answer within "
-                f"{self.deadline:g} s.",
+                f"Timed out: {host} did not send a complete answer within {self.deadline:g} s.",
                 kind=NetworkError.TIMEOUT,
                 details="total deadline",
                 **kw,

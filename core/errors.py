@@ -147,8 +147,7 @@ class WaitLimitError(TaskingError):
     """The server asked to wait (Retry-After, 5xx) longer in total than a job allows."""
 
     default_message = (
-        "The server kept asking to wait, longer in total than a job waits: "
-        "resume the job later."
+        "The server kept asking to wait, longer in total than a job waits: resume the job later."
     )
 
 
