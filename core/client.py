@@ -1017,7 +1017,10 @@ class TaskingClient:
         path = api.bulk_payloads_path(bulk_id)
         # twice what a bulk may hold: a listing longer than that is not believed
         for item in self._iter_pages(path, {}, page_size, 2 * api.MAX_PAYLOADS_PER_BULK):
-            yield PayloadResult.from_json(item)
+            result = PayloadResult.from_json(item)
+            if result.reason:  # kept in the job, the journal, the CSV: masked after decoding
+                result.reason = self._redact(result.reason)
+            yield result
 
     @_typed_iter
     def iter_bulks(self, *, page_size: int = 100, **filters) -> Iterator[BulkSummary]:

@@ -264,3 +264,62 @@ def wait_for(predicate, timeout: float, step: float = 0.02) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+class MiniTasking:
+    """Just enough of the Tasking API for a whole job: POST /bulk/ (202), GET /bulk/<id>
+    (COMPLETE), GET /bulk/<id>/payloads (one result per payload), GET /orders/. Each
+    route can be replaced by a hostile one: ``srv.handler = MiniTasking(post=...)``.
+
+    ``fail_when(payload) -> reason or None`` makes a payload FAILED with that reason."""
+
+    def __init__(self, post=None, summary=None, payloads=None, orders=None, fail_when=None):
+        self.bulks: Dict[str, list] = {}
+        self.lock = threading.Lock()
+        self.post, self.summary, self.payloads, self.orders = post, summary, payloads, orders
+        self.fail_when = fail_when or (lambda p: None)
+
+    def __call__(self, req: Request, conn: Conn) -> None:
+        parts = [p for p in req.route.split("/") if p]  # tasking v2 bulk <id> payloads
+        tail = parts[2:]
+        if req.method == "POST" and tail == ["bulk"]:
+            return (self.post or self.accept)(req, conn)
+        if req.method == "GET" and tail[:1] == ["bulk"] and len(tail) == 2:
+            return (self.summary or self.complete)(req, conn, tail[1])
+        if req.method == "GET" and tail[:1] == ["bulk"] and tail[2:] == ["payloads"]:
+            return (self.payloads or self.results)(req, conn, tail[1])
+        if req.method == "GET" and tail[:1] == ["orders"]:
+            return (self.orders or (lambda r, c: c.respond(200, {"count": 0, "results": []})))(
+                req, conn)
+        conn.respond(404, {"detail": "not here"})
+
+    def accept(self, req: Request, conn: Conn) -> None:
+        body = req.json()
+        with self.lock:
+            self.bulks.setdefault(body["id"], body["order_payloads"])
+        conn.respond(202, {}, {"Location": f"/tasking/v2/bulk/{body['id']}"})
+
+    def complete(self, req: Request, conn: Conn, bulk_id: str) -> None:
+        with self.lock:
+            known = bulk_id in self.bulks
+            n = len(self.bulks.get(bulk_id, []))
+        if not known:
+            return conn.respond(404, {"detail": "no such bulk"})
+        conn.respond(200, {"id": bulk_id, "status": "COMPLETE", "payload_count": n,
+                           "processing_payload_count": 0})
+
+    def result_list(self, bulk_id: str) -> list:
+        with self.lock:
+            payloads = list(self.bulks.get(bulk_id, []))
+        out = []
+        for i, p in enumerate(payloads):
+            reason = self.fail_when(p)
+            if reason:
+                out.append({"status": "FAILED", "error": reason, "payload": p})
+            else:
+                out.append({"status": "SUCCESS", "order_id": f"{bulk_id[:8]}-{i}", "payload": p})
+        return out
+
+    def results(self, req: Request, conn: Conn, bulk_id: str) -> None:
+        items = self.result_list(bulk_id)
+        conn.respond(200, {"count": len(items), "next": None, "results": items})
