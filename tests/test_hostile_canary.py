@@ -177,3 +177,55 @@ def test_canary_key_never_kept_anywhere(tmp_path, qgis_log, no_plugin_settings):
     leaks = {where: find_key(text, CANARY) for where, text in places.items()}
     assert {k: v for k, v in leaks.items() if v} == {}, leaks
     assert len(key_forms(CANARY)) >= 8
+
+
+def _model_texts(model) -> list:
+    from qgis.PyQt.QtCore import Qt
+
+    out = []
+    for row in range(model.rowCount()):
+        for col in range(model.columnCount()):
+            index = model.index(row, col)
+            for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                value = model.data(index, role)
+                if value is not None:
+                    out.append(str(value))
+    return out
+
+
+@pytest.mark.parametrize("server_class", [CanaryServer, Cheat], ids=["forced errors", "401"])
+def test_canary_key_never_in_the_dock(qgis_iface, qgis_new_project, monkeypatch,
+                                      no_plugin_settings, server_class):
+    """The same through the dock: message-bar notices, the results table, the job's text."""
+    from planet_bulk_tasking.ui import settings_panel
+    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
+    from qgis.core import QgsProject
+    from support import process_until
+
+    srv = HostileServer(server_class())
+    monkeypatch.setenv("PL_API_KEY", CANARY)
+    layer = point_layer(10)
+    QgsProject.instance().addMapLayer(layer)
+    dock = PlanetBulkTaskingDock(qgis_iface)
+    notices = []
+    real_push = dock.notices.push
+    monkeypatch.setattr(dock.notices, "push", lambda title, text, *a, **kw: (
+        notices.append(f"{title}: {text}"), real_push(title, text, *a, **kw))[1])
+    try:
+        dock.settings.set_mode(settings_panel.MODE_CUSTOM, srv.base_url)
+        dock.compose.set_layer(layer)
+        layer.selectAll()
+        ended = []
+        dock.job_ended.connect(lambda job_id, how: ended.append(how))
+        assert dock.submit(), dock.submit_problems()
+        assert process_until(lambda: ended, 60), "the job did not end"
+        assert ended[0] == ("finished" if server_class is CanaryServer else "failed")
+        texts = notices + [dock.notices.last_text, dock.results.progress.state_label.text()]
+        texts += _model_texts(dock.results.proxy)
+        assert notices and len(texts) > 10
+    finally:
+        dock.shutdown()
+        dock.deleteLater()
+        srv.close()
+    leaks = [t for t in texts if find_key(t, CANARY)]
+    assert leaks == []
