@@ -617,16 +617,33 @@ class TaskingClient:
         text = self._body_text(resp)
         try:
             return json.loads(text)
+        except json.JSONDecodeError as exc:
+            stripped = text.rstrip()
+            cut = exc.pos >= len(stripped) or exc.msg.startswith("Unterminated string")
+            if stripped[:1] in ("{", "[") and cut:
+                # the JSON stops mid-way, at the very end of what came: a cut body
+                raise NetworkError(
+                    f"The connection to {urlsplit(resp.url or self.base_url).hostname} was "
+                    "dropped before a complete answer arrived.",
+                    kind=NetworkError.DROPPED,
+                    status=resp.status_code,
+                    details=f"JSON cut after {len(text)} characters",
+                    url=describe_url(resp.url or ""),
+                ) from None
+            raise self._not_json(resp, text) from None
         except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
-            snippet = api.truncate(self._redact(text[:400]) or "", 200)
-            ctype = resp.headers.get("Content-Type", "?")
-            raise UnexpectedResponseError(
-                "The server's answer was not understood (expected JSON): is the API address "
-                "right, or is a network login page in the way?",
-                status=resp.status_code,
-                details=f"{ctype}: {snippet}" if snippet else ctype,
-                url=describe_url(resp.url or ""),
-            ) from None
+            raise self._not_json(resp, text) from None
+
+    def _not_json(self, resp: requests.Response, text: str) -> UnexpectedResponseError:
+        snippet = api.truncate(self._redact(text[:400]) or "", 200)
+        ctype = resp.headers.get("Content-Type", "?")
+        return UnexpectedResponseError(
+            "The server's answer was not understood (expected JSON): is the API address "
+            "right, or is a network login page in the way?",
+            status=resp.status_code,
+            details=f"{ctype}: {snippet}" if snippet else ctype,
+            url=describe_url(resp.url or ""),
+        )
 
     # -- the one place requests are sent -------------------------------------------------
     def _attempt(self, method: str, url: str, params, body, headers) -> requests.Response:
@@ -834,10 +851,26 @@ class TaskingClient:
             return resp
 
     def _get_json(self, url: str, params=None, what: str = "", max_retries=None) -> Any:
-        resp = self._send("GET", url, params=params, max_retries=max_retries)
-        if resp.status_code != 200:
-            raise self._error_for_response(resp, what)
-        return self._json(resp)
+        return self._fetch_json(url, params, what, max_retries)[1]
+
+    def _fetch_json(self, url: str, params=None, what: str = "", max_retries=None):
+        """GET a 200 JSON answer: ``(response, data)``. A body that ends inside the JSON
+        with nothing saying how long it was (``Connection: close``, no length) was cut:
+        asked again like any dropped connection."""
+        retries = self.max_retries if max_retries is None else max(0, max_retries)
+        attempt = 0
+        while True:
+            resp = self._send("GET", url, params=params, max_retries=max_retries)
+            if resp.status_code != 200:
+                raise self._error_for_response(resp, what)
+            try:
+                return resp, self._json(resp)
+            except NetworkError as error:
+                if attempt >= retries:
+                    raise
+                attempt += 1
+                logger.info("%s: %s; retry %d/%d", describe_url(url), error.kind, attempt, retries)
+                self._wait(self._spend_wait(self._backoff(attempt - 1), error.kind))
 
     def _iter_pages(
         self,
@@ -865,10 +898,8 @@ class TaskingClient:
         max_pages = 0
         offset = api._as_int(params.get(api.PARAM_OFFSET)) or 0
         while True:
-            resp = self._send("GET", url, params=query)
-            if resp.status_code != 200:
-                raise self._error_for_response(resp, describe_url(url))
-            page = Page.from_json(self._json(resp))
+            resp, data = self._fetch_json(url, query, describe_url(url))
+            page = Page.from_json(data)
             pages += 1
             if bound is None:
                 bound = max(0, max_items if page.count is None else min(page.count, max_items))

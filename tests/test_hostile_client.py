@@ -150,6 +150,24 @@ def test_truncated_body_is_a_retryable_network_error(server, client, sent):
     assert srv2.count("GET") == 2
 
 
+@pytest.mark.parametrize("sent", [b'{"id": "b", "status": "RUN', b'{"id": "b", ', b"[1, 2"])
+def test_json_cut_without_a_length_is_a_retryable_network_error(server, client, sent):
+    """Connection: close and no Content-Length: only the JSON itself shows the cut."""
+
+    def cut(req, conn):
+        conn.head(200, {"Connection": "close"})
+        conn.send(sent)
+        conn.close()
+
+    srv = server(cut)
+    with pytest.raises(NetworkError) as info:
+        client(srv.base_url).get_bulk("b")
+    assert info.value.kind == NetworkError.DROPPED
+    answers = iter([cut, lambda r, conn: conn.respond(200, SUMMARY)])
+    srv2 = server(lambda req, conn: next(answers)(req, conn))
+    assert client(srv2.base_url, max_retries=2).get_bulk("b").status == "RUNNING"
+
+
 def test_truncated_answer_to_a_post_is_retried_with_the_same_id(server, client):
     bulk_id = str(uuid.uuid4())
     answers = iter(
