@@ -211,3 +211,42 @@ def test_retry_after_stacking_is_capped_per_job(server, runs):
     assert "resume the job later" in run.error.user_message
     assert run.progress["server_wait"] == pytest.approx(1.5, abs=0.05)
     assert run.progress["server_wait_limit"] == 1.5
+
+
+PROBE = r"""
+import sys, threading, time
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import plugin_path
+plugin_path.ensure_importable()
+from concurrent.futures import ThreadPoolExecutor
+from hostile_server import HostileServer
+from planet_bulk_tasking.core.client import TaskingClient
+srv = HostileServer(lambda r, c: (c.head(200, {"Connection": "close"}),
+                                  c.drip(b"{", 1.0, forever=True)))
+stop = threading.Event()
+client = TaskingClient(srv.base_url, "PLAK0123456789abcdef", stop_event=stop, timeout=(5, 30))
+pool = ThreadPoolExecutor(2, thread_name_prefix="pbt-http")  # like the worker's pool
+pool.submit(client.get_bulk, "b")
+time.sleep(1.0)
+stop.set()
+pool.shutdown(wait=False, cancel_futures=True)
+print(time.time(), flush=True)
+"""
+
+
+def test_a_python_process_exits_within_2_s_of_stop_while_the_server_drips(tmp_path):
+    """Python joins pool threads at exit: before the fix this process never exited."""
+    import os
+    import subprocess
+    import sys
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    script = tmp_path / "probe.py"
+    script.write_text(PROBE)
+    proc = subprocess.run(
+        [sys.executable, str(script), os.path.join(root, "scripts"), os.path.join(root, "tests")],
+        capture_output=True, text=True, timeout=30,
+    )
+    exited = time.time()
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert exited - float(proc.stdout.split()[-1]) < 2.0
