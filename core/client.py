@@ -616,7 +616,7 @@ class TaskingClient:
     def _json(self, resp: requests.Response) -> Any:
         text = self._body_text(resp)
         try:
-            return json.loads(text)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             stripped = text.rstrip()
             cut = exc.pos >= len(stripped) or exc.msg.startswith("Unterminated string")
@@ -633,6 +633,29 @@ class TaskingClient:
             raise self._not_json(resp, text) from None
         except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             raise self._not_json(resp, text) from None
+        if "\\\\" in text and self._secret.value:
+            # an escaped backslash: a string may hold a key escaped twice ("\\u0050..."),
+            # which only shows once decoded: mask the decoded strings too (rare, cheap)
+            data = self._redact_tree(data)
+        return data
+
+    def _redact_tree(self, data: Any) -> Any:
+        """``data`` with every string (keys too) masked; iterative, any depth."""
+        root = [data]
+        todo = [(root, 0)]
+        while todo:
+            parent, key = todo.pop()
+            value = parent[key]
+            if isinstance(value, str):
+                parent[key] = self._redact(value)
+            elif isinstance(value, list):
+                todo.extend((value, i) for i in range(len(value)))
+            elif isinstance(value, dict):
+                items = {self._redact(k) if isinstance(k, str) else k: v for k, v in value.items()}
+                value.clear()
+                value.update(items)
+                todo.extend((value, k) for k in value)
+        return root[0]
 
     def _not_json(self, resp: requests.Response, text: str) -> UnexpectedResponseError:
         snippet = api.truncate(self._redact(text[:400]) or "", 200)

@@ -534,3 +534,13 @@ def test_retry_after_of_a_billion_is_bounded_by_the_job_budget(server, client):
     assert budget.used == pytest.approx(1.0, abs=0.01)
     assert "waited 1 s in total" in info.value.user_message
     assert not info.value.transient
+
+
+def test_a_key_escaped_twice_is_masked_once_decoded(server, client):
+    """'\\\\u0050…' in the raw body is the text '\\u0050…' once decoded: masked then."""
+    twice = "".join(f"\\u{ord(c):04x}" for c in KEY)
+    body = json.dumps({"id": "o1", "name": twice, "deep": [[{f"k {KEY}": twice}]]})
+    srv = server(lambda req, conn: conn.respond(200, body, {"Content-Type": "application/json"}))
+    order = client(srv.base_url).get_order("o1")
+    assert order["name"] == "***" and order["deep"] == [[{"k ***": "***"}]]
+    assert not find_key(json.dumps(order), KEY)
