@@ -3,9 +3,18 @@
 One ``TaskingClient`` per thread (it holds one ``requests.Session``). What it
 guarantees:
 
-- a timeout on every request; retries with exponential backoff and jitter on
-  connection problems, 429 (``Retry-After`` honoured, capped), 502/503/504, and
-  500 for reads; every wait is interruptible through ``stop_event``;
+- a timeout on every socket operation and a total deadline on every request
+  (connect, headers, body); ``stop_event`` cuts a request at any stage (the I/O
+  runs on a daemon thread whose sockets are shut down: ``transport.py``);
+- bodies are read in chunks with a cap on the *decoded* size, and a body shorter
+  than announced (or JSON cut mid-way) is a dropped connection, retried;
+- retries with exponential backoff and jitter on connection problems, 429
+  (``Retry-After`` honoured, capped per wait and, through a shared ``WaitBudget``,
+  per job), 502/503/504, and 500 for reads; every wait is interruptible;
+- every failure of a public method is a ``TaskingError``;
+- an odd key (line break, invisible or non-Latin-1 character) is never sent
+  (``InvalidKeyError``); the key is masked in every form a server may echo it
+  (``keys.py``) before and after JSON decoding;
 - ``POST /bulk/`` carries a client-chosen UUID, so retrying it is safe: a 409 for
   our own id means an earlier try got through, and is confirmed with
   ``GET /bulk/<id>``;
@@ -14,7 +23,8 @@ guarantees:
   followed blindly, plain HTTP is refused except to this computer, TLS is
   always verified;
 - the key never appears in a log line, an exception, ``repr(client)`` or the
-  session's headers (it is added per request by an auth hook).
+  session's headers (it is added per request by an auth hook);
+- list endpoints are paged within what the first page's count allows.
 
 Shapes of bodies and answers live in ``api.py``.
 """
@@ -305,9 +315,8 @@ class TaskingClient:
     """Planet Tasking API v2 client. See the module docstring for its guarantees.
 
     ``stop_event`` (a ``threading.Event``) cancels: every wait between retries is
-    a wait on it, and it is checked before each request, so setting it raises
-    ``CancelledError`` within a fraction of a second (or, during a request in
-    flight, when that request returns or times out).
+    a wait on it, and a request in flight is cut, so setting it raises
+    ``CancelledError`` within a fraction of a second whatever the server does.
     """
 
     def __init__(
