@@ -765,6 +765,23 @@ class TaskingClient:
             **kw,
         )
 
+    @staticmethod
+    def _network_retries(error: TaskingError, exc: Exception, retries: int, retry_safe: bool):
+        """How many tries a failed attempt allows (0: none). Only network errors are
+        retried; a request that may have reached the server only when ``retry_safe``."""
+        if not isinstance(error, NetworkError):
+            return 0
+        nothing_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or error.kind in (
+            NetworkError.REFUSED,
+            NetworkError.DNS,
+            NetworkError.PROXY,
+        )
+        if not (retry_safe or nothing_sent):
+            return 0
+        if error.kind in (NetworkError.DNS, NetworkError.PROXY) or isinstance(exc, _Deadline):
+            return min(retries, 1)  # a wrong name stays wrong; a drip stays slow
+        return retries
+
     def _send(
         self,
         method: str,
@@ -800,46 +817,33 @@ class TaskingClient:
                 resp = self._attempt(method, url, params, body, headers)
             except CancelledError:
                 raise
-            except BaseException as exc:  # noqa: BLE001 - every failure becomes typed
-                if not isinstance(exc, Exception):
-                    raise
+            except Exception as exc:  # noqa: BLE001 - every failure becomes typed
                 self._count(type(exc).__name__)
                 self._check_stop()  # cut by stop: cancelled, not a network error
                 error = self._attempt_error(exc, method, url)
-                nothing_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or (
-                    isinstance(error, NetworkError)
-                    and error.kind in (NetworkError.REFUSED, NetworkError.DNS, NetworkError.PROXY)
-                )
-                limit = retries
-                if isinstance(error, NetworkError) and (
-                    error.kind in (NetworkError.DNS, NetworkError.PROXY)
-                    or isinstance(exc, _Deadline)
-                ):
-                    limit = min(retries, 1)  # a wrong name stays wrong; a drip stays slow
-                if (
-                    isinstance(error, NetworkError)
-                    and (retry_safe or nothing_sent)
-                    and attempt < limit
-                ):
-                    delay = self._backoff(attempt)
-                    if max_delay is not None:
-                        delay = min(delay, max_delay)
-                    logger.info(
-                        "%s %s: %s; retry %d/%d in %.1f s",
-                        method,
-                        describe_url(url),
-                        error.kind,
-                        attempt + 1,
-                        limit,
-                        delay,
+                limit = self._network_retries(error, exc, retries, retry_safe)
+                if attempt >= limit:
+                    logger.warning(
+                        "%s %s failed: %s", method, describe_url(url), error.user_message
                     )
-                    attempt += 1
-                    with self._lock:
-                        self.retries_made += 1
-                    self._wait(self._spend_wait(delay, error.kind))
-                    continue
-                logger.warning("%s %s failed: %s", method, describe_url(url), error.user_message)
-                raise error from None
+                    raise error from None
+                delay = self._backoff(attempt)
+                if max_delay is not None:
+                    delay = min(delay, max_delay)
+                logger.info(
+                    "%s %s: %s; retry %d/%d in %.1f s",
+                    method,
+                    describe_url(url),
+                    error.kind,
+                    attempt + 1,
+                    limit,
+                    delay,
+                )
+                attempt += 1
+                with self._lock:
+                    self.retries_made += 1
+                self._wait(self._spend_wait(delay, error.kind))
+                continue
             self._count(resp.status_code)
             logger.debug(
                 "%s %s -> %d (%.0f ms)",
