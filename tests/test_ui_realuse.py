@@ -212,6 +212,11 @@ def test_cancel_says_what_planet_accepted_and_can_cancel_those_orders(
         == 4500 - n_unsent - progress.counts["succeeded"] - (progress.counts["failed"])
     )
 
+    # the follow-only run reports progress too: the tiles keep saying the same
+    assert wait_until(lambda: job.counts()["succeeded"] > 0, 30)
+    dock._on_progress(job.job_id, dict(job.counts()))
+    assert f">{n_unsent}<" in progress._chips["unsent"].text()
+
     # "Cancel these orders": those created now and those Planet creates afterwards
     dock.ask = lambda title, question: True
     dock.notices.last_button.click()

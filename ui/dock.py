@@ -694,6 +694,10 @@ class PlanetBulkTaskingDock(QDockWidget):
     def _on_progress(self, job_id: str, counts: dict):
         if job_id != self._job_id:
             return
+        job = self.manager.jobs.get(job_id)
+        if job is not None and not self.results.progress.running:
+            # a cancelled job still followed: "Not sent" is what was never posted
+            counts = dict(counts, unsent=self.results.job_counts(job).get("unsent", 0))
         self.results.progress.set_counts(counts)
         chunks = counts.get("chunks", 0)
         trouble = self._trouble.get(job_id)
