@@ -272,6 +272,43 @@ _DROP_WORDS = (
 )
 
 
+class EndpointFacts:
+    """What the plugin learnt about each endpoint (base URL), shared by every client of
+    this QGIS session: which undocumented things work there (``id__in``, bulk edit...).
+    Values: True (works), False (does not), absent (not known yet)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._facts: Dict[str, Dict[str, Any]] = {}
+
+    def get(self, endpoint: str, name: str) -> Any:
+        with self._lock:
+            return self._facts.get(endpoint, {}).get(name)
+
+    def learn(self, endpoint: str, name: str, value: Any) -> bool:
+        """Record a fact; True when it is news (worth a log line)."""
+        with self._lock:
+            facts = self._facts.setdefault(endpoint, {})
+            news = facts.get(name) != value
+            facts[name] = value
+            return news
+
+    def forget(self, endpoint: Optional[str] = None) -> None:
+        with self._lock:
+            if endpoint is None:
+                self._facts.clear()
+            else:
+                self._facts.pop(endpoint, None)
+
+
+ENDPOINT_FACTS = EndpointFacts()
+#: order sets up to this size are watched with one GET per order when id__in is ignored
+SMALL_ORDER_SET = 20
+#: 4xx answers to a POST /bulk/ that may mean "this id already exists"
+_NOT_A_DUPLICATE = (401, 403, 429)
+_SIZE_WORDS = ("too large", "too big", "size", "bytes", "megabyte", "1 mb")
+
+
 class TaskingClient:
     """Planet Tasking API v2 client. See the module docstring for its guarantees.
 
@@ -742,22 +779,59 @@ class TaskingClient:
             raise
         status = resp.status_code
         if status in (200, 201, 202):
+            self._log_body_shape(resp, "bulk creation answer")
             return self._accepted_id(resp, bulk_id)
-        if status == 409:
-            # Our own UUID already exists: an earlier try (this call or a previous
-            # session) got through. Confirm; a 409 about something else is an error.
-            found = self._bulk_exists(bulk_id)
-            if found is False:
-                raise self._error_for_response(resp, what)
-            if found is None:
-                logger.warning("bulk %s: 409 and unable to confirm; taking it as accepted", bulk_id)
-            else:
-                logger.info("bulk %s: 409 for our own id -> already accepted", bulk_id)
-            return bulk_id
+        if 400 <= status < 500 and status not in _NOT_A_DUPLICATE:
+            return self._post_refused(resp, bulk_id, what)
         if status >= 500 and self._bulk_exists(bulk_id):
             logger.warning("bulk %s: %d, but the server has it", bulk_id, status)
             return bulk_id
         raise self._error_for_response(resp, what)
+
+    def _post_refused(self, resp: requests.Response, bulk_id: str, what: str) -> str:
+        """A 4xx to our POST. Our own UUID may already exist (an earlier try got through):
+        409 is our guess, Django REST answers 400 "already exists". GET /bulk/<id> decides;
+        a 409 nothing confirms is re-posted later with the same UUID (it cannot create the
+        bulk twice), never taken as accepted on faith."""
+        status = resp.status_code
+        error = self._error_for_response(resp, what)
+        found = self._bulk_exists(bulk_id)
+        if found:
+            logger.info("bulk %s: %d for our own id, and the server has it -> accepted",
+                        bulk_id, status)  # fmt: skip
+            return bulk_id
+        if status == 409 or found is None:
+            logger.warning("bulk %s: %d that GET /bulk/<id> cannot confirm (%s); it will be "
+                           "posted again with the same id", bulk_id, status,
+                           "not found" if found is False else "no answer")  # fmt: skip
+            error = ConflictError(
+                f"The server refused bulk {bulk_id} ({status}) but cannot show it: it will be "
+                "sent again later with the same id, which cannot create its orders twice.",
+                status=status, details=error.details, url=error.url, method="POST",
+            )  # fmt: skip
+            error.transient = True
+            raise error
+        text = (error.details or "").lower()
+        if status == 400 and any(w in text for w in _SIZE_WORDS):
+            raise PayloadTooLargeError(status=status, details=error.details, url=error.url)
+        raise error
+
+    def _log_body_shape(self, resp: requests.Response, kind: str) -> None:
+        if resp.content:
+            try:
+                api.log_shape_once(self.base_url, kind, resp.json())
+            except ValueError:
+                pass
+
+    # -- what this endpoint supports (learnt, remembered per endpoint) ----------------
+    def fact(self, name: str) -> Any:
+        return ENDPOINT_FACTS.get(self.base_url, name)
+
+    def learn(self, name: str, value: Any, why: str = "") -> None:
+        if ENDPOINT_FACTS.learn(self.base_url, name, value):
+            logger.info("%s: %s %s%s", describe_url(self.base_url), name,
+                        "works" if value is True else "does not work" if value is False
+                        else f"= {value}", f" ({why})" if why else "")  # fmt: skip
 
     def _accepted_id(self, resp: requests.Response, bulk_id: str) -> str:
         location = resp.headers.get("Location")
@@ -791,6 +865,7 @@ class TaskingClient:
 
     def get_bulk(self, bulk_id: str) -> BulkSummary:
         data = self._get_json(self._url(api.bulk_path(bulk_id)), what=f"bulk {bulk_id}")
+        api.log_shape_once(self.base_url, "bulk summary", data)
         return BulkSummary.from_json(data, bulk_id)
 
     def iter_bulk_payloads(
@@ -798,6 +873,7 @@ class TaskingClient:
     ) -> Iterator[PayloadResult]:
         """Every payload result of a bulk, all pages. Never in submission order."""
         for item in self._iter_pages(api.bulk_payloads_path(bulk_id), {}, page_size):
+            api.log_shape_once(self.base_url, "/payloads item", item)
             yield PayloadResult.from_json(item)
 
     def iter_bulks(self, *, page_size: int = 100, **filters) -> Iterator[BulkSummary]:
@@ -827,10 +903,14 @@ class TaskingClient:
         status: Union[None, str, Sequence[str]] = None,
         name_contains: Optional[str] = None,
         ordering: Optional[str] = None,
+        created_since: Optional[str] = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters,
     ) -> Iterator[dict]:
-        """Orders, all pages. ``ids`` are sent as ``id__in`` in URL-sized batches."""
+        """Orders, all pages. ``ids`` are sent as ``id__in`` in URL-sized batches; only the
+        orders asked for come out. A server that ignores ``id__in`` (it answers orders not
+        asked for) is remembered, and the ids are then read one ``GET /orders/<id>`` each.
+        ``created_since``: ``created_time__gte`` (a server may ignore it: callers check)."""
         params: Dict[str, Any] = dict(filters)
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
@@ -842,15 +922,63 @@ class TaskingClient:
             params[api.PARAM_NAME_CONTAINS] = name_contains
         if ordering:
             params[api.PARAM_ORDERING] = ordering
+        if created_since:
+            params[api.PARAM_CREATED_GTE] = created_since
         if ids is None:
-            yield from self._iter_pages(api.ORDERS_COLLECTION, params, page_size)
+            for order in self._iter_pages(api.ORDERS_COLLECTION, params, page_size):
+                api.log_shape_once(self.base_url, "order", order)
+                yield order
             return
         unique = list(dict.fromkeys(str(i) for i in ids if i))
-        for batch in self._id_batches(unique):
+        if unique and self.fact(api.PARAM_IDS) is False:
+            yield from self._orders_one_by_one(unique)
+            return
+        batches = list(self._id_batches(unique))
+        for n, batch in enumerate(batches):
             query = dict(params, **{api.PARAM_IDS: ",".join(batch)})
-            yield from self._iter_pages(
+            wanted, given = set(batch), set()
+            ignored = False
+            for order in self._iter_pages(
                 api.ORDERS_COLLECTION, query, max(page_size, min(len(batch), 1000))
-            )
+            ):
+                oid = api.order_id_of(order)
+                if oid not in wanted:  # not asked for: the filter was ignored
+                    ignored = True
+                    break
+                if oid not in given:
+                    given.add(oid)
+                    api.log_shape_once(self.base_url, "order", order)
+                    yield order
+            if ignored:
+                self.learn(api.PARAM_IDS, False, "it answered orders that were not asked for")
+                rest = [i for b in batches[n:] for i in b if i not in given]
+                yield from self._orders_one_by_one(rest)
+                return
+            if given:
+                self.learn(api.PARAM_IDS, True)
+
+    def _orders_one_by_one(self, ids: Sequence[str]) -> Iterator[dict]:
+        """``GET /orders/<id>`` for each id (the documented way); unknown ids are skipped."""
+        for order_id in ids:
+            try:
+                yield self.get_order(order_id)
+            except NotFoundError:
+                logger.warning("order %s: not found (404)", order_id)
+
+    def id_filter_works(self, sample_id: str) -> bool:
+        """Whether ``id__in`` filters here: one cheap probe (``limit=2``), remembered."""
+        known = self.fact(api.PARAM_IDS)
+        if known is not None:
+            return known
+        page = self._get_json(
+            self._url(api.ORDERS_COLLECTION),
+            params={api.PARAM_IDS: sample_id, api.PARAM_LIMIT: "2"},
+            what="orders",
+        )
+        results = Page.from_json(page).results
+        works = all(api.order_id_of(o) == sample_id for o in results)
+        self.learn(api.PARAM_IDS, works, "probe with one order id")
+        return works
 
     def get_order(self, order_id: str) -> dict:
         data = self._get_json(self._url(api.order_path(order_id)), what=f"order {order_id}")
@@ -858,7 +986,29 @@ class TaskingClient:
             raise UnexpectedResponseError(
                 "The server's answer for an order was not an object.", details=str(data)[:200]
             )
+        api.log_shape_once(self.base_url, "order", data)
         return data
+
+    def put_order(self, order_id: str, fields: dict) -> dict:
+        """``PUT /orders/<id>`` [doc]: edit name, rank, start_time, end_time of one order."""
+        body = api.encode_body({k: v for k, v in fields.items() if k != "id"})
+        resp = self._send("PUT", self._url(api.order_path(order_id)), body=body)
+        if resp.status_code not in (200, 201, 202, 204):
+            raise self._error_for_response(resp, f"order {order_id}")
+        return self._json(resp) if resp.content else {}
+
+    def delete_order(self, order_id: str) -> dict:
+        """``DELETE /orders/<id>`` [doc]: cancel one order. The answer may be 204 (no body)
+        or 200 with the order (the edit notebook reads JSON): either means accepted."""
+        resp = self._send("DELETE", self._url(api.order_path(order_id)))
+        if resp.status_code not in (200, 202, 204):
+            raise self._error_for_response(resp, f"order {order_id}")
+        if not resp.content:
+            return {}
+        try:
+            return resp.json() if isinstance(resp.json(), dict) else {}
+        except ValueError:
+            return {}
 
     # -- connection check ----------------------------------------------------------------
     def check_connection(self) -> ConnectionReport:
