@@ -15,7 +15,7 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 
 from qgis.PyQt.QtCore import pyqtSignal
 
-from .api import Order, PayloadStatus
+from .api import Order, PayloadStatus, times_in_words
 from .errors import NotFoundError, RequestRejectedError, TaskingError
 from .job import new_uuid, parse_utc
 from .threads import BackgroundTask
@@ -153,7 +153,8 @@ class BulkAction(BackgroundTask):
                     client.delete_order(oid)
                 out.append(ActionOutcome(oid, True, None, ""))
             except (RequestRejectedError, NotFoundError) as exc:
-                out.append(ActionOutcome(oid, False, exc.details or exc.user_message, ""))
+                reason = times_in_words(exc.details or exc.user_message)
+                out.append(ActionOutcome(oid, False, reason, ""))
             wait = gap - (time.monotonic() - started)
             if wait > 0 and not self.sleep(wait):
                 return None
