@@ -93,7 +93,9 @@ class BulkAction(BackgroundTask):
             if not self.sleep(delay):
                 return None
             delay = min(delay * 1.5, 15.0)
-        if not summary.payload_count and not summary.done_count:
+        if summary.payload_count == 0 or (
+            summary.payload_count is None and summary.done_count == 0
+        ):
             # accepted, but a bulk of nothing: the body key is not the server's
             client.learn(self.fact_name(), False, "the bulk was accepted with no payloads")
             return self._per_order(client, batch)

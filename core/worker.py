@@ -426,6 +426,7 @@ class BulkWorker(QObject):
         super().__init__(parent)
         self.job = copy_job(job) if copy else job  # None once run() returned
         self.job_id = job.job_id
+        self.job_created = job.created_time  # read by pool threads: an immutable string
         self._factory = client_factory
         self._factory_takes_stop = _accepts_stop_event(client_factory)
         self.max_in_flight = max(1, int(max_in_flight))
@@ -534,7 +535,9 @@ class BulkWorker(QObject):
         if unmatched and successes_missing(summary, found):
             # the payloads page did not link every success: the orders are the record
             waiting = [by_key[k] for k in unmatched]
-            more, unmatched = recover_from_orders(client, waiting, summary.created_time, taken)
+            # bounded by the bulk's creation, or the job's when the server does not say
+            since = summary.created_time or self.job_created
+            more, unmatched = recover_from_orders(client, waiting, since, taken)
             found += more
         placed = place_failures(summary, found, unmatched, report.unplaced_failures)
         if placed:
