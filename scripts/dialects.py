@@ -250,9 +250,12 @@ def run_dialect(name, n, workdir):
               "a cancel reported done is not visible on the server")  # fmt: skip
         counts = job.counts()
         how = "bulk" if rec.actions[0][1][0].bulk_id else "per order"
-        return (f"{counts['succeeded']} linked / {counts['failed']} failed with reason "
-                f"of {n} + {len(keys)} more, {len(failed)} fixed, edits+cancels {how}, "
-                f"{srv.counters['requests']} requests")  # fmt: skip
+        c = srv.counters
+        return (f"{counts['succeeded']}/{n} linked ({len(failed)} failed, fixed and resent), "
+                f"{counts['failed']} failed with a reason; {half} edited + {len(keys) - half} "
+                f"cancelled ({how}); faults {c.get('faults_5xx', 0)} 5xx, "
+                f"{c.get('faults_dropped', 0)} dropped, {c.get('faults_payload_refused', 0)} "
+                f"refused; {c['requests']} requests")  # fmt: skip
     finally:
         for m in managers:
             m.shutdown()
