@@ -140,7 +140,12 @@ def payload_result(
 
 
 def payload_result_variant(
-    dialects, *, result_id: str, status: str, order_id: Optional[str], error: Optional[str],
+    dialects,
+    *,
+    result_id: str,
+    status: str,
+    order_id: Optional[str],
+    error: Optional[str],
     payload: Any,
 ) -> Dict[str, Any]:
     """/payloads items of the dialects that change them (see dialects.py); else the default."""
