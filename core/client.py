@@ -112,13 +112,63 @@ def default_user_agent(
     ).replace("\n", " ")
 
 
+class AuthHeaders:
+    """Headers a QGIS authentication method made (e.g. ``Authorization: Bearer <token>``,
+    or Basic with a user name and password): sent as they are, instead of the API key.
+
+    Built by ``core/credentials.py`` (which asks QGIS's auth manager); plain Python here,
+    so this module still imports no QGIS. Like the key, the values only go to the base
+    URL's origin, never into the session's headers, a repr, a log line or an error.
+    """
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: Dict[str, str]):
+        self._headers = {str(k): str(v) for k, v in (headers or {}).items() if str(v).strip()}
+
+    def items(self):
+        return self._headers.items()
+
+    def secrets(self) -> List[str]:
+        """Values to mask in texts: each header value and its credential part."""
+        out = []
+        for value in self._headers.values():
+            out.append(value)
+            scheme, _, credential = value.partition(" ")
+            if credential.strip():
+                out.append(credential.strip())
+        return out
+
+    def __bool__(self) -> bool:
+        return bool(self._headers)
+
+    def __eq__(self, other):
+        return isinstance(other, AuthHeaders) and other._headers == self._headers
+
+    def __hash__(self):
+        return hash(tuple(sorted(self._headers)))
+
+    def __repr__(self) -> str:
+        return f"<auth headers: {', '.join(sorted(self._headers)) or 'none'}>"
+
+    __str__ = __repr__
+
+
 class _Secret:
-    """Holds the key; its repr never shows it."""
+    """Holds the key (or the AuthHeaders of an auth configuration); its repr never shows it."""
 
     __slots__ = ("value",)
 
-    def __init__(self, value: Optional[str]):
-        self.value = (value or "").strip() or None
+    def __init__(self, value: Union[None, str, AuthHeaders]):
+        if isinstance(value, AuthHeaders):
+            self.value = value or None
+        else:
+            self.value = (value or "").strip() or None
+
+    def secrets(self) -> List[str]:
+        if isinstance(self.value, AuthHeaders):
+            return self.value.secrets()
+        return [self.value] if self.value else []
 
     def __repr__(self) -> str:
         return "<secret>" if self.value else "<none>"
@@ -134,11 +184,15 @@ class _ApiKeyAuth(AuthBase):
         self._scheme = scheme
 
     def __call__(self, r):
-        if self._secret.value:
+        value = self._secret.value
+        if isinstance(value, AuthHeaders):  # any QGIS auth method: its headers as made
+            for name, header in value.items():
+                r.headers[name] = header
+        elif value:
             if self._scheme == "basic":  # [doc] key as user name, empty password
-                r.headers["Authorization"] = _basic_auth_str(self._secret.value, "")
+                r.headers["Authorization"] = _basic_auth_str(value, "")
             else:  # [doc] Authorization: api-key <KEY>
-                r.headers["Authorization"] = f"api-key {self._secret.value}"
+                r.headers["Authorization"] = f"api-key {value}"
         return r
 
     def __repr__(self) -> str:
@@ -284,7 +338,7 @@ class TaskingClient:
     def __init__(
         self,
         base_url: str = PLANET_TASKING_URL,
-        api_key: Optional[str] = None,
+        api_key: Union[None, str, AuthHeaders] = None,
         *,
         timeout: Union[float, Tuple[float, float]] = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -370,9 +424,9 @@ class TaskingClient:
     def _redact(self, text: Optional[str]) -> Optional[str]:
         if text is None:
             return None
-        key = self._secret.value
-        if key and len(key) >= 4 and key in text:
-            text = text.replace(key, "***")
+        for secret in self._secret.secrets():
+            if secret and len(secret) >= 4 and secret in text:
+                text = text.replace(secret, "***")
         return text
 
     def _url(self, path: str) -> str:
@@ -930,6 +984,7 @@ class TaskingClient:
 __all__ = [
     "PLANET_TASKING_URL",
     "TaskingClient",
+    "AuthHeaders",
     "default_user_agent",
     "parse_retry_after",
     "BulkSummary",

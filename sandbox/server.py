@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Set
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import shapes
-from .api import Api, Request, Response, parse_keys
+from .api import Api, Request, Response, parse_keys, parse_tokens
 from .counters import Counters
 from .faults import Faults
 from .processing import Processor
@@ -153,8 +153,10 @@ class SandboxServer:
         port: int = 0,
         verbose: bool = False,
         list_succeeded_payloads: bool = True,
+        tokens: Any = None,
     ):
         self.keys = parse_keys(keys)
+        self.tokens = parse_tokens(tokens, self.keys)  # Bearer tokens accepted (OAuth2 tests)
         self.list_succeeded_payloads = list_succeeded_payloads
         self.processing_rate, self.order_clock = float(processing_rate), float(order_clock)
         if self.processing_rate <= 0 or self.order_clock <= 0:
@@ -197,6 +199,7 @@ class SandboxServer:
             sleep=self._stop_event.wait,  # injected latency ends at once on stop()
             clock=time.time,
             list_succeeded_payloads=self.list_succeeded_payloads,
+            tokens=self.tokens,
         )
         self._httpd = _HttpServer((self.host, self.port), api, self.verbose)
         port = self._httpd.server_address[1]
