@@ -219,7 +219,7 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
 
     # -- prepare (main thread from the toolbox): read the layer, credentials, build the job -----
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        layer = self.parameterAsVectorLayer(parameters, self.INPUT, context)
+        layer = self._layer(parameters, context)
         if layer is None or not layer.isValid():
             raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT))
         params = self._order_parameters(parameters, context)
@@ -258,6 +258,15 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
         self._wkb = output_wkb_type(layer)
         self._job = job
         return True
+
+    def _layer(self, parameters, context):
+        """The layer itself (ids, selection, name for the Jobs tab), not a copy of its features.
+        QGIS 3.22's parameterAsVectorLayer does not open a 'selected features only' value."""
+        value = parameters.get(self.INPUT)
+        if isinstance(value, QgsProcessingFeatureSourceDefinition):
+            source = value.source.valueAsString(context.expressionContext(), "")[0]
+            parameters = dict(parameters, **{self.INPUT: source})
+        return self.parameterAsVectorLayer(parameters, self.INPUT, context)
 
     def _order_parameters(self, parameters, context) -> OrderParameters:
         def when(name):
