@@ -81,9 +81,8 @@ def stored(plugin_data_dir):
 
 
 def rows(layer):
-    return [
-        f.attributes() and {n: f[n] for n in layer.fields().names()} for f in layer.getFeatures()
-    ]
+    names = layer.fields().names()
+    return [{n: f[n] for n in names} for f in layer.getFeatures()]
 
 
 def test_submit_then_refresh_through_processing_run(run, contributors, sandbox, plugin_data_dir):
