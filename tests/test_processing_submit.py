@@ -3,19 +3,22 @@ HTTP to 127.0.0.1, the real JobManager/BulkWorker threads driven by the algorith
 
 import json
 import os
-import sys
 
 import pytest
 from planet_bulk_tasking.core.job import ChunkState, TargetStatus
 from planet_bulk_tasking.core.manager import JobManager
-from planet_bulk_tasking.core.store import JobStore
 from planet_bulk_tasking.processing.provider import PlanetBulkTaskingProvider
+from processing_support import (  # noqa: F401 (qgis_processing_ready: a fixture)
+    Feedback,
+    qgis_processing_ready,
+    rows,
+    stored,
+)
 from qgis.core import (
     QgsApplication,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
-    QgsProcessingFeedback,
     QgsProject,
 )
 from support import SANDBOX_KEY, client_factory, point_layer, server_orders, wait_until
@@ -24,45 +27,10 @@ SUBMIT = "planet_bulk_tasking:submit_orders"
 REFRESH = "planet_bulk_tasking:refresh_orders"
 
 
-class Feedback(QgsProcessingFeedback):
-    """Keeps every line the algorithm says; ``cancel_on`` cancels when a line contains it."""
-
-    def __init__(self, cancel_on: str = ""):
-        super().__init__()
-        self.lines, self.errors, self.warnings = [], [], []
-        self.cancel_on = cancel_on
-
-    def pushInfo(self, info):  # noqa: N802 (QGIS's name)
-        self.lines.append(info)
-        if self.cancel_on and self.cancel_on in info:
-            self.cancel()
-        super().pushInfo(info)
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-    def reportError(self, error, fatal_error=False):  # noqa: N802
-        self.errors.append(error)
-        super().reportError(error, fatal_error)
-
-    def text(self) -> str:
-        return "\n".join(self.lines + self.warnings + self.errors)
-
-
 @pytest.fixture
-def qgis_processing_ready(request):
-    """pytest-qgis' qgis_processing, after making sure ``processing`` is QGIS's: a checkout
-    folder that happens to be called 'processing' is imported under that name by pytest."""
-    stray = sys.modules.get("processing")
-    if stray is not None and "/qgis/" not in (getattr(stray, "__file__", "") or ""):
-        del sys.modules["processing"]
-    request.getfixturevalue("qgis_processing")
-
-
-@pytest.fixture
-def run(qgis_processing_ready, plugin_data_dir, monkeypatch):
+def run(request, plugin_data_dir, monkeypatch):
     """processing.run with the provider registered (as initProcessing does) and PL_API_KEY."""
+    request.getfixturevalue("qgis_processing_ready")
     from qgis import processing
 
     monkeypatch.setenv("PL_API_KEY", SANDBOX_KEY)
@@ -74,15 +42,6 @@ def run(qgis_processing_ready, plugin_data_dir, monkeypatch):
 
     yield _run
     QgsApplication.processingRegistry().removeProvider(provider)
-
-
-def stored(plugin_data_dir):
-    return JobStore(os.path.join(str(plugin_data_dir), "jobs.sqlite"))
-
-
-def rows(layer):
-    names = layer.fields().names()
-    return [{n: f[n] for n in names} for f in layer.getFeatures()]
 
 
 def test_submit_then_refresh_through_processing_run(run, contributors, sandbox, plugin_data_dir):
@@ -268,7 +227,8 @@ def test_cancelled_run_leaves_a_consistent_resumable_job(run, make_sandbox, plug
     assert sandbox.counters["bulks_created"] == 3
 
 
-def test_provider_is_registered_by_the_plugin(loaded_plugin, qgis_processing_ready):
+def test_provider_is_registered_by_the_plugin(loaded_plugin, request):
+    request.getfixturevalue("qgis_processing_ready")
     registry = QgsApplication.processingRegistry()
     provider = registry.providerById("planet_bulk_tasking")
     assert provider is not None
