@@ -38,6 +38,7 @@ PRACTICE = "practice"
 #: job then stays saved as "following" and the dock finishes following it
 FOLLOW_AFTER_CANCEL_S = 120.0
 TICK_MS = 100
+BUILD_SHARE = 10.0  # percent of the progress bar taken by building the orders
 
 
 def utc_clock() -> str:
@@ -258,10 +259,11 @@ class JobDriver:
         total = max(1, counts.get("total", 0))
         if self.wait:
             done = counts.get("succeeded", 0) + counts.get("failed", 0) + counts.get("skipped", 0)
-            self.feedback.setProgress(100.0 * done / total)
+            share = done / total
         else:
             chunks = max(1, counts.get("chunks", 0))
-            self.feedback.setProgress(100.0 * counts.get("chunks_accepted", 0) / chunks)
+            share = (counts.get("chunks_accepted", 0) + counts.get("chunks_complete", 0)) / chunks
+        self.feedback.setProgress(BUILD_SHARE + (100.0 - BUILD_SHARE) * min(1.0, share))
 
     def _on_chunk_accepted(self, index: int, bulk_id: str) -> None:
         chunk = next((c for c in self.job.chunks if c.index == index), None)
@@ -279,11 +281,3 @@ class JobDriver:
             return
         if how == "failed":
             self.outcome, self.error = "failed", error
-
-    # -- after -------------------------------------------------------------------------------
-    def counts(self) -> dict:
-        return self.job.counts()
-
-    def pending(self) -> int:
-        counts = self.counts()
-        return counts[TargetStatus.READY] + counts[TargetStatus.SUBMITTED]

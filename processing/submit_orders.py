@@ -10,6 +10,7 @@ from qgis.core import (
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
+    QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterAuthConfig,
@@ -25,7 +26,8 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.job import BulkJob, TargetStatus
+from ..core.errors import AuthenticationError, PermissionDeniedError
+from ..core.job import BulkJob, ChunkState, TargetStatus
 from ..core.manager import JobManager
 from ..core.parameters import (
     FLEXIBLE,
@@ -236,6 +238,8 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             raise QgsProcessingException(
                 f"No feature of layer '{layer.name()}' is selected ('Selected features only')."
             )
+        # building is the first tenth of the progress bar, sending the rest
+        build_feedback = QgsProcessingMultiStepFeedback(10, feedback)
         try:
             job = create_job(
                 layer,
@@ -244,7 +248,7 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
                 feature_ids=ids,
                 endpoint=self._endpoint.job_endpoint,
                 transform_context=context.transformContext(),
-                feedback=feedback,
+                feedback=build_feedback,
             )
         except InvalidParameters as exc:
             raise QgsProcessingException("\n".join(exc.problems)) from None
@@ -379,6 +383,26 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
         if job.state in HANDED_OVER_STATES and self._handover is not None:
             self._handover.resume.emit(job.job_id)  # the dock's JobManager carries on
 
+    @staticmethod
+    def _report_failure(job: BulkJob, error, feedback) -> None:
+        """Stopped by an error: say what the service may have. Raise when it has nothing."""
+        message = getattr(error, "user_message", None) or str(error or "")
+        accepted = any(c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE) for c in job.chunks)
+        if accepted:
+            feedback.reportError(f"Sending stopped: {message}", False)
+            return
+        refused = isinstance(error, (AuthenticationError, PermissionDeniedError))
+        if refused or not any(c.state == ChunkState.POSTING for c in job.chunks):
+            raise QgsProcessingException(
+                f"Sending stopped: {message} No order was created; the job is saved and can "
+                "be resumed from the dock's Jobs tab."
+            )
+        raise QgsProcessingException(
+            f"Sending stopped: {message} A bulk request may have reached the service before "
+            "that; the job is saved: resume it from the dock's Jobs tab to find out (a bulk "
+            "request is never created twice)."
+        )
+
     def _report_end(self, job: BulkJob, driver: JobDriver, outcome: str, feedback) -> None:
         counts = job.counts()
         for t in job.targets:
@@ -388,24 +412,18 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             f"{counts[TargetStatus.SUCCEEDED]} orders created, "
             f"{counts[TargetStatus.FAILED]} refused, {counts[TargetStatus.SKIPPED]} skipped"
         )
-        pending = driver.pending()
-        if pending:
-            summary += f", {pending} not confirmed yet"
+        if counts[TargetStatus.READY]:
+            summary += f", {counts[TargetStatus.READY]} not sent"
+        if counts[TargetStatus.SUBMITTED]:  # accepted, result unknown: they may have orders
+            summary += f", {counts[TargetStatus.SUBMITTED]} accepted but not confirmed yet"
         feedback.pushInfo(f"{utc_clock()}: {summary} (job {job.job_id}, state {job.state}).")
-        sent_any = any(c.state != "new" for c in job.chunks)
         if outcome == "failed":
-            message = getattr(driver.error, "user_message", None) or str(driver.error or "")
-            if not sent_any:
-                raise QgsProcessingException(
-                    f"Sending stopped: {message} Nothing was sent; the job is saved and can be "
-                    "resumed from the dock's Jobs tab."
-                )
-            feedback.reportError(f"Sending stopped: {message}", False)
+            self._report_failure(job, driver.error, feedback)
         if job.state in HANDED_OVER_STATES:
             feedback.pushInfo(
                 "The job is saved and not finished: the plugin's dock follows it (Jobs tab); "
                 "without the dock open it is resumed at the next QGIS start. No order is sent "
                 "twice (each bulk request carries its own id)."
             )
-        elif outcome == "cancelled" and pending:
+        elif outcome == "cancelled" and counts[TargetStatus.READY]:
             feedback.pushInfo("Orders that were never sent stay in the saved job, marked 'ready'.")
