@@ -26,7 +26,7 @@ from ..core.credentials import (
 )
 from ..core.errors import TaskingError
 from ..core.http_safety import check_base_url
-from ..core.job import BulkJob, ChunkState, TargetStatus
+from ..core.job import BulkJob, ChunkState
 from ..core.manager import JOB_FOLLOWING, JobManager
 from ..core.qgis_proxy import proxies_from_qgis_settings
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
