@@ -143,20 +143,30 @@ def open_store(services=None) -> JobStore:
 
 
 class JobHandover(QObject):
-    """Lives in the main thread: hands a job the algorithm did not wait for to the dock's
-    JobManager (a signal, so it can be emitted from the algorithm's thread)."""
+    """Lives in the main thread: tells the plugin's JobManager (when the plugin is loaded)
+    about a job an algorithm recorded, so the dock's Jobs tab lists it, and hands over a job
+    the algorithm did not follow to the end. A signal, so any thread may emit it."""
 
-    resume = pyqtSignal(str)
+    recorded = pyqtSignal(str, bool)  # job_id, carry it on (resume)
 
     def __init__(self, services_getter: Callable, parent=None):
         super().__init__(parent)
         self._services = services_getter
-        self.resume.connect(self._resume)
+        self.recorded.connect(self._on_recorded)
 
-    def _resume(self, job_id: str) -> None:
+    def _on_recorded(self, job_id: str, carry_on: bool) -> None:
         services = self._services()
-        if services is not None:
-            services.manager.resume(job_id)
+        if services is None:
+            return
+        manager = services.manager
+        if manager.is_running(job_id):
+            return  # the dock already carries it on (it was resumed from the Jobs tab)
+        manager.jobs.pop(job_id, None)  # a copy loaded earlier is out of date: read it again
+        if carry_on:
+            manager.resume(job_id)
+        else:
+            manager.job(job_id)
+        manager.job_added.emit(job_id)
 
 
 class JobDriver:

@@ -380,8 +380,8 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
                 store.close()
             endpoint.close()
         self._report_end(job, driver, outcome, feedback)
-        if job.state in HANDED_OVER_STATES and self._handover is not None:
-            self._handover.resume.emit(job.job_id)  # the dock's JobManager carries on
+        if self._handover is not None:  # the dock lists it; carries it on if not finished
+            self._handover.recorded.emit(job.job_id, job.state in HANDED_OVER_STATES)
 
     @staticmethod
     def _report_failure(job: BulkJob, error, feedback) -> None:

@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingContext,
     QgsProject,
 )
+from qgis.PyQt.QtCore import QCoreApplication
 from support import SANDBOX_KEY, point_layer, server_orders, wait_until
 
 SUBMIT = "planet_bulk_tasking:submit_orders"
@@ -83,6 +84,9 @@ def test_job_not_waited_for_is_carried_on_by_the_dock(loaded_plugin, request, sa
 
     request.getfixturevalue("qgis_processing_ready")
     monkeypatch.setenv("PL_API_KEY", SANDBOX_KEY)
+    # the plugin's start-up resume (a zero timer) runs now, as it does long before any
+    # algorithm in QGIS; otherwise it would pick up the algorithm's job while it runs
+    QCoreApplication.processEvents()
     sandbox.stop()
     slow = type(sandbox)(rate_limit=1000.0, processing_rate=40.0)
     slow.start()
@@ -98,6 +102,15 @@ def test_job_not_waited_for_is_carried_on_by_the_dock(loaded_plugin, request, sa
         job = manager.job(result["JOB_ID"])
         assert job.counts()[TargetStatus.SUCCEEDED] == 40
         assert slow.counters["bulks_created"] == 1
+        # a job the algorithm waited for is listed too (the dock's Jobs tab reads the manager)
+        done = processing.run(
+            SUBMIT,
+            {"INPUT": point_layer(3, "listed"), "ENDPOINT": slow.base_url, "OUTPUT": "memory:"},
+            feedback=Feedback(),
+        )
+        assert wait_until(lambda: done["JOB_ID"] in manager.jobs, 5)
+        assert manager.jobs[done["JOB_ID"]].state == "done"
+        assert not manager.is_running(done["JOB_ID"])
     finally:
         loaded_plugin.unload()
         slow.stop()
