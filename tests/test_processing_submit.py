@@ -16,10 +16,14 @@ from processing_support import (  # noqa: F401 (qgis_processing_ready: a fixture
 )
 from qgis.core import (
     QgsApplication,
+    QgsFeature,
+    QgsGeometry,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeatureSourceDefinition,
     QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
 )
 from support import SANDBOX_KEY, client_factory, point_layer, server_orders, wait_until
 
@@ -262,3 +266,40 @@ def test_wait_false_returns_once_every_bulk_is_accepted(run, make_sandbox, plugi
         manager.shutdown()
         store.close()
     assert sandbox.counters["bulks_created"] == 1
+
+
+def test_output_geometry_is_what_was_sent_and_parts_are_split(run, sandbox):
+    """Polygons in EPSG:3857, one of them multipart: one row per part, in WGS 84. Monitoring
+    refuses areas: those rows keep the source feature's geometry and say why they were skipped."""
+    layer = QgsVectorLayer("MultiPolygon?crs=EPSG:3857&field=name:string", "areas", "memory")
+    wkts = [
+        "MultiPolygon(((0 0, 1000 0, 1000 1000, 0 1000, 0 0)),"
+        "((5000 5000, 6000 5000, 6000 6000, 5000 6000, 5000 5000)))",
+        "MultiPolygon(((20000 0, 21000 0, 21000 1000, 20000 1000, 20000 0)))",
+    ]
+    feats = []
+    for i, wkt in enumerate(wkts):
+        f = QgsFeature(layer.fields())
+        f.setAttribute(0, f"area-{i}")
+        f.setGeometry(QgsGeometry.fromWkt(wkt))
+        feats.append(f)
+    assert layer.dataProvider().addFeatures(feats)[0]
+    out = run(SUBMIT, {"INPUT": layer, "ENDPOINT": sandbox.base_url, "OUTPUT": "memory:"})["OUTPUT"]
+    assert out.crs().authid() == "EPSG:4326"
+    got = sorted(((f["feature_id"], f["part"]), f.geometry()) for f in out.getFeatures())
+    assert [key for key, _ in got] == [(1, 1), (1, 2), (2, None)]
+    for (_fid, _part), geom in got:
+        assert geom.wkbType() == QgsWkbTypes.MultiPolygon and geom.area() > 0
+        assert -1 < geom.centroid().asPoint().x() < 1  # degrees, not metres
+    part2 = got[1][1].boundingBox()
+    assert part2.xMinimum() == pytest.approx(5000 / 111319.49, rel=1e-4)
+
+    skipped = run(
+        SUBMIT,
+        {"INPUT": layer, "SCHEDULING": 1, "ENDPOINT": sandbox.base_url, "OUTPUT": "memory:"},
+    )["OUTPUT"]
+    rows_ = rows(skipped)
+    assert len(rows_) == 2 and all(r["status"] == TargetStatus.SKIPPED for r in rows_)
+    assert all(f.hasGeometry() for f in skipped.getFeatures())
+    assert all("cannot be ordered with MONITORING" in r["error"] for r in rows_)
+    assert all(f.geometry().area() > 0 for f in skipped.getFeatures())  # the source feature
