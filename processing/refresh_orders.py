@@ -21,7 +21,7 @@ from qgis.PyQt.QtCore import QCoreApplication, Qt
 from ..core.client import TaskingClient
 from ..core.errors import CancelledError, TaskingError
 from ..core.monitor import OrderUpdate, order_update
-from .engine import Endpoint, client_factory_for, read_credential, utc_clock
+from .engine import Endpoint, client_factory_for, plural, read_credential, utc_clock
 from .output import ORDER_FIELDS
 
 ORDER_ID_FIELD = "order_id"
@@ -147,7 +147,16 @@ class RefreshOrdersAlgorithm(QgsProcessingAlgorithm):
             sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
         feedback.pushInfo(
             f"{utc_clock()}: {len(updates)} of {len(set(ids))} orders read"
-            + (f"; {missing} features list an order the service does not know." if missing else ".")
+            + (
+                "; "
+                + plural(
+                    missing,
+                    "1 feature lists an order the service does not know.",
+                    "{n} features list an order the service does not know.",
+                )
+                if missing
+                else "."
+            )
         )
         return {self.OUTPUT: dest_id}
 

@@ -303,3 +303,33 @@ def test_output_geometry_is_what_was_sent_and_parts_are_split(run, sandbox):
     assert all(f.hasGeometry() for f in skipped.getFeatures())
     assert all("cannot be ordered with MONITORING" in r["error"] for r in rows_)
     assert all(f.geometry().area() > 0 for f in skipped.getFeatures())  # the source feature
+
+
+def test_refresh_says_which_orders_the_service_does_not_know(run, plugin_data_dir):
+    """Practice orders outlive the run (the sandbox keeps them in the profile), so a later
+    refresh_orders on 'practice' finds them; an unknown id is said so; no id is left empty."""
+    submitted = run(
+        SUBMIT, {"INPUT": point_layer(3, "p"), "ENDPOINT": "practice", "OUTPUT": "memory:"}
+    )
+    known = [r["order_id"] for r in rows(submitted["OUTPUT"]) if r["order_id"]]
+    assert known
+    layer = QgsVectorLayer(
+        "Point?crs=EPSG:4326&field=order_id:string&field=note:string", "l", "memory"
+    )
+    feats = []
+    for order_id in [*known, "00000000-0000-4000-8000-000000000000", None]:
+        f = QgsFeature(layer.fields())
+        f.setAttributes([order_id, "kept"])
+        f.setGeometry(QgsGeometry.fromWkt("Point(1 2)"))
+        feats.append(f)
+    assert layer.dataProvider().addFeatures(feats)[0]
+    feedback = Feedback()
+    out = run(REFRESH, {"INPUT": layer, "ENDPOINT": "practice", "OUTPUT": "memory:"}, feedback)
+    got = rows(out["OUTPUT"])
+    assert len(got) == len(known) + 2 and all(r["note"] == "kept" for r in got)
+    for r in got[: len(known)]:
+        assert r["order_status"] and not r["order_error"]
+    assert got[-2]["order_error"] == "the service does not know this order"
+    assert not got[-2]["order_status"]
+    assert not got[-1]["order_error"] and not got[-1]["order_status"]  # no id: left as it is
+    assert "1 feature lists an order the service does not know" in feedback.text()
