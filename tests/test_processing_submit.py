@@ -333,3 +333,42 @@ def test_refresh_says_which_orders_the_service_does_not_know(run, plugin_data_di
     assert not got[-2]["order_status"]
     assert not got[-1]["order_error"] and not got[-1]["order_status"]  # no id: left as it is
     assert "1 feature lists an order the service does not know" in feedback.text()
+
+
+def test_cancel_whose_follow_outlasts_the_run_is_left_to_the_dock(
+    run, make_sandbox, plugin_data_dir, monkeypatch
+):
+    """The service is slow to finish what it accepted: after FOLLOW_AFTER_CANCEL_S the run
+    ends, the job stays 'following' on disk (said so), and the dock's JobManager finishes
+    following it without sending anything more."""
+    from planet_bulk_tasking.processing import engine
+
+    monkeypatch.setattr(engine, "FOLLOW_AFTER_CANCEL_S", 0.5)
+    sandbox = make_sandbox(processing_rate=150.0)  # 1000 payloads: about 7 s
+    feedback = Feedback(cancel_on="accepted")
+    result = run(
+        SUBMIT,
+        {"INPUT": point_layer(1500, "slow"), "ENDPOINT": sandbox.base_url, "OUTPUT": "memory:"},
+        feedback,
+    )
+    assert "The job is saved and not finished" in feedback.text()
+    store = stored(plugin_data_dir)
+    job = store.load_job(result["JOB_ID"])
+    assert job.state == "following"
+    posted = sandbox.counters["bulks_created"]
+    assert posted >= 1
+    manager = JobManager(store, client_factory(sandbox.base_url))
+    try:
+        manager.resume(job.job_id)
+        assert wait_until(lambda: not manager.is_running(job.job_id), 60)
+        followed = manager.job(job.job_id)
+        assert followed.state == "cancelled"
+    finally:
+        manager.shutdown()
+        store.close()
+    assert sandbox.counters["bulks_created"] == posted  # nothing more was sent
+    succeeded = [t for t in followed.targets if t.status == TargetStatus.SUCCEEDED]
+    ready = [t for t in followed.targets if t.status == TargetStatus.READY]
+    assert len(succeeded) + len(ready) == 1500 and succeeded
+    orders = server_orders(sandbox.base_url)
+    assert len(orders) == len(succeeded) == len({t.order_id for t in succeeded})
