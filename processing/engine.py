@@ -234,33 +234,26 @@ class JobDriver:
         return not running
 
     def _cancel(self) -> None:
+        """Stop sending; say what the service certainly has. What was never sent is counted
+        at the end, once requests that were on their way have been checked."""
         job = self.job
         self.cancel_requested = True
         self.cancel_time = time.monotonic()
         self.manager.cancel(job.job_id)
         accepted = [c for c in job.chunks if c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE)]
-        posting = [c for c in job.chunks if c.state == ChunkState.POSTING]
         self.accepted_at_cancel = sum(len(c.target_keys) for c in accepted)
-        unsent = sum(len(c.target_keys) for c in job.chunks if c.state == ChunkState.NEW)
-        lines = [f"Cancelled at {utc_clock()}: no more bulk requests are sent."]
+        self.feedback.pushInfo(f"Cancelled at {utc_clock()}: no more bulk requests are sent.")
         if accepted:
-            lines.append(
+            self.feedback.pushInfo(
                 plural(len(accepted), "1 bulk request", "{n} bulk requests")
-                + f" ({self.accepted_at_cancel} orders) had already been accepted by the service: "
-                "cancelling here cannot stop those orders. They are followed until the "
-                "service says which orders it created (cancel the orders themselves from the "
-                "dock's Results tab if you do not want them)."
+                + f" ({plural(self.accepted_at_cancel, '1 order', '{n} orders')}) had already "
+                "been accepted by the service: cancelling here cannot stop those orders. They "
+                "are followed until the service says which orders it created (cancel the "
+                "orders themselves from the dock's Results tab if you do not want them)."
             )
-        if posting:
-            lines.append(
-                plural(len(posting), "1 bulk request was", "{n} bulk requests were")
-                + " on its way when you cancelled: the service is asked whether it arrived; "
-                "it is never sent again."
-            )
-        if unsent:
-            lines.append(plural(unsent, "1 order was never sent.", "{n} orders were never sent."))
-        for line in lines:
-            self.feedback.pushInfo(line)
+        self.feedback.pushInfo(
+            "A bulk request that was on its way is checked with the service, never sent again."
+        )
 
     # -- reports -----------------------------------------------------------------------------
     def _on_progress(self, job_id: str, counts: dict) -> None:

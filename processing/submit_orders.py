@@ -425,5 +425,11 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
                 "without the dock open it is resumed at the next QGIS start. No order is sent "
                 "twice (each bulk request carries its own id)."
             )
-        elif outcome == "cancelled" and counts[TargetStatus.READY]:
-            feedback.pushInfo("Orders that were never sent stay in the saved job, marked 'ready'.")
+        if outcome == "cancelled" and counts[TargetStatus.READY]:
+            feedback.pushInfo(
+                plural(
+                    counts[TargetStatus.READY],
+                    "1 order was never sent: it stays in the saved job, marked 'ready'.",
+                    "{n} orders were never sent: they stay in the saved job, marked 'ready'.",
+                )
+            )
