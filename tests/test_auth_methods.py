@@ -130,3 +130,35 @@ def test_a_method_that_adds_no_authorization_header_is_explained(configs, monkey
 def test_unknown_configuration_id_is_explained():
     with pytest.raises(CredentialError, match="could not be read"):
         credential_from_authcfg("nope123")
+
+
+def test_token_and_basic_password_are_masked_in_every_form():
+    """A server echoing the token or the Basic credentials (raw, JSON-escaped, decoded) never
+    gets them into a text the client makes."""
+    bearer = TaskingClient(
+        "http://127.0.0.1:9/tasking/v2", AuthHeaders({"Authorization": f"Bearer {TOKEN}"})
+    )
+    escaped = TOKEN.replace("-", "\\u002d")
+    for text in (f"bad token {TOKEN}", f'{{"detail": "{escaped}"}}', TOKEN.upper()):
+        assert TOKEN.lower() not in bearer._redact(text).lower().replace("\\u002d", "-")
+    basic_value = "Basic " + base64.b64encode(b"analyst:s3cret-pw").decode()
+    basic = TaskingClient(
+        "http://127.0.0.1:9/tasking/v2", AuthHeaders({"Authorization": basic_value})
+    )
+    for text in (basic_value, "password s3cret-pw refused", "user analyst"):
+        masked = basic._redact(text)
+        assert "s3cret-pw" not in masked and "analyst" not in masked
+        assert basic_value.split()[1] not in masked
+
+
+def test_a_header_with_a_line_break_is_never_sent(sandbox):
+    from planet_bulk_tasking.core.errors import InvalidKeyError
+
+    credential = AuthHeaders({"Authorization": "Bearer abc\ndef-ghijkl"})
+    with TaskingClient(sandbox.base_url, credential) as client:
+        report = client.check_connection()
+        assert report.state == "invalid" and "line break" in report.message
+        assert "abc" not in report.message
+        with pytest.raises(InvalidKeyError):
+            client.get_bulk("00000000-0000-4000-8000-000000000000")
+    assert sandbox.counters["requests"] == 0
