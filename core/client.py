@@ -163,7 +163,8 @@ class AuthHeaders:
                     decoded = base64.b64decode(credential, validate=True).decode("utf-8")
                 except (binascii.Error, UnicodeDecodeError):
                     continue
-                out.extend(part for part in decoded.split(":", 1) if part)
+                # shorter parts would mask ordinary words ("me") all over error texts
+                out.extend(part for part in decoded.split(":", 1) if len(part) >= 4)
         return out
 
     def problem(self) -> Optional[str]:
