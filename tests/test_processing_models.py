@@ -102,3 +102,33 @@ def test_model_submit_then_refresh_with_an_oauth2_configuration(
         assert TOKEN not in store.load_job(summary.job_id).to_json()
     finally:
         store.close()
+
+
+def test_model_as_a_task_signs_in_with_oauth2_on_the_model_thread(
+    provider, make_sandbox, plugin_data_dir, qgis_new_project
+):
+    """From the toolbox a model runs on a task thread: its children's prepare (where AUTHCFG
+    is read, so OAuth2 signs in) runs there too."""
+    from qgis.core import QgsProcessingAlgRunnerTask
+    from support import wait_until
+
+    sandbox = make_sandbox(tokens={TOKEN: SANDBOX_KEY})
+    tokens = TokenServer()
+    cfg = oauth2_config(tokens.url)
+    try:
+        layer = point_layer(4, "threaded")
+        QgsProject.instance().addMapLayer(layer)
+        model = tasking_model(sandbox.base_url, cfg)
+        context, feedback = QgsProcessingContext(), Feedback()
+        context.setProject(QgsProject.instance())
+        params = {"targets": layer.id(), "refresh:refreshed": "memory:"}
+        task = QgsProcessingAlgRunnerTask(model, params, context, feedback)
+        ended = {}
+        task.executed.connect(lambda ok, results: ended.update(ok=ok, results=results))
+        QgsApplication.taskManager().addTask(task)
+        assert wait_until(lambda: "ok" in ended, 60), feedback.text()
+        assert ended["ok"], feedback.text()
+    finally:
+        tokens.stop()
+        remove_config(cfg)
+    assert len(server_orders(sandbox.base_url)) == 4
