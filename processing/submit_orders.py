@@ -63,6 +63,10 @@ HANDED_OVER_STATES = ("interrupted", "following")
 
 
 class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
+    """Thread-safe (no FlagNoThreading): prepareAlgorithm reads the layer and credentials and
+    builds the job; processAlgorithm runs it with a JobDriver on whatever thread Processing
+    chose, the BulkWorker on its own QThread."""
+
     INPUT = "INPUT"
     NAME = "NAME"
     START = "START"
@@ -117,10 +121,6 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             "cannot be taken back by cancelling and are followed. The output has one feature "
             "per order (per part of a split multipart feature) with its order id and status."
         )
-
-    def flags(self):
-        # not FlagNoThreading: the job runs on its own thread, driven by a local event loop
-        return super().flags()
 
     # -- parameters ------------------------------------------------------------------------------
     def initAlgorithm(self, config=None):  # noqa: N802
