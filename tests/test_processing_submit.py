@@ -139,7 +139,11 @@ def test_monitoring_parameters_and_practice_endpoint(run, plugin_data_dir):
     assert os.path.exists(os.path.join(str(plugin_data_dir), "practice.sqlite"))
 
 
-def test_bad_parameters_and_no_credentials_are_refused_before_sending(run, sandbox, monkeypatch):
+def test_bad_parameters_and_no_credentials_are_refused_before_sending(
+    run, sandbox, monkeypatch, no_plugin_settings
+):
+    """Refused in prepare, before anything is saved or sent (no dock configuration either:
+    no_plugin_settings; the parameter problems come before the credentials are read)."""
     layer = point_layer(2, "bad")
 
     def refused(**params) -> str:
@@ -154,7 +158,7 @@ def test_bad_parameters_and_no_credentials_are_refused_before_sending(run, sandb
         START="2031-03-02T00:00:00Z", END="2031-03-01T00:00:00Z"
     )
     assert "ENDPOINT:" in refused(ENDPOINT="http://example.com/tasking/v2")
-    monkeypatch.delenv("PL_API_KEY")
+    monkeypatch.delenv("PL_API_KEY", raising=False)
     assert "No credentials" in refused()
     assert sandbox.counters["bulks_created"] == 0
 
