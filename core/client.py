@@ -29,6 +29,8 @@ guarantees:
 Shapes of bodies and answers live in ``api.py``.
 """
 
+import base64
+import binascii
 import email.utils
 import functools
 import json
@@ -131,18 +133,105 @@ def default_user_agent(
     ).replace("\n", " ")
 
 
+class AuthHeaders:
+    """Headers a QGIS authentication method made (e.g. ``Authorization: Bearer <token>``,
+    or Basic with a user name and password): sent as they are, instead of the API key.
+
+    Built by ``core/credentials.py`` (which asks QGIS's auth manager); plain Python here,
+    so this module still imports no QGIS. Like the key, the values only go to the base
+    URL's origin, never into the session's headers, a repr, a log line or an error.
+    """
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: Dict[str, str]):
+        self._headers = {str(k): str(v) for k, v in (headers or {}).items() if str(v).strip()}
+
+    def items(self):
+        return self._headers.items()
+
+    def secrets(self) -> List[str]:
+        """What to mask in texts: each header's credential (a token, the base64 of Basic)
+        and, for Basic, the user name and password it encodes."""
+        out = []
+        for value in self._headers.values():
+            scheme, _, credential = value.strip().partition(" ")
+            credential = credential.strip() or scheme
+            out.append(credential)
+            if scheme.lower() == "basic":
+                try:
+                    decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+                except (binascii.Error, UnicodeDecodeError):
+                    continue
+                # shorter parts would mask ordinary words ("me") all over error texts
+                out.extend(part for part in decoded.split(":", 1) if len(part) >= 4)
+        return out
+
+    def problem(self) -> Optional[str]:
+        """Why these headers cannot be sent (a line break...), never quoting them."""
+        for name, value in self._headers.items():
+            scheme, _, credential = value.strip().partition(" ")
+            problem = keys.key_problem(credential.strip() or scheme)
+            if problem:
+                return problem.replace("The API key", f"The {name} header").replace(
+                    "Copy the key again from your Planet account page and paste it alone.",
+                    "Check the authentication configuration.",
+                )
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self._headers)
+
+    def __eq__(self, other):
+        return isinstance(other, AuthHeaders) and other._headers == self._headers
+
+    def __hash__(self):
+        return hash(tuple(sorted(self._headers)))
+
+    def __repr__(self) -> str:
+        return f"<auth headers: {', '.join(sorted(self._headers)) or 'none'}>"
+
+    __str__ = __repr__
+
+
 class _Secret:
-    """Holds the key; its repr never shows it."""
+    """Holds the key (or the AuthHeaders of an auth configuration); its repr never shows it."""
 
     __slots__ = ("value",)
 
-    def __init__(self, value: Optional[str]):
-        self.value = (value or "").strip() or None
+    def __init__(self, value: Union[None, str, AuthHeaders]):
+        if isinstance(value, AuthHeaders):
+            self.value = value or None
+        else:
+            self.value = (value or "").strip() or None
+
+    def secrets(self) -> List[str]:
+        if isinstance(self.value, AuthHeaders):
+            return self.value.secrets()
+        return [self.value] if self.value else []
 
     def __repr__(self) -> str:
         return "<secret>" if self.value else "<none>"
 
     __str__ = __repr__
+
+
+class _Redactors:
+    """One keys.Redactor per secret (a key, or a token and what it encodes), each known to
+    the log filter while the client lives."""
+
+    __slots__ = ("_all",)
+
+    def __init__(self, secrets: List[str]):
+        self._all = [keys.register(keys.Redactor(secret)) for secret in secrets]
+
+    def __call__(self, text):
+        for redactor in self._all:
+            text = redactor(text)
+        return text
+
+    def __repr__(self) -> str:
+        return "<Redactors>"
 
 
 class _ApiKeyAuth(AuthBase):
@@ -153,11 +242,15 @@ class _ApiKeyAuth(AuthBase):
         self._scheme = scheme
 
     def __call__(self, r):
-        if self._secret.value:
+        value = self._secret.value
+        if isinstance(value, AuthHeaders):  # any QGIS auth method: its headers as made
+            for name, header in value.items():
+                r.headers[name] = header
+        elif value:
             if self._scheme == "basic":  # [doc] key as user name, empty password
-                r.headers["Authorization"] = _basic_auth_str(self._secret.value, "")
+                r.headers["Authorization"] = _basic_auth_str(value, "")
             else:  # [doc] Authorization: api-key <KEY>
-                r.headers["Authorization"] = f"api-key {self._secret.value}"
+                r.headers["Authorization"] = f"api-key {value}"
         return r
 
     def __repr__(self) -> str:
@@ -359,7 +452,7 @@ class TaskingClient:
     def __init__(
         self,
         base_url: str = PLANET_TASKING_URL,
-        api_key: Optional[str] = None,
+        api_key: Union[None, str, AuthHeaders] = None,
         *,
         timeout: Union[float, Tuple[float, float]] = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -381,8 +474,10 @@ class TaskingClient:
         self._secret = _Secret(api_key)
         # an odd key (line break, zero-width space...) is never sent: every request
         # raises InvalidKeyError instead, whose message never quotes it
-        self._key_problem = keys.key_problem(api_key)
-        self._redactor = keys.register(keys.Redactor(api_key))
+        self._key_problem = (
+            api_key.problem() if isinstance(api_key, AuthHeaders) else keys.key_problem(api_key)
+        )
+        self._redactor = _Redactors(self._secret.secrets())
         self.deadline = max(0.1, float(deadline))
         self.max_body_bytes = max(1024, int(max_body_bytes))
         self.wait_budget = wait_budget
@@ -461,13 +556,13 @@ class TaskingClient:
         return {k: v for k, v in proxies.items() if k in ("http", "https", "all") or "://" in k}
 
     def _redact(self, text: Optional[str]) -> Optional[str]:
-        """The key masked in every form (raw, any case, JSON- or %-escaped, base64)."""
+        """Every secret masked in every form (raw, any case, JSON- or %-escaped, base64)."""
         if not text:
             return text
         text = self._redactor(text)
-        key = self._secret.value
-        if key and key in text:  # a key too short for the Redactor's patterns
-            text = text.replace(key, keys.MASK)
+        for secret in self._secret.secrets():  # too short for the Redactor's patterns
+            if secret in text:
+                text = text.replace(secret, keys.MASK)
         return text
 
     def _redact_error(self, error: TaskingError) -> TaskingError:
@@ -1393,6 +1488,7 @@ class TaskingClient:
 __all__ = [
     "PLANET_TASKING_URL",
     "TaskingClient",
+    "AuthHeaders",
     "default_user_agent",
     "parse_retry_after",
     "BulkSummary",

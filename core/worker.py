@@ -47,7 +47,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable, Dict, List, NamedTuple, Optional
 
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QThread, pyqtSignal, pyqtSlot
+from qgis.PyQt.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    QThread,
+    pyqtSignal,
+    pyqtSlot,
+)
 
 from .api import PayloadStatus
 from .client import DEFAULT_JOB_WAIT, SMALL_ORDER_SET, WaitBudget
@@ -1036,7 +1044,9 @@ class JobRunner(QObject):
         _LIVE[id(thread)] = (thread, worker)
         app = QCoreApplication.instance()
         if app is not None and not _QUIT_HOOKED:
-            app.aboutToQuit.connect(_stop_all_live)
+            # direct: runs in the main thread at quit even when the first runner was started
+            # on another thread (a Processing algorithm on a task-manager thread)
+            app.aboutToQuit.connect(_stop_all_live, Qt.ConnectionType.DirectConnection)
             _QUIT_HOOKED = True
         self._active = True
         thread.start()

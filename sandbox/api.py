@@ -73,6 +73,17 @@ def parse_keys(keys: Any) -> Dict[str, bool]:
     return {str(k): True for k in keys}
 
 
+def parse_tokens(tokens: Any, keys: Dict[str, bool]) -> Dict[str, str]:
+    """Bearer tokens the sandbox accepts -> the key whose account each acts for.
+    None -> no tokens; a dict token -> key; a list (or one token) -> the first key that may task."""
+    if not tokens:
+        return {}
+    if isinstance(tokens, dict):
+        return {str(t): str(k) for t, k in tokens.items()}
+    default = next((k for k, may_task in keys.items() if may_task), "")
+    return {str(t): default for t in ([tokens] if isinstance(tokens, str) else tokens)}
+
+
 def _json_body(req: Request) -> Any:
     def refuse_constant(name):
         raise ValueError(f"{name} is not valid JSON")
@@ -123,8 +134,10 @@ class Api:
         clock: Callable[[], float] = time.time,
         list_succeeded_payloads: bool = True,
         dialects: FrozenSet[str] = frozenset(),
+        tokens: Optional[Dict[str, str]] = None,
     ):
         self.keys, self.store, self.counters = keys, store, counters
+        self.tokens = dict(tokens or {})  # Bearer token -> the key whose account it acts for
         self.dialects = dialects  # see dialects.py
         if "hide-succeeded" in dialects:
             list_succeeded_payloads = False
@@ -198,6 +211,10 @@ class Api:
             except (binascii.Error, UnicodeDecodeError):
                 raise HttpError(401, "Invalid basic authentication header.") from None
             key = decoded.partition(":")[0]
+        elif scheme.lower() == "bearer":  # an OAuth2 token it was given (SandboxServer tokens=)
+            key = self.tokens.get(credentials.strip())
+            if key is None:
+                raise HttpError(401, "Invalid token.", {"WWW-Authenticate": "Bearer"})
         if not key:
             raise HttpError(
                 401, "Authentication credentials were not provided.", {"WWW-Authenticate": "Basic"}

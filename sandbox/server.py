@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Set
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import shapes
-from .api import Api, Request, Response, parse_keys
+from .api import Api, Request, Response, parse_keys, parse_tokens
 from .counters import Counters
 from .dialects import parse_dialects
 from .faults import Faults
@@ -155,8 +155,10 @@ class SandboxServer:
         verbose: bool = False,
         list_succeeded_payloads: bool = True,
         dialect: Any = None,
+        tokens: Any = None,
     ):
         self.keys = parse_keys(keys)
+        self.tokens = parse_tokens(tokens, self.keys)  # Bearer tokens accepted (OAuth2 tests)
         self.dialects = parse_dialects(dialect)  # ValueError names an unknown one
         if "rate-5" in self.dialects:
             rate_limit = 5.0 if not rate_limit or rate_limit <= 0 else min(rate_limit, 5.0)
@@ -204,6 +206,7 @@ class SandboxServer:
             clock=time.time,
             list_succeeded_payloads=self.list_succeeded_payloads,
             dialects=self.dialects,
+            tokens=self.tokens,
         )
         self._httpd = _HttpServer((self.host, self.port), api, self.verbose)
         port = self._httpd.server_address[1]
