@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 PROFILE_DIR ?= build/qgis-profiles
 
-.PHONY: help deps venv build test lint format run demo package sandbox bench translations clean
+.PHONY: help deps venv build test lint format run demo package sandbox bench translations clean dialects
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -39,6 +39,9 @@ format: venv  ## ruff format + autofix
 
 test: venv build lint  ## lint, then the whole pytest-qgis suite, headless
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+dialects: venv build  ## the whole job life (2,500 targets, faults, restart, resubmit, edit, cancel) against every sandbox dialect
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/dialects.py $(DIALECTS_ARGS)
 
 package: build  ## dist/planet_bulk_tasking-<version>.zip for "Install from ZIP"
 	/usr/bin/python3 scripts/package.py
