@@ -1,24 +1,20 @@
 """The algorithms' output rows: one feature per target, in WGS 84 (what was sent)."""
 
-import json
 from typing import Optional
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
     QgsFeature,
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsJsonUtils,
-    QgsPointXY,
-    QgsProject,
     QgsVectorLayer,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from ..core.job import BulkJob, ChunkState, Target
+from ..core.target_geometry import payload_geometry, target_geometry
 
 WGS84 = "EPSG:4326"
 
@@ -53,50 +49,15 @@ def output_wkb_type(layer: QgsVectorLayer):
     return QgsWkbTypes.multiType(QgsWkbTypes.flatType(layer.wkbType()))
 
 
-def payload_geometry(target: Target) -> Optional[QgsGeometry]:
-    """The GeoJSON geometry the order was sent with. Points, lines and polygons are made
-    directly (60x faster than QgsJsonUtils for 10,000 points); anything else through it."""
-    geom = (target.payload or {}).get("geometry")
-    if not geom:
-        return None
-    kind, coords = geom.get("type"), geom.get("coordinates")
-    try:
-        if kind == "Point":
-            return QgsGeometry.fromPointXY(QgsPointXY(coords[0], coords[1]))
-        if kind == "LineString":
-            return QgsGeometry.fromPolylineXY([QgsPointXY(c[0], c[1]) for c in coords])
-        if kind == "Polygon":
-            return QgsGeometry.fromPolygonXY([[QgsPointXY(c[0], c[1]) for c in r] for r in coords])
-    except (TypeError, IndexError):
-        return None
-    text = json.dumps({"type": "Feature", "properties": {}, "geometry": geom})
-    features = QgsJsonUtils.stringToFeatureList(text, QgsFields())
-    return QgsGeometry(features[0].geometry()) if features else None
-
-
 class SourceGeometry:
     """A skipped target's geometry (no payload): its source feature (or part), in WGS 84."""
 
     def __init__(self, layer: QgsVectorLayer):
         self.layer = layer
-        self.transform = QgsCoordinateTransform(
-            layer.crs(), QgsCoordinateReferenceSystem(WGS84), QgsProject.instance()
-        )
+        self.crs = QgsCoordinateReferenceSystem(WGS84)
 
     def __call__(self, target: Target) -> Optional[QgsGeometry]:
-        feature = self.layer.getFeature(int(target.feature_id))
-        if not feature.isValid() or not feature.hasGeometry():
-            return None
-        geom = QgsGeometry(feature.geometry())
-        if target.part and geom.isMultipart():
-            parts = geom.asGeometryCollection()
-            if 0 < target.part <= len(parts):
-                geom = QgsGeometry(parts[target.part - 1])
-        try:
-            geom.transform(self.transform)
-        except Exception:  # noqa: BLE001 - a geometry outside the CRS's area: no geometry
-            return None
-        return geom
+        return target_geometry(target, self.layer, self.crs)
 
 
 def bulk_id_of(job: BulkJob, target: Target) -> str:

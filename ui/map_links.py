@@ -17,13 +17,13 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsCsException,
     QgsFeatureRequest,
-    QgsGeometry,
     QgsProject,
     QgsRectangle,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QItemSelection, QItemSelectionModel, QObject, pyqtSignal
 
+from ..core.target_geometry import source_part
 from .results_model import ResultsModel
 
 
@@ -142,16 +142,12 @@ def pan_to_if_hidden(canvas, layer: QgsVectorLayer, fids: List[int], limit: int 
 
 
 def feature_geometry(layer: QgsVectorLayer, fid: int, part: Optional[int] = None):
-    """The feature's geometry (or its 1-based part), None if it is gone."""
+    """The feature's geometry (or its 1-based SOURCE part), None if it is gone. A target's
+    part may be a piece of an antimeridian cut: use core.target_geometry for targets."""
     feature = layer.getFeature(int(fid)) if layer is not None else None
     if feature is None or not feature.isValid() or not feature.hasGeometry():
         return None
-    geom = feature.geometry()
-    if part and geom.isMultipart():
-        parts = geom.asGeometryCollection()
-        if 0 < part <= len(parts):
-            return QgsGeometry(parts[part - 1])
-    return geom
+    return source_part(feature.geometry(), part)
 
 
 class RowRemovalFlag(QObject):

@@ -1,7 +1,6 @@
 """A job's targets as a layer styled by status: a GeoPackage for the map (it survives
 saving and reopening the project), a memory layer for export."""
 
-import json
 import os
 import re
 from typing import Optional
@@ -14,7 +13,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsJsonUtils,
     QgsProject,
     QgsRendererCategory,
     QgsSymbol,
@@ -25,7 +23,7 @@ from qgis.PyQt.QtCore import QCoreApplication, QVariant
 from qgis.PyQt.QtGui import QColor
 
 from ..core.job import BulkJob, TargetStatus
-from .map_links import feature_geometry
+from ..core.target_geometry import payload_geometry, target_geometry
 from .status import ORDER_STATUS_COLORS, order_status_label, status_label
 
 FIELD_NAMES = (
@@ -62,14 +60,8 @@ def result_fields() -> QgsFields:
 
 
 def _geometry_from_payload(target) -> Optional[QgsGeometry]:
-    """Fallback when the source feature is gone: the payload's WGS 84 GeoJSON."""
-    geom = (target.payload or {}).get("geometry")
-    if not geom:
-        return None
-    fields = QgsFields()
-    text = json.dumps({"type": "Feature", "properties": {}, "geometry": geom})
-    features = QgsJsonUtils.stringToFeatureList(text, fields)
-    return features[0].geometry() if features else None
+    """The payload's WGS 84 geometry (what was sent), None without one."""
+    return payload_geometry(target)
 
 
 def build_result_layer(
@@ -77,8 +69,9 @@ def build_result_layer(
 ) -> QgsVectorLayer:
     """A memory layer with one feature per target, in the source layer's CRS.
 
-    Geometry comes from the source features (the target's part for split multipart
-    features). Without the source layer, it comes from the payloads (WGS 84).
+    Geometry comes from the source features; a part comes from its payload (the piece
+    sent: an antimeridian cut numbers its pieces across the feature). Without the source
+    layer, it comes from the payloads (WGS 84).
     """
     if source_layer is not None and source_layer.isValid():
         wkb = QgsWkbTypes.multiType(QgsWkbTypes.flatType(source_layer.wkbType()))
@@ -100,8 +93,9 @@ def build_result_layer(
     features = []
     for t in job.targets:
         feature = QgsFeature(layer.fields())
-        geom = feature_geometry(source_layer, t.feature_id, t.part) if source_layer else None
-        if geom is None and source_layer is None:
+        if source_layer is not None:  # a cut part: its sent piece, not the source's part N
+            geom = target_geometry(t, source_layer)
+        else:
             geom = _geometry_from_payload(t)
         if geom is not None:
             geom = QgsGeometry(geom)
