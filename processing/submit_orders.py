@@ -112,10 +112,10 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             "engine as the plugin's dock: the job is saved before the first request and shows "
             "in the dock's Jobs tab.\n\n"
             "Use Processing's 'Selected features only' option to send a selection. Times are in "
-            "UTC (a time without a zone is taken as UTC); by default the window starts in one "
-            "day and lasts seven. ENDPOINT: 'planet' (default), 'practice' for the built-in "
-            "sandbox (no real orders), or a URL. Credentials: AUTHCFG (any QGIS authentication "
-            "configuration), else the PL_API_KEY environment variable.\n\n"
+            "UTC (a time without a zone is taken as UTC); by default the window starts in 25 "
+            "hours and lasts 14 days, as in the dock. ENDPOINT: 'planet' (default), 'practice' "
+            "for the built-in sandbox (no real orders), or a URL. Credentials: AUTHCFG (any "
+            "QGIS authentication configuration), else the PL_API_KEY environment variable.\n\n"
             "Features that cannot make an order are skipped with a reason, never fatal. "
             "Cancelling stops sending at once; bulk requests the service already accepted "
             "cannot be taken back by cancelling and are followed. The output has one feature "
@@ -141,8 +141,8 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             )
         )
         for name, label in (
-            (self.START, self.tr("Start time (UTC; default: in one day)")),
-            (self.END, self.tr("End time (UTC; default: start + 7 days)")),
+            (self.START, self.tr("Start time (UTC; default: in 25 hours)")),
+            (self.END, self.tr("End time (UTC; default: start + 14 days)")),
         ):
             self.addParameter(
                 QgsProcessingParameterDateTime(
