@@ -132,19 +132,8 @@ def _read(layer, name_field, feedback):
     src = _source_parts(layer)
     if src is None:
         return None
-    path, layer_name, layer_id = src
     with _ogr_exceptions(ogr):
-        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
-        if ds is None or ds.GetDriver().ShortName not in DRIVERS:
-            return None
-        if layer_name:
-            lyr = ds.GetLayerByName(layer_name)
-        elif layer_id is not None:
-            lyr = ds.GetLayer(int(layer_id))
-        elif ds.GetLayerCount() == 1:
-            lyr = ds.GetLayer(0)
-        else:
-            return None
+        ds, lyr = _open_layer(gdal, src, DRIVERS)  # ds: the layer lives as long as it does
         if lyr is None:
             return None
         defn = lyr.GetLayerDefn()
@@ -386,19 +375,25 @@ def read_datetime_zones(layer, field_name: str, fids=None) -> Optional[dict]:
         return None
 
 
-def _read_zones(gdal, ogr, src, field_name, subset, fids):
+def _open_layer(gdal, src, drivers=None):
+    """(dataset, OGR layer) of a ``_source_parts`` answer, (None, None) when it cannot be
+    opened read-only (or is not of one of ``drivers``). Keep the dataset while the layer
+    is used: the layer dies with it."""
     path, layer_name, layer_id = src
     ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
-    if ds is None:
-        return None
+    if ds is None or (drivers is not None and ds.GetDriver().ShortName not in drivers):
+        return None, None
     if layer_name:
-        lyr = ds.GetLayerByName(layer_name)
-    elif layer_id is not None:
-        lyr = ds.GetLayer(int(layer_id))
-    elif ds.GetLayerCount() == 1:
-        lyr = ds.GetLayer(0)
-    else:
-        return None
+        return ds, ds.GetLayerByName(layer_name)
+    if layer_id is not None:
+        return ds, ds.GetLayer(int(layer_id))
+    if ds.GetLayerCount() == 1:
+        return ds, ds.GetLayer(0)
+    return None, None
+
+
+def _read_zones(gdal, ogr, src, field_name, subset, fids):
+    ds, lyr = _open_layer(gdal, src)  # ds keeps the layer alive
     if lyr is None:
         return None
     defn = lyr.GetLayerDefn()

@@ -631,12 +631,12 @@
     <context>
         <name>PlanetBulkTasking</name>
         <message>
-            <location filename="../ui/result_layer.py" line="253" />
+            <location filename="../ui/result_layer.py" line="247" />
             <source>Planet orders – {layer}</source>
             <translation>Commandes Planet – {layer}</translation>
         </message>
         <message>
-            <location filename="../ui/result_layer.py" line="155" />
+            <location filename="../ui/result_layer.py" line="149" />
             <source>Order: {s}</source>
             <translation>Commande : {s}</translation>
         </message>
@@ -1513,6 +1513,19 @@
         </message>
     </context>
     <context>
+        <name>PlanetBulkTaskingProcessing</name>
+        <message>
+            <location filename="../processing/engine.py" line="132" />
+            <source>Endpoint: planet, practice (built-in sandbox) or a URL</source>
+            <translation>Point d'accès : planet, practice (bac à sable intégré) ou une URL</translation>
+        </message>
+        <message>
+            <location filename="../processing/engine.py" line="139" />
+            <source>Authentication (default: PL_API_KEY)</source>
+            <translation>Authentification (par défaut : PL_API_KEY)</translation>
+        </message>
+    </context>
+    <context>
         <name>PreviewPanel</name>
         <message>
             <location filename="../ui/preview_panel.py" line="51" />
@@ -1636,32 +1649,22 @@
     <context>
         <name>RefreshOrdersAlgorithm</name>
         <message>
-            <location filename="../processing/refresh_orders.py" line="53" />
+            <location filename="../processing/refresh_orders.py" line="60" />
             <source>Refresh order status</source>
             <translation>Actualiser le statut des commandes</translation>
         </message>
         <message>
-            <location filename="../processing/refresh_orders.py" line="56" />
+            <location filename="../processing/refresh_orders.py" line="63" />
             <source>Reads the current status of the orders listed in a layer's 'order_id' field (for example the output of 'Submit tasking orders') and writes the same features with order_status, capture_count and order_updated (UTC). Features without an order id are kept with empty values; an order the service does not know is said so in order_error. Nothing is changed at Planet.</source>
             <translation>Lit le statut actuel des commandes listées dans le champ « order_id » d'une couche (par exemple la sortie de « Envoyer des commandes de programmation ») et écrit les mêmes entités avec order_status, capture_count et order_updated (UTC). Les entités sans ID de commande sont conservées avec des valeurs vides ; une commande inconnue du service est signalée dans order_error. Rien n'est modifié chez Planet.</translation>
         </message>
         <message>
-            <location filename="../processing/refresh_orders.py" line="65" />
+            <location filename="../processing/refresh_orders.py" line="72" />
             <source>Layer with an order_id field</source>
             <translation>Couche avec un champ order_id</translation>
         </message>
         <message>
-            <location filename="../processing/refresh_orders.py" line="72" />
-            <source>Endpoint: planet, practice (built-in sandbox) or a URL</source>
-            <translation>Point d'accès : planet, practice (bac à sable intégré) ou une URL</translation>
-        </message>
-        <message>
-            <location filename="../processing/refresh_orders.py" line="79" />
-            <source>Authentication (default: PL_API_KEY)</source>
-            <translation>Authentification (par défaut : PL_API_KEY)</translation>
-        </message>
-        <message>
-            <location filename="../processing/refresh_orders.py" line="84" />
+            <location filename="../processing/refresh_orders.py" line="80" />
             <source>Orders with current status</source>
             <translation>Commandes avec leur statut actuel</translation>
         </message>
@@ -2101,135 +2104,125 @@
     <context>
         <name>SubmitOrdersAlgorithm</name>
         <message>
-            <location filename="../processing/submit_orders.py" line="106" />
+            <location filename="../processing/submit_orders.py" line="108" />
             <source>Submit tasking orders</source>
             <translation>Envoyer des commandes de programmation</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="109" />
+            <location filename="../processing/submit_orders.py" line="111" />
             <source>Turns the features of a vector layer into Planet tasking orders, sent through the Tasking API's /bulk endpoint (at most 1000 orders per request), with the same engine as the plugin's dock: the job is saved before the first request and shows in the dock's Jobs tab.
 
-Use Processing's 'Selected features only' option to send a selection. Times are in UTC (a time without a zone is taken as UTC); by default the window starts in one day and lasts seven. ENDPOINT: 'planet' (default), 'practice' for the built-in sandbox (no real orders), or a URL. Credentials: AUTHCFG (any QGIS authentication configuration), else the PL_API_KEY environment variable.
+Use Processing's 'Selected features only' option to send a selection. Times are in UTC (a time without a zone is taken as UTC); by default the window starts in 25 hours and lasts 14 days, as in the dock. ENDPOINT: 'planet' (default), 'practice' for the built-in sandbox (no real orders), or a URL. Credentials: AUTHCFG (any QGIS authentication configuration), else the PL_API_KEY environment variable.
 
 Features that cannot make an order are skipped with a reason, never fatal. Cancelling stops sending at once; bulk requests the service already accepted cannot be taken back by cancelling and are followed. The output has one feature per order (per part of a split multipart feature) with its order id and status.</source>
             <translation>Transforme les entités d'une couche vecteur en commandes de programmation Planet, envoyées par le point d'accès /bulk de l'API Tasking (1000 commandes au plus par requête), avec le même moteur que le panneau de l'extension : la tâche est enregistrée avant la première requête et apparaît dans l'onglet Tâches du panneau.
 
-Utilisez l'option « Entités sélectionnées uniquement » des Traitements pour envoyer une sélection. Les heures sont en UTC (une heure sans fuseau horaire est considérée comme UTC) ; par défaut, la fenêtre commence dans un jour et dure sept jours. ENDPOINT : « planet » (par défaut), « practice » pour le bac à sable intégré (aucune vraie commande) ou une URL. Identifiants : AUTHCFG (toute configuration d'authentification QGIS), sinon la variable d'environnement PL_API_KEY.
+Utilisez l'option « Entités sélectionnées uniquement » des Traitements pour envoyer une sélection. Les heures sont en UTC (une heure sans fuseau horaire est considérée comme UTC) ; par défaut, la fenêtre commence dans 25 heures et dure 14 jours, comme dans le panneau. ENDPOINT : « planet » (par défaut), « practice » pour le bac à sable intégré (aucune vraie commande) ou une URL. Identifiants : AUTHCFG (toute configuration d'authentification QGIS), sinon la variable d'environnement PL_API_KEY.
 
 Les entités qui ne peuvent pas donner de commande sont ignorées avec un motif, sans jamais faire échouer l'algorithme. L'annulation arrête immédiatement l'envoi ; les requêtes en lot déjà acceptées par le service ne peuvent pas être reprises par l'annulation et restent suivies. La sortie contient une entité par commande (par partie d'une entité multipartie découpée) avec son ID de commande et son statut.</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="128" />
+            <location filename="../processing/submit_orders.py" line="130" />
             <source>Targets</source>
             <translation>Cibles</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="135" />
+            <location filename="../processing/submit_orders.py" line="137" />
             <source>Order name (expression; default: the name field, else layer and id)</source>
             <translation>Nom de la commande (expression ; par défaut : le champ name, sinon la couche et l'ID)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="143" />
-            <source>Start time (UTC; default: in one day)</source>
-            <translation>Début (UTC ; par défaut : dans un jour)</translation>
+            <location filename="../processing/submit_orders.py" line="145" />
+            <source>Start time (UTC; default: in 25 hours)</source>
+            <translation>Début (UTC ; par défaut : dans 25 heures)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="143" />
-            <source>End time (UTC; default: start + 7 days)</source>
-            <translation>Fin (UTC ; par défaut : début + 7 jours)</translation>
+            <location filename="../processing/submit_orders.py" line="145" />
+            <source>End time (UTC; default: start + 14 days)</source>
+            <translation>Fin (UTC ; par défaut : début + 14 jours)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="155" />
+            <location filename="../processing/submit_orders.py" line="157" />
             <source>Scheduling</source>
             <translation>Planification</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="155" />
+            <location filename="../processing/submit_orders.py" line="157" />
             <source>Flexible</source>
             <translation>Flexible</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="155" />
+            <location filename="../processing/submit_orders.py" line="157" />
             <source>Monitoring</source>
             <translation>Surveillance</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="165" />
             <source>Monitoring cadence</source>
             <translation>Cadence de surveillance</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="165" />
             <source>Daily</source>
             <translation>Quotidienne</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="165" />
             <source>Weekly</source>
             <translation>Hebdomadaire</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="165" />
             <source>Monthly</source>
             <translation>Mensuelle</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="171" />
+            <location filename="../processing/submit_orders.py" line="173" />
             <source>Monitoring: number of captures</source>
             <translation>Surveillance : nombre d'acquisitions</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="181" />
+            <location filename="../processing/submit_orders.py" line="183" />
             <source>PL number (default: the key's contract)</source>
             <translation>Numéro PL (par défaut : le contrat de la clé)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="181" />
+            <location filename="../processing/submit_orders.py" line="183" />
             <source>Product (default: the key's contract)</source>
             <translation>Produit (par défaut : celui du contrat de la clé)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="188" />
+            <location filename="../processing/submit_orders.py" line="190" />
             <source>Extra order fields (JSON object)</source>
             <translation>Champs de commande supplémentaires (objet JSON)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="193" />
-            <source>Endpoint: planet, practice (built-in sandbox) or a URL</source>
-            <translation>Point d'accès : planet, practice (bac à sable intégré) ou une URL</translation>
-        </message>
-        <message>
-            <location filename="../processing/submit_orders.py" line="200" />
-            <source>Authentication (default: PL_API_KEY)</source>
-            <translation>Authentification (par défaut : PL_API_KEY)</translation>
-        </message>
-        <message>
-            <location filename="../processing/submit_orders.py" line="205" />
+            <location filename="../processing/submit_orders.py" line="196" />
             <source>Wait until every bulk request is complete</source>
             <translation>Attendre la fin de toutes les requêtes en lot</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="210" />
+            <location filename="../processing/submit_orders.py" line="201" />
             <source>Orders</source>
             <translation>Commandes</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="217" />
+            <location filename="../processing/submit_orders.py" line="208" />
             <source>Job id</source>
             <translation>ID de la tâche</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="218" />
+            <location filename="../processing/submit_orders.py" line="209" />
             <source>Orders created</source>
             <translation>Commandes créées</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="219" />
+            <location filename="../processing/submit_orders.py" line="210" />
             <source>Orders refused</source>
             <translation>Commandes refusées</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="220" />
+            <location filename="../processing/submit_orders.py" line="211" />
             <source>Features skipped</source>
             <translation>Entités ignorées</translation>
         </message>

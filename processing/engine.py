@@ -13,8 +13,13 @@ import time
 from datetime import datetime, timezone
 from typing import Callable, Optional
 
-from qgis.core import Qgis, QgsProcessingException
-from qgis.PyQt.QtCore import QEventLoop, QObject, QTimer, pyqtSignal
+from qgis.core import (
+    Qgis,
+    QgsProcessingException,
+    QgsProcessingParameterAuthConfig,
+    QgsProcessingParameterString,
+)
+from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, pyqtSignal
 
 from ..core import services as core_services
 from ..core.client import PLANET_TASKING_URL, TaskingClient
@@ -113,6 +118,37 @@ def read_credential(endpoint: Endpoint, authcfg: str):
         f"No credentials: choose an authentication configuration (AUTHCFG) or set {ENV_KEY}; "
         "or use ENDPOINT=practice to rehearse with the built-in sandbox."
     )
+
+
+ENDPOINT, AUTHCFG = "ENDPOINT", "AUTHCFG"
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("PlanetBulkTaskingProcessing", text)
+
+
+def add_connection_parameters(alg) -> None:
+    """ENDPOINT and AUTHCFG, the same in every algorithm of the provider."""
+    alg.addParameter(
+        QgsProcessingParameterString(
+            ENDPOINT,
+            tr("Endpoint: planet, practice (built-in sandbox) or a URL"),
+            defaultValue=PLANET,
+        )
+    )
+    alg.addParameter(
+        QgsProcessingParameterAuthConfig(
+            AUTHCFG, tr("Authentication (default: PL_API_KEY)"), optional=True
+        )
+    )
+
+
+def read_connection(alg, parameters, context, services):
+    """(Endpoint, credential) from ENDPOINT and AUTHCFG; QgsProcessingException in user
+    words when they do not make a connection."""
+    endpoint = Endpoint(alg.parameterAsString(parameters, ENDPOINT, context), services)
+    authcfg = alg.parameterAsString(parameters, AUTHCFG, context)
+    return endpoint, read_credential(endpoint, authcfg)
 
 
 def client_factory_for(endpoint: Endpoint, credential) -> Callable[[str], Callable]:

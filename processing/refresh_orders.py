@@ -11,17 +11,24 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
-    QgsProcessingParameterAuthConfig,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
-    QgsProcessingParameterString,
 )
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 
 from ..core.client import TaskingClient
 from ..core.errors import CancelledError, TaskingError
 from ..core.monitor import OrderUpdate, order_update
-from .engine import Endpoint, client_factory_for, plural, read_credential, utc_clock
+from .engine import (
+    AUTHCFG,
+    ENDPOINT,
+    Endpoint,
+    add_connection_parameters,
+    client_factory_for,
+    plural,
+    read_connection,
+    utc_clock,
+)
 from .output import ORDER_FIELDS
 
 ORDER_ID_FIELD = "order_id"
@@ -30,8 +37,8 @@ BATCH = 200  # order ids per /orders/ request (the client splits URLs further if
 
 class RefreshOrdersAlgorithm(QgsProcessingAlgorithm):
     INPUT = "INPUT"
-    ENDPOINT = "ENDPOINT"
-    AUTHCFG = "AUTHCFG"
+    ENDPOINT = ENDPOINT
+    AUTHCFG = AUTHCFG
     OUTPUT = "OUTPUT"
 
     def __init__(self, services: Optional[Callable] = None):
@@ -69,18 +76,7 @@ class RefreshOrdersAlgorithm(QgsProcessingAlgorithm):
                 [QgsProcessing.SourceType.TypeVector],
             )
         )
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.ENDPOINT,
-                self.tr("Endpoint: planet, practice (built-in sandbox) or a URL"),
-                defaultValue="planet",
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterAuthConfig(
-                self.AUTHCFG, self.tr("Authentication (default: PL_API_KEY)"), optional=True
-            )
-        )
+        add_connection_parameters(self)
         self.addParameter(
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT,
@@ -90,11 +86,9 @@ class RefreshOrdersAlgorithm(QgsProcessingAlgorithm):
         )
 
     def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        self._endpoint = Endpoint(
-            self.parameterAsString(parameters, self.ENDPOINT, context), self._services()
+        self._endpoint, self._credential = read_connection(
+            self, parameters, context, self._services()
         )
-        authcfg = self.parameterAsString(parameters, self.AUTHCFG, context)
-        self._credential = read_credential(self._endpoint, authcfg)
         return True
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802

@@ -13,7 +13,6 @@ from qgis.core import (
     QgsProcessingMultiStepFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
-    QgsProcessingParameterAuthConfig,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterDateTime,
     QgsProcessingParameterDefinition,
@@ -39,12 +38,15 @@ from ..core.parameters import (
 )
 from ..core.payloads import BuildCancelled, InvalidParameters, create_job, validate_for_layer
 from .engine import (
+    AUTHCFG,
+    ENDPOINT,
     Endpoint,
     JobDriver,
+    add_connection_parameters,
     client_factory_for,
     open_store,
     plural,
-    read_credential,
+    read_connection,
     utc_clock,
 )
 from .output import (
@@ -77,8 +79,8 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
     PL_NUMBER = "PL_NUMBER"
     PRODUCT = "PRODUCT"
     EXTRA = "EXTRA"
-    ENDPOINT = "ENDPOINT"
-    AUTHCFG = "AUTHCFG"
+    ENDPOINT = ENDPOINT
+    AUTHCFG = AUTHCFG
     WAIT = "WAIT"
     OUTPUT = "OUTPUT"
 
@@ -190,18 +192,7 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
         )
         extra.setFlags(extra.flags() | advanced)
         self.addParameter(extra)
-        self.addParameter(
-            QgsProcessingParameterString(
-                self.ENDPOINT,
-                self.tr("Endpoint: planet, practice (built-in sandbox) or a URL"),
-                defaultValue="planet",
-            )
-        )
-        self.addParameter(
-            QgsProcessingParameterAuthConfig(
-                self.AUTHCFG, self.tr("Authentication (default: PL_API_KEY)"), optional=True
-            )
-        )
+        add_connection_parameters(self)
         self.addParameter(
             QgsProcessingParameterBoolean(
                 self.WAIT, self.tr("Wait until every bulk request is complete"), defaultValue=True
@@ -228,11 +219,9 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
         problems = validate_for_layer(layer, params)
         if problems:
             raise QgsProcessingException("\n".join(problems))
-        self._endpoint = Endpoint(
-            self.parameterAsString(parameters, self.ENDPOINT, context), self._services()
+        self._endpoint, self._credential = read_connection(
+            self, parameters, context, self._services()
         )
-        authcfg = self.parameterAsString(parameters, self.AUTHCFG, context)
-        self._credential = read_credential(self._endpoint, authcfg)
         ids = self._feature_ids(parameters, layer)
         if ids is not None and not ids:
             raise QgsProcessingException(
