@@ -95,8 +95,9 @@ class Endpoint:
 
 
 def read_credential(endpoint: Endpoint, authcfg: str):
-    """The key or auth headers for ``endpoint``: AUTHCFG, else PL_API_KEY, else the
-    configuration chosen in the dock. Raises QgsProcessingException in user words."""
+    """The key or auth headers for ``endpoint``: AUTHCFG, else what the dock would use
+    (its configuration, else PL_API_KEY: the same account from the toolbox as from the
+    dock). Raises QgsProcessingException in user words."""
     if endpoint.practice:
         return PRACTICE_KEY
     url = endpoint.job_endpoint
@@ -105,15 +106,16 @@ def read_credential(endpoint: Endpoint, authcfg: str):
             return credential_from_authcfg(authcfg, url)
         except CredentialError as exc:
             raise QgsProcessingException(f"AUTHCFG: {exc}") from None
-    key = os.environ.get(ENV_KEY, "").strip()
-    if key:
-        return key
     saved = configured_authcfg()
     if saved:
         try:
             return credential_from_authcfg(saved, url)
         except CredentialError as exc:
-            raise QgsProcessingException(str(exc)) from None
+            if not os.environ.get(ENV_KEY, "").strip():  # the dock would fall back to it
+                raise QgsProcessingException(str(exc)) from None
+    key = os.environ.get(ENV_KEY, "").strip()
+    if key:
+        return key
     raise QgsProcessingException(
         f"No credentials: choose an authentication configuration (AUTHCFG) or set {ENV_KEY}; "
         "or use ENDPOINT=practice to rehearse with the built-in sandbox."

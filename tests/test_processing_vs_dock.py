@@ -91,3 +91,31 @@ def test_processing_sends_what_the_dock_would_and_the_jobs_tab_agrees(
         services.shutdown()
         dock.deleteLater()
         QCoreApplication.processEvents()
+
+
+def test_toolbox_uses_the_same_key_as_the_dock(
+    run, qgis_iface, qgis_new_project, sandbox, no_plugin_settings, monkeypatch  # noqa: F811
+):
+    """A dock configuration AND PL_API_KEY: the dock uses its configuration; so must
+    submit_orders without AUTHCFG (another key may be another account and contract)."""
+    from auth_support import remove_config, store_config
+    from planet_bulk_tasking.core.credentials import SETTINGS_PREFIX
+    from planet_bulk_tasking.processing.engine import Endpoint, read_credential
+    from planet_bulk_tasking.ui.settings_panel import SettingsPanel
+    from qgis.core import QgsSettings
+    from support import SANDBOX_KEY, point_layer
+
+    cfg = store_config("Basic", "dock key", username=SANDBOX_KEY, password="")
+    try:
+        QgsSettings().setValue(SETTINGS_PREFIX + "authcfg", cfg)
+        monkeypatch.setenv("PL_API_KEY", "no-tasking-key")  # valid, but may not task
+        panel = SettingsPanel()
+        panel.auth_select.setConfigId(cfg)
+        assert panel.key_source() == "authcfg" and panel.api_key() == SANDBOX_KEY
+        panel.deleteLater()
+        assert read_credential(Endpoint(sandbox.base_url), "") == SANDBOX_KEY
+        layer = point_layer(3, "same-key")
+        result = run(SUBMIT, {"INPUT": layer, "ENDPOINT": sandbox.base_url, "OUTPUT": "memory:"})
+        assert result["CREATED"] + result["FAILED"] == 3  # not refused with 403
+    finally:
+        remove_config(cfg)
