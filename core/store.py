@@ -181,6 +181,11 @@ class JobStore:
             counts = self._db.execute(
                 "SELECT job_id, status, COUNT(*) FROM targets GROUP BY job_id, status"
             ).fetchall()
+            features = dict(  # a split or cut feature is several targets: say features
+                self._db.execute(
+                    "SELECT job_id, COUNT(DISTINCT feature_id) FROM targets GROUP BY job_id"
+                ).fetchall()
+            )
         by_job: Dict[str, Dict[str, int]] = {}
         for job_id, status, n in counts:
             by_job.setdefault(job_id, {s: 0 for s in TargetStatus.ALL})[status] = n
@@ -188,6 +193,7 @@ class JobStore:
         for job_id, created, updated, layer, endpoint, state in jobs:
             c = by_job.get(job_id, {s: 0 for s in TargetStatus.ALL})
             c["total"] = sum(c.values())
+            c["features"] = features.get(job_id, 0)
             name = json.loads(layer or "{}").get("name", "")
             result.append(JobSummary(job_id, created, updated, name, endpoint, state, c))
         return result

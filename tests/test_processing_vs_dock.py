@@ -10,7 +10,7 @@ from planet_bulk_tasking.core.target_geometry import payload_geometry
 from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
 from processing_support import Feedback, qgis_processing_ready, rows, stored  # noqa: F401
 from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 from test_processing_submit import SUBMIT, run  # noqa: F401 - run: fixture
 
 COUNTRIES = ("Fiji", "Kiribati", "Russia", "Chile", "France")
@@ -86,6 +86,9 @@ def test_processing_sends_what_the_dock_would_and_the_jobs_tab_agrees(
         assert cells[model.COL_ORDERS] == str(result["CREATED"])
         assert cells[model.COL_FAILED] == str(result["FAILED"])
         assert cells[model.COL_SKIPPED] == str(result["SKIPPED"])
+        tip = model.data(model.index(row, model.COL_LAYER), Qt.ItemDataRole.ToolTipRole)
+        assert f"{len(COUNTRIES)} features from layer countries" in tip  # not its targets
+        assert len(sent.targets) > len(COUNTRIES)
     finally:
         dock.shutdown()
         services.shutdown()

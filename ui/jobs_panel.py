@@ -168,10 +168,10 @@ class JobsModel(ColumnsModel):
                     when=utc_text(s.created_time), updated=utc_text(s.updated_time)
                 ),
                 plural(
-                    counts.get("total", 0),
+                    counts.get("features", counts.get("total", 0)),
                     self.tr("{total} feature from layer {layer}"),
                     self.tr("{total} features from layer {layer}"),
-                ).format(total=counts.get("total", 0), layer=s.layer_name),
+                ).format(total=counts.get("features", counts.get("total", 0)), layer=s.layer_name),
                 self.tr("Sent to {where}").format(where=s.endpoint),
             ]
             if s.job_id in self._project_jobs:
