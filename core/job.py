@@ -103,8 +103,11 @@ class Target:
 
     @property
     def label(self) -> str:
-        """How the user knows this target: name and feature id."""
+        """How the user knows this target: name and feature id (and the part, unless the
+        name already says it: "Chile (part 4) (feature 22)")."""
         part = f" part {self.part}" if self.part else ""
+        if part and (self.name or "").endswith(f"(part {self.part})"):
+            part = ""
         return f"{self.name} (feature {self.feature_id}{part})"
 
 

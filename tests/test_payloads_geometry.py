@@ -7,7 +7,7 @@ import os
 import pytest
 from planet_bulk_tasking.core.api import encode_body
 from planet_bulk_tasking.core.geometry import round7
-from planet_bulk_tasking.core.job import TargetStatus
+from planet_bulk_tasking.core.job import Target, TargetStatus
 from planet_bulk_tasking.core.payloads import (
     InvalidParameters,
     OrderParameters,
@@ -184,7 +184,9 @@ def test_multipoint_split_per_part(qgis_app):
     assert all(t.status == READY for t in r.targets)
     assert r.targets[1].payload["geometry"] == {"type": "Point", "coordinates": [2.0, 2.0]}
     assert r.targets[1].payload["name"] == "m (part 2)"
-    assert r.targets[1].label == "m (part 2) (feature 1 part 2)"
+    assert r.targets[1].label == "m (part 2) (feature 1)"  # the part said once
+    renamed = Target("1.2", 1, "harbour", part=2)  # a name without it keeps the part
+    assert renamed.label == "harbour (feature 1 part 2)"
     assert r.duplicate_names == {}
 
 
