@@ -2,6 +2,8 @@
 way (sandbox/dialects.py): contributors.json and world_map countries submitted, then a bulk
 edit and a bulk cancel. The table, the tiles and the messages must tell the server's truth."""
 
+from collections import Counter
+
 import pytest
 from planet_bulk_tasking.core.job import TargetStatus
 from planet_bulk_tasking.ui.results_model import ResultsModel
@@ -12,6 +14,7 @@ from test_ui_jobs import cell, make_dock, submit_and_wait  # noqa: F401 - make_d
 DIALECTS = ("hide-succeeded", "payload-keys", "dup-400", "id-in-ignored", "error-envelope")
 #: countries with several parts (France overseas, Fiji on both sides of 180°), one plain
 COUNTRIES = ("Fiji", "France", "Chile", "Kiribati")
+FINAL = ("FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED")
 
 
 @pytest.fixture
@@ -119,3 +122,88 @@ def test_dock_tells_the_truth_against_a_dialect(
     assert "3 orders cancelled" in dock.notices.last_text
     untouched = created[6:]
     assert all(after[t.order_id]["status"] != "CANCELLED" for t in untouched)
+
+
+@pytest.mark.parametrize("dialect", ("hide-succeeded", "payload-keys"))
+def test_cancel_mid_run_tells_the_truth_against_a_dialect(
+    dialect, make_dock, make_sandbox, qgis_new_project, monkeypatch  # noqa: F811
+):
+    """Cancel while bulks are on their way: the bulks Planet accepted are followed to
+    their orders (found through /orders/ when /payloads hides or renames them), the
+    others are 'not sent' and have no order; 'Cancel these orders' cancels exactly those."""
+    from planet_bulk_tasking.core.job import ChunkState
+    from support import point_layer
+
+    monkeypatch.setenv("PL_API_KEY", "sandbox-key")
+    srv = make_sandbox(dialect=dialect, processing_rate=1500.0, order_clock=1.0)
+    srv.set_faults(latency=0.6)  # POSTs take a while: the last bulk is not sent yet
+    layer = point_layer(5000, f"cancel-{dialect}")  # 5 bulks: some are never posted
+    QgsProject.instance().addMapLayer(layer)
+    dock = make_dock(srv.base_url)
+    ended = []
+    dock.job_ended.connect(lambda job_id, how: ended.append(how))
+    dock.compose.set_layer(layer)
+    dock.compose.selected_only.setChecked(False)
+    assert dock.submit()
+    job = dock.results.job()
+    assert wait_until(lambda: any(c.state == ChunkState.ACCEPTED for c in job.chunks), 30)
+    dock.results.progress.cancel_button.click()
+    assert wait_until(lambda: ended, 30) and ended == ["cancelled"]
+    unsent = {k for c in job.chunks if c.state == ChunkState.NEW for k in c.target_keys}
+    assert unsent, [(c.state, len(c.target_keys)) for c in job.chunks]
+    assert f"{len(unsent):,} orders were not sent" in dock.notices.last_text
+
+    # followed to the end: every order the server made is on its own row
+    def followed():
+        return not dock.manager.is_running(job.job_id) and job.state == "cancelled"
+
+    assert wait_until(followed, 90), job.state
+    orders = {o["id"]: o for o in server_orders(srv.base_url)}
+    linked = {t.order_id: t for t in job.targets if t.order_id}
+    assert set(orders) == set(linked), (
+        len(orders),
+        len(linked),
+        [(c.state, len(c.target_keys)) for c in job.chunks],
+        Counter((t.status, t.reason) for t in job.targets).most_common(5),
+        job.state,
+    )
+    assert all(orders[i]["name"] == t.name for i, t in linked.items())
+    assert not any(job.target(k).order_id for k in unsent)
+    assert dock.results.progress.counts["succeeded"] == len(linked)
+
+    # cancel what was created: exactly those orders, and the dock says so
+    live = {i for i, o in orders.items() if o["status"] not in FINAL}
+    actions = []
+    dock.manager.action_finished.connect(lambda j, kind, out: actions.append(out))
+    dock.ask = lambda title, text: True
+    dock.cancel_orders([t.key for t in linked.values()])
+    assert wait_until(lambda: actions, 60), dock.notices.last_text
+    after = {o["id"]: o["status"] for o in server_orders(srv.base_url)}
+    assert {i for i, st in after.items() if st == "CANCELLED"} == live
+    assert f"{len(live)} orders cancelled" in dock.notices.last_text
+
+
+def test_bulk_cancel_reads_unnamed_orders_in_pages_not_one_by_one(
+    make_dock, make_sandbox, qgis_new_project, monkeypatch  # noqa: F811
+):
+    """hide-succeeded: a bulk cancel's results list no success, so every order is checked
+    at Planet. 300 orders: a few /orders/?id__in= pages, not 300 GET /orders/<id>."""
+    from support import point_layer
+
+    monkeypatch.setenv("PL_API_KEY", "sandbox-key")
+    srv = make_sandbox(dialect="hide-succeeded", order_clock=1.0)
+    layer = point_layer(300, "paged")
+    QgsProject.instance().addMapLayer(layer)
+    dock = make_dock(srv.base_url)
+    job = submit_and_wait(dock, layer)
+    keys = [t.key for t in job.targets if t.order_id]
+    assert len(keys) == 300
+    actions = []
+    dock.manager.action_finished.connect(lambda j, kind, out: actions.append(out))
+    dock.ask = lambda title, text: True
+    before = srv.counters["requests"]
+    dock.cancel_orders(keys)
+    assert wait_until(lambda: actions, 60)
+    assert sum(o.ok for o in actions[0]) == 300
+    assert "300 orders cancelled" in dock.notices.last_text
+    assert srv.counters["requests"] - before < 60  # one GET each would be 300+
