@@ -1077,7 +1077,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             from .order_dialogs import OrderChangesDialog
 
             dialog = OrderChangesDialog("fix", targets, self)
-            if not dialog.exec_():
+            if not dialog.exec():
                 return None
             values = dialog.values()
         revised, problems = self.revised_payloads(job, targets, values)
@@ -1186,7 +1186,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             from .order_dialogs import OrderChangesDialog
 
             dialog = OrderChangesDialog("edit", targets, self)
-            if not dialog.exec_():
+            if not dialog.exec():
                 return None
             changes = dialog.values()
         changes = {k: v for k, v in changes.items() if k in ("name", "start_time", "end_time")}
