@@ -95,7 +95,7 @@ class PlanetBulkTaskingPlugin:
             self.iface, self.iface.mainWindow(), services=self.services
         )
         self.dock.visibilityChanged.connect(self._dock_visibility_changed)
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
 
     def _dock_visibility_changed(self, visible: bool):
         if self.action is not None and self.action.isChecked() != visible:

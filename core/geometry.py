@@ -29,6 +29,7 @@ from array import array
 from typing import List, Optional, Tuple
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsCoordinateTransformContext,
@@ -343,7 +344,7 @@ class GeometryConverter:
             if a.numPoints() < 2 or qg.length() == 0:
                 return (part, None, "the line needs at least two distinct vertices")
         elif not qg.isGeosValid():
-            errors = qg.validateGeometry(QgsGeometry.ValidatorGeos)
+            errors = qg.validateGeometry(Qgis.GeometryValidationEngine.Geos)
             what = (
                 "; ".join(e.what() for e in errors[:3]) if errors else "GEOS says it is not valid"
             )

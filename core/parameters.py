@@ -100,8 +100,8 @@ def to_utc_datetime(value: Any) -> datetime:
         if not value.isValid():
             raise ValueError("invalid date-time")
         v = QDateTime(value)
-        if v.timeSpec() == Qt.LocalTime:
-            v.setTimeSpec(Qt.UTC)  # no zone given: UTC, never the machine's zone
+        if v.timeSpec() == Qt.TimeSpec.LocalTime:
+            v.setTimeSpec(Qt.TimeSpec.UTC)  # no zone given: UTC, never the machine's zone
         v = v.toUTC()
         d, t = v.date(), v.time()
         return datetime(

@@ -140,7 +140,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         v.setSpacing(4)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget()
         iv = QVBoxLayout(inner)
         iv.setContentsMargins(0, 0, 0, 0)
@@ -152,8 +152,8 @@ class PlanetBulkTaskingDock(QDockWidget):
         scroll.setWidget(inner)
         v.addWidget(scroll, 1)
         footer = QFrame()
-        footer.setFrameShape(QFrame.StyledPanel)
-        footer.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+        footer.setFrameShape(QFrame.Shape.StyledPanel)
+        footer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         fv = QVBoxLayout(footer)
         fv.setContentsMargins(6, 6, 6, 6)
         self.reason_label = WrapLabel()
@@ -308,7 +308,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         layer = self.compose.layer()
         if layer is None:
             return None
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             job = create_job(
                 layer,
@@ -317,12 +317,14 @@ class PlanetBulkTaskingDock(QDockWidget):
                 transform_context=QgsProject.instance().transformContext(),
             )
         except InvalidParameters as exc:
-            self.notices.push(self.tr("Planet Bulk Tasking"), "; ".join(exc.problems), Qgis.Warning)
+            self.notices.push(
+                self.tr("Planet Bulk Tasking"), "; ".join(exc.problems), Qgis.MessageLevel.Warning
+            )
             return None
         except BuildCancelled:
             return None
         except ValueError as exc:
-            self.notices.push(self.tr("Planet Bulk Tasking"), str(exc), Qgis.Warning)
+            self.notices.push(self.tr("Planet Bulk Tasking"), str(exc), Qgis.MessageLevel.Warning)
             return None
         finally:
             QApplication.restoreOverrideCursor()
@@ -365,7 +367,7 @@ class PlanetBulkTaskingDock(QDockWidget):
                     self.tr("The only target was skipped: see the preview for why."),
                     self.tr("All {n} targets were skipped: see the preview for why."),
                 ).format(n=len(job.targets)),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             self.preview_panel.show_job(job)
             return False
@@ -375,7 +377,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Practice sandbox"),
                 self.tr("The practice sandbox could not start: {error}").format(error=exc),
-                Qgis.Critical,
+                Qgis.MessageLevel.Critical,
             )
             return False
         if not self.settings.api_key():
@@ -401,7 +403,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The job could not be saved, nothing was sent: {error}").format(error=exc),
-                Qgis.Critical,
+                Qgis.MessageLevel.Critical,
             )
             return False
         self._remember_in_project(job.job_id)
@@ -508,15 +510,15 @@ class PlanetBulkTaskingDock(QDockWidget):
             return
         text, failed = self._ended_text(job)
         if how == "cancelled":
-            title, level = self.tr("Sending cancelled"), Qgis.Info
+            title, level = self.tr("Sending cancelled"), Qgis.MessageLevel.Info
         elif how == "failed":
-            title, level = self.tr("Sending stopped"), Qgis.Critical
+            title, level = self.tr("Sending stopped"), Qgis.MessageLevel.Critical
             message = getattr(error, "user_message", None) or str(error or "")
             if message:
                 text = message + " — " + text
         else:
             title = self.tr("Orders sent")
-            level = Qgis.Warning if failed else Qgis.Success
+            level = Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success
         shown = job_id == self._job_id
         if shown:
             self.results.refresh_all()
@@ -588,7 +590,11 @@ class PlanetBulkTaskingDock(QDockWidget):
             return
         final = {s: n for s, n in moved.items() if s in FINAL_ORDER_STATES}
         text = self.order_changes_text(final or moved)
-        level = Qgis.Warning if set(final) & {"EXPIRED", "REJECTED", "FAILED"} else Qgis.Info
+        level = (
+            Qgis.MessageLevel.Warning
+            if set(final) & {"EXPIRED", "REJECTED", "FAILED"}
+            else Qgis.MessageLevel.Info
+        )
         self.notices.push(self.tr("Orders updated"), text, level)
 
     # -- jobs list ---------------------------------------------------------------------------------
@@ -654,7 +660,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         try:
             self.manager.resume(job_id)
         except Exception as exc:
-            self.notices.push(self.tr("Could not resume"), str(exc), Qgis.Critical)
+            self.notices.push(self.tr("Could not resume"), str(exc), Qgis.MessageLevel.Critical)
             return False
         self.show_job(job_id)
         self.results.progress.set_running(True)
@@ -675,7 +681,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The job is still running: cancel it first."),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             return False
         if job_id == self._job_id:
@@ -688,9 +694,13 @@ class PlanetBulkTaskingDock(QDockWidget):
     def ask(self, title: str, text: str) -> bool:
         """Yes/No question (tests replace this)."""
         answer = QMessageBox.question(
-            self, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.Yes
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- fix and resubmit ----------------------------------------------------------------------
     def _selected(self, keys, wanted) -> List:
@@ -714,34 +724,36 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Fix and resubmit"),
                 self.tr("Select failed or skipped rows first."),
-                Qgis.Info,
+                Qgis.MessageLevel.Info,
             )
             return None
         if self.manager.is_running(job.job_id):
             self.notices.push(
                 self.tr("Fix and resubmit"),
                 self.tr("The job is still sending: wait for it or cancel it first."),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             return None
         if values is None:
             from .order_dialogs import OrderChangesDialog
 
             dialog = OrderChangesDialog("fix", targets, self)
-            if not dialog.exec_():
+            if not dialog.exec():
                 return None
             values = dialog.values()
         revised, problems = self.revised_payloads(job, targets, values)
         if problems:
             self.notices.push(
-                self.tr("Some rows were not resent"), "; ".join(problems[:5]), Qgis.Warning
+                self.tr("Some rows were not resent"),
+                "; ".join(problems[:5]),
+                Qgis.MessageLevel.Warning,
             )
         if not revised:
             return None
         try:
             chunks = self.manager.resubmit(job.job_id, revised)
         except (RuntimeError, ValueError) as exc:
-            self.notices.push(self.tr("Fix and resubmit"), str(exc), Qgis.Warning)
+            self.notices.push(self.tr("Fix and resubmit"), str(exc), Qgis.MessageLevel.Warning)
             return None
         self.results.refresh_keys(list(revised))
         self.results.progress.set_running(True)
@@ -815,8 +827,8 @@ class PlanetBulkTaskingDock(QDockWidget):
             blocks.append(t.label + "\n" + "\n".join("  " + line for line in lines))
         text = "\n\n".join(blocks)
         if text and keys is None:
-            box = QMessageBox(QMessageBox.Information, self.tr("History"), text, parent=self)
-            box.setAttribute(Qt.WA_DeleteOnClose)
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("History"), text, parent=self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.show()
         return text
 
@@ -830,14 +842,16 @@ class PlanetBulkTaskingDock(QDockWidget):
         targets = self.order_targets(keys)
         if job is None or not targets:
             self.notices.push(
-                self.tr("Edit orders"), self.tr("Select rows with orders first."), Qgis.Info
+                self.tr("Edit orders"),
+                self.tr("Select rows with orders first."),
+                Qgis.MessageLevel.Info,
             )
             return None
         if changes is None:
             from .order_dialogs import OrderChangesDialog
 
             dialog = OrderChangesDialog("edit", targets, self)
-            if not dialog.exec_():
+            if not dialog.exec():
                 return None
             changes = dialog.values()
         changes = {k: v for k, v in changes.items() if k in ("name", "start_time", "end_time")}
@@ -891,7 +905,9 @@ class PlanetBulkTaskingDock(QDockWidget):
         targets = self.order_targets(keys)
         if job is None or not targets:
             self.notices.push(
-                self.tr("Cancel orders"), self.tr("Select rows with orders first."), Qgis.Info
+                self.tr("Cancel orders"),
+                self.tr("Select rows with orders first."),
+                Qgis.MessageLevel.Info,
             )
             return None
         text = self.cancel_confirmation(targets)
@@ -938,12 +954,12 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 title,
                 text,
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
                 button_text=self.tr("Show refused"),
                 callback=lambda: self.show_refused(job_id),
             )
         else:
-            self.notices.push(title, text, Qgis.Success)
+            self.notices.push(title, text, Qgis.MessageLevel.Success)
 
     def show_refused(self, job_id: Optional[str] = None):
         if job_id and job_id != self._job_id:
@@ -956,7 +972,7 @@ class PlanetBulkTaskingDock(QDockWidget):
     def _on_action_failed(self, job_id: str, kind: str, error):
         message = getattr(error, "user_message", None) or str(error)
         title = self.tr("Edit failed") if kind == "edit" else self.tr("Cancel failed")
-        self.notices.push(title, message, Qgis.Critical)
+        self.notices.push(title, message, Qgis.MessageLevel.Critical)
 
     # -- teardown ------------------------------------------------------------------------------
     def shutdown(self):

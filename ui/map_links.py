@@ -176,7 +176,7 @@ class SelectionSync(QObject):
         fids = self.selected_feature_ids()
         self._busy = True
         try:
-            self._layer.selectByIds(fids, QgsVectorLayer.SetSelection)
+            self._layer.selectByIds(fids, QgsVectorLayer.SelectBehavior.SetSelection)
         finally:
             self._busy = False
 
@@ -215,7 +215,9 @@ class SelectionSync(QObject):
         self._busy = True
         try:
             self._view.selectionModel().select(
-                selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+                selection,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
             )
             if proxy_rows:
                 self._view.scrollTo(self._proxy.index(proxy_rows[0], 0))

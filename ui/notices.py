@@ -23,7 +23,9 @@ class Notices(QObject):
         except (AttributeError, RuntimeError):
             return None
 
-    def push(self, title, text, level=Qgis.Info, duration=8, button_text=None, callback=None):
+    def push(
+        self, title, text, level=Qgis.MessageLevel.Info, duration=8, button_text=None, callback=None
+    ):
         self.last_title, self.last_text, self.last_level = title, text, level
         self.last_button = None
         bar = self._bar()

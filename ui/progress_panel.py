@@ -61,8 +61,8 @@ class ProgressPanel(QWidget):
             ("skipped", self.tr("Skipped"), STATUS_COLORS[TargetStatus.SKIPPED]),
         ):
             chip = QLabel()
-            chip.setFrameShape(QFrame.NoFrame)
-            chip.setAlignment(Qt.AlignCenter)
+            chip.setFrameShape(QFrame.Shape.NoFrame)
+            chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
             chip.setMinimumWidth(56)
             chip.setStyleSheet(
                 "QLabel { border-top: 3px solid " + color + "; padding: 2px 2px;"

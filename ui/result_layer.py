@@ -78,7 +78,7 @@ def build_result_layer(
         wkb = QgsWkbTypes.multiType(QgsWkbTypes.flatType(source_layer.wkbType()))
         crs = source_layer.crs().authid() or source_layer.crs().toWkt()
     else:  # geometry from the payloads: their type decides the layer's (points stay points)
-        wkb, crs = QgsWkbTypes.MultiPolygon, "EPSG:4326"
+        wkb, crs = QgsWkbTypes.Type.MultiPolygon, "EPSG:4326"
         source_layer = None
         for t in job.targets:
             geom = _geometry_from_payload(t)
@@ -129,7 +129,7 @@ def style_by_status(layer: QgsVectorLayer):
     def symbol_for(color):
         symbol = QgsSymbol.defaultSymbol(layer.geometryType())
         symbol.setColor(QColor(color))
-        if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+        if layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry:
             symbol.setOpacity(0.75)
         return symbol
 

@@ -124,8 +124,8 @@ class ResultsPanel(QWidget):
         self.orders_button.setToolTip(
             self.tr("Fix and resubmit, edit or cancel the selected rows' orders")
         )
-        self.orders_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-        self.orders_button.setPopupMode(QToolButton.InstantPopup)
+        self.orders_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.orders_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.orders_menu = QMenu(self.orders_button)
         self.orders_menu.aboutToShow.connect(self._fill_orders_menu)
         self.orders_button.setMenu(self.orders_menu)
@@ -134,14 +134,14 @@ class ResultsPanel(QWidget):
         self.layer_button.setIcon(icon("/mActionAddLayer.svg"))
         self.layer_button.setText(self.tr("Result layer"))
         self.layer_button.setToolTip(self.tr("Add the orders to the map, coloured by status"))
-        self.layer_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.layer_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.layer_button.clicked.connect(self.add_result_layer)
         bottom.addWidget(self.layer_button)
         self.export_button = QToolButton()
         self.export_button.setIcon(icon("/mActionFileSaveAs.svg"))
         self.export_button.setText(self.tr("Export"))
-        self.export_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-        self.export_button.setPopupMode(QToolButton.InstantPopup)
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         menu.addAction(self.tr("Table as CSV…"), lambda: self.export_csv())
         menu.addAction(self.tr("Orders as GeoPackage (with geometry)…"), self.export_geopackage)
@@ -231,7 +231,7 @@ class ResultsPanel(QWidget):
 
     def sort_default(self):
         """Failed and skipped rows first (then by feature id), shown on the header too."""
-        self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.AscendingOrder)
+        self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.SortOrder.AscendingOrder)
 
     # -- filters -----------------------------------------------------------------
     def set_filter(self, name: str):
@@ -260,7 +260,7 @@ class ResultsPanel(QWidget):
             self.message.emit(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The layer these orders came from is no longer in the project."),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             return False
         ok = zoom_to_features(canvas, layer, fids)
@@ -270,7 +270,7 @@ class ResultsPanel(QWidget):
                 self.tr("Nothing to zoom to: feature {fid} has no geometry.").format(
                     fid=", ".join(str(f) for f in fids[:5])
                 ),
-                Qgis.Info,
+                Qgis.MessageLevel.Info,
             )
         return ok
 
@@ -308,12 +308,12 @@ class ResultsPanel(QWidget):
         try:
             count = export.export_csv(path, self.visible_targets())
         except OSError as exc:
-            self.message.emit(self.tr("Export failed"), str(exc), Qgis.Critical)
+            self.message.emit(self.tr("Export failed"), str(exc), Qgis.MessageLevel.Critical)
             return None
         self.message.emit(
             self.tr("Exported"),
             self.tr("{n} rows written to {path}").format(n=count, path=path),
-            Qgis.Success,
+            Qgis.MessageLevel.Success,
         )
         return path
 
@@ -328,12 +328,12 @@ class ResultsPanel(QWidget):
             return None
         ok, error = export.export_geopackage(path, job, self.source_layer())
         if not ok:
-            self.message.emit(self.tr("Export failed"), error, Qgis.Critical)
+            self.message.emit(self.tr("Export failed"), error, Qgis.MessageLevel.Critical)
             return None
         self.message.emit(
             self.tr("Exported"),
             self.tr("{n} orders written to {path}").format(n=len(job.targets), path=path),
-            Qgis.Success,
+            Qgis.MessageLevel.Success,
         )
         return path
 
