@@ -28,8 +28,7 @@ from .results_model import ResultsModel
 def features_extent(layer: QgsVectorLayer, fids: Iterable[int]) -> QgsRectangle:
     """Bounding box of these features in the layer's CRS (null if none has geometry)."""
     request = QgsFeatureRequest().setFilterFids(list(fids)).setNoAttributes()
-    extent = QgsRectangle()
-    extent.setMinimal()
+    extent = QgsRectangle()  # replaced by the first box found
     found = False
     for feature in layer.getFeatures(request):
         geom = feature.geometry()

@@ -6,7 +6,6 @@ from typing import Optional
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsFeature,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsJsonUtils,
@@ -16,10 +15,11 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from ..core.job import BulkJob, TargetStatus
+from ..core.qgis_compat import make_field
 from .map_links import feature_geometry
 from .status import ORDER_STATUS_COLORS, STATUS_COLORS, order_status_label, status_label
 
@@ -43,15 +43,15 @@ def tr(text):
 
 def result_fields() -> QgsFields:
     fields = QgsFields()
-    fields.append(QgsField("feature_id", QVariant.LongLong))
-    fields.append(QgsField("part", QVariant.Int))
-    fields.append(QgsField("name", QVariant.String))
-    fields.append(QgsField("status", QVariant.String))
-    fields.append(QgsField("order_id", QVariant.String))
-    fields.append(QgsField("order_status", QVariant.String))
-    fields.append(QgsField("capture_count", QVariant.Int))
-    fields.append(QgsField("order_updated", QVariant.String))  # ISO 8601, UTC
-    fields.append(QgsField("error", QVariant.String))
+    fields.append(make_field("feature_id", "int64"))
+    fields.append(make_field("part", "int"))
+    fields.append(make_field("name", "string"))
+    fields.append(make_field("status", "string"))
+    fields.append(make_field("order_id", "string"))
+    fields.append(make_field("order_status", "string"))
+    fields.append(make_field("capture_count", "int"))
+    fields.append(make_field("order_updated", "string"))  # ISO 8601, UTC
+    fields.append(make_field("error", "string"))
     return fields
 
 
