@@ -5,6 +5,7 @@ PY    := $(VENV)/bin/python
 PROFILE_DIR ?= build/qgis-profiles
 
 .PHONY: help deps venv build test lint format run demo package sandbox bench translations clean
+.PHONY: test-qgis340 test-qgis344
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -31,14 +32,21 @@ translations:  ## compile i18n/*.ts into .qm files QGIS loads
 translations-update:  ## refresh i18n/*.ts from the sources (pylupdate5 -noobsolete), keeping translations
 	/usr/bin/python3 scripts/update_translations.py
 
-lint: venv  ## ruff
+lint: venv  ## ruff, and the Qt6/QGIS 4 check of the runtime code (scripts/check_qt6.py)
 	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
 
 format: venv  ## ruff format + autofix
 	$(VENV)/bin/ruff check --fix . ; $(VENV)/bin/ruff format .
 
 test: venv build lint  ## lint, then the whole pytest-qgis suite, headless
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+test-qgis340:  ## make test again on QGIS 3.40 LTR: a Debian 13 chroot under build/ (root; TRIXIE_ROOT=...)
+	bash scripts/test_in_chroot.sh trixie test
+
+test-qgis344:  ## optional: make test on Debian unstable's QGIS 3.44 (root; SID_ROOT=...)
+	bash scripts/test_in_chroot.sh sid test
 
 package: build  ## dist/planet_bulk_tasking-<version>.zip for "Install from ZIP"
 	/usr/bin/python3 scripts/package.py
@@ -55,5 +63,6 @@ sandbox: build  ## the local Tasking API simulator on http://127.0.0.1:8080/task
 bench: venv build  ## benchmarks: figures and ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
-clean:  ## remove build outputs
+clean:  ## remove build outputs (refused while a test chroot under build/ is mounted)
+	@! grep -q " $(CURDIR)/build/" /proc/mounts || { echo "build/ has mounts: not removing"; exit 1; }
 	rm -rf build dist resources_rc.py i18n/*.qm .pytest_cache .ruff_cache

@@ -27,7 +27,15 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RUNTIME = ["__init__.py", "plugin.py", "core", "ui", "sandbox", "processing"]
+RUNTIME = [
+    "__init__.py",
+    "plugin.py",
+    "core",
+    "ui",
+    "sandbox",
+    "processing",
+    "scripts/qgis_startup.py",
+]
 SKIP_FILES = {"resources_rc.py"}
 QT_MODULES = ("qgis.PyQt", "qgis.core", "qgis.gui", "qgis.analysis")
 PRAGMA = "# qt6: ok"
