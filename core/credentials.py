@@ -7,14 +7,16 @@ the key is read when a client is made and kept nowhere else.
 import os
 from typing import Optional
 
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+from qgis.core import QgsApplication, QgsAuthMethodConfig
 
-SETTINGS_PREFIX = "planet_bulk_tasking/"
+from . import settings
+
+SETTINGS_PREFIX = settings.PREFIX
 ENV_KEY = "PL_API_KEY"
 
 
 def configured_authcfg() -> str:
-    return QgsSettings().value(SETTINGS_PREFIX + "authcfg", "") or ""
+    return settings.value(settings.AUTHCFG)
 
 
 def key_from_authcfg(authcfg: str) -> Optional[str]:

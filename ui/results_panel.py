@@ -3,7 +3,7 @@
 import os
 from typing import List, Optional
 
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
 from qgis.gui import QgsFilterLineEdit
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -17,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core import settings
 from ..core.job import BulkJob, Target
 from . import export
 from .map_links import SelectionSync, zoom_to_features
@@ -284,8 +285,7 @@ class ResultsPanel(QWidget):
 
     # -- export ----------------------------------------------------------------------
     def _ask_path(self, title, filter_text, suffix):
-        settings = QgsSettings()
-        folder = settings.value("planet_bulk_tasking/export_dir", os.path.expanduser("~"))
+        folder = settings.value(settings.EXPORT_DIR, os.path.expanduser("~"))
         job = self.job()
         base = (job.layer.name if job and job.layer.name else "planet_orders") + "_orders"
         path, _ = QFileDialog.getSaveFileName(
@@ -294,7 +294,7 @@ class ResultsPanel(QWidget):
         if path:
             if not path.lower().endswith(suffix):
                 path += suffix
-            settings.setValue("planet_bulk_tasking/export_dir", os.path.dirname(path))
+            settings.set_value(settings.EXPORT_DIR, os.path.dirname(path))
         return path
 
     def export_csv(self, path: Optional[str] = None) -> Optional[str]:
