@@ -132,6 +132,7 @@ def check_source(path, source):
     found = []
     for node in ast.walk(tree):
         found.extend(_check_node(path, node, names))
+    found.sort(key=lambda f: (f.line, f.col))
     return [f for f in found if not lines[f.line - 1].rstrip().endswith(PRAGMA)]
 
 

@@ -46,3 +46,16 @@ def test_a_deprecation_from_the_plugin_fails_the_suite():
     with warnings.catch_warnings(record=True) as caught:
         exec(compile(code, "m.py", "exec"), {"__name__": "qgis.core"})
     assert caught
+
+
+def test_metadata_admits_qgis_4_and_qt6():
+    import configparser
+    import os
+
+    meta = configparser.ConfigParser()
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    meta.read(os.path.join(root, "metadata.txt"), encoding="utf-8")
+    general = meta["general"]
+    assert general["qgisMinimumVersion"] == "3.22"
+    assert general["qgisMaximumVersion"] == "4.99"
+    assert general["supportsQt6"] == "True"
