@@ -13,6 +13,7 @@ import sys
 
 import qgis.utils
 from qgis.core import QgsProject
+from qgis.gui import QgsGui
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QApplication
 from qgis.utils import iface
@@ -55,6 +56,13 @@ def _layout(plugin):
     plugin.set_dock_visible(True)
     window.resizeDocks([plugin.dock], [640], Qt.Orientation.Horizontal)
     iface.zoomToActiveLayer()
+
+
+def _report_conventions(plugin):
+    """What QGIS itself lists for the plugin: Help > Plugins, Settings > Keyboard Shortcuts."""
+    helps = [a.text() for a in iface.pluginHelpMenu().actions() if a is plugin.help_action]
+    listed = plugin.action in QgsGui.shortcutsManager().listActions()
+    say(f"help entry: {helps}; in Keyboard Shortcuts: {listed}")
 
 
 def _submit_all(plugin, layer):
@@ -130,6 +138,7 @@ def _start():
         QTimer.singleShot(500, _start)
         return
     _layout(plugin)
+    _report_conventions(plugin)
     layer = iface.activeLayer()
     _quit_when_asked()
     if SCENARIO and layer is None:

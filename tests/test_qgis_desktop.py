@@ -68,6 +68,7 @@ def test_real_qgis_submits_in_practice_mode_and_shows_the_results(tmp_path):
     assert f"Screenshot: {shot}" in done.stdout
     assert "QGIS exited with code 0" in done.stdout
     assert "submit refused" not in log
+    assert "help entry: ['Planet Bulk Tasking']; in Keyboard Shortcuts: True" in log
     image = QImage(shot)
     assert image.width() >= 1200 and image.height() >= 800
     # not a blank screen: the dock's colours and the map's points are there
