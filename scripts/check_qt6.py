@@ -70,6 +70,15 @@ def _imported_names(tree):
     """Names bound by `from qgis.PyQt.X import A` / `import qgis.core` -> objects."""
     names = {}
     for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith(QT_MODULES):
+                    try:
+                        module = importlib.import_module(alias.name)
+                    except Exception:  # noqa: S112
+                        continue
+                    bound = alias.asname or alias.name.split(".")[0]
+                    names[bound] = module if alias.asname else sys.modules[bound]
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if not node.module.startswith(QT_MODULES):
                 continue
@@ -155,8 +164,7 @@ def _check_attribute(path, node, names):
     if base is None or not isinstance(base, type):
         return
     if getattr(base, "__name__", "") == "QVariant" and node.attr not in ("isNull", "value"):
-        member = getattr(base, node.attr, None)
-        if _is_enum_value(member) or _is_enum_type(member):
+        if _is_enum_value(getattr(base, node.attr, None)):  # QVariant.Type.X: flagged below
             yield Finding(path, node, f"QVariant.{node.attr}: use core/qgis_compat.py (QMetaType)")
         return
     if isinstance(node.value, ast.Attribute) and _is_enum_type(base):

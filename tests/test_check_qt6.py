@@ -23,6 +23,9 @@ SOURCE = textwrap.dedent(
     TYPE = QVariant.String
     KEPT = Qt.UserRole  # qt6: ok
     NULL = isinstance(None, QVariant)
+    SCOPED_TYPE = QVariant.Type.Int
+    import qgis.PyQt.QtCore
+    FULL = qgis.PyQt.QtCore.Qt.UserRole
 
 
     def ask(box: QMessageBox, dialog: QDialog):
@@ -51,6 +54,8 @@ def test_finds_each_kind_and_fixes_enums_and_exec(tmp_path):
         "unscoped enum Qgis.Warning: Qgis.MessageLevel.Warning",
         "unscoped enum QgsWkbTypes.PolygonGeometry: QgsWkbTypes.GeometryType.PolygonGeometry",
         ":11:8: QVariant.String",
+        ":14:15: QVariant.Type: use core/qgis_compat.py",
+        ":16:8: unscoped enum qgis.PyQt.QtCore.Qt.UserRole: qgis.PyQt.QtCore.Qt.ItemDataRole",
         "exec_(): use exec()",
         "unscoped enum QMessageBox.Yes: QMessageBox.StandardButton.Yes",
     ):
@@ -63,6 +68,7 @@ def test_finds_each_kind_and_fixes_enums_and_exec(tmp_path):
     assert sorted(line.split(": ", 1)[1] for line in fixed.stdout.splitlines()) == [
         "PyQt5 import: use qgis.PyQt.QtCore",
         "QVariant.String: use core/qgis_compat.py (QMetaType)",
+        "QVariant.Type: use core/qgis_compat.py (QMetaType)",
     ]
     text = path.read_text(encoding="utf-8")
     compile(text, str(path), "exec")
@@ -70,6 +76,7 @@ def test_finds_each_kind_and_fixes_enums_and_exec(tmp_path):
     assert "ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter" in text
     assert "if box.exec() == QMessageBox.StandardButton.Yes:" in text
     assert "return dialog.exec()" in text
+    assert "FULL = qgis.PyQt.QtCore.Qt.ItemDataRole.UserRole" in text
     assert "KEPT = Qt.UserRole  # qt6: ok" in text
 
 
