@@ -40,9 +40,9 @@ unmount_all() {
 trap unmount_all EXIT
 trap 'exit 130' INT TERM
 
-mount_bind() {  # $1 source, $2 target inside ROOT
+mount_bind() {  # $1 source, $2 target inside ROOT; a mount left there by a killed run goes first
   mkdir -p "$ROOT$2"
-  mountpoint -q "$ROOT$2" && return 0
+  while mountpoint -q "$ROOT$2"; do umount -l "$ROOT$2"; done
   mount --bind "$1" "$ROOT$2"
   MOUNTS+=("$ROOT$2")
 }
@@ -59,12 +59,29 @@ set_up_mounts() {
     cp /etc/ssl/certs/ca-certificates.crt "$ROOT/usr/local/share/pbt-host-ca/ca-certificates.crt"
   fi
   mkdir -p "$ROOT/proc"
-  if ! mountpoint -q "$ROOT/proc"; then mount -t proc proc "$ROOT/proc"; MOUNTS+=("$ROOT/proc"); fi
+  while mountpoint -q "$ROOT/proc"; do umount -l "$ROOT/proc"; done
+  mount -t proc proc "$ROOT/proc"
+  MOUNTS+=("$ROOT/proc")
   mount_bind /dev /dev
   mount_bind /dev/pts /dev/pts
   mount_bind /dev/shm /dev/shm
   mount_bind "$SRC" /src
 }
+
+# One run at a time per system (a shared TRIXIE_ROOT): /src must be this checkout, and the
+# other run's exit must not unmount it under us.
+mkdir -p "$(dirname "$ROOT")"
+exec 9>"$ROOT.lock"
+flock 9
+
+mounts_under_root() { awk -v r="$ROOT/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r; }
+# A run killed with SIGKILL leaves its mounts: take them down before anything touches ROOT
+# (above all before an `rm -rf` that would otherwise walk into /dev and this checkout).
+for stale in $(mounts_under_root); do umount -l "$stale" || true; done
+if [ -n "$(mounts_under_root)" ]; then
+  echo "still mounted under $ROOT: $(mounts_under_root | tr '\n' ' ')" >&2
+  exit 1
+fi
 
 t0=$(date +%s)
 if [ ! -e "$ROOT/.pbt-ready" ]; then

@@ -80,6 +80,17 @@ def test_finds_each_kind_and_fixes_enums_and_exec(tmp_path):
     assert "KEPT = Qt.UserRole  # qt6: ok" in text
 
 
+def test_a_scoped_name_this_qgis_lacks_is_reported(tmp_path):
+    """Run on each QGIS in CI, so a scoped name that exists on 3.22 only fails on 3.40."""
+    path = tmp_path / "module.py"
+    path.write_text(
+        "from qgis.PyQt.QtCore import Qt\nA = Qt.ItemDataRole.NoSuchRole\n", encoding="utf-8"
+    )
+    done = run(path)
+    assert done.returncode == 1
+    assert "module.py:2:4: Qt.ItemDataRole.NoSuchRole does not exist in this Qt/QGIS" in done.stdout
+
+
 def test_the_plugin_runtime_code_is_clean():
     done = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
