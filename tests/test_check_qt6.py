@@ -88,7 +88,7 @@ def test_a_scoped_name_this_qgis_lacks_is_reported(tmp_path):
     )
     done = run(path)
     assert done.returncode == 1
-    assert "module.py:2:4: Qt.ItemDataRole.NoSuchRole does not exist in this Qt/QGIS" in done.stdout
+    assert "module.py:2:5: Qt.ItemDataRole.NoSuchRole does not exist in this Qt/QGIS" in done.stdout
 
 
 def test_the_plugin_runtime_code_is_clean():
