@@ -1,9 +1,10 @@
-"""Split READY targets into bulk requests: ≤ max_payloads payloads and ≤ max_bytes of JSON each.
+"""Split READY targets into bulk requests: ≤ max_payloads payloads and ≤ max_bytes each.
 
-Sizes are measured as ``json.dumps`` with the default separators (``", "``,
-``": "``) and ``ensure_ascii=True``: what ``requests``' ``json=`` sends, and an
-upper bound for a compact encoding. The body ``{"id": "<uuid>", "order_payloads":
-[p1, p2, ...]}`` is measured incrementally: each payload is serialised once.
+Sizes are the bytes the client really sends: ``core.api.encode_body`` writes compact
+JSON (separators ``","`` and ``":"``) in UTF-8 without ASCII escapes, so a CJK
+character counts 3 bytes and an emoji 4 (not the 6 and 12 of ``\\uXXXX`` escapes).
+The body ``{"id":"<uuid>","order_payloads":[p1,p2,...]}`` is measured incrementally:
+each payload is serialised once.
 """
 
 import json
@@ -14,20 +15,29 @@ from .job import Chunk, Target, TargetStatus, new_uuid
 MAX_PAYLOADS = 1000
 MAX_BYTES = 900_000  # the API refuses bodies over 1 MB; keep a margin
 
-_dumps = json.JSONEncoder().encode  # default separators, ensure_ascii: len() == bytes
-#: ``{"id": "<36-char uuid>", "order_payloads": []}``
-BODY_OVERHEAD = len(_dumps({"id": "0" * 36, "order_payloads": []}))
-SEPARATOR = len(", ")
+#: what core.api.encode_body uses (compact, UTF-8); len() of the text is not its size in bytes
+_dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def encoded_size(value) -> int:
+    """Bytes of ``value`` as the client sends it: compact JSON in UTF-8."""
+    text = _dumps(value)
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+#: ``{"id":"<36-char uuid>","order_payloads":[]}``
+BODY_OVERHEAD = encoded_size({"id": "0" * 36, "order_payloads": []})
+SEPARATOR = len(",")
 
 
 def payload_size(payload: dict) -> int:
     """Bytes one payload takes inside a bulk body."""
-    return len(_dumps(payload))
+    return encoded_size(payload)
 
 
 def body_size(payloads: List[dict], bulk_id: str = "0" * 36) -> int:
     """Bytes of a whole bulk body (for tests and checks; not used while chunking)."""
-    return len(_dumps({"id": bulk_id, "order_payloads": payloads}))
+    return encoded_size({"id": bulk_id, "order_payloads": payloads})
 
 
 def make_chunks(
@@ -64,7 +74,7 @@ def make_chunks(
             continue
         s = known.get(t.key)
         if s is None:
-            s = len(_dumps(t.payload))
+            s = encoded_size(t.payload)
         if BODY_OVERHEAD + s > max_bytes:
             t.status = TargetStatus.SKIPPED
             t.reason = (

@@ -351,3 +351,78 @@ def repr_len7(v):
         for i in np.flatnonzero(small).tolist():
             out[i] = len(r(float(v[i])))
     return out
+
+
+#: asking OGR for a few features by id is cheaper than reading the whole layer
+_BY_ID_MAX = 2000
+
+
+def read_datetime_zones(layer, field_name: str, fids=None) -> Optional[dict]:
+    """``{fid: (year, month, day, hour, minute, second, tzflag)}`` of an OGR DateTime field,
+    as OGR reads it: with its time zone flag, which QGIS 3.22's OGR provider drops
+    (``"12:00:00+02:00"`` becomes a zone-less 12:00). ``tzflag`` is OGR's: 0 unknown,
+    1 local time, 100 UTC, 100 ± n for an offset of n quarter-hours.
+
+    Only ``fids`` when given. None when the layer is not one OGR can read like QGIS
+    (see ``_source_parts``) or the field is not an OGR DateTime; features whose value
+    is NULL are left out. Callers check the wall-clock time against QGIS's value.
+    """
+    try:
+        from osgeo import gdal, ogr
+    except Exception:  # noqa: BLE001 - no GDAL bindings: the zone stays unknown
+        return None
+    if layer.providerType() != "ogr":
+        return None
+    subset = (layer.subsetString() or "").strip()
+    if subset.lower().startswith("select"):
+        return None
+    try:
+        src = _source_parts(layer)
+        if src is None:
+            return None
+        with _ogr_exceptions(ogr):
+            return _read_zones(gdal, ogr, src, field_name, subset, fids)
+    except Exception:  # noqa: BLE001 - unknown zones are reported as such, never guessed
+        return None
+
+
+def _read_zones(gdal, ogr, src, field_name, subset, fids):
+    path, layer_name, layer_id = src
+    ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
+    if ds is None:
+        return None
+    if layer_name:
+        lyr = ds.GetLayerByName(layer_name)
+    elif layer_id is not None:
+        lyr = ds.GetLayer(int(layer_id))
+    elif ds.GetLayerCount() == 1:
+        lyr = ds.GetLayer(0)
+    else:
+        return None
+    if lyr is None:
+        return None
+    defn = lyr.GetLayerDefn()
+    fi = defn.GetFieldIndex(field_name)
+    if fi < 0 or defn.GetFieldDefn(fi).GetType() != ogr.OFTDateTime:
+        return None
+    others = [defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount()) if i != fi]
+    lyr.SetIgnoredFields(others + ["OGR_GEOMETRY", "OGR_STYLE"])
+    out = {}
+
+    def take(f):
+        if f is not None and f.IsFieldSetAndNotNull(fi):
+            y, mo, d, h, mi, sec, tz = f.GetFieldAsDateTime(fi)
+            out[f.GetFID()] = (y, mo, d, h, mi, int(sec), tz)
+
+    if fids is not None and len(fids) <= _BY_ID_MAX:
+        for fid in fids:  # the caller already kept only the ids its filtered layer has
+            try:
+                take(lyr.GetFeature(int(fid)))
+            except RuntimeError:  # no such feature for OGR: its zone stays unknown
+                continue
+        return out
+    lyr.SetAttributeFilter(subset or None)
+    lyr.ResetReading()
+    for f in lyr:
+        take(f)
+    return out

@@ -4,7 +4,9 @@ One :class:`GeometryConverter` per layer and job: it holds the transform to
 EPSG:4326 and the geometry types the scheduling type accepts. ``convert``
 returns one ``(part, geojson, reason)`` tuple per future target: ``part`` is
 ``None`` for a single geometry (or a one-part multi geometry) and 1, 2… for the
-parts of a split multipart one; exactly one of ``geojson`` and ``reason`` is set.
+parts of a split multipart one (or the pieces of a shape cut at the antimeridian,
+which carry a fourth item: a note for the target's warnings); exactly one of
+``geojson`` and ``reason`` is set.
 
 Rules:
 
@@ -18,14 +20,20 @@ Rules:
   A curve-typed geometry made only of straight segments (e.g. a CompoundCurve of
   one LineString, or a MultiSurface layer's plain polygons) converts losslessly
   and is accepted.
+* Lines and polygons crossing the antimeridian are cut into one order per side
+  (core/antimeridian.py), never sent wrapped the long way round the globe.
 * Null, empty, NaN/infinite, out-of-range (after transformation), untransformable,
-  and invalid polygons give a reason, never an exception.
+  and invalid polygons give a reason, never an exception. Lines and polygons are
+  checked again as sent (7 decimals): a line whose vertices merge, or a polygon that
+  collapses or self-intersects once rounded, is skipped with a reason.
 """
 
 import json
 import math
+import struct
 import sys
 from array import array
+from itertools import chain
 from typing import List, Optional, Tuple
 
 from qgis.core import (
@@ -39,6 +47,7 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
+from . import antimeridian
 from .parameters import ALLOWED_GEOMETRIES, MULTIPART_REFUSE, MULTIPART_SPLIT
 
 WGS84 = "EPSG:4326"
@@ -46,7 +55,9 @@ PRECISION = 7
 SCALE = 1e7  # 10 ** PRECISION
 BATCH = 50_000  # points per PROJ batch
 
-Part = Tuple[Optional[int], Optional[dict], Optional[str]]
+#: (part, geojson, reason) or (part, geojson, reason, note): a note (an antimeridian cut)
+#: becomes a warning on the part's target
+Part = tuple
 
 _W = QgsWkbTypes
 _POINT_TYPES = frozenset(
@@ -82,6 +93,9 @@ def round7(v: float) -> float:
 
 
 _NONFINITE = "coordinates are not finite numbers (NaN or infinity)"
+#: words of the reason for a point whose x/y may be swapped (job_hints counts them)
+LATITUDE_BEYOND_90 = "outside latitude -90..90"
+SWAPPED_QUESTION = "are X and Y swapped?"
 
 
 class GeometryConverter:
@@ -234,6 +248,12 @@ class GeometryConverter:
     def _range_reason(self, x, y) -> str:
         if not (_isfinite(x) and _isfinite(y)):
             return _NONFINITE + f" after transformation from {self.source_authid} to WGS 84"
+        if abs(x) <= 90.0 and 90.0 < abs(y) <= 180.0:
+            # the other way round it would be a position: the classic X/Y mix-up
+            return (
+                f"position {x:.7g}, {y:.7g} is {LATITUDE_BEYOND_90}: {SWAPPED_QUESTION} "
+                f"({y:.7g}, {x:.7g} would be a valid longitude, latitude)"
+            )
         return (
             f"position {x:.7g}, {y:.7g} is outside longitude -180..180 / latitude -90..90 "
             f"after transformation to WGS 84 (is the layer's CRS, {self.source_authid}, right?)"
@@ -306,31 +326,85 @@ class GeometryConverter:
             a = g.constGet()
 
         if flat in _MULTI:
-            n = a.numGeometries()
-            if n == 1:
-                return [self._single(a.geometryN(0), None)]
-            return [self._single(a.geometryN(i), i + 1) for i in range(n)]
-        return [self._single(a, None)]
+            pieces = []
+            for i in range(a.numGeometries()):
+                pieces.extend(self._single(a.geometryN(i)))
+            return self._number(pieces, a.numGeometries() > 1)
+        return self._number(self._single(a), False)
 
-    def _single(self, a, part) -> Part:
-        """One transformed, Z/M-free, linear part."""
+    def _number(self, pieces: List[tuple], multipart: bool) -> List[Part]:
+        """Parts from ``(geojson, reason, note)`` pieces: numbered 1, 2... when there is
+        more than one (or the feature is multipart), else part None. A note (an
+        antimeridian cut) goes along as a fourth item: the target's warning."""
+        numbered = multipart or len(pieces) > 1
+        out: List[Part] = []
+        for i, (geojson, reason, note) in enumerate(pieces):
+            part = i + 1 if numbered else None
+            if reason is None and geojson is None:
+                reason = "empty geometry" if part is None else "empty part"
+            out.append((part, geojson, reason, note) if note else (part, geojson, reason))
+        return out
+
+    def _single(self, a) -> List[tuple]:
+        """``[(geojson, reason, note)]`` for one transformed, Z/M-free, linear part: one
+        item, or one per side of the antimeridian when it crosses it."""
         flat = _W.flatType(a.wkbType())
         if flat == _W.Point:
-            return self._point(a.x(), a.y(), part, None)
+            _, geojson, reason = self._point(a.x(), a.y(), None, None)
+            return [(geojson, reason, None)]
         if flat == _LINE:
             kind = "LineString"
         elif flat == _POLYGON:
             kind = "Polygon"
         else:
-            return (part, None, f"unsupported geometry type {_W.displayString(a.wkbType())}")
+            return [(None, f"unsupported geometry type {_W.displayString(a.wkbType())}", None)]
         if kind not in self.allowed:
-            return (part, None, self._type_reason(kind))
+            return [(None, self._type_reason(kind), None)]
         if a.isEmpty():
-            return (part, None, "empty geometry" if part is None else "empty part")
+            return [(None, None, None)]
         qg = QgsGeometry(a.clone())
+        # only a shape wider than 180° can have an edge across 180° (inf/NaN: _finish)
+        if 180.0 < qg.boundingBox().width() < math.inf:
+            cut = antimeridian.cut(qg, kind)
+            if cut is not None:
+                return self._cut_pieces(cut, kind)
+        geojson, reason = self._finish(qg, kind)
+        return [(geojson, reason, None)]
+
+    def _cut_pieces(self, cut, kind: str) -> List[tuple]:
+        """The pieces of a geometry cut at the antimeridian (antimeridian.cut's answer)."""
+        if isinstance(cut, str):  # cannot be cut: the reason
+            return [(None, cut, None)]
+        pieces = [self._finish(g, kind) for g in cut]
+        if not pieces:
+            return [
+                (None, f"{antimeridian.CROSSES} and nothing of it is left once cut there", None)
+            ]
+        if len(pieces) == 1:
+            # it only touched 180° from one side: same place, written the RFC 7946 way
+            return [(pieces[0][0], pieces[0][1], None)]
+        if self.multipart == MULTIPART_REFUSE:
+            return [
+                (
+                    None,
+                    f"{antimeridian.CROSSES} and would have to be cut into {len(pieces)} "
+                    "orders, one for each side; multipart handling is set to refuse "
+                    "(choose 'split', or cut the feature at 180° first)",
+                    None,
+                )
+            ]
+        note = (
+            f"{antimeridian.CROSSES}: cut into {len(pieces)} orders, one for each side "
+            "(a shape sent across 180° would be read as spanning the rest of the globe)"
+        )
+        return [(geojson, reason, note) for geojson, reason in pieces]
+
+    def _finish(self, qg: QgsGeometry, kind: str) -> Tuple[Optional[dict], Optional[str]]:
+        """(geojson, None) or (None, reason) for one WGS 84 line or polygon: range,
+        distinct vertices, validity, all checked on what is sent (7 decimals)."""
         text = qg.asJson(PRECISION)
         if "null" in text or "nan" in text or "inf" in text:
-            return (part, None, _NONFINITE)
+            return None, _NONFINITE
         bb = qg.boundingBox()
         xmin, xmax, ymin, ymax = bb.xMinimum(), bb.xMaximum(), bb.yMinimum(), bb.yMaximum()
         eps = 5e-8
@@ -339,26 +413,59 @@ class GeometryConverter:
         ):
             x = xmin if xmin < -180 - eps else xmax
             y = ymin if ymin < -90 - eps else ymax
-            return (part, None, self._range_reason(x, y))
+            return None, self._range_reason(x, y)
         if kind == "LineString":
-            if a.numPoints() < 2 or qg.length() == 0:
-                return (part, None, "the line needs at least two distinct vertices")
-        elif not qg.isGeosValid():
-            errors = qg.validateGeometry(Qgis.GeometryValidationEngine.Geos)
-            what = (
-                "; ".join(e.what() for e in errors[:3]) if errors else "GEOS says it is not valid"
-            )
-            where = ""
-            if errors and errors[0].hasWhere():
-                w = errors[0].where()
-                where = f" near {w.x():.6f}, {w.y():.6f}"
-            return (
-                part,
-                None,
-                f"invalid polygon: {what}{where} (fix it with Processing ▸ Fix geometries)",
-            )
+            if qg.constGet().numPoints() < 2 or qg.length() == 0:
+                return None, "the line needs at least two distinct vertices"
+            coords = json.loads(text)["coordinates"]
+            if len({(x, y) for x, y in coords}) < 2:
+                return None, (
+                    "the line needs at least two distinct vertices: its vertices become "
+                    f"one position once rounded to {PRECISION} decimals (about 1 cm)"
+                )
+            return {"type": kind, "coordinates": coords}, None
+        # validity of what is sent (one GEOS check in the common case); the shape as
+        # drawn is looked at only to say why not
         coords = json.loads(text)["coordinates"]
-        return (part, {"type": kind, "coordinates": coords}, None)
+        rounded = _polygon_from_rings(coords)
+        if rounded is not None and rounded.isGeosValid() and rounded.area() > 0.0:
+            return {"type": kind, "coordinates": coords}, None
+        if not qg.isGeosValid():
+            return None, _invalid_polygon_reason(qg, "")
+        # valid as drawn, but not as sent: sub-centimetre shapes and slivers
+        return None, _invalid_polygon_reason(
+            rounded,
+            f"the polygon collapses once its coordinates are rounded to {PRECISION} "
+            "decimals (about 1 cm), as they are sent",
+        )
+
+
+def _invalid_polygon_reason(qg: Optional[QgsGeometry], lead: str) -> str:
+    errors = qg.validateGeometry(Qgis.GeometryValidationEngine.Geos) if qg is not None else []
+    what = "; ".join(e.what() for e in errors[:3]) if errors else "GEOS says it is not valid"
+    where = ""
+    if errors and errors[0].hasWhere():
+        w = errors[0].where()
+        where = f" near {w.x():.6f}, {w.y():.6f}"
+    if lead:
+        return f"{lead}: {what}{where}"
+    return f"invalid polygon: {what}{where} (fix it with Processing ▸ Fix geometries)"
+
+
+def _polygon_from_rings(rings) -> Optional[QgsGeometry]:
+    """A QgsGeometry of GeoJSON polygon rings, exactly those numbers (via WKB)."""
+    chunks = [struct.pack("<BII", 1, 3, len(rings))]
+    for ring in rings:
+        if not ring:
+            return None
+        chunks.append(struct.pack("<I", len(ring)))
+        values = array("d", chain.from_iterable(ring))  # [x, y] positions: Z/M dropped
+        if sys.byteorder != "little":
+            values.byteswap()
+        chunks.append(values.tobytes())
+    g = QgsGeometry()
+    g.fromWkb(b"".join(chunks))
+    return None if g.isNull() else g
 
 
 def _wkb_xy(wkb: bytes, n: int) -> Optional[array]:

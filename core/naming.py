@@ -22,7 +22,7 @@ from qgis.core import (
     QgsFeatureRequest,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime, QVariant
+from qgis.PyQt.QtCore import QByteArray, QDate, QDateTime, Qt, QTime, QVariant
 
 NAME_FIELD_CANDIDATES = ("name", "Name", "NAME")
 FALLBACK_NAME_EXPRESSION = "@layer_name || ' ' || $id"
@@ -78,6 +78,56 @@ def value_to_text(v: Any) -> Optional[str]:
     if isinstance(v, (QDate, QTime)):
         return v.toString(Qt.DateFormat.ISODate) if v.isValid() else None
     return str(v).strip()
+
+
+#: Planet publishes no limit on order names; longer ones than this get a warning.
+MAX_NAME_LENGTH = 256
+#: start of the warning for a name expression that gave no text (job_hints counts them)
+NOT_TEXT_NAME = "the name expression gave no text"
+LONG_NAME = "long name: "
+
+
+def _kind_of(v: Any) -> Optional[str]:
+    """None for a value that reads naturally as a name (text, number, boolean, date or
+    time); else what it is, in the user's words (a geometry, a list...)."""
+    from qgis.core import QgsGeometry, QgsReferencedGeometry
+
+    if isinstance(v, (str, int, float, QDate, QDateTime, QTime)):
+        return None
+    if isinstance(v, (QgsGeometry, QgsReferencedGeometry)):
+        return "a geometry"
+    if isinstance(v, dict):
+        return "a map"
+    if isinstance(v, (list, tuple)):
+        return "an array"
+    if isinstance(v, (bytes, bytearray, QByteArray)):
+        return "binary data"
+    return f"a {type(v).__name__} value"
+
+
+def name_and_warnings(v: Any, layer_name: str, fid: int) -> Tuple[str, Optional[List[str]]]:
+    """The order name for a name expression's value ``v``, and warnings (None if none).
+
+    Text and numbers are used as they read; NULL, empty text or a value that is no
+    text at all (a geometry, a map...) fall back to ``"<layer name> <fid>"`` with a
+    warning; a name over MAX_NAME_LENGTH characters is kept with a warning.
+    """
+    if isinstance(v, QVariant):
+        v = None if v.isNull() else v.value()
+    kind = None if v is None else _kind_of(v)
+    if kind is not None:
+        name = fallback_name(layer_name, fid)
+        return name, [f"{NOT_TEXT_NAME} but {kind}: used '{name}' instead"]
+    name = value_to_text(v)
+    if not name:
+        name = fallback_name(layer_name, fid)
+        return name, [f"the name expression gave an empty name: used '{name}' instead"]
+    if len(name) > MAX_NAME_LENGTH:
+        return name, [
+            f"{LONG_NAME}{len(name)} characters; Planet publishes no limit, but names over "
+            f"{MAX_NAME_LENGTH} characters may be refused or cut (sent anyway)"
+        ]
+    return name, None
 
 
 class FeatureExpression:

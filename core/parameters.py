@@ -38,6 +38,15 @@ ALLOWED_GEOMETRIES: Dict[str, Tuple[str, ...]] = {
     ASSURED: ("Point",),
 }
 
+#: Planet requires an ``imaging_window`` (from /imaging-windows/search/, per location) on
+#: every ASSURED order; the plugin cannot pick windows yet, so it refuses ASSURED outright
+#: rather than send orders the API rejects.
+ASSURED_REFUSED = (
+    "Assured scheduling is not supported yet: Planet requires an imaging window for each "
+    "assured order (chosen per location with /imaging-windows/search/), which this plugin "
+    "cannot choose. Use flexible or monitoring scheduling."
+)
+
 MULTIPART_SPLIT = "split"
 MULTIPART_REFUSE = "refuse"
 MULTIPART_MODES = (MULTIPART_SPLIT, MULTIPART_REFUSE)
@@ -53,7 +62,11 @@ DEFAULT_DURATION = timedelta(days=7)
 RRULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY")  # YEARLY refused by the API; sub-daily < 1 day
 RRULE_REFUSED_FREQS = ("YEARLY", "HOURLY", "MINUTELY", "SECONDLY")
 MAX_MONITORING_COUNT = 365
-_BYDAY_RE = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
+_BYDAY_RE = re.compile(r"^([+-]?\d+)?(MO|TU|WE|TH|FR|SA|SU)$")
+#: RFC 5545 ``ordwk``: a BYDAY position is 1..53 (or -53..-1); 0 is not a position.
+MAX_BYDAY_ORDINAL = 53
+#: Within a month a weekday occurs at most 5 times: 6MO..53MO would never match.
+MAX_MONTHLY_ORDINAL = 5
 
 
 # -- time helpers -------------------------------------------------------------------------
@@ -94,30 +107,49 @@ def to_utc_datetime(value: Any) -> datetime:
     QDate (midnight UTC), datetime, date, or ISO 8601 text. Raises ValueError with
     user words when the value is NULL or not a time.
     """
+    return to_utc_datetime_zone(value)[0]
+
+
+def to_utc_datetime_zone(value: Any) -> Tuple[datetime, bool]:
+    """``to_utc_datetime`` and whether the value said its time zone (False: it had
+    none, a date alone or a local time, and was taken as UTC: the caller says so)."""
     if value is None or (isinstance(value, QVariant) and value.isNull()):
         raise ValueError("no value (NULL)")
     if isinstance(value, QDateTime):
         if not value.isValid():
             raise ValueError("invalid date-time")
         v = QDateTime(value)
-        if v.timeSpec() == Qt.TimeSpec.LocalTime:
+        known = v.timeSpec() != Qt.TimeSpec.LocalTime
+        if not known:
             v.setTimeSpec(Qt.TimeSpec.UTC)  # no zone given: UTC, never the machine's zone
         v = v.toUTC()
         d, t = v.date(), v.time()
-        return datetime(
+        dt = datetime(
             d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second(), tzinfo=timezone.utc
         )
+        return dt, known
     if isinstance(value, QDate):
         if not value.isValid():
             raise ValueError("invalid date")
-        return datetime(value.year(), value.month(), value.day(), tzinfo=timezone.utc)
+        return datetime(value.year(), value.month(), value.day(), tzinfo=timezone.utc), False
     if isinstance(value, datetime):
-        return utc(value)
+        return utc(value), value.tzinfo is not None
     if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc), False
     if isinstance(value, str):
-        return parse_iso(value)
+        return parse_iso(value), _has_zone(value)
     raise ValueError(f"{value!r} is not a date or time")
+
+
+def _has_zone(text: str) -> bool:
+    """True when ISO 8601 text ends with ``Z`` or a ``±HH:MM`` offset after a time."""
+    s = text.strip()
+    if s.endswith(("Z", "z")):
+        return True
+    try:
+        return datetime.fromisoformat(s).tzinfo is not None
+    except ValueError:
+        return False
 
 
 def _dt_to_text(dt: Optional[datetime]) -> Optional[str]:
@@ -184,6 +216,8 @@ class MonitoringCadence:
                 out.append(
                     f"BYDAY '{token}' with a position only makes sense for a monthly cadence."
                 )
+            elif m.group(1):
+                out.extend(_ordinal_problems(token, int(m.group(1))))
         if "BYYEARDAY" in str(self.byday).upper():
             out.append("BYYEARDAY is refused by the Tasking API.")
         return out
@@ -202,6 +236,23 @@ class MonitoringCadence:
             return None
         names = cls.__dataclass_fields__
         return cls(**{k: v for k, v in d.items() if k in names})
+
+
+def _ordinal_problems(token: str, n: int) -> List[str]:
+    """A monthly BYDAY position must be ±1..±5 (RFC 5545 allows ±1..±53, 0 never;
+    dateutil refuses the same)."""
+    if n == 0 or abs(n) > MAX_BYDAY_ORDINAL:
+        return [
+            f"BYDAY '{token}': the position must be 1 to {MAX_BYDAY_ORDINAL} or "
+            f"-1 to -{MAX_BYDAY_ORDINAL} (e.g. 1MO for the first Monday, -1FR for the last Friday)."
+        ]
+    if abs(n) > MAX_MONTHLY_ORDINAL:
+        return [
+            f"BYDAY '{token}': a weekday occurs at most {MAX_MONTHLY_ORDINAL} times in a "
+            f"month, so this position would never match (use 1 to {MAX_MONTHLY_ORDINAL}, "
+            "or -1 for the last)."
+        ]
+    return []
 
 
 def _split_byday(byday: Any) -> List[str]:
@@ -349,6 +400,8 @@ def validate_parameters(params: OrderParameters, now: Optional[datetime] = None)
             f"Unknown scheduling type '{params.scheduling_type}': "
             f"use {', '.join(SCHEDULING_TYPES)}."
         )
+    elif sched == ASSURED:
+        problems.append(ASSURED_REFUSED)
 
     # times
     for label, value in (("Start time", params.start_time), ("End time", params.end_time)):
@@ -411,6 +464,11 @@ def validate_parameters(params: OrderParameters, now: Optional[datetime] = None)
                 problems.append(
                     f"Extra field '{k}' is set by the plugin itself and cannot be overridden; "
                     "use the form (or the name/time expressions) instead."
+                )
+            elif k == "imaging_window":
+                problems.append(
+                    "Extra field 'imaging_window' is only for assured orders, which are not "
+                    "supported yet (an imaging window is chosen per location, not one for all)."
                 )
             elif k in OPTIONAL_KEYS and getattr(params, k) not in (None, ""):
                 problems.append(

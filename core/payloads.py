@@ -28,6 +28,14 @@ Decisions:
 * An empty/NULL name becomes ``"<layer name> <feature id>"`` with a warning on the
   target (it is still sent); an expression error skips the target with the error text.
 * Multipart parts are named ``"<name> (part N)"``, keyed ``"<fid>.<N>"``, ``part=N``.
+* A line or polygon crossing the antimeridian becomes one target per side, numbered
+  like multipart parts, each with a warning (core/antimeridian.py).
+* Per-feature times keep the zone the data has; a time without one is taken as UTC
+  with a warning on the target (``NO_TIME_ZONE``), never silently.
+* Ids asked for (selection, ``feature_ids``) that the layer's subset filter hides are
+  "not found", on every path (some providers would return them by id).
+* ``job_hints(targets)``: job-level notes for the preview (swapped X/Y in bulk, times
+  without a zone, names that are no text or over 256 characters, antimeridian cuts).
 * Targets follow the selection (sorted ids) or the ``feature_ids`` order; with
   ``selected_only=False`` the provider's order. ``feature_ids`` wins over ``selected_only``.
 * Invalid shared parameters raise ``InvalidParameters`` (nothing could be built);
@@ -50,9 +58,9 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from itertools import repeat
-from json.encoder import encode_basestring_ascii
+from json.encoder import encode_basestring
 from typing import Dict, Iterable, List, Optional
 
 from qgis.core import (
@@ -63,18 +71,22 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import QDateTime, Qt
 
+from .antimeridian import CROSSES
 from .chunking import MAX_BYTES, MAX_PAYLOADS, make_chunks, payload_size
-from .geometry import SCALE, GeometryConverter, round7
+from .geometry import SCALE, SWAPPED_QUESTION, GeometryConverter, round7
 from .job import BulkJob, LayerRef, Target, TargetStatus
 from .naming import (
+    MAX_NAME_LENGTH,
+    NOT_TEXT_NAME,
     FeatureExpression,
     default_name_expression,
     fallback_name,
     is_null,
     make_context,
+    name_and_warnings,
     referenced_columns,
-    value_to_text,
 )
 from .parameters import (
     ALLOWED_GEOMETRIES,
@@ -84,7 +96,7 @@ from .parameters import (
     MonitoringCadence,
     OrderParameters,
     iso_utc,
-    to_utc_datetime,
+    to_utc_datetime_zone,
     utc,
     validate_parameters,
 )
@@ -102,6 +114,7 @@ __all__ = [
     "build_targets",
     "create_job",
     "default_name_expression",
+    "job_hints",
     "layer_ref",
     "make_chunks",
     "payload_size",
@@ -111,6 +124,8 @@ __all__ = [
 ]
 
 PROGRESS_EVERY = 1000
+#: start of the warning on a target whose per-feature time had no zone (taken as UTC)
+NO_TIME_ZONE = "no time zone"
 #: Read OGR point layers in bulk (core/fast_read.py) when the result is provably the same.
 #: False forces the general path (tests and bench/bench_payloads.py compare both).
 FAST_READ = True
@@ -255,7 +270,7 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
     if wanted is not None:
         if not wanted:
             return result
-        request.setFilterFids(wanted)
+        request.setFilterFids(_within_subset(layer, wanted))
         total = len(wanted)
     else:
         total = max(layer.featureCount(), 0)
@@ -291,6 +306,10 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
     shared = params.shared_fields(now)
     shared_start, shared_end = params.resolved_times(now)
     per_feature_times = start_expr is not None or end_expr is not None
+    zones = None
+    if per_feature_times:
+        fids = request.filterFids() if wanted is not None else None
+        zones = (_ogr_zones(layer, start_expr, fids), _ogr_zones(layer, end_expr, fids))
     end_fixed = params.end_time is not None
     monitoring = sched == MONITORING
 
@@ -328,7 +347,7 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
             start_expr,
             end_expr,
             shared,
-            (shared_start, shared_end, end_fixed, now, monitoring),
+            (shared_start, shared_end, end_fixed, now, monitoring, zones),
             total,
             feedback,
             wanted,
@@ -371,6 +390,19 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
     return result
 
 
+def _within_subset(layer, wanted: List[int]) -> List[int]:
+    """``wanted`` less the ids the layer's subset filter hides.
+
+    Some providers (OGR in QGIS 3.22) return a feature asked for by id even when the
+    subset filter excludes it; the bulk reader and a full read never do. Asking only
+    for the ids the filtered layer has gives every build path the same answer: the
+    others end up "not found ... filtered out by the layer's subset filter?"."""
+    if not (layer.subsetString() or "").strip():
+        return wanted
+    present = set(layer.allFeatureIds())  # one pass without geometry or attributes
+    return [fid for fid in wanted if fid in present]
+
+
 def _read_cancelled(feedback, result, count, total) -> bool:
     """Every PROGRESS_EVERY features read: report progress (reading is the first 90 %);
     True, with ``result.cancelled`` set, when the feedback was cancelled."""
@@ -397,15 +429,23 @@ def _plain_point(g, multi):
         return None
 
 
-def _empty_name(layer_name, fid):
-    """(name, warnings) for a feature whose name expression gave an empty name."""
-    name = fallback_name(layer_name, fid)
-    return name, [f"the name expression gave an empty name: used '{name}' instead"]
+def _str_size(text: str) -> int:
+    """Bytes of ``text`` as a JSON string in what the client sends (UTF-8, no escapes
+    but the JSON ones)."""
+    s = encode_basestring(text)
+    return len(s) if s.isascii() else len(s.encode("utf-8", "surrogatepass"))
+
+
+def _str_sizes(texts: List[str]):
+    """``_str_size`` of each text (an iterator), fast when all of them are ASCII."""
+    if "".join(texts).isascii():
+        return map(len, map(encode_basestring, texts))
+    return map(_str_size, texts)
 
 
 def _point_base(shared) -> int:
-    """Exact JSON size of a point payload without per-feature times, less its name and
-    two numbers: add ``len(encode_basestring_ascii(name))`` and both numbers' reprs."""
+    """Exact size of a point payload (as sent) without per-feature times, less its name
+    and two numbers: add ``_str_size(name)`` and both numbers' reprs."""
     empty = {"name": "", "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}, **shared}
     return payload_size(empty) - len('""') - 2 * len("0.0")
 
@@ -467,7 +507,7 @@ def _fast_points(
     READY = TargetStatus.READY
     sizes = result.payload_sizes
     point_base = _point_base(shared)
-    enc_str = encode_basestring_ascii
+    enc_str = encode_basestring
     float_repr = float.__repr__
     template = {"name": None, "geometry": None, **shared}  # copy() keeps the key order
     position = None
@@ -476,9 +516,10 @@ def _fast_points(
         if name_idx < 0:
             name = f"{layer_name} {fid}"
         else:
-            name = v.strip() if v.__class__ is str else value_to_text(v)
-            if not name:
-                name, warnings = _empty_name(layer_name, fid)
+            # the common case inline: short, non-empty text
+            name = v.strip() if v.__class__ is str else ""
+            if not name or len(name) > MAX_NAME_LENGTH:
+                name, warnings = name_and_warnings(v, layer_name, fid)
         # loose test first (also false for NaN), so the fast rounding never sees inf
         if -181.0 < lon < 181.0 and -91.0 < lat < 91.0:
             x = round(lon * SCALE) / SCALE
@@ -491,7 +532,9 @@ def _fast_points(
             payload = template.copy()
             payload["name"] = name
             payload["geometry"] = {"type": "Point", "coordinates": [x, y]}
-            sizes[key] = point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
+            js = enc_str(name)  # inline _str_size: this loop runs once per feature
+            js_len = len(js) if js.isascii() else len(js.encode("utf-8", "surrogatepass"))
+            sizes[key] = point_base + js_len + len(float_repr(x)) + len(float_repr(y))
             if warnings:
                 append(Target(key, fid, name, payload, READY, warnings=warnings))
             else:
@@ -607,12 +650,12 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
     sizes = result.payload_sizes
     # exact json.dumps size of each point payload: fixed part + name + two numbers
     point_base = _point_base(shared)
-    enc_str = encode_basestring_ascii
+    enc_str = _str_size
     keys = list(map(str, fid_list))
-    name_len = np.fromiter(map(len, map(enc_str, names)), dtype=np.int64, count=len(names))
+    name_len = np.fromiter(_str_sizes(names), dtype=np.int64, count=len(names))
     size_arr = point_base + name_len + fast_read.repr_len7(xr) + fast_read.repr_len7(yr)
     x_list, y_list = xr.tolist(), yr.tolist()
-    regular = bool(ok.all()) and all(names)
+    regular = bool(ok.all()) and all(names) and max(map(len, names), default=0) <= MAX_NAME_LENGTH
     if regular:  # the common case: every feature a good point with a name
         payloads = [
             {"name": n, "geometry": {"type": "Point", "coordinates": [x, y]}, **shared}
@@ -629,15 +672,13 @@ def _ogr_points(layer, result, converter, name_expr, shared, feedback, wanted):
             zip(keys, fid_list, names, x_list, y_list, ok.tolist())
         ):
             warnings = None
-            if not name:
-                name, warnings = _empty_name(layer_name, fid)
+            if not name or len(name) > MAX_NAME_LENGTH:
+                name, warnings = name_and_warnings(name, layer_name, fid)
             if good:
                 payload = copy()
                 payload["name"] = name
                 payload["geometry"] = {"type": "Point", "coordinates": [x, y]}
-                sizes[key] = (
-                    point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
-                )
+                sizes[key] = point_base + enc_str(name) + len(float_repr(x)) + len(float_repr(y))
                 if warnings:
                     append(Target(key, fid, name, payload, READY, warnings=warnings))
                 else:
@@ -685,7 +726,8 @@ def _part_targets(append, fid, name, warnings, parts, shared, reason=None, times
     """Append one target per ``(part, geometry, reason)`` of ``parts`` (part None: the
     whole feature). A part is SKIPPED when it or the feature (``reason``) has a
     problem; else READY with the shared fields and the feature's ``times``."""
-    for part, geom, geom_reason in parts:
+    for p in parts:
+        part, geom, geom_reason = p[0], p[1], p[2]
         if part is None:
             key, tname = str(fid), name
         else:
@@ -694,6 +736,8 @@ def _part_targets(append, fid, name, warnings, parts, shared, reason=None, times
         if geom_reason is not None:
             why = f"{why}; {geom_reason}" if why else geom_reason
         w = list(warnings) if warnings else []
+        if len(p) > 3:  # a note from the converter (an antimeridian cut)
+            w.append(p[3])
         if why is not None:
             append(Target(key, fid, tname, None, TargetStatus.SKIPPED, why, part=part, warnings=w))
             continue
@@ -724,7 +768,7 @@ def _generic(
 
     Returns the set of feature ids read when ``wanted`` is given, else None.
     """
-    shared_start, shared_end, end_fixed, now, monitoring = time_args
+    shared_start, shared_end, end_fixed, now, monitoring, zones = time_args
     per_feature_times = start_expr is not None or end_expr is not None
     layer_name = layer.name()
     convert = converter.convert
@@ -769,18 +813,20 @@ def _generic(
                 name = fallback_name(layer_name, fid)
                 reason = err
             else:
-                name = v.strip() if v.__class__ is str else value_to_text(v)
-                if not name:
-                    name, warnings = _empty_name(layer_name, fid)
+                name = v.strip() if v.__class__ is str else ""
+                if not name or len(name) > MAX_NAME_LENGTH:
+                    name, warnings = name_and_warnings(v, layer_name, fid)
 
         # per-feature times
         times = None
         if per_feature_times:
-            times, time_reason = _feature_times(
-                f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring
+            times, time_reason, time_notes = _feature_times(
+                f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring, zones
             )
             if time_reason:
                 reason = f"{reason}; {time_reason}" if reason else time_reason
+            elif time_notes:
+                warnings = (warnings or []) + time_notes
 
         # geometry
         g = f.geometry()
@@ -823,7 +869,7 @@ def _generic(
     sizes = result.payload_sizes
     # size of a point payload without per-feature times = fixed part + name + 2 numbers
     point_base = _point_base(shared)
-    enc_str = encode_basestring_ascii
+    enc_str = _str_size
     float_repr = float.__repr__
     for fid, name, warnings, reason, times, parts in rows:
         if parts.__class__ is int:
@@ -837,7 +883,7 @@ def _generic(
                 key = str(fid)
                 if times is None:
                     sizes[key] = (
-                        point_base + len(enc_str(name)) + len(float_repr(x)) + len(float_repr(y))
+                        point_base + enc_str(name) + len(float_repr(x)) + len(float_repr(y))
                     )
                 else:
                     payload.update(times)
@@ -855,17 +901,21 @@ def _generic(
     return seen
 
 
-def _feature_times(f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring):
-    """({"start_time":..., "end_time":...} overrides, reason or None) for one feature."""
+def _feature_times(
+    f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring, zones
+):
+    """({"start_time":..., "end_time":...} overrides, reason or None, warnings) for one
+    feature; a warning for each time whose zone is not known (taken as UTC)."""
     start, end = shared_start, shared_end
     reasons = []
+    notes = []
     if start_expr is not None:
         v, err = start_expr.evaluate(f)
         if err:
             reasons.append(err)
         else:
             try:
-                start = to_utc_datetime(v)
+                start = _feature_time(v, f.id(), zones[0], "start", notes)
             except ValueError as e:
                 reasons.append(f"start time expression gave {_what(v, e)}")
     if end_expr is not None:
@@ -874,27 +924,161 @@ def _feature_times(f, start_expr, end_expr, shared_start, shared_end, end_fixed,
             reasons.append(err)
         else:
             try:
-                end = to_utc_datetime(v)
+                end = _feature_time(v, f.id(), zones[1], "end", notes)
             except ValueError as e:
                 reasons.append(f"end time expression gave {_what(v, e)}")
     elif start_expr is not None and not end_fixed:
         end = start + DEFAULT_DURATION  # no end time given: the default week after this start
     if reasons:
-        return None, "; ".join(reasons)
+        return None, "; ".join(reasons), None
     out = {"start_time": iso_utc(start)}
     if not monitoring:
         if end <= start:
-            return None, f"end time {iso_utc(end)} is not after start time {iso_utc(start)}"
+            return None, f"end time {iso_utc(end)} is not after start time {iso_utc(start)}", None
         if end <= now:
-            return None, f"end time {iso_utc(end)} is in the past"
+            return None, f"end time {iso_utc(end)} is in the past", None
         out["end_time"] = iso_utc(end)
-    return out, None
+    return out, None, notes
+
+
+def _feature_time(v, fid, zones, which, notes) -> datetime:
+    """One per-feature time in UTC. A zone-less QDateTime from an OGR layer takes the
+    zone OGR read (``zones``, see fast_read.read_datetime_zones); a time whose zone is
+    still unknown is taken as UTC and a note says so (never a silent guess)."""
+    if zones is not None and isinstance(v, QDateTime) and v.timeSpec() == Qt.TimeSpec.LocalTime:
+        aware = _with_ogr_zone(v, zones.get(fid))
+        if aware is not None:
+            return utc(aware)
+    dt, known = to_utc_datetime_zone(v)
+    if not known:
+        notes.append(
+            f"{NO_TIME_ZONE}: the {which} time {dt.strftime('%Y-%m-%d %H:%M')} has no time "
+            "zone in the data (as QGIS reads it), so it was taken as UTC"
+        )
+    return dt
+
+
+def _with_ogr_zone(v, raw) -> Optional[datetime]:
+    """QGIS's zone-less value ``v`` with the offset OGR read, if OGR read the same
+    wall-clock time with a known zone (tzflag 100 ± quarter-hours, e.g. 72 for
+    -07:00); else None."""
+    if raw is None:
+        return None
+    year, month, day, hour, minute, second, tz = raw
+    d, t = v.date(), v.time()
+    if (d.year(), d.month(), d.day(), t.hour(), t.minute(), t.second()) != (
+        year,
+        month,
+        day,
+        hour,
+        minute,
+        second,
+    ):
+        return None  # not the same value (an edit, another feature): do not guess
+    if tz in (0, 1):  # 0 unknown, 1 local time: OGR does not know the zone either
+        return None
+    zone = timezone(timedelta(minutes=15 * (tz - 100)))
+    return datetime(year, month, day, hour, minute, second, tzinfo=zone)
+
+
+def _ogr_zones(layer, expr, fids) -> Optional[dict]:
+    """What OGR reads of a DateTime field used as a per-feature time (with its zone),
+    when ``expr`` is that plain field of an OGR layer; else None."""
+    if expr is None or expr.mode != FeatureExpression.FIELD or layer.providerType() != "ogr":
+        return None
+    from qgis.core import QgsFields
+
+    fields = layer.fields()
+    if fields.fieldOrigin(expr.field_index) != QgsFields.FieldOrigin.OriginProvider:
+        return None
+    if fields.at(expr.field_index).typeName().lower() != "datetime":
+        return None
+    from . import fast_read
+
+    return fast_read.read_datetime_zones(layer, fields.at(expr.field_index).name(), fids)
 
 
 def _what(v, e: Exception) -> str:
     if is_null(v):
         return "no value (NULL)"
     return f"{v!r}, which is not a date/time ({e})"
+
+
+# -- hints for the preview ----------------------------------------------------------------------
+#: "in bulk": this many points with a latitude beyond ±90 that would be valid swapped
+SWAPPED_HINT_MIN = 2
+
+
+def job_hints(targets: List[Target]) -> List[str]:
+    """Job-level notes for the preview, in the user's words (English, like the reasons):
+    what many targets share and a user should look at before sending, each with a first
+    example feature. Empty when nothing stands out. Reads the targets' reasons and
+    warnings (made in this package)."""
+    swapped, zones, not_text, long_names, cut = [], [], [], [], {}
+    ready_points = 0
+    for t in targets:
+        if t.status == TargetStatus.SKIPPED:
+            if t.reason and SWAPPED_QUESTION in t.reason:
+                swapped.append(t)
+        elif t.payload is not None:
+            if t.payload.get("geometry", {}).get("type") == "Point":
+                ready_points += 1
+            if len(t.name) > MAX_NAME_LENGTH:
+                long_names.append(t)
+        if not t.warnings or t.payload is None:  # warnings about what is sent
+            continue
+        if any(w.startswith(NO_TIME_ZONE) for w in t.warnings):
+            zones.append(t)
+        if any(w.startswith(NOT_TEXT_NAME) for w in t.warnings):
+            not_text.append(t)
+        if any(w.startswith(CROSSES) for w in t.warnings):
+            cut.setdefault(t.feature_id, t)
+    hints = []
+    if len(swapped) >= SWAPPED_HINT_MIN:
+        hints.append(
+            f"{len(swapped)} points have a latitude beyond ±90 that would be a valid position "
+            "with X and Y the other way round: are the X and Y fields (or the layer's CRS) "
+            f"swapped? If so, the {ready_points} ready points are at swapped places too. "
+            f"{_example(swapped)}"
+        )
+    if zones:
+        hints.append(
+            f"{len(zones)} {_orders(len(zones))} a start or end time without a time zone in "
+            f"the data: taken as UTC. Check that these times are meant in UTC. {_example(zones)}"
+        )
+    if not_text:
+        n = len(not_text)
+        hints.append(
+            f"The name expression gave no text (e.g. a geometry) for {n} "
+            f"{'feature' if n == 1 else 'features'}: named '<layer> <feature id>' instead. "
+            f"{_example(not_text)}"
+        )
+    if long_names:
+        n = len(long_names)
+        longest = max(len(t.name) for t in long_names)
+        hints.append(
+            f"{n} order {'name is' if n == 1 else 'names are'} longer than {MAX_NAME_LENGTH} "
+            f"characters (longest {longest}): Planet publishes no limit, but such names may be "
+            f"refused or cut. E.g. feature {long_names[0].feature_id}."
+        )
+    if cut:
+        n = len(cut)
+        hints.append(
+            f"{n} {'feature crosses' if n == 1 else 'features cross'} the antimeridian (180°): "
+            f"each was cut into one order per side. {_example(list(cut.values()))}"
+        )
+    return hints
+
+
+def _example(targets: List[Target]) -> str:
+    """``E.g. "name" (feature 12).`` for the first target (a long name shortened)."""
+    t = targets[0]
+    name = t.name if len(t.name) <= 60 else t.name[:57] + "..."
+    return f"E.g. '{name}' (feature {t.feature_id})."
+
+
+def _orders(n: int) -> str:
+    return "order has" if n == 1 else "orders have"
 
 
 # -- job ----------------------------------------------------------------------------------------

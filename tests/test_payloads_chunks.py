@@ -1,10 +1,11 @@
 """Chunking into bulk requests (count and byte bounds), sizes, create_job and LayerRef."""
 
-import json
 import uuid
 from datetime import datetime, timezone
 
 import pytest
+from payload_layers import paths  # noqa: F401
+from planet_bulk_tasking.core.api import build_create_body, encode_body
 from planet_bulk_tasking.core.chunking import BODY_OVERHEAD, body_size, payload_size
 from planet_bulk_tasking.core.job import BulkJob, Target, TargetStatus
 from planet_bulk_tasking.core.payloads import (
@@ -70,7 +71,7 @@ def check_chunks(job, max_payloads=1000, max_bytes=900_000):
         assert len(c.target_keys) <= max_payloads
         payloads = [job.target(k).payload for k in c.target_keys]
         assert body_size(payloads, c.bulk_id) <= max_bytes
-        assert len(json.dumps({"id": c.bulk_id, "order_payloads": payloads})) <= max_bytes
+        assert len(encode_body({"id": c.bulk_id, "order_payloads": payloads})) <= max_bytes
         for k in c.target_keys:
             assert job.target(k).chunk_index == c.index
     assert len({c.bulk_id for c in job.chunks}) == len(job.chunks)
@@ -132,7 +133,7 @@ def test_known_sizes_are_exact(qgis_app):
     assert r.payload_sizes
     for t in r.targets:
         if t.key in r.payload_sizes:
-            assert r.payload_sizes[t.key] == len(json.dumps(t.payload)) == payload_size(t.payload)
+            assert r.payload_sizes[t.key] == len(encode_body(t.payload)) == payload_size(t.payload)
     # and from a projected layer (transformed coordinates)
     r = build_targets(
         points_layer(200, crs="EPSG:3857"), OrderParameters(), selected_only=False, now=NOW
@@ -213,3 +214,67 @@ def test_layer_ref_strips_postgres_password(qgis_app):
     ref = layer_ref(vl)
     assert "topsecret" not in ref.source and "dbname='nodb'" in ref.source
     assert ref.provider == "postgres"
+
+
+# -- sizes are what the client sends: compact UTF-8 (issue 13, case 6) -----------------------------
+CJK = "東京タワー🛰" * 25  # 150 characters: 475 bytes in UTF-8, 1000 as ASCII escapes
+
+
+def _sent(job, chunk):
+    payloads = [job.target(k).payload for k in chunk.target_keys]
+    return len(encode_body(build_create_body(payloads, chunk.bulk_id)))
+
+
+def test_sizes_measure_compact_utf8_as_sent(qgis_app):
+    p = {"name": "東京 🛰 é", "geometry": {"type": "Point", "coordinates": [1.5, -2.25]}}
+    assert payload_size(p) == len(encode_body(p))
+    body = build_create_body([p, p], str(uuid.uuid4()))
+    assert body_size([p, p]) == len(encode_body(body))
+    assert BODY_OVERHEAD == len(encode_body({"id": str(uuid.uuid4()), "order_payloads": []}))
+
+
+def _cjk_layers(tmp_path):
+    from payload_layers import file_layer
+    from qgis.core import QgsWkbTypes
+
+    rows = [
+        ([f"{CJK} {i}"], f"Point({(i % 3600) / 10 - 180} {(i % 1800) / 10 - 90})")
+        for i in range(3000)
+    ]
+    gpkg = file_layer(tmp_path / "cjk.gpkg", QgsWkbTypes.Point, rows)
+    return gpkg, points_layer(3000, names=[CJK])
+
+
+@pytest.mark.parametrize("path", ["ogr", "fast_points", "generic"])
+def test_cjk_and_emoji_names_fill_bulks_by_what_is_sent(qgis_app, tmp_path, paths, path):  # noqa: F811
+    """3000 points named with 150 CJK/emoji characters: ~600 bytes each as sent, so three
+    bulks of 1000 (the ASCII-escaped measure made four, cut at ~880 payloads)."""
+    from payload_layers import build_on
+
+    gpkg, mem = _cjk_layers(tmp_path)
+    layer = gpkg if path == "ogr" else mem
+    r = build_on(paths, path, layer)
+    for t in r.targets:
+        assert t.status == READY
+        if t.key in r.payload_sizes:
+            assert r.payload_sizes[t.key] == len(encode_body(t.payload)), path
+    job = BulkJob(targets=r.targets, chunks=make_chunks(r.targets, sizes=r.payload_sizes))
+    assert [len(c.target_keys) for c in job.chunks] == [1000, 1000, 1000]
+    for c in job.chunks:
+        assert 500_000 < _sent(job, c) <= 900_000
+
+
+@pytest.mark.parametrize("max_bytes", [60_000, 200_000])
+def test_cjk_bulks_are_full_under_a_byte_bound(qgis_app, max_bytes):
+    job = create_job(
+        points_layer(800, names=[CJK, "plain", "é" * 250]),
+        OrderParameters(),
+        selected_only=False,
+        now=NOW,
+        max_bytes=max_bytes,
+    )
+    for a, b in zip(job.chunks, job.chunks[1:]):
+        assert _sent(job, a) <= max_bytes
+        payloads = [job.target(k).payload for k in a.target_keys + b.target_keys[:1]]
+        assert len(encode_body(build_create_body(payloads, a.bulk_id))) > max_bytes
+    assert _sent(job, job.chunks[-1]) <= max_bytes

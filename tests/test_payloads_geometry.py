@@ -5,9 +5,11 @@ import math
 import os
 
 import pytest
+from planet_bulk_tasking.core.api import encode_body
 from planet_bulk_tasking.core.geometry import round7
 from planet_bulk_tasking.core.job import TargetStatus
 from planet_bulk_tasking.core.payloads import (
+    InvalidParameters,
     OrderParameters,
     build_targets,
     create_job,
@@ -251,7 +253,7 @@ POLY = "Polygon((0 0, 10 0, 10 10, 0 10, 0 0),(2 2, 2 4, 4 4, 4 2, 2 2))"
 
 @pytest.mark.parametrize(
     "sched,line_ok,poly_ok",
-    [("FLEXIBLE", True, True), ("MONITORING", True, False), ("ASSURED", False, False)],
+    [("FLEXIBLE", True, True), ("MONITORING", True, False)],
 )
 def test_geometry_types_allowed_per_scheduling_type(qgis_app, sched, line_ok, poly_ok):
     for gtype, wkt, ok in (("LineString", LINE, line_ok), ("Polygon", POLY, poly_ok)):
@@ -612,14 +614,8 @@ def test_qgis_world_map_disputed_borders_lines(qgis_app, qgis_data_dir):
     assert ready and all(t.payload["geometry"]["type"] == "LineString" for t in ready)
     assert {t.feature_id for t in r.targets} == set(vl.allFeatureIds())
     assert all(t.reason for t in r.targets if t.status == SKIPPED)
-    a = only(
-        build(
-            vl,
-            feature_ids=[ready[0].feature_id],
-            p={"scheduling_type": "ASSURED", "multipart": "refuse"},
-        )
-    )
-    assert a.status == SKIPPED and "ASSURED" in a.reason
+    with pytest.raises(InvalidParameters, match="imaging window"):
+        build(vl, feature_ids=[ready[0].feature_id], p={"scheduling_type": "ASSURED"})
 
 
 # -- which features --------------------------------------------------------------------------------
@@ -712,7 +708,7 @@ def test_fast_and_generic_paths_agree(qgis_app, crs_id, multi):
     ] == [(t.key, t.name, t.status, t.reason, t.payload, t.part, t.warnings) for t in slow.targets]
     assert any(t.status == SKIPPED for t in fast.targets)
     assert fast.payload_sizes and all(
-        fast.payload_sizes[t.key] == len(json.dumps(t.payload))
+        fast.payload_sizes[t.key] == len(encode_body(t.payload))
         for t in fast.targets
         if t.key in fast.payload_sizes
     )

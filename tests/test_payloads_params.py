@@ -98,9 +98,51 @@ def test_monitoring_without_cadence_uses_default(qgis_app):
     assert p["rrule"] == "FREQ=WEEKLY;COUNT=4;INTERVAL=1"
 
 
-def test_assured_payload(qgis_app):
-    p = one_payload(OrderParameters(scheduling_type="ASSURED"))
-    assert p["scheduling_type"] == "ASSURED" and "end_time" in p
+def test_assured_refused_until_imaging_windows_are_supported(qgis_app):
+    """Planet requires an imaging_window on every ASSURED order (the sandbox refuses them
+    all without one): the builder refuses ASSURED with a reason instead of building."""
+    params = OrderParameters(scheduling_type="assured")
+    problems = validate_parameters(params, NOW)
+    assert len(problems) == 1 and "imaging window" in problems[0]
+    with pytest.raises(InvalidParameters) as exc:
+        build_targets(point_layer(), params, selected_only=False, now=NOW)
+    assert "imaging window" in str(exc.value)
+    with pytest.raises(InvalidParameters):
+        create_job(point_layer(), params, selected_only=False, now=NOW)
+    # nor can one shared window be slipped in through the extra fields
+    flexible = OrderParameters(extra_fields={"imaging_window": "w-1"})
+    assert any("imaging_window" in p for p in validate_parameters(flexible, NOW))
+
+
+@pytest.mark.parametrize(
+    "byday,fragment",
+    [
+        ("0MO", "1 to 53"),
+        ("+0MO", "1 to 53"),
+        ("99MO", "1 to 53"),
+        ("-54FR", "1 to 53"),
+        ("100MO", "1 to 53"),
+        ("6MO", "at most 5 times"),
+        ("-7SU", "at most 5 times"),
+    ],
+)
+def test_byday_ordinal_outside_the_allowed_range_refused(qgis_app, byday, fragment):
+    """RFC 5545's ordwk is 1..53 (dateutil refuses 0 too); within a month only 1..5 can
+    ever match."""
+    cadence = MonitoringCadence("MONTHLY", 1, 6, byday)
+    problems = cadence.problems()
+    assert len(problems) == 1 and fragment in problems[0] and byday in problems[0]
+    params = OrderParameters(scheduling_type="MONITORING", monitoring=cadence)
+    with pytest.raises(InvalidParameters):
+        build_targets(point_layer(), params, selected_only=False, now=NOW)
+
+
+@pytest.mark.parametrize("byday", ["1MO", "+1MO", "-1FR", "5SU", "-5SA", "2TU,-1TH"])
+def test_byday_ordinals_within_the_month_accepted(qgis_app, byday):
+    cadence = MonitoringCadence("MONTHLY", 1, 6, byday)
+    assert cadence.problems() == []
+    p = one_payload(OrderParameters(scheduling_type="MONITORING", monitoring=cadence))
+    assert p["rrule"].endswith("BYDAY=" + byday)
 
 
 def test_optional_fields_and_extra_fields_merged_last(qgis_app):

@@ -1,5 +1,6 @@
 """What a submission would send: summary, skipped features (clickable), first payloads."""
 
+import html
 import json
 from typing import Optional
 
@@ -16,6 +17,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.job import BulkJob, TargetStatus
+from ..core.payloads import job_hints
 from .widgets import plural
 
 PREVIEW_PAYLOADS = 3
@@ -55,6 +57,12 @@ class PreviewPanel(QGroupBox):
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary_label)
+        # what many targets share and deserves a look before sending (swapped X/Y,
+        # times without a zone, names that are no text...): core.payloads.job_hints
+        self.hints_label = QLabel()
+        self.hints_label.setWordWrap(True)
+        self.hints_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.hints_label)
         self.skipped_title = QLabel(self.tr("Skipped features (click one to zoom to it):"))
         layout.addWidget(self.skipped_title)
         self.skipped_list = QListWidget()
@@ -78,6 +86,10 @@ class PreviewPanel(QGroupBox):
         self.job = job
         self.skipped_list.clear()
         self.json_edit.clear()
+        self.hints = job_hints(job.targets) if job is not None else []
+        # core texts are English, like the skip reasons
+        self.hints_label.setText("".join(f"<p>⚠ {html.escape(h)}</p>" for h in self.hints))
+        self.hints_label.setVisible(bool(self.hints))
         if job is None:
             for w in (self.skipped_title, self.skipped_list, self.json_title, self.json_edit):
                 w.hide()
