@@ -5,10 +5,9 @@ PY    := $(VENV)/bin/python
 PROFILE_DIR ?= build/qgis-profiles
 
 .PHONY: help deps venv build test lint format run demo package sandbox bench translations clean
-.PHONY: test-qgis340 test-qgis344
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 deps:  ## Debian packages: QGIS 3.22, Xvfb, pyrcc5... (installs them when root, else says what to run)
 	@bash scripts/install_deps.sh
@@ -42,12 +41,6 @@ format: venv  ## ruff format + autofix
 test: venv build lint  ## lint, then the whole pytest-qgis suite, headless
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
-test-qgis340:  ## make test again on QGIS 3.40 LTR: a Debian 13 chroot under build/ (root; TRIXIE_ROOT=...)
-	bash scripts/test_in_chroot.sh trixie test
-
-test-qgis344:  ## optional: make test on Debian unstable's QGIS 3.44 (root; SID_ROOT=...)
-	bash scripts/test_in_chroot.sh sid test
-
 package: build  ## dist/planet_bulk_tasking-<version>.zip for "Install from ZIP"
 	/usr/bin/python3 scripts/package.py
 
@@ -62,6 +55,13 @@ sandbox: build  ## the local Tasking API simulator on http://127.0.0.1:8080/task
 
 bench: venv build  ## benchmarks: figures and ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
+
+.PHONY: test-qgis340 test-qgis344
+test-qgis340:  ## make test again on QGIS 3.40 LTR: a Debian 13 chroot under build/ (root; TRIXIE_ROOT=...)
+	bash scripts/test_in_chroot.sh trixie test
+
+test-qgis344:  ## optional: make test on Debian unstable's QGIS 3.44 (root; SID_ROOT=...)
+	bash scripts/test_in_chroot.sh sid test
 
 clean:  ## remove build outputs (refused while a test chroot under build/ is mounted)
 	@! grep -q " $(CURDIR)/build/" /proc/mounts || { echo "build/ has mounts: not removing"; exit 1; }
