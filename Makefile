@@ -35,6 +35,11 @@ lint: venv  ## ruff, and the Qt6/QGIS 4 check of the runtime code (scripts/check
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
 
+qt6-fix: venv  ## rewrite what scripts/check_qt6.py can (enums, exec_, field types), ruff-fix, check again
+	-QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py --fix
+	$(VENV)/bin/ruff check --fix -q . ; $(VENV)/bin/ruff format -q .
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
+
 format: venv  ## ruff format + autofix
 	$(VENV)/bin/ruff check --fix . ; $(VENV)/bin/ruff format .
 
@@ -56,7 +61,7 @@ sandbox: build  ## the local Tasking API simulator on http://127.0.0.1:8080/task
 bench: venv build  ## benchmarks: figures and ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
-.PHONY: test-qgis340 test-qgis344
+.PHONY: test-qgis340 test-qgis344 qt6-fix
 test-qgis340:  ## make test again on QGIS 3.40 LTR: a Debian 13 chroot under build/ (root; TRIXIE_ROOT=...)
 	bash scripts/test_in_chroot.sh trixie test
 

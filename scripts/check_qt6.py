@@ -15,8 +15,10 @@ So new code is checked as precisely as old code.
 
     python3 scripts/check_qt6.py [--fix] [paths...]     (default: the plugin's runtime files)
 
-``--fix`` rewrites unscoped enums to their scoped form and ``exec_(`` to ``exec(`` in place
-(QVariant types and PyQt5 imports need a person). A line ending in ``# qt6: ok`` is skipped.
+``--fix`` rewrites unscoped enums to their scoped form, ``exec_(`` to ``exec(``, and, in the
+plugin's own files, field types (``QVariant.String`` -> ``field_type("string")``, importing it
+from core/qgis_compat.py); then run ``ruff check --fix .`` for imports left unused. PyQt5
+imports and other QVariant constants need a person. A line ending in ``# qt6: ok`` is skipped.
 """
 
 import argparse
@@ -39,6 +41,16 @@ RUNTIME = [
 SKIP_FILES = {"resources_rc.py"}
 QT_MODULES = ("qgis.PyQt", "qgis.core", "qgis.gui", "qgis.analysis")
 PRAGMA = "# qt6: ok"
+#: QVariant type constant -> core/qgis_compat.field_type() kind
+FIELD_KINDS = {
+    "String": "string",
+    "Int": "int",
+    "LongLong": "int64",
+    "Double": "double",
+    "Bool": "bool",
+    "DateTime": "datetime",
+    "Date": "date",
+}
 
 
 def runtime_files(paths):
@@ -165,12 +177,12 @@ def _check_attribute(path, node, names):
         return
     if getattr(base, "__name__", "") == "QVariant" and node.attr not in ("isNull", "value"):
         if _is_enum_value(getattr(base, node.attr, None)):  # QVariant.Type.X: flagged below
-            yield Finding(path, node, f"QVariant.{node.attr}: use core/qgis_compat.py (QMetaType)")
+            yield _variant_finding(path, node, f"QVariant.{node.attr}")
         return
     if isinstance(node.value, ast.Attribute) and _is_enum_type(base):
         owner = _resolve(node.value.value, names)
         if getattr(owner, "__name__", "") == "QVariant":
-            yield Finding(path, node, "QVariant.Type: use core/qgis_compat.py (QMetaType)")
+            yield _variant_finding(path, node, "QVariant.Type")
         elif not hasattr(base, node.attr):
             text = ast.unparse(node)
             yield Finding(path, node, f"{text} does not exist in this Qt/QGIS")
@@ -193,7 +205,39 @@ def _check_attribute(path, node, names):
         yield Finding(path, node, f"unscoped enum {text}.{node.attr}: {scoped}", scoped)
 
 
-def fix_source(source, findings):
+def _variant_finding(path, node, text):
+    kind = FIELD_KINDS.get(node.attr)
+    replacement = f'field_type("{kind}")' if kind and _compat_import(path) else None
+    return Finding(path, node, f"{text}: use core/qgis_compat.py (QMetaType)", replacement)
+
+
+def _compat_import(path):
+    """The import of field_type for a module of the plugin, or None outside it."""
+    rel = os.path.relpath(os.path.abspath(path), ROOT)
+    if rel.startswith("..") or rel.split(os.sep)[0] in ("tests", "bench", "scripts"):
+        return None
+    dots = "." * rel.count(os.sep)
+    if rel.startswith("core" + os.sep):
+        return "from .qgis_compat import field_type\n"
+    return f"from .{dots}core.qgis_compat import field_type\n"
+
+
+def _add_import(path, source):
+    """field_type imported after the module's last top-level import (ruff sorts them)."""
+    tree = ast.parse(source)
+    if any(
+        isinstance(n, ast.ImportFrom) and any(a.name == "field_type" for a in n.names)
+        for n in tree.body
+    ):
+        return source
+    imports = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    at = imports[-1].end_lineno if imports else 0
+    lines = source.splitlines(keepends=True)
+    lines.insert(at, _compat_import(path))
+    return "".join(lines)
+
+
+def fix_source(source, findings, path=None):
     """Apply the replacements, last first so offsets stay valid (one line per node)."""
     lines = source.splitlines(keepends=True)
     fixable = [f for f in findings if f.replacement and f.line == f.end_line]
@@ -206,7 +250,10 @@ def fix_source(source, findings):
         else:
             raw = raw[: f.col] + f.replacement.encode() + raw[f.end_col :]
         lines[f.line - 1] = raw.decode()
-    return "".join(lines), len(fixable)
+    fixed = "".join(lines)
+    if any(f.replacement.startswith("field_type(") for f in fixable):
+        fixed = _add_import(path, fixed)
+    return fixed, len(fixable)
 
 
 def main(argv=None):
@@ -220,7 +267,7 @@ def main(argv=None):
             source = fh.read()
         findings = check_source(path, source)
         if args.fix and findings:
-            new_source, n = fix_source(source, findings)
+            new_source, n = fix_source(source, findings, path)
             if n:
                 with open(path, "w", encoding="utf-8") as fh:
                     fh.write(new_source)

@@ -94,3 +94,40 @@ def test_a_scoped_name_this_qgis_lacks_is_reported(tmp_path):
 def test_the_plugin_runtime_code_is_clean():
     done = subprocess.run([sys.executable, SCRIPT], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_fix_turns_field_types_into_the_compat_helper(tmp_path):
+    """In the plugin's own modules QVariant field types become core/qgis_compat.field_type(),
+    imported relatively (run in a copy of the layout: the script finds ROOT from its place)."""
+    import shutil
+
+    (tmp_path / "scripts").mkdir()
+    shutil.copy(SCRIPT, tmp_path / "scripts" / "check_qt6.py")
+    (tmp_path / "processing").mkdir()
+    module = tmp_path / "processing" / "output.py"
+    module.write_text(
+        textwrap.dedent(
+            """\
+            from qgis.core import QgsField
+            from qgis.PyQt.QtCore import QVariant
+
+            from ..core.job import BulkJob
+
+            FIELDS = (("name", QVariant.String), ("n", QVariant.Type.LongLong))
+            MAP = QVariant.Map
+            """
+        ),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "scripts" / "check_qt6.py"), "--fix", "processing"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    text = module.read_text(encoding="utf-8")
+    assert 'FIELDS = (("name", field_type("string")), ("n", field_type("int64")))' in text
+    assert "from ..core.job import BulkJob\nfrom ..core.qgis_compat import field_type\n" in text
+    assert done.returncode == 1 and "QVariant.Map" in done.stdout  # no field type: a person
+    compile(text, str(module), "exec")
