@@ -19,6 +19,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 MAX_PAYLOADS_PER_BULK = 1000  # [doc]
 MAX_BODY_BYTES = 1_000_000  # [doc] "request bodies over 1 MB are refused"
 MAX_ERROR_TEXT = 600  # characters of server text kept in an error
+MAX_ERROR_BODY_CHARS = 64 * 1024  # of an error body, only this much is parsed
+MAX_NESTING = 50  # deeper error structures are cut (the message is in the first levels)
 
 # --- endpoints (relative to the base URL) ---------------------------------------------
 BULK_COLLECTION = "bulk/"  # [doc] POST /bulk/, GET /bulk/
@@ -68,15 +70,22 @@ def _first(d: Any, paths: Iterable[str]) -> Any:
 
 
 def _as_int(v: Any) -> Optional[int]:
+    """A count from any plausible spelling; None for absent, odd, negative or infinite
+    values (``1e999`` is inf, ``int(inf)`` raises OverflowError)."""
     if v is None or isinstance(v, bool):
         return None
-    try:
-        return int(v)
-    except (TypeError, ValueError):
-        try:
-            return int(float(v))
-        except (TypeError, ValueError):
+    if isinstance(v, str):
+        v = v.strip()
+        if len(v) > 40:  # no count has 40 digits; int() of 10,000 digits is slow
             return None
+    try:
+        n = int(v)
+    except (TypeError, ValueError, OverflowError):
+        try:
+            n = int(float(v))
+        except (TypeError, ValueError, OverflowError):
+            return None
+    return n if n >= 0 else None
 
 
 def _as_str(v: Any) -> Optional[str]:
@@ -181,6 +190,17 @@ class BulkSummary:
             end_time=_as_str(_first(d, ("end_time", "completed_time", "finished_at", "ended_at"))),
             raw=dict(data),
         )
+
+    @property
+    def is_usable(self) -> bool:
+        """False for answers with neither a status word nor a count ([], null, "ok", {})."""
+        counts = (
+            self.payload_count,
+            self.processing_payload_count,
+            self.successful_payload_count,
+            self.failed_payload_count,
+        )
+        return self.status != BulkStatus.UNKNOWN or any(c is not None for c in counts)
 
     @property
     def done_count(self) -> Optional[int]:
@@ -465,12 +485,16 @@ _MESSAGE_KEYS = (
 )
 
 
-def _flatten(value: Any, prefix: str, out: Dict[str, List[str]]) -> None:
+def _flatten(value: Any, prefix: str, out: Dict[str, List[str]], depth: int = 0) -> None:
     if value is None:
         return
+    if depth > MAX_NESTING:  # a hostile nesting: say so instead of recursing on
+        out.setdefault(prefix or "detail", []).append("(nested too deeply)")
+        return
+    depth += 1
     if isinstance(value, dict):
         for k, v in value.items():
-            _flatten(v, f"{prefix}.{k}" if prefix else str(k), out)
+            _flatten(v, f"{prefix}.{k}" if prefix else str(k), out, depth)
     elif isinstance(value, list):
         if all(not isinstance(x, (dict, list)) for x in value):
             msgs = [str(x) for x in value if str(x).strip()]
@@ -480,7 +504,7 @@ def _flatten(value: Any, prefix: str, out: Dict[str, List[str]]) -> None:
             for i, v in enumerate(value):
                 if v in (None, {}, []):
                     continue
-                _flatten(v, f"{prefix}[{i}]" if prefix else f"[{i}]", out)
+                _flatten(v, f"{prefix}[{i}]" if prefix else f"[{i}]", out, depth)
     else:
         s = str(value).strip()
         if s:
@@ -497,18 +521,55 @@ def error_text(value: Any) -> str:
     for k, msgs in out.items():
         text = " ".join(msgs)
         parts.append(text if k == "detail" else f"{k}: {text}")
-    return truncate("; ".join(parts)) if parts else truncate(json.dumps(value, default=str))
+    if parts:
+        return truncate("; ".join(parts))
+    try:
+        return truncate(json.dumps(value, default=str))
+    except (ValueError, RecursionError):
+        return "(unreadable)"
+
+
+_TAG = re.compile(r"<[^<>]*>")  # a tag cannot contain '<': every scan stops there (linear)
+_SPACES = re.compile(r"\s+")
+
+
+def _drop_blocks(text: str, lower: str, name: str) -> str:
+    """Remove <name ...>...</name> blocks with str.find only (linear: each search
+    starts where the last one ended; an unclosed block drops the rest)."""
+    out, pos = [], 0
+    opening, closing = f"<{name}", f"</{name}"
+    while True:
+        start = lower.find(opening, pos)
+        if start < 0:
+            out.append(text[pos:])
+            return "".join(out)
+        out.append(text[pos:start])
+        end = lower.find(closing, start)
+        if end < 0:
+            return "".join(out)
+        close = lower.find(">", end)
+        pos = len(text) if close < 0 else close + 1
 
 
 def _strip_html(text: str) -> str:
+    """Readable words of an HTML error page, in time linear in its (bounded) size."""
+    text = text[:MAX_ERROR_BODY_CHARS]
     if "<" not in text:
         return text
-    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
-    body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", text, flags=re.IGNORECASE | re.DOTALL)
-    body = re.sub(r"<[^>]+>", " ", body)
-    body = re.sub(r"\s+", " ", body).strip()
-    if title and title.group(1).strip() and title.group(1).strip() not in body[:200]:
-        return f"{title.group(1).strip()}: {body}"
+    lower = text.lower()
+    title = ""
+    start = lower.find("<title")
+    if start >= 0:
+        opened = lower.find(">", start)
+        end = lower.find("</title", opened) if opened >= 0 else -1
+        if end > opened >= 0:
+            title = _SPACES.sub(" ", text[opened + 1 : end]).strip()[:200]
+    body = _drop_blocks(text, lower, "script")
+    body = _drop_blocks(body, body.lower(), "style")
+    body = _TAG.sub(" ", body)
+    body = _SPACES.sub(" ", body).strip()
+    if title and title not in body[:200]:
+        return f"{title}: {body}"
     return body
 
 
@@ -521,9 +582,10 @@ def parse_error_body(text: Optional[str]) -> Tuple[Optional[str], Dict[str, List
     """
     if text is None or not text.strip():
         return None, {}
+    text = text[:MAX_ERROR_BODY_CHARS]  # bounded work whatever the server sends
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return truncate(_strip_html(text)) or None, {}
     if isinstance(data, dict):
         # JSON:API style {"errors": [{"detail": ..., "source": {"pointer": ...}}]}

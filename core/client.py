@@ -3,9 +3,18 @@
 One ``TaskingClient`` per thread (it holds one ``requests.Session``). What it
 guarantees:
 
-- a timeout on every request; retries with exponential backoff and jitter on
-  connection problems, 429 (``Retry-After`` honoured, capped), 502/503/504, and
-  500 for reads; every wait is interruptible through ``stop_event``;
+- a timeout on every socket operation and a total deadline on every request
+  (connect, headers, body); ``stop_event`` cuts a request at any stage (the I/O
+  runs on a daemon thread whose sockets are shut down: ``transport.py``);
+- bodies are read in chunks with a cap on the *decoded* size, and a body shorter
+  than announced (or JSON cut mid-way) is a dropped connection, retried;
+- retries with exponential backoff and jitter on connection problems, 429
+  (``Retry-After`` honoured, capped per wait and, through a shared ``WaitBudget``,
+  per job), 502/503/504, and 500 for reads; every wait is interruptible;
+- every failure of a public method is a ``TaskingError``;
+- an odd key (line break, invisible or non-Latin-1 character) is never sent
+  (``InvalidKeyError``); the key is masked in every form a server may echo it
+  (``keys.py``) before and after JSON decoding;
 - ``POST /bulk/`` carries a client-chosen UUID, so retrying it is safe: a 409 for
   our own id means an earlier try got through, and is confirmed with
   ``GET /bulk/<id>``;
@@ -14,12 +23,15 @@ guarantees:
   followed blindly, plain HTTP is refused except to this computer, TLS is
   always verified;
 - the key never appears in a log line, an exception, ``repr(client)`` or the
-  session's headers (it is added per request by an auth hook).
+  session's headers (it is added per request by an auth hook);
+- list endpoints are paged within what the first page's count allows.
 
 Shapes of bodies and answers live in ``api.py``.
 """
 
 import email.utils
+import functools
+import json
 import logging
 import platform
 import random
@@ -29,32 +41,35 @@ import sys
 import threading
 import time
 import uuid
-import weakref
 from datetime import timezone
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 from urllib.parse import quote, urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.auth import AuthBase, _basic_auth_str
 from requests.utils import should_bypass_proxies
 
-from . import api
+from . import api, keys, transport
 from .api import BulkSummary, ConnectionReport, Page, PayloadResult
 from .errors import (
     AuthenticationError,
+    BadSummaryError,
     CancelledError,
     ConflictError,
+    InvalidKeyError,
+    InvalidRequestError,
     NetworkError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
     RateLimitedError,
     RequestRejectedError,
+    ResponseTooLargeError,
     ServerError,
     TaskingError,
     TLSError,
     UnexpectedResponseError,
+    WaitLimitError,
 )
 from .http_safety import check_base_url, describe_url, is_loopback_host, resolve_link
 
@@ -72,6 +87,10 @@ DEFAULT_MAX_RETRY_AFTER = 60.0  # a server's Retry-After is honoured up to this
 DEFAULT_PAGE_SIZE = 500
 MAX_ID_QUERY_CHARS = 3000  # encoded length of one id__in value (keeps URLs < ~3.5 kB)
 MAX_REDIRECTS = 5
+DEFAULT_DEADLINE = 120.0  # seconds for one whole request: connect, headers and body
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024  # decoded; a /payloads page of 1000 is ~2 MB
+DEFAULT_JOB_WAIT = 600.0  # seconds a job may spend in total in waits the server asked for
+MAX_LIST_ITEMS = 1_000_000  # no list the plugin reads is longer (a lying count aside)
 
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 RETRY_STATUSES_READ = RETRY_STATUSES | {500}
@@ -151,68 +170,6 @@ class _ApiKeyAuth(AuthBase):
         return id(self._secret)
 
 
-class _AbortableAdapter(HTTPAdapter):
-    """An HTTPAdapter that remembers the connections it opens, so ``abort()`` can cut
-    a request in flight (socket shutdown) when the stop event is set. If urllib3's
-    internals ever differ, tracking silently stays off and the timeout still bounds
-    the wait."""
-
-    def __init__(self, **kw):
-        self._conns: weakref.WeakSet = weakref.WeakSet()
-        self._conns_lock = threading.Lock()
-        super().__init__(**kw)
-
-    def _track(self, conn) -> None:
-        with self._conns_lock:
-            self._conns.add(conn)
-
-    def _patch(self, manager) -> None:
-        try:
-            adapter = self
-            patched = {}
-            for scheme, cls in dict(manager.pool_classes_by_scheme).items():
-                if getattr(cls, "_pbt_tracking", False):
-                    patched[scheme] = cls
-                    continue
-
-                def _new_conn(pool, _cls=cls):
-                    conn = _cls._new_conn(pool)
-                    adapter._track(conn)
-                    return conn
-
-                patched[scheme] = type(
-                    cls.__name__, (cls,), {"_new_conn": _new_conn, "_pbt_tracking": True}
-                )
-            manager.pool_classes_by_scheme = patched
-        except Exception:  # noqa: BLE001 - optional nicety, never fatal
-            logger.debug("connection tracking unavailable; stop waits for the timeout")
-
-    def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
-        self._patch(self.poolmanager)
-
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
-        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
-        self._patch(manager)
-        return manager
-
-    def abort(self) -> int:
-        """Shut down every open socket of this adapter; returns how many."""
-        with self._conns_lock:
-            conns = list(self._conns)
-        cut = 0
-        for conn in conns:
-            sock = getattr(conn, "sock", None)
-            if sock is None:
-                continue
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-                cut += 1
-            except (OSError, ValueError):
-                pass
-        return cut
-
-
 def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
     """Seconds from a ``Retry-After`` header (delta seconds or an HTTP date); None if absent/odd."""
     if value is None:
@@ -272,13 +229,94 @@ _DROP_WORDS = (
 )
 
 
+class WaitBudget:
+    """Seconds a whole job may spend waiting because servers asked it to (Retry-After,
+    back-off after 5xx): each wait is capped per request, but they add up. One budget is
+    shared by every client of a job (thread-safe)."""
+
+    def __init__(self, total: float = DEFAULT_JOB_WAIT):
+        self.total = max(0.0, float(total))
+        self.used = 0.0
+        self._lock = threading.Lock()
+
+    def take(self, seconds: float) -> float:
+        """Up to ``seconds`` of what is left; 0.0 when the budget is spent."""
+        with self._lock:
+            granted = max(0.0, min(float(seconds), self.total - self.used))
+            self.used += granted
+            return granted
+
+    @property
+    def left(self) -> float:
+        with self._lock:
+            return max(0.0, self.total - self.used)
+
+    def __repr__(self) -> str:
+        return f"<WaitBudget {self.used:.1f}/{self.total:.0f} s>"
+
+
+def _checked(build, *args):
+    """A body builder's refusal (not a UUID, over 1000 payloads...) as a TaskingError
+    that is still a ValueError."""
+    try:
+        return build(*args)
+    except (ValueError, TypeError) as exc:
+        raise InvalidRequestError(f"The plugin refused to send this request: {exc}") from None
+
+
+def _unexpected(client, exc: Exception) -> TaskingError:
+    """Any exception that is not already typed: an answer the client could not read."""
+    return UnexpectedResponseError(
+        "The server's answer could not be read.",
+        details=client._redact(f"{type(exc).__name__}: {exc}")[:300],
+    )
+
+
+def _typed(method):
+    """Every failure of a public method is a TaskingError, with the key masked."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except TaskingError as exc:
+            raise self._redact_error(exc) from None
+        except Exception as exc:  # noqa: BLE001 - OverflowError, RecursionError, ValueError...
+            raise self._redact_error(_unexpected(self, exc)) from None
+
+    return wrapper
+
+
+def _typed_iter(method):
+    """``_typed`` for generators: failures while iterating are typed too."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        items = method(self, *args, **kwargs)
+        while True:
+            try:
+                item = next(items)
+            except StopIteration:
+                return
+            except TaskingError as exc:
+                raise self._redact_error(exc) from None
+            except Exception as exc:  # noqa: BLE001
+                raise self._redact_error(_unexpected(self, exc)) from None
+            yield item
+
+    return wrapper
+
+
+class _Deadline(Exception):
+    """One request took longer than the client's total deadline."""
+
+
 class TaskingClient:
     """Planet Tasking API v2 client. See the module docstring for its guarantees.
 
     ``stop_event`` (a ``threading.Event``) cancels: every wait between retries is
-    a wait on it, and it is checked before each request, so setting it raises
-    ``CancelledError`` within a fraction of a second (or, during a request in
-    flight, when that request returns or times out).
+    a wait on it, and a request in flight is cut, so setting it raises
+    ``CancelledError`` within a fraction of a second whatever the server does.
     """
 
     def __init__(
@@ -298,9 +336,21 @@ class TaskingClient:
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER,
         auth_scheme: str = "api-key",
         max_id_query_chars: int = MAX_ID_QUERY_CHARS,
+        deadline: float = DEFAULT_DEADLINE,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        wait_budget: Optional["WaitBudget"] = None,
     ):
         self.base_url = check_base_url(base_url)  # raises UnsafeUrlError before any traffic
         self._secret = _Secret(api_key)
+        # an odd key (line break, zero-width space...) is never sent: every request
+        # raises InvalidKeyError instead, whose message never quotes it
+        self._key_problem = keys.key_problem(api_key)
+        self._redactor = keys.register(keys.Redactor(api_key))
+        self.deadline = max(0.1, float(deadline))
+        self.max_body_bytes = max(1024, int(max_body_bytes))
+        self.wait_budget = wait_budget
+        #: called with (results read, results expected or None) after each page
+        self.on_page: Optional[Callable[[int, Optional[int]], None]] = None
         if isinstance(timeout, (int, float)):
             timeout = (float(timeout), float(timeout))
         self.timeout: Tuple[float, float] = (float(timeout[0]), float(timeout[1]))
@@ -326,8 +376,14 @@ class TaskingClient:
         self._session.verify = True
         self._session.max_redirects = MAX_REDIRECTS
         self._session.auth = _ApiKeyAuth(self._secret, auth_scheme)
-        self._session.headers.update({"User-Agent": self.user_agent, "Accept": "application/json"})
-        self._adapter = _AbortableAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
+        self._session.headers.update(
+            {
+                "User-Agent": self.user_agent,
+                "Accept": "application/json",
+                "Accept-Encoding": transport.ACCEPT_ENCODING,  # what read_body decodes
+            }
+        )
+        self._adapter = transport.TrackingAdapter(pool_connections=2, pool_maxsize=4, max_retries=0)
         self._session.mount("https://", self._adapter)
         self._session.mount("http://", self._adapter)
 
@@ -368,12 +424,28 @@ class TaskingClient:
         return {k: v for k, v in proxies.items() if k in ("http", "https", "all") or "://" in k}
 
     def _redact(self, text: Optional[str]) -> Optional[str]:
-        if text is None:
-            return None
+        """The key masked in every form (raw, any case, JSON- or %-escaped, base64)."""
+        if not text:
+            return text
+        text = self._redactor(text)
         key = self._secret.value
-        if key and len(key) >= 4 and key in text:
-            text = text.replace(key, "***")
+        if key and key in text:  # a key too short for the Redactor's patterns
+            text = text.replace(key, keys.MASK)
         return text
+
+    def _redact_error(self, error: TaskingError) -> TaskingError:
+        """Last line of defence: no text of an error leaving the client holds the key."""
+        for name in ("user_message", "details", "url"):
+            value = getattr(error, name, None)
+            if isinstance(value, str):
+                setattr(error, name, self._redact(value))
+        fields = getattr(error, "field_errors", None)
+        if isinstance(fields, dict):
+            error.field_errors = {
+                self._redact(str(k)): [self._redact(str(m)) for m in v] for k, v in fields.items()
+            }
+        error.args = (error.user_message,)
+        return error
 
     def _url(self, path: str) -> str:
         return f"{self.base_url}/{path.lstrip('/')}"
@@ -392,13 +464,20 @@ class TaskingClient:
         else:
             time.sleep(seconds)
 
-    def _abort_on_stop(self, done: threading.Event) -> None:
-        """Watcher thread of one request: if stop is set before it ends, cut it."""
-        while not done.is_set():
-            if self.stop_event.wait(0.1):
-                if not done.is_set():
-                    self._adapter.abort()
-                return
+    def _spend_wait(self, delay: float, why: str) -> float:
+        """Take ``delay`` from the job's wait budget (shared by its clients); the part
+        left, or WaitLimitError when nothing is left."""
+        budget = self.wait_budget
+        if budget is None or delay <= 0:
+            return delay
+        granted = budget.take(delay)
+        if granted <= 0:
+            raise WaitLimitError(
+                f"The server kept asking to wait ({why}): this job has waited "
+                f"{budget.used:.0f} s in total, the most a job waits. Nothing is lost: "
+                "resume the job later.",
+            )
+        return granted
 
     def _backoff(self, attempt: int) -> float:
         """Exponential with "equal jitter": between half and all of base * 2**attempt."""
@@ -485,8 +564,10 @@ class TaskingClient:
 
     def _error_for_response(self, resp: requests.Response, what: str = "") -> TaskingError:
         status = resp.status_code
-        body = self._redact(resp.text) if resp.content else ""
+        body = self._body_text(resp, api.MAX_ERROR_BODY_CHARS)
         message, fields = api.parse_error_body(body)
+        message = self._redact(message)  # again after decoding: escapes are gone now
+        fields = {k: [self._redact(m) for m in v] for k, v in fields.items()}
         kw = {
             "status": status,
             "details": message,
@@ -525,21 +606,182 @@ class TaskingClient:
             )
         return UnexpectedResponseError(f"Unexpected answer from the server ({status}){said}", **kw)
 
-    def _json(self, resp: requests.Response) -> Any:
+    def _body_text(self, resp: requests.Response, limit: Optional[int] = None) -> str:
+        """The body as text with the key masked in every form, *before* anyone decodes
+        the JSON (a masked JSON string stays valid JSON). No charset guessing: it is
+        slow on big bodies and JSON is UTF-8."""
+        data = resp.content or b""
+        if limit is not None:
+            data = data[:limit]
+        charset = (resp.encoding or "utf-8").lower()
+        if charset in ("utf-8", "utf8"):
+            charset = "utf-8-sig"  # a BOM is not JSON
         try:
-            return resp.json()
-        except ValueError:
-            snippet = api.truncate(self._redact(resp.text or "") or "", 200)
-            ctype = resp.headers.get("Content-Type", "?")
-            raise UnexpectedResponseError(
-                "The server's answer was not understood (expected JSON): is the API address "
-                "right, or is a network login page in the way?",
-                status=resp.status_code,
-                details=f"{ctype}: {snippet}" if snippet else ctype,
-                url=describe_url(resp.url or ""),
-            ) from None
+            text = data.decode(charset, errors="replace")
+        except LookupError:  # a charset Python does not know
+            text = data.decode("utf-8", errors="replace")
+        return self._redact(text) or ""
+
+    def _json(self, resp: requests.Response) -> Any:
+        text = self._body_text(resp)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            stripped = text.rstrip()
+            cut = exc.pos >= len(stripped) or exc.msg.startswith("Unterminated string")
+            if stripped[:1] in ("{", "[") and cut:
+                # the JSON stops mid-way, at the very end of what came: a cut body
+                raise NetworkError(
+                    f"The connection to {urlsplit(resp.url or self.base_url).hostname} was "
+                    "dropped before a complete answer arrived.",
+                    kind=NetworkError.DROPPED,
+                    status=resp.status_code,
+                    details=f"JSON cut after {len(text)} characters",
+                    url=describe_url(resp.url or ""),
+                ) from None
+            raise self._not_json(resp, text) from None
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
+            raise self._not_json(resp, text) from None
+        if "\\\\" in text and self._secret.value:
+            # an escaped backslash: a string may hold a key escaped twice ("\\u0050..."),
+            # which only shows once decoded: mask the decoded strings too (rare, cheap)
+            data = self._redact_tree(data)
+        return data
+
+    def _redact_tree(self, data: Any) -> Any:
+        """``data`` with every string (keys too) masked; iterative, any depth."""
+        root = [data]
+        todo = [(root, 0)]
+        while todo:
+            parent, key = todo.pop()
+            value = parent[key]
+            if isinstance(value, str):
+                parent[key] = self._redact(value)
+            elif isinstance(value, list):
+                todo.extend((value, i) for i in range(len(value)))
+            elif isinstance(value, dict):
+                items = {self._redact(k) if isinstance(k, str) else k: v for k, v in value.items()}
+                value.clear()
+                value.update(items)
+                todo.extend((value, k) for k in value)
+        return root[0]
+
+    def _not_json(self, resp: requests.Response, text: str) -> UnexpectedResponseError:
+        snippet = api.truncate(self._redact(text[:400]) or "", 200)
+        ctype = resp.headers.get("Content-Type", "?")
+        return UnexpectedResponseError(
+            "The server's answer was not understood (expected JSON): is the API address "
+            "right, or is a network login page in the way?",
+            status=resp.status_code,
+            details=f"{ctype}: {snippet}" if snippet else ctype,
+            url=describe_url(resp.url or ""),
+        )
 
     # -- the one place requests are sent -------------------------------------------------
+    def _attempt(self, method: str, url: str, params, body, headers) -> requests.Response:
+        """One request and its whole body, with a deadline and an abort that work at
+        any stage. The I/O runs on a daemon thread that this (calling) thread watches:
+        on stop or deadline the sockets are shut down and this thread returns at
+        once, whatever the server does; a lingering I/O thread never keeps QGIS from
+        exiting (daemon) and ends as soon as its socket is cut."""
+        box: Dict[str, Any] = {}
+        done = threading.Event()
+        abandoned = threading.Event()
+
+        def io():
+            try:
+                resp = self._session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=headers,
+                    timeout=self.timeout,
+                    allow_redirects=False,
+                    proxies=self._proxies,
+                    verify=True,
+                    stream=True,
+                )
+                try:
+                    content = transport.read_body(
+                        resp, max_bytes=self.max_body_bytes, abandoned=abandoned, method=method
+                    )
+                except BaseException:
+                    resp.raw.close()  # never back to the pool half-read
+                    raise
+                resp._content, resp._content_consumed = content, True
+                resp.close()  # the connection goes back to the pool
+                box["resp"] = resp
+            except BaseException as exc:  # noqa: BLE001 - handed to the caller
+                box["error"] = exc
+            finally:
+                done.set()
+
+        threading.Thread(target=io, name="pbt-http-io", daemon=True).start()
+        ends = time.monotonic() + self.deadline
+        stop = self.stop_event
+        while True:
+            remaining = ends - time.monotonic()
+            if done.wait(min(0.05, max(0.0, remaining)) if stop is not None else remaining):
+                break
+            if (stop is not None and stop.is_set()) or time.monotonic() >= ends:
+                abandoned.set()
+                self._adapter.abort()
+                self._check_stop()
+                raise _Deadline()
+        if "error" in box:
+            raise box["error"]
+        return box["resp"]
+
+    def _attempt_error(self, exc: BaseException, method: str, url: str) -> TaskingError:
+        """A failure of one attempt as a TaskingError (retried or not by _send)."""
+        host = urlsplit(url).hostname or "the server"
+        kw = {"url": describe_url(url), "method": method}
+        if isinstance(exc, _Deadline):
+            return NetworkError(
+                f"Timed out: {host} did not send a complete answer within {self.deadline:g} s.",
+                kind=NetworkError.TIMEOUT,
+                details="total deadline",
+                **kw,
+            )
+        if isinstance(exc, transport.ResponseTooLarge):
+            return ResponseTooLargeError(
+                f"The answer from {host} was larger than {exc.limit // (1024 * 1024)} MB "
+                "once decoded: no Tasking API answer is that big, so it was not read.",
+                details=str(exc),
+                **kw,
+            )
+        if isinstance(exc, transport.UnknownEncoding):
+            return UnexpectedResponseError(
+                f"The answer from {host} could not be decoded.", details=str(exc)[:200], **kw
+            )
+        if isinstance(exc, requests.exceptions.RequestException):
+            return self._network_error(exc, method, url)
+        if isinstance(exc, TaskingError):
+            return exc
+        return UnexpectedResponseError(
+            f"The request to {host} failed in an unexpected way.",
+            details=self._redact(f"{type(exc).__name__}: {exc}")[:300],
+            **kw,
+        )
+
+    @staticmethod
+    def _network_retries(error: TaskingError, exc: Exception, retries: int, retry_safe: bool):
+        """How many tries a failed attempt allows (0: none). Only network errors are
+        retried; a request that may have reached the server only when ``retry_safe``."""
+        if not isinstance(error, NetworkError):
+            return 0
+        nothing_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or error.kind in (
+            NetworkError.REFUSED,
+            NetworkError.DNS,
+            NetworkError.PROXY,
+        )
+        if not (retry_safe or nothing_sent):
+            return 0
+        if error.kind in (NetworkError.DNS, NetworkError.PROXY) or isinstance(exc, _Deadline):
+            return min(retries, 1)  # a wrong name stays wrong; a drip stays slow
+        return retries
+
     def _send(
         self,
         method: str,
@@ -552,12 +794,14 @@ class TaskingClient:
         max_retries: Optional[int] = None,
         max_delay: Optional[float] = None,
     ) -> requests.Response:
-        """Send with retries; return the final response whatever its status.
+        """Send with retries; return the final response (body read) whatever its status.
 
         ``retry_safe``: the request may be repeated even if it may have reached the
         server (GETs; POST /bulk/ with its client id). Failures before anything was
         sent (refused, connect timeout, DNS) are always retried.
         """
+        if self._key_problem:
+            raise InvalidKeyError(self._key_problem)
         retries = self.max_retries if max_retries is None else max(0, max_retries)
         if retry_500 is None:
             retry_500 = method == "GET"
@@ -569,64 +813,37 @@ class TaskingClient:
         while True:
             self._check_stop()
             started = time.monotonic()
-            done = threading.Event()
-            if self.stop_event is not None:
-                threading.Thread(
-                    target=self._abort_on_stop, args=(done,), name="pbt-http-stop", daemon=True
-                ).start()
             try:
-                resp = self._session.request(
-                    method,
-                    url,
-                    params=params,
-                    data=body,
-                    headers=headers,
-                    timeout=self.timeout,
-                    allow_redirects=False,
-                    proxies=self._proxies,
-                    verify=True,
-                )
-            except requests.exceptions.RequestException as exc:
-                done.set()
+                resp = self._attempt(method, url, params, body, headers)
+            except CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - every failure becomes typed
                 self._count(type(exc).__name__)
                 self._check_stop()  # cut by stop: cancelled, not a network error
-                error = self._network_error(exc, method, url)
-                nothing_sent = isinstance(exc, requests.exceptions.ConnectTimeout) or (
-                    isinstance(error, NetworkError)
-                    and error.kind in (NetworkError.REFUSED, NetworkError.DNS, NetworkError.PROXY)
-                )
-                limit = retries
-                if isinstance(error, NetworkError) and error.kind in (
-                    NetworkError.DNS,
-                    NetworkError.PROXY,
-                ):
-                    limit = min(retries, 1)  # a wrong name stays wrong: fail fast
-                if (
-                    isinstance(error, NetworkError)
-                    and (retry_safe or nothing_sent)
-                    and attempt < limit
-                ):
-                    delay = self._backoff(attempt)
-                    if max_delay is not None:
-                        delay = min(delay, max_delay)
-                    logger.info(
-                        "%s %s: %s; retry %d/%d in %.1f s",
-                        method,
-                        describe_url(url),
-                        error.kind,
-                        attempt + 1,
-                        limit,
-                        delay,
+                error = self._attempt_error(exc, method, url)
+                limit = self._network_retries(error, exc, retries, retry_safe)
+                if attempt >= limit:
+                    logger.warning(
+                        "%s %s failed: %s", method, describe_url(url), error.user_message
                     )
-                    attempt += 1
-                    with self._lock:
-                        self.retries_made += 1
-                    self._wait(delay)
-                    continue
-                logger.warning("%s %s failed: %s", method, describe_url(url), error.user_message)
-                raise error from None
-            finally:
-                done.set()
+                    raise error from None
+                delay = self._backoff(attempt)
+                if max_delay is not None:
+                    delay = min(delay, max_delay)
+                logger.info(
+                    "%s %s: %s; retry %d/%d in %.1f s",
+                    method,
+                    describe_url(url),
+                    error.kind,
+                    attempt + 1,
+                    limit,
+                    delay,
+                )
+                attempt += 1
+                with self._lock:
+                    self.retries_made += 1
+                self._wait(self._spend_wait(delay, error.kind))
+                continue
             self._count(resp.status_code)
             logger.debug(
                 "%s %s -> %d (%.0f ms)",
@@ -644,6 +861,7 @@ class TaskingClient:
                     delay = self._backoff(attempt)
                 if max_delay is not None:
                     delay = min(delay, max_delay)
+                delay = self._spend_wait(delay, f"answer {status}")
                 logger.info(
                     "%s %s -> %d; retry %d/%d in %.1f s",
                     method,
@@ -653,7 +871,6 @@ class TaskingClient:
                     retries,
                     delay,
                 )
-                resp.close()
                 attempt += 1
                 with self._lock:
                     self.retries_made += 1
@@ -666,35 +883,81 @@ class TaskingClient:
                     url = resolve_link(self.base_url, location, resp.url or url, "redirect")
                     params = None  # the Location carries its own query
                     redirects += 1
-                    resp.close()
                     continue
             return resp
 
     def _get_json(self, url: str, params=None, what: str = "", max_retries=None) -> Any:
-        resp = self._send("GET", url, params=params, max_retries=max_retries)
-        if resp.status_code != 200:
-            raise self._error_for_response(resp, what)
-        return self._json(resp)
+        return self._fetch_json(url, params, what, max_retries)[1]
 
-    def _iter_pages(self, path: str, params: Dict[str, Any], page_size: int) -> Iterator[Any]:
+    def _fetch_json(self, url: str, params=None, what: str = "", max_retries=None):
+        """GET a 200 JSON answer: ``(response, data)``. A body that ends inside the JSON
+        with nothing saying how long it was (``Connection: close``, no length) was cut:
+        asked again like any dropped connection."""
+        retries = self.max_retries if max_retries is None else max(0, max_retries)
+        attempt = 0
+        while True:
+            resp = self._send("GET", url, params=params, max_retries=max_retries)
+            if resp.status_code != 200:
+                raise self._error_for_response(resp, what)
+            try:
+                return resp, self._json(resp)
+            except NetworkError as error:
+                if attempt >= retries:
+                    raise
+                attempt += 1
+                logger.info("%s: %s; retry %d/%d", describe_url(url), error.kind, attempt, retries)
+                self._wait(self._spend_wait(self._backoff(attempt - 1), error.kind))
+
+    def _iter_pages(
+        self,
+        path: str,
+        params: Dict[str, Any],
+        page_size: int,
+        max_items: int = MAX_LIST_ITEMS,
+    ) -> Iterator[Any]:
         """Every result of a list endpoint: follow ``next`` (same origin only) until null;
-        if the server sends no ``next`` at all, page by offset while ``count`` says more."""
+        if the server sends no ``next`` at all, page by offset while ``count`` says more.
+
+        Bounded whatever the server says: the first page's ``count`` (capped by
+        ``max_items``, what the listing can hold at most: 1000 payloads in a bulk, the
+        ids asked for) and that page's size give the number of pages allowed, plus
+        slack; a ``next`` that changes every page or a ``count`` of 10^9 stops there
+        (logged) instead of paging forever. ``on_page`` hears the progress."""
         page_size = max(1, int(page_size))
         params = {k: api.query_value(v) for k, v in params.items() if v is not None}
         params.setdefault(api.PARAM_LIMIT, str(page_size))
         url: str = self._url(path)
         query: Optional[Dict[str, Any]] = params
         seen = set()
-        fetched = 0
-        offset = int(params.get(api.PARAM_OFFSET, 0) or 0)
+        fetched = pages = 0
+        bound: Optional[int] = None
+        max_pages = 0
+        offset = api._as_int(params.get(api.PARAM_OFFSET)) or 0
         while True:
-            resp = self._send("GET", url, params=query)
-            if resp.status_code != 200:
-                raise self._error_for_response(resp, describe_url(url))
-            page = Page.from_json(self._json(resp))
+            resp, data = self._fetch_json(url, query, describe_url(url))
+            page = Page.from_json(data)
+            pages += 1
+            if bound is None:
+                bound = max(0, max_items if page.count is None else min(page.count, max_items))
+                max_pages = -(-bound // max(1, len(page.results))) + 1
             yield from page.results
             fetched += len(page.results)
+            self._page_read(fetched, bound if page.count is not None else None, pages)
             if not page.results:
+                return
+            more = bool(page.next) or (
+                not page.has_next_key and page.count is not None and fetched < page.count
+            )
+            if more and (pages >= max_pages or fetched >= max_items):
+                logger.warning(
+                    "%s: stopped after %d pages (%d results): the server announced %s, "
+                    "which %d pages cannot exceed",
+                    describe_url(url),
+                    pages,
+                    fetched,
+                    page.count if page.count is not None else "no count",
+                    max_pages,
+                )
                 return
             if page.next:
                 nxt = resolve_link(self.base_url, page.next, resp.url or url, "next-page link")
@@ -704,14 +967,21 @@ class TaskingClient:
                 seen.add(nxt)
                 url, query = nxt, None
                 continue
-            if page.has_next_key:
-                return  # next: null -> last page
-            if page.count is not None and fetched < page.count:
+            if more:
                 offset += len(page.results)
                 url = self._url(path)
                 query = dict(params, **{api.PARAM_OFFSET: str(offset)})
                 continue
             return
+
+    def _page_read(self, fetched: int, expected: Optional[int], pages: int) -> None:
+        if pages % 20 == 0:
+            logger.info("read %d of %s results (%d pages)", fetched, expected or "?", pages)
+        if self.on_page is not None:
+            try:
+                self.on_page(fetched, expected)
+            except Exception:  # noqa: BLE001 - a progress hook never breaks a read
+                logger.debug("on_page hook failed", exc_info=True)
 
     # -- bulk ----------------------------------------------------------------------------
     def _bulk_exists(self, bulk_id: str) -> Optional[bool]:
@@ -775,31 +1045,51 @@ class TaskingClient:
             logger.warning("server named the bulk %s, not %s", server_id, bulk_id)
         return server_id
 
+    @_typed
     def create_bulk(self, order_payloads: Sequence[dict], bulk_id: str) -> str:
         """``POST /bulk/`` with our UUID. Returns the bulk id (202/201, or 409 for our own id)."""
-        body = api.build_create_body(list(order_payloads), bulk_id)
+        body = _checked(api.build_create_body, list(order_payloads), bulk_id)
         return self._post_bulk(body, body["id"], f"bulk {body['id']}")
 
+    @_typed
     def edit_orders(self, edits: List[dict], bulk_id: str) -> str:
         """Bulk edit: ``edits`` like ``[{"id": order_id, "name": ..., "start_time": ...}]``."""
-        body = api.build_edit_body(edits, bulk_id)
+        body = _checked(api.build_edit_body, edits, bulk_id)
         return self._post_bulk(body, body["id"], f"edit bulk {body['id']}")
 
+    @_typed
     def cancel_orders(self, order_ids: Sequence[str], bulk_id: str) -> str:
-        body = api.build_cancel_body(list(order_ids), bulk_id)
+        body = _checked(api.build_cancel_body, list(order_ids), bulk_id)
         return self._post_bulk(body, body["id"], f"cancel bulk {body['id']}")
 
+    @_typed
     def get_bulk(self, bulk_id: str) -> BulkSummary:
+        """The bulk's summary; BadSummaryError (transient: the worker asks again a few
+        times) when the answer is not an object with a status or counts."""
         data = self._get_json(self._url(api.bulk_path(bulk_id)), what=f"bulk {bulk_id}")
-        return BulkSummary.from_json(data, bulk_id)
+        summary = BulkSummary.from_json(data, bulk_id)
+        if not summary.is_usable:
+            raise BadSummaryError(
+                f"The server's answer about bulk {bulk_id} had no status and no counts.",
+                details=api.truncate(self._redact(json.dumps(data, default=str)[:300]), 200),
+                url=describe_url(self._url(api.bulk_path(bulk_id))),
+            )
+        return summary
 
+    @_typed_iter
     def iter_bulk_payloads(
         self, bulk_id: str, page_size: int = DEFAULT_PAGE_SIZE
     ) -> Iterator[PayloadResult]:
         """Every payload result of a bulk, all pages. Never in submission order."""
-        for item in self._iter_pages(api.bulk_payloads_path(bulk_id), {}, page_size):
-            yield PayloadResult.from_json(item)
+        path = api.bulk_payloads_path(bulk_id)
+        # twice what a bulk may hold: a listing longer than that is not believed
+        for item in self._iter_pages(path, {}, page_size, 2 * api.MAX_PAYLOADS_PER_BULK):
+            result = PayloadResult.from_json(item)
+            if result.reason:  # kept in the job, the journal, the CSV: masked after decoding
+                result.reason = self._redact(result.reason)
+            yield result
 
+    @_typed_iter
     def iter_bulks(self, *, page_size: int = 100, **filters) -> Iterator[BulkSummary]:
         """``GET /bulk/`` with filters such as ``failed_payload_count__gt=0``."""
         for item in self._iter_pages(api.BULK_COLLECTION, filters, page_size):
@@ -820,6 +1110,7 @@ class TaskingClient:
         if batch:
             yield batch
 
+    @_typed_iter
     def iter_orders(
         self,
         *,
@@ -849,9 +1140,10 @@ class TaskingClient:
         for batch in self._id_batches(unique):
             query = dict(params, **{api.PARAM_IDS: ",".join(batch)})
             yield from self._iter_pages(
-                api.ORDERS_COLLECTION, query, max(page_size, min(len(batch), 1000))
+                api.ORDERS_COLLECTION, query, max(page_size, min(len(batch), 1000)), len(batch)
             )
 
+    @_typed
     def get_order(self, order_id: str) -> dict:
         data = self._get_json(self._url(api.order_path(order_id)), what=f"order {order_id}")
         if not isinstance(data, dict):
@@ -862,12 +1154,26 @@ class TaskingClient:
 
     # -- connection check ----------------------------------------------------------------
     def check_connection(self) -> ConnectionReport:
-        """One cheap authenticated request (``GET /orders/?limit=1``), in the user's words."""
-        host = urlsplit(self.base_url).hostname
+        """One cheap authenticated request (``GET /orders/?limit=1``), in the user's words.
+        Never raises but CancelledError: every other failure is a report."""
         if not self.has_key:
             return ConnectionReport(
                 ConnectionReport.INVALID, "No API key: enter your Planet API key first."
             )
+        if self._key_problem:
+            return ConnectionReport(ConnectionReport.INVALID, self._key_problem)
+        try:
+            return self._check_connection()
+        except CancelledError:
+            raise
+        except TaskingError as exc:
+            return ConnectionReport(
+                ConnectionReport.UNREACHABLE, exc.user_message, exc.status, exc.details
+            )
+
+    @_typed
+    def _check_connection(self) -> ConnectionReport:
+        host = urlsplit(self.base_url).hostname
         try:
             resp = self._send(
                 "GET",

@@ -114,6 +114,43 @@ class UnexpectedResponseError(TaskingError):
     default_message = "The server's answer was not understood."
 
 
+class ResponseTooLargeError(UnexpectedResponseError):
+    """The answer's decoded body went over the client's cap (e.g. a gzip bomb)."""
+
+    default_message = "The server's answer was far larger than any Tasking API answer."
+
+
+class BadSummaryError(UnexpectedResponseError):
+    """A bulk summary that is not a usable object (``[]``, ``null``, ``{}``...).
+
+    Transient: the worker asks again a few times before it gives up."""
+
+    default_message = "The server's answer about a bulk had no status and no counts."
+    transient = True
+
+
+class InvalidKeyError(AuthenticationError):
+    """The key cannot be a key (a line break, an invisible character...): never sent."""
+
+    default_message = "The API key contains characters a key cannot have: paste it again."
+
+
+class InvalidRequestError(TaskingError, ValueError):
+    """A request the client will not send (not a UUID, over 1000 payloads...).
+
+    Also a ValueError, as the body builders' errors always were."""
+
+    default_message = "The plugin refused to send an invalid request."
+
+
+class WaitLimitError(TaskingError):
+    """The server asked to wait (Retry-After, 5xx) longer in total than a job allows."""
+
+    default_message = (
+        "The server kept asking to wait, longer in total than a job waits: resume the job later."
+    )
+
+
 class NetworkError(TaskingError):
     """No usable answer: timeout, name not found, connection refused or dropped, proxy."""
 
@@ -165,6 +202,11 @@ __all__ = [
     "RateLimitedError",
     "ServerError",
     "UnexpectedResponseError",
+    "ResponseTooLargeError",
+    "BadSummaryError",
+    "InvalidKeyError",
+    "InvalidRequestError",
+    "WaitLimitError",
     "NetworkError",
     "TLSError",
     "UnsafeUrlError",

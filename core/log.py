@@ -9,6 +9,8 @@ import re
 
 from qgis.core import Qgis, QgsMessageLog
 
+from .keys import redact_known
+
 LOGGER_NAME = "planet_bulk_tasking"
 LOG_TAG = "Planet Bulk Tasking"
 
@@ -22,6 +24,9 @@ _SECRET_PATTERNS = (
 
 
 def redact(text: str) -> str:
+    """Header-like secrets by pattern, and every key a live client holds in any form
+    (raw, JSON- or %-escaped, base64), whatever the line's author put in it."""
+    text = redact_known(text)
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(r"\1***", text)
     return text
@@ -31,6 +36,11 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.msg = redact(record.getMessage())
         record.args = None
+        if record.exc_info:  # a traceback may quote a key too
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
         return True
 
 

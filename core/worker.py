@@ -49,6 +49,7 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QThread, pyqtSignal, pyqtSlot
 
 from .api import PayloadStatus
+from .client import DEFAULT_JOB_WAIT, WaitBudget
 from .errors import (
     CancelledError,
     NotFoundError,
@@ -319,6 +320,7 @@ class BulkWorker(QObject):
         post_retry_delay: float = 1.0,
         follow_only: bool = False,
         copy: bool = True,
+        max_total_wait: float = DEFAULT_JOB_WAIT,
         parent=None,
     ):
         super().__init__(parent)
@@ -340,6 +342,10 @@ class BulkWorker(QObject):
         self._to_post: deque = deque()
         self._delayed: List[tuple] = []  # (not before, chunk): transient failure, re-post later
         self._post_tries: Dict[int, int] = {}
+        # waits the server asks for (Retry-After, 5xx back-off) add up over a job's
+        # requests: one budget for the whole run, shared by its clients
+        self.wait_budget = WaitBudget(max_total_wait)
+        self._results_read = 0  # payload results read so far (progress of long listings)
 
         self._stop = threading.Event()  # cancel or fatal error: given to every client
         self._cancel_requested = threading.Event()
@@ -381,10 +387,26 @@ class BulkWorker(QObject):
                 client = self._factory()
                 if hasattr(client, "stop_event") and client.stop_event is None:
                     client.stop_event = self._stop
+            if getattr(client, "wait_budget", False) is None:
+                client.wait_budget = self.wait_budget
+            if hasattr(client, "on_page"):
+                client.on_page = self._page_counter()
             self._local.client = client
             with self._clients_lock:
                 self._clients.append(client)
         return client
+
+    def _page_counter(self):
+        """A client's on_page hook: adds what each listing read to _results_read."""
+        last = [0]
+
+        def on_page(fetched: int, expected) -> None:
+            delta = fetched - last[0] if fetched >= last[0] else fetched  # a new listing
+            last[0] = fetched
+            with self._clients_lock:
+                self._results_read += max(0, delta)
+
+        return on_page
 
     def _close_clients(self) -> None:
         with self._clients_lock:
@@ -436,6 +458,9 @@ class BulkWorker(QObject):
             "chunks_rejected": sum(c.state == ChunkState.REJECTED for c in chunks),
             "requests": self.requests_made() + getattr(self, "_closed_requests", 0),
             "elapsed": round(time.monotonic() - self._t0, 3) if self._t0 else 0.0,
+            "results_read": self._results_read,
+            "server_wait": round(self.wait_budget.used, 1),
+            "server_wait_limit": self.wait_budget.total,
         }
         return out
 

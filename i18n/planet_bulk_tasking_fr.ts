@@ -879,6 +879,16 @@
             <translation>{accepted} requêtes en lot acceptées sur {chunks} ; en attente de la création des commandes par Planet…</translation>
         </message>
         <message>
+            <location filename="../ui/dock.py" line="494" />
+            <source> {n} results read.</source>
+            <translation> {n} résultats lus.</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock.py" line="496" />
+            <source> The server asked to wait: {used:.0f} s so far (at most {limit:.0f} s).</source>
+            <translation> Le serveur a demandé d’attendre : {used:.0f} s jusqu’ici (au plus {limit:.0f} s).</translation>
+        </message>
+        <message>
             <location filename="../ui/dock.py" line="495" />
             <source>{n} orders created</source>
             <translation>{n} commandes créées</translation>

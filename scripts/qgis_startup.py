@@ -5,6 +5,8 @@
 #             Plugin Reloader does), then quit QGIS while the resumed job is still running
 #   restart-2 a new QGIS on the same profile: the job resumes from disk by itself; screenshot
 #             once it has finished
+#   drip-quit submit to a local server that answers the POST one byte a second, forever
+#             (Connection: close), then quit QGIS mid-answer: it must exit at once
 # It tells run_qgis.sh when to take the screenshot (file PBT_READY_FILE) and quits QGIS
 # when PBT_READY_FILE.quit appears (closing its main window, as a person does), so a crash at
 # exit shows in QGIS's exit code.
@@ -132,6 +134,54 @@ def restart_2(plugin, layer):
     QTimer.singleShot(500, check)
 
 
+def _dripping_server():
+    """127.0.0.1 server: reads a request, then sends '202, Connection: close' and one
+    byte a second, forever. Returns its base URL."""
+    import socket
+    import threading
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def drip(conn):
+        try:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 202 Accepted\r\nConnection: close\r\n\r\n")
+            while True:
+                conn.sendall(b"{")
+                time.sleep(1.0)
+        except OSError:
+            pass
+
+    def serve():
+        while True:
+            conn, _ = listener.accept()
+            threading.Thread(target=drip, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return f"http://127.0.0.1:{listener.getsockname()[1]}/tasking/v2"
+
+
+def drip_quit(plugin, layer):
+    import time
+
+    dock = plugin.dock
+    dock.settings.set_mode("custom", _dripping_server())
+    dock.compose.set_layer(layer)
+    layer.selectAll()
+    if not dock.submit():
+        say(f"submit refused: {dock.submit_problems()}")
+        return
+
+    def quit_now():
+        say(f"quitting QGIS mid-answer at {time.time():.3f}")
+        _quit()
+
+    QTimer.singleShot(2500, quit_now)
+
+
 def _start():
     plugin = qgis.utils.plugins.get(PLUGIN)
     if plugin is None:
@@ -150,6 +200,8 @@ def _start():
         restart_1(plugin, layer)
     elif SCENARIO == "restart-2":
         restart_2(plugin, layer)
+    elif SCENARIO == "drip-quit":
+        drip_quit(plugin, layer)
     else:
         layer.selectByIds([f.id() for f in layer.getFeatures()][:12])
         _ready()

@@ -49,17 +49,17 @@ DISPLAY=$display PBT_READY_FILE=$ready QT_QPA_PLATFORM=xcb qgis "${QGIS_ARGS[@]}
 qgis_pid=$!
 
 wait_for_exit() {  # $1 = seconds; QGIS's own exit code, or 124 when it did not exit
-  for _ in $(seq 1 $(( $1 * 2 ))); do
+  for _ in $(seq 1 $(( $1 * 10 ))); do
     kill -0 "$qgis_pid" 2>/dev/null || { wait "$qgis_pid"; return $?; }
-    sleep 0.5
+    sleep 0.1
   done
   return 124
 }
 
-if [ "${PBT_SCENARIO:-}" = "restart-1" ]; then
+if [ "${PBT_SCENARIO:-}" = "restart-1" ] || [ "${PBT_SCENARIO:-}" = "drip-quit" ]; then
   code=0; wait_for_exit 120 || code=$?
   qgis_pid=
-  echo "QGIS exited with code $code"
+  echo "QGIS exited with code $code at $(date +%s.%N)"
   exit "$code"
 fi
 

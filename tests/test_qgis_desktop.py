@@ -112,3 +112,26 @@ def test_real_qgis_reload_and_quit_mid_run_then_restart_resumes(tmp_path, contri
     assert state == "done"
     assert sum(counts.values()) == contributors_count and set(counts) <= {"succeeded", "failed"}
     assert orders == names == counts.get("succeeded", 0)  # one order per feature, none twice
+
+
+@pytest.mark.gui
+@needs_desktop
+def test_real_qgis_exits_at_once_while_a_server_drips(tmp_path):
+    """QGIS quit while the POST's answer drips one byte a second forever (Connection: close):
+    QGIS must be gone within 2 s of the quit (it used to wait forever)."""
+    import re
+
+    done, log = run_qgis(
+        {
+            "PBT_SCENARIO": "drip-quit",
+            "PL_API_KEY": "PLAK0123456789abcdef0123456789ab",
+            "ZIP": build_zip(tmp_path / "dist"),
+            "PROFILE_DIR": str(tmp_path / "profiles"),
+        },
+        tmp_path / "qgis.log",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr + log[-3000:]
+    quit_at = float(re.search(r"quitting QGIS mid-answer at ([\d.]+)", log).group(1))
+    exited_at = float(re.search(r"QGIS exited with code 0 at ([\d.]+)", done.stdout).group(1))
+    print(f"QGIS exited {exited_at - quit_at:.2f} s after the quit")
+    assert exited_at - quit_at < 2.0

@@ -486,7 +486,19 @@ class PlanetBulkTaskingDock(QDockWidget):
                         "waiting for Planet to create the orders…"
                     ),
                 ).format(accepted=accepted, chunks=chunks)
+                + self._server_note(counts)
             )
+
+    def _server_note(self, counts: dict) -> str:
+        """Results being read, and waits the server asked for (capped per job)."""
+        note = ""
+        if counts.get("results_read"):
+            note += self.tr(" {n} results read.").format(n=counts["results_read"])
+        if counts.get("server_wait", 0) >= 1:
+            note += self.tr(
+                " The server asked to wait: {used:.0f} s so far (at most {limit:.0f} s)."
+            ).format(used=counts["server_wait"], limit=counts.get("server_wait_limit", 0))
+        return note
 
     def _ended_text(self, job: BulkJob) -> tuple:
         counts = job.counts()
