@@ -4,7 +4,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 PROFILE_DIR ?= build/qgis-profiles
 
-.PHONY: help deps venv build test lint format run demo package sandbox bench translations clean
+.PHONY: help deps venv build test lint format run demo package sandbox bench translations clean dialects
 
 help:  ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -35,9 +35,10 @@ lint: venv  ## ruff, and the Qt6/QGIS 4 check of the runtime code (scripts/check
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
 
+QT6_PATHS := $(wildcard __init__.py plugin.py core ui sandbox processing scripts/qgis_startup.py)
 qt6-fix: venv  ## rewrite what scripts/check_qt6.py can (enums, exec_, field types), ruff-fix, check again
 	-QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py --fix
-	$(VENV)/bin/ruff check --fix -q . ; $(VENV)/bin/ruff format -q .
+	$(VENV)/bin/ruff check --fix -q $(QT6_PATHS) ; $(VENV)/bin/ruff format -q $(QT6_PATHS)
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
 
 format: venv  ## ruff format + autofix
@@ -45,6 +46,9 @@ format: venv  ## ruff format + autofix
 
 test: venv build lint  ## lint, then the whole pytest-qgis suite, headless
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+dialects: venv build  ## the whole job life (2,500 targets, faults, restart, resubmit, edit, cancel) against every sandbox dialect
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/dialects.py $(DIALECTS_ARGS)
 
 package: build  ## dist/planet_bulk_tasking-<version>.zip for "Install from ZIP"
 	/usr/bin/python3 scripts/package.py

@@ -48,11 +48,22 @@ class PlanetBulkTaskingPlugin:
         self.help_action = None
         self.dock = None
         self.services = None
+        self.provider = None
         self.translator = self._install_translator()
 
     # -- QGIS plugin interface ---------------------------------------------------
+    def initProcessing(self):  # noqa: N802 (QGIS's name; qgis_process calls only this)
+        from qgis.core import QgsApplication
+
+        from .processing.provider import PlanetBulkTaskingProvider
+
+        if self.provider is None:
+            self.provider = PlanetBulkTaskingProvider(lambda: self.services, plugin_icon())
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
     def initGui(self):  # noqa: N802 (QGIS's name)
         setup_logging()
+        self.initProcessing()
         self.menu_name = tr("Planet Bulk Tasking")
         self.action = QAction(plugin_icon(), tr("Planet Bulk Tasking"), self.iface.mainWindow())
         self.action.setObjectName("PlanetBulkTaskingAction")
@@ -68,6 +79,11 @@ class PlanetBulkTaskingPlugin:
         log.info("Planet Bulk Tasking loaded")
 
     def unload(self):
+        if self.provider is not None:
+            from qgis.core import QgsApplication
+
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
         if self.dock is not None:
             self.dock.shutdown()  # joins worker threads and stops the practice sandbox
             self.dock.visibilityChanged.disconnect(self._dock_visibility_changed)

@@ -9,11 +9,15 @@ This module imports neither QGIS nor Qt (stdlib only).
 """
 
 import json
+import logging
 import re
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+logger = logging.getLogger(__name__)
 
 # --- limits ---------------------------------------------------------------------------
 MAX_PAYLOADS_PER_BULK = 1000  # [doc]
@@ -47,6 +51,7 @@ PARAM_STATUS = "status"  # [doc]
 PARAM_STATUS_IN = "status__in"  # [assumed] several statuses at once
 PARAM_NAME_CONTAINS = "name__icontains"  # [doc]
 PARAM_ORDERING = "ordering"  # [doc]
+PARAM_CREATED_GTE = "created_time__gte"  # [code] listed by a client generated from the spec
 
 
 # --- small helpers ----------------------------------------------------------------------
@@ -314,6 +319,9 @@ class PayloadResult:
     reason: Optional[str] = None
     payload: Optional[dict] = None
     raw: dict = field(default_factory=dict, repr=False)
+    #: False when ``order_id`` is only the item's own ``id``: an order id once
+    #: ``GET /orders/<id>`` (or the order listing) shows the submitted name and geometry
+    order_id_confirmed: bool = True
 
     @classmethod
     def from_json(cls, data: Any) -> "PayloadResult":
@@ -341,9 +349,11 @@ class PayloadResult:
                 status = PayloadStatus.FAILED
             else:
                 status = PayloadStatus.PROCESSING
+        confirmed = True
         if order_id is None and status == PayloadStatus.SUCCEEDED:
-            # last resort: a result whose own id is the order's id
+            # last resort: a result whose own id may be the order's id (to be confirmed)
             order_id = data.get("id")
+            confirmed = False
         if status == PayloadStatus.FAILED:
             reason = reason or "The server gave no reason."
         else:
@@ -351,10 +361,87 @@ class PayloadResult:
         return cls(
             status=status,
             order_id=_as_str(order_id),
-            reason=reason,
+            reason=times_in_words(reason) if reason else reason,
             payload=payload,
             raw=dict(data),
+            order_id_confirmed=confirmed,
         )
+
+
+# --- orders ---------------------------------------------------------------------------
+@dataclass
+class Order:
+    """``GET /orders/<id>`` and each element of ``GET /orders/`` [doc/code field names;
+    other plausible names accepted]. ``geometry`` is the submitted one when the server
+    keeps it apart (a Point order comes back as a Polygon [doc])."""
+
+    id: Optional[str]
+    name: Optional[str] = None
+    status: str = ""
+    geometry: Optional[dict] = None
+    created_time: Optional[str] = None
+    updated_time: Optional[str] = None
+    start_time: Optional[str] = None
+    end_time: Optional[str] = None
+    capture_count: Optional[int] = None
+    raw: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_json(cls, data: Any) -> "Order":
+        if not isinstance(data, dict):
+            return cls(id=None, raw={"value": data})
+        d = data.get("order") if isinstance(data.get("order"), dict) else data
+        geometry = next(
+            (d[k] for k in ("original_geometry", "submitted_geometry", "geometry", "aoi")
+             if isinstance(d.get(k), dict)),
+            None,
+        )  # fmt: skip
+        captures = _first(d, ("capture_status_published_count", "capture_count"))
+        return cls(
+            id=order_id_of(d),
+            name=_as_str(d.get("name")),
+            status=_norm_word(_first(d, ("status", "state"))),
+            geometry=geometry,
+            created_time=_as_str(_first(d, ("created_time", "created", "created_at"))),
+            updated_time=_as_str(_first(d, ("updated_time", "updated", "updated_at"))),
+            start_time=_as_str(d.get("start_time")),
+            end_time=_as_str(d.get("end_time")),
+            capture_count=_as_int(captures),
+            raw=dict(d),
+        )
+
+    def probe(self) -> dict:
+        """What a ResultMatcher compares: the name and the submitted geometry."""
+        return {"name": self.name, "geometry": self.geometry}
+
+
+# --- the shapes we meet, logged once per endpoint ------------------------------------
+_SHAPES_SEEN: set = set()
+_SHAPES_LOCK = threading.Lock()
+
+
+def key_names(data: Any) -> str:
+    """Key names only, never values: ``id, name, order{id}, payload{geometry, name}``."""
+    if not isinstance(data, dict):
+        return f"<{type(data).__name__}>"
+    parts = []
+    for k in sorted(data, key=str):
+        v = data[k]
+        if isinstance(v, dict) and k not in ("geometry", "original_geometry"):
+            parts.append(f"{k}{{{', '.join(sorted(map(str, v)))}}}")
+        else:
+            parts.append(str(k))
+    return ", ".join(parts)
+
+
+def log_shape_once(endpoint: str, kind: str, data: Any) -> None:
+    """The first bulk summary, /payloads item, order... read from an endpoint: key names
+    to the log once, so a real user's log shows the real shapes (no values, no key)."""
+    with _SHAPES_LOCK:
+        if (endpoint, kind) in _SHAPES_SEEN:
+            return
+        _SHAPES_SEEN.add((endpoint, kind))
+    logger.info("first %s read from %s has the keys: %s", kind, endpoint, key_names(data))
 
 
 # --- pages ----------------------------------------------------------------------------
@@ -551,6 +638,16 @@ def _drop_blocks(text: str, lower: str, name: str) -> str:
         pos = len(text) if close < 0 else close + 1
 
 
+_TIME_FIELDS = (("start_time", "Start time (UTC)"), ("end_time", "End time (UTC)"))
+
+
+def times_in_words(text: str) -> str:
+    """'start_time: must be at least 24 hours...' -> 'Start time (UTC): must be ...'."""
+    for name, words in _TIME_FIELDS:
+        text = re.sub(rf"(^|; |\.)\b{name}\b:", lambda m, w=words: m.group(1) + w + ":", text)
+    return text
+
+
 def _strip_html(text: str) -> str:
     """Readable words of an HTML error page, in time linear in its (bounded) size."""
     text = text[:MAX_ERROR_BODY_CHARS]
@@ -587,6 +684,18 @@ def parse_error_body(text: Optional[str]) -> Tuple[Optional[str], Dict[str, List
         data = json.loads(text)
     except (ValueError, RecursionError):
         return truncate(_strip_html(text)) or None, {}
+    if isinstance(data, dict) and isinstance(data.get("error"), dict):
+        # {"error": {"reason": "invalid_request", "details": "..." or {field: [...]}}}
+        inner = data["error"]
+        details = _first(inner, ("details", "detail", "message", "errors"))
+        if isinstance(details, dict):
+            fields: Dict[str, List[str]] = {}
+            _flatten(details, "", fields)
+            return truncate(error_text(details)) or None, fields
+        if details is not None:
+            return error_text(details) or None, {}
+        reason = _as_str(inner.get("reason")) or _as_str(inner.get("code"))
+        return (reason.replace("_", " ") if reason else None), {}
     if isinstance(data, dict):
         # JSON:API style {"errors": [{"detail": ..., "source": {"pointer": ...}}]}
         message_parts: List[str] = []

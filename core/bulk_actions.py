@@ -1,22 +1,32 @@
-"""Bulk edit and bulk cancel of existing orders through ``/bulk`` (one request per 1000).
+"""Bulk edit and bulk cancel of existing orders: through ``/bulk`` where it works (one
+request per 1000), else the documented ``PUT`` / ``DELETE /orders/<id>`` one by one.
 
-Each request gets its own client-made bulk id, is followed until COMPLETE, and
-its payload results are matched back by order id (never by position). Orders the
-server refuses to edit or cancel come back with the server's reason.
+The bulk edit/cancel body keys are not documented. Whether the bulk path works is
+detected, not guessed: a bulk body refused as a whole (400), or accepted as a bulk
+of zero payloads, means it does not, and the per-order path takes over; what was
+learnt is remembered per endpoint (``client.fact``). Bulk results are matched back
+by order id (never by position); an order the results do not settle is looked at
+with ``GET /orders/<id>``, so the outcome reported is what the order now shows.
 """
 
+import logging
 import time
 from typing import Callable, Dict, List, NamedTuple, Optional
 
 from qgis.PyQt.QtCore import pyqtSignal
 
-from .api import PayloadStatus
+from .api import Order, PayloadStatus, times_in_words
+from .errors import NotFoundError, RequestRejectedError, TaskingError
 from .job import new_uuid, parse_utc
 from .threads import BackgroundTask
 
+logger = logging.getLogger(__name__)
+
 MAX_PER_BULK = 1000
-EDITABLE_FIELDS = ("name", "start_time", "end_time")
+EDITABLE_FIELDS = ("name", "rank", "start_time", "end_time")
 NO_RESULT = "the service returned no result for this order"
+PER_ORDER_RATE = 8.0  # requests/s on the per-order path: under Planet's 10/s per key
+CANCELLED_STATES = ("CANCELLED", "PENDING_CANCELLATION")
 
 
 class ActionOutcome(NamedTuple):
@@ -61,30 +71,109 @@ class BulkAction(BackgroundTask):
         finally:
             client.close()
 
+    def fact_name(self) -> str:
+        return f"bulk {self.kind}"
+
     def _run_batch(self, client, batch) -> Optional[List[ActionOutcome]]:
+        if client.fact(self.fact_name()) is False:
+            return self._per_order(client, batch)
         bulk_id = new_uuid()
         self.bulk_ids.append(bulk_id)
-        if self.kind == "edit":
-            client.edit_orders(batch, bulk_id)
-        else:
-            client.cancel_orders(batch, bulk_id)
+        try:
+            if self.kind == "edit":
+                client.edit_orders(batch, bulk_id)
+            else:
+                client.cancel_orders(batch, bulk_id)
+        except RequestRejectedError as exc:  # the body refused as a whole
+            client.learn(self.fact_name(), False, f"the bulk body was refused: {exc.details}")
+            return self._per_order(client, batch)
         self.bulk_posted.emit(bulk_id, len(batch))
         delay = self.poll
-        while not client.get_bulk(bulk_id).is_complete:
+        while not (summary := client.get_bulk(bulk_id)).is_complete:
             if not self.sleep(delay):
                 return None
             delay = min(delay * 1.5, 15.0)
-        wanted = {self.order_id(i) for i in batch}
+        if summary.payload_count == 0 or (
+            summary.payload_count is None and summary.done_count == 0
+        ):
+            # accepted, but a bulk of nothing: the body key is not the server's
+            client.learn(self.fact_name(), False, "the bulk was accepted with no payloads")
+            return self._per_order(client, batch)
+        client.learn(self.fact_name(), True)
+        return self._bulk_outcomes(client, batch, bulk_id)
+
+    def _bulk_outcomes(self, client, batch, bulk_id: str) -> Optional[List[ActionOutcome]]:
+        wanted = {self.order_id(i): i for i in batch}
         found: Dict[str, ActionOutcome] = {}
+        reasons: List[str] = []
         for result in client.iter_bulk_payloads(bulk_id):
             oid = _result_order_id(result)
             if oid in wanted and oid not in found:
                 ok = result.status == PayloadStatus.SUCCEEDED
                 found[oid] = ActionOutcome(oid, ok, None if ok else result.reason, bulk_id)
-        return [
-            found.get(oid) or ActionOutcome(oid, False, NO_RESULT, bulk_id)
-            for oid in (self.order_id(i) for i in batch)
-        ]
+            elif result.status == PayloadStatus.FAILED and result.reason:
+                reasons.append(result.reason)
+        out = []
+        for oid, item in wanted.items():
+            if self.cancelled:
+                return None
+            out.append(found.get(oid) or self._verify(client, item, bulk_id, reasons))
+        return out
+
+    def _verify(self, client, item, bulk_id: str, reasons: List[str]) -> ActionOutcome:
+        """An order the bulk's results did not name: what does the order show now?"""
+        oid = self.order_id(item)
+        try:
+            order = Order.from_json(client.get_order(oid))
+        except NotFoundError:
+            return ActionOutcome(oid, False, "order not found", bulk_id)
+        except TaskingError:
+            return ActionOutcome(oid, False, NO_RESULT, bulk_id)
+        if self.kind == "cancel":
+            ok = order.status in CANCELLED_STATES
+        else:
+            ok = _shows_edit(order, item)
+        if ok:
+            return ActionOutcome(oid, True, None, bulk_id)
+        said = "; ".join(dict.fromkeys(reasons)) if len(set(reasons)) == 1 else ""
+        return ActionOutcome(oid, False, said or f"{NO_RESULT}; the order is {order.status}",
+                             bulk_id)  # fmt: skip
+
+    def _per_order(self, client, batch) -> Optional[List[ActionOutcome]]:
+        """Documented PUT / DELETE /orders/<id>, paced under the rate limit."""
+        out: List[ActionOutcome] = []
+        gap = 1.0 / PER_ORDER_RATE
+        for item in batch:
+            if self.cancelled:
+                return None
+            oid = self.order_id(item)
+            started = time.monotonic()
+            try:
+                if self.kind == "edit":
+                    client.put_order(oid, item)
+                else:
+                    client.delete_order(oid)
+                out.append(ActionOutcome(oid, True, None, ""))
+            except (RequestRejectedError, NotFoundError) as exc:
+                reason = times_in_words(exc.details or exc.user_message)
+                out.append(ActionOutcome(oid, False, reason, ""))
+            wait = gap - (time.monotonic() - started)
+            if wait > 0 and not self.sleep(wait):
+                return None
+        return out
+
+
+def _shows_edit(order: Order, item: dict) -> bool:
+    for k, v in item.items():
+        if k == "id":
+            continue
+        have = order.raw.get(k)
+        if k in ("start_time", "end_time"):
+            if parse_utc(have) != parse_utc(v):
+                return False
+        elif have != v:
+            return False
+    return True
 
 
 def _result_order_id(result) -> Optional[str]:
@@ -94,7 +183,7 @@ def _result_order_id(result) -> Optional[str]:
 
 
 def edit_items(order_ids: List[str], changes: dict) -> List[dict]:
-    """Edit payloads for many orders from one set of changes (name, start_time, end_time)."""
+    """Edit payloads for many orders from one set of changes (name, rank, start/end time)."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")

@@ -29,6 +29,8 @@ guarantees:
 Shapes of bodies and answers live in ``api.py``.
 """
 
+import base64
+import binascii
 import email.utils
 import functools
 import json
@@ -131,18 +133,105 @@ def default_user_agent(
     ).replace("\n", " ")
 
 
+class AuthHeaders:
+    """Headers a QGIS authentication method made (e.g. ``Authorization: Bearer <token>``,
+    or Basic with a user name and password): sent as they are, instead of the API key.
+
+    Built by ``core/credentials.py`` (which asks QGIS's auth manager); plain Python here,
+    so this module still imports no QGIS. Like the key, the values only go to the base
+    URL's origin, never into the session's headers, a repr, a log line or an error.
+    """
+
+    __slots__ = ("_headers",)
+
+    def __init__(self, headers: Dict[str, str]):
+        self._headers = {str(k): str(v) for k, v in (headers or {}).items() if str(v).strip()}
+
+    def items(self):
+        return self._headers.items()
+
+    def secrets(self) -> List[str]:
+        """What to mask in texts: each header's credential (a token, the base64 of Basic)
+        and, for Basic, the user name and password it encodes."""
+        out = []
+        for value in self._headers.values():
+            scheme, _, credential = value.strip().partition(" ")
+            credential = credential.strip() or scheme
+            out.append(credential)
+            if scheme.lower() == "basic":
+                try:
+                    decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+                except (binascii.Error, UnicodeDecodeError):
+                    continue
+                # shorter parts would mask ordinary words ("me") all over error texts
+                out.extend(part for part in decoded.split(":", 1) if len(part) >= 4)
+        return out
+
+    def problem(self) -> Optional[str]:
+        """Why these headers cannot be sent (a line break...), never quoting them."""
+        for name, value in self._headers.items():
+            scheme, _, credential = value.strip().partition(" ")
+            problem = keys.key_problem(credential.strip() or scheme)
+            if problem:
+                return problem.replace("The API key", f"The {name} header").replace(
+                    "Copy the key again from your Planet account page and paste it alone.",
+                    "Check the authentication configuration.",
+                )
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self._headers)
+
+    def __eq__(self, other):
+        return isinstance(other, AuthHeaders) and other._headers == self._headers
+
+    def __hash__(self):
+        return hash(tuple(sorted(self._headers)))
+
+    def __repr__(self) -> str:
+        return f"<auth headers: {', '.join(sorted(self._headers)) or 'none'}>"
+
+    __str__ = __repr__
+
+
 class _Secret:
-    """Holds the key; its repr never shows it."""
+    """Holds the key (or the AuthHeaders of an auth configuration); its repr never shows it."""
 
     __slots__ = ("value",)
 
-    def __init__(self, value: Optional[str]):
-        self.value = (value or "").strip() or None
+    def __init__(self, value: Union[None, str, AuthHeaders]):
+        if isinstance(value, AuthHeaders):
+            self.value = value or None
+        else:
+            self.value = (value or "").strip() or None
+
+    def secrets(self) -> List[str]:
+        if isinstance(self.value, AuthHeaders):
+            return self.value.secrets()
+        return [self.value] if self.value else []
 
     def __repr__(self) -> str:
         return "<secret>" if self.value else "<none>"
 
     __str__ = __repr__
+
+
+class _Redactors:
+    """One keys.Redactor per secret (a key, or a token and what it encodes), each known to
+    the log filter while the client lives."""
+
+    __slots__ = ("_all",)
+
+    def __init__(self, secrets: List[str]):
+        self._all = [keys.register(keys.Redactor(secret)) for secret in secrets]
+
+    def __call__(self, text):
+        for redactor in self._all:
+            text = redactor(text)
+        return text
+
+    def __repr__(self) -> str:
+        return "<Redactors>"
 
 
 class _ApiKeyAuth(AuthBase):
@@ -153,11 +242,15 @@ class _ApiKeyAuth(AuthBase):
         self._scheme = scheme
 
     def __call__(self, r):
-        if self._secret.value:
+        value = self._secret.value
+        if isinstance(value, AuthHeaders):  # any QGIS auth method: its headers as made
+            for name, header in value.items():
+                r.headers[name] = header
+        elif value:
             if self._scheme == "basic":  # [doc] key as user name, empty password
-                r.headers["Authorization"] = _basic_auth_str(self._secret.value, "")
+                r.headers["Authorization"] = _basic_auth_str(value, "")
             else:  # [doc] Authorization: api-key <KEY>
-                r.headers["Authorization"] = f"api-key {self._secret.value}"
+                r.headers["Authorization"] = f"api-key {value}"
         return r
 
     def __repr__(self) -> str:
@@ -227,6 +320,43 @@ _DROP_WORDS = (
     "connection broken",
     "protocolerror",
 )
+
+
+class EndpointFacts:
+    """What the plugin learnt about each endpoint (base URL), shared by every client of
+    this QGIS session: which undocumented things work there (``id__in``, bulk edit...).
+    Values: True (works), False (does not), absent (not known yet)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._facts: Dict[str, Dict[str, Any]] = {}
+
+    def get(self, endpoint: str, name: str) -> Any:
+        with self._lock:
+            return self._facts.get(endpoint, {}).get(name)
+
+    def learn(self, endpoint: str, name: str, value: Any) -> bool:
+        """Record a fact; True when it is news (worth a log line)."""
+        with self._lock:
+            facts = self._facts.setdefault(endpoint, {})
+            news = facts.get(name) != value
+            facts[name] = value
+            return news
+
+    def forget(self, endpoint: Optional[str] = None) -> None:
+        with self._lock:
+            if endpoint is None:
+                self._facts.clear()
+            else:
+                self._facts.pop(endpoint, None)
+
+
+ENDPOINT_FACTS = EndpointFacts()
+#: order sets up to this size are watched with one GET per order when id__in is ignored
+SMALL_ORDER_SET = 20
+#: 4xx answers to a POST /bulk/ that may mean "this id already exists"
+_NOT_A_DUPLICATE = (401, 403, 429)
+_SIZE_WORDS = ("too large", "too big", "size", "bytes", "megabyte", "1 mb")
 
 
 class WaitBudget:
@@ -322,7 +452,7 @@ class TaskingClient:
     def __init__(
         self,
         base_url: str = PLANET_TASKING_URL,
-        api_key: Optional[str] = None,
+        api_key: Union[None, str, AuthHeaders] = None,
         *,
         timeout: Union[float, Tuple[float, float]] = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
@@ -344,8 +474,10 @@ class TaskingClient:
         self._secret = _Secret(api_key)
         # an odd key (line break, zero-width space...) is never sent: every request
         # raises InvalidKeyError instead, whose message never quotes it
-        self._key_problem = keys.key_problem(api_key)
-        self._redactor = keys.register(keys.Redactor(api_key))
+        self._key_problem = (
+            api_key.problem() if isinstance(api_key, AuthHeaders) else keys.key_problem(api_key)
+        )
+        self._redactor = _Redactors(self._secret.secrets())
         self.deadline = max(0.1, float(deadline))
         self.max_body_bytes = max(1024, int(max_body_bytes))
         self.wait_budget = wait_budget
@@ -424,13 +556,13 @@ class TaskingClient:
         return {k: v for k, v in proxies.items() if k in ("http", "https", "all") or "://" in k}
 
     def _redact(self, text: Optional[str]) -> Optional[str]:
-        """The key masked in every form (raw, any case, JSON- or %-escaped, base64)."""
+        """Every secret masked in every form (raw, any case, JSON- or %-escaped, base64)."""
         if not text:
             return text
         text = self._redactor(text)
-        key = self._secret.value
-        if key and key in text:  # a key too short for the Redactor's patterns
-            text = text.replace(key, keys.MASK)
+        for secret in self._secret.secrets():  # too short for the Redactor's patterns
+            if secret in text:
+                text = text.replace(secret, keys.MASK)
         return text
 
     def _redact_error(self, error: TaskingError) -> TaskingError:
@@ -1012,22 +1144,59 @@ class TaskingClient:
             raise
         status = resp.status_code
         if status in (200, 201, 202):
+            self._log_body_shape(resp, "bulk creation answer")
             return self._accepted_id(resp, bulk_id)
-        if status == 409:
-            # Our own UUID already exists: an earlier try (this call or a previous
-            # session) got through. Confirm; a 409 about something else is an error.
-            found = self._bulk_exists(bulk_id)
-            if found is False:
-                raise self._error_for_response(resp, what)
-            if found is None:
-                logger.warning("bulk %s: 409 and unable to confirm; taking it as accepted", bulk_id)
-            else:
-                logger.info("bulk %s: 409 for our own id -> already accepted", bulk_id)
-            return bulk_id
+        if 400 <= status < 500 and status not in _NOT_A_DUPLICATE:
+            return self._post_refused(resp, bulk_id, what)
         if status >= 500 and self._bulk_exists(bulk_id):
             logger.warning("bulk %s: %d, but the server has it", bulk_id, status)
             return bulk_id
         raise self._error_for_response(resp, what)
+
+    def _post_refused(self, resp: requests.Response, bulk_id: str, what: str) -> str:
+        """A 4xx to our POST. Our own UUID may already exist (an earlier try got through):
+        409 is our guess, Django REST answers 400 "already exists". GET /bulk/<id> decides;
+        a 409 nothing confirms is re-posted later with the same UUID (it cannot create the
+        bulk twice), never taken as accepted on faith."""
+        status = resp.status_code
+        error = self._error_for_response(resp, what)
+        found = self._bulk_exists(bulk_id)
+        if found:
+            logger.info("bulk %s: %d for our own id, and the server has it -> accepted",
+                        bulk_id, status)  # fmt: skip
+            return bulk_id
+        if status == 409 or found is None:
+            logger.warning("bulk %s: %d that GET /bulk/<id> cannot confirm (%s); it will be "
+                           "posted again with the same id", bulk_id, status,
+                           "not found" if found is False else "no answer")  # fmt: skip
+            error = ConflictError(
+                f"The server refused bulk {bulk_id} ({status}) but cannot show it: it will be "
+                "sent again later with the same id, which cannot create its orders twice.",
+                status=status, details=error.details, url=error.url, method="POST",
+            )  # fmt: skip
+            error.transient = True
+            raise error
+        text = (error.details or "").lower()
+        if status == 400 and any(w in text for w in _SIZE_WORDS):
+            raise PayloadTooLargeError(status=status, details=error.details, url=error.url)
+        raise error
+
+    def _log_body_shape(self, resp: requests.Response, kind: str) -> None:
+        if resp.content:
+            try:
+                api.log_shape_once(self.base_url, kind, self._json(resp))
+            except TaskingError:
+                pass  # a 2xx whose body is not JSON: nothing to show
+
+    # -- what this endpoint supports (learnt, remembered per endpoint) ----------------
+    def fact(self, name: str) -> Any:
+        return ENDPOINT_FACTS.get(self.base_url, name)
+
+    def learn(self, name: str, value: Any, why: str = "") -> None:
+        if ENDPOINT_FACTS.learn(self.base_url, name, value):
+            logger.info("%s: %s %s%s", describe_url(self.base_url), name,
+                        "works" if value is True else "does not work" if value is False
+                        else f"= {value}", f" ({why})" if why else "")  # fmt: skip
 
     def _accepted_id(self, resp: requests.Response, bulk_id: str) -> str:
         location = resp.headers.get("Location")
@@ -1067,6 +1236,7 @@ class TaskingClient:
         """The bulk's summary; BadSummaryError (transient: the worker asks again a few
         times) when the answer is not an object with a status or counts."""
         data = self._get_json(self._url(api.bulk_path(bulk_id)), what=f"bulk {bulk_id}")
+        api.log_shape_once(self.base_url, "bulk summary", data)
         summary = BulkSummary.from_json(data, bulk_id)
         if not summary.is_usable:
             raise BadSummaryError(
@@ -1084,6 +1254,7 @@ class TaskingClient:
         path = api.bulk_payloads_path(bulk_id)
         # twice what a bulk may hold: a listing longer than that is not believed
         for item in self._iter_pages(path, {}, page_size, 2 * api.MAX_PAYLOADS_PER_BULK):
+            api.log_shape_once(self.base_url, "/payloads item", item)
             result = PayloadResult.from_json(item)
             if result.reason:  # kept in the job, the journal, the CSV: masked after decoding
                 result.reason = self._redact(result.reason)
@@ -1118,10 +1289,14 @@ class TaskingClient:
         status: Union[None, str, Sequence[str]] = None,
         name_contains: Optional[str] = None,
         ordering: Optional[str] = None,
+        created_since: Optional[str] = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         **filters,
     ) -> Iterator[dict]:
-        """Orders, all pages. ``ids`` are sent as ``id__in`` in URL-sized batches."""
+        """Orders, all pages. ``ids`` are sent as ``id__in`` in URL-sized batches; only the
+        orders asked for come out. A server that ignores ``id__in`` (it answers orders not
+        asked for) is remembered, and the ids are then read one ``GET /orders/<id>`` each.
+        ``created_since``: ``created_time__gte`` (a server may ignore it: callers check)."""
         params: Dict[str, Any] = dict(filters)
         if status:
             statuses = [status] if isinstance(status, str) else list(status)
@@ -1133,15 +1308,67 @@ class TaskingClient:
             params[api.PARAM_NAME_CONTAINS] = name_contains
         if ordering:
             params[api.PARAM_ORDERING] = ordering
+        if created_since:
+            params[api.PARAM_CREATED_GTE] = created_since
         if ids is None:
-            yield from self._iter_pages(api.ORDERS_COLLECTION, params, page_size)
+            for order in self._iter_pages(api.ORDERS_COLLECTION, params, page_size):
+                api.log_shape_once(self.base_url, "order", order)
+                yield order
             return
         unique = list(dict.fromkeys(str(i) for i in ids if i))
-        for batch in self._id_batches(unique):
+        if unique and self.fact(api.PARAM_IDS) is False:
+            yield from self._orders_one_by_one(unique)
+            return
+        batches = list(self._id_batches(unique))
+        for n, batch in enumerate(batches):
             query = dict(params, **{api.PARAM_IDS: ",".join(batch)})
-            yield from self._iter_pages(
+            wanted, given = set(batch), set()
+            ignored = False
+            for order in self._iter_pages(
                 api.ORDERS_COLLECTION, query, max(page_size, min(len(batch), 1000)), len(batch)
-            )
+            ):
+                oid = api.order_id_of(order)
+                if oid not in wanted:  # not asked for: the filter was ignored
+                    ignored = True
+                    break
+                if oid not in given:
+                    given.add(oid)
+                    api.log_shape_once(self.base_url, "order", order)
+                    yield order
+            if ignored:
+                self.learn(api.PARAM_IDS, False, "it answered orders that were not asked for")
+                rest = [i for b in batches[n:] for i in b if i not in given]
+                yield from self._orders_one_by_one(rest)
+                return
+            if given:
+                self.learn(api.PARAM_IDS, True)
+
+    def _orders_one_by_one(self, ids: Sequence[str]) -> Iterator[dict]:
+        """``GET /orders/<id>`` for each id (the documented way); unknown ids are skipped."""
+        for order_id in ids:
+            try:
+                order = self.get_order(order_id)
+            except NotFoundError:
+                logger.warning("order %s: not found (404)", order_id)
+                continue
+            if api.order_id_of(order) == order_id:  # anything else was not asked for
+                yield order
+
+    @_typed
+    def id_filter_works(self, sample_id: str) -> bool:
+        """Whether ``id__in`` filters here: one cheap probe (``limit=2``), remembered."""
+        known = self.fact(api.PARAM_IDS)
+        if known is not None:
+            return known
+        page = self._get_json(
+            self._url(api.ORDERS_COLLECTION),
+            params={api.PARAM_IDS: sample_id, api.PARAM_LIMIT: "2"},
+            what="orders",
+        )
+        results = Page.from_json(page).results
+        works = all(api.order_id_of(o) == sample_id for o in results)
+        self.learn(api.PARAM_IDS, works, "probe with one order id")
+        return works
 
     @_typed
     def get_order(self, order_id: str) -> dict:
@@ -1150,7 +1377,32 @@ class TaskingClient:
             raise UnexpectedResponseError(
                 "The server's answer for an order was not an object.", details=str(data)[:200]
             )
+        api.log_shape_once(self.base_url, "order", data)
         return data
+
+    @_typed
+    def put_order(self, order_id: str, fields: dict) -> dict:
+        """``PUT /orders/<id>`` [doc]: edit name, rank, start_time, end_time of one order."""
+        body = api.encode_body({k: v for k, v in fields.items() if k != "id"})
+        resp = self._send("PUT", self._url(api.order_path(order_id)), body=body)
+        if resp.status_code not in (200, 201, 202, 204):
+            raise self._error_for_response(resp, f"order {order_id}")
+        return self._json(resp) if resp.content else {}
+
+    @_typed
+    def delete_order(self, order_id: str) -> dict:
+        """``DELETE /orders/<id>`` [doc]: cancel one order. The answer may be 204 (no body)
+        or 200 with the order (the edit notebook reads JSON): either means accepted."""
+        resp = self._send("DELETE", self._url(api.order_path(order_id)))
+        if resp.status_code not in (200, 202, 204):
+            raise self._error_for_response(resp, f"order {order_id}")
+        if not resp.content:
+            return {}
+        try:
+            data = self._json(resp)
+        except UnexpectedResponseError:
+            return {}  # accepted all the same: the status says so
+        return data if isinstance(data, dict) else {}
 
     # -- connection check ----------------------------------------------------------------
     def check_connection(self) -> ConnectionReport:
@@ -1236,6 +1488,7 @@ class TaskingClient:
 __all__ = [
     "PLANET_TASKING_URL",
     "TaskingClient",
+    "AuthHeaders",
     "default_user_agent",
     "parse_retry_after",
     "BulkSummary",

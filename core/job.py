@@ -267,6 +267,13 @@ class ResultMatcher:
                     return key
         return None
 
+    def keys_for(self, submitted_payload: Optional[dict]) -> List[str]:
+        """Every target with this content, matched or not (to spot contradictory results)."""
+        if not submitted_payload:
+            return []
+        keys = self._exact.get(payload_fingerprint(submitted_payload))
+        return list(keys or self._loose.get(loose_fingerprint(submitted_payload), ()))
+
     def unmatched(self) -> Iterator[str]:
         seen = set()
         for keys in self._exact.values():

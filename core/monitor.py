@@ -1,15 +1,23 @@
 """Watch created orders through ``GET /orders/`` until they reach a final state.
 
-Batched by id (``id__in``), paged by the client, on a slow adaptive interval:
-fast again as soon as something changes, backing off while nothing does.
+Batched by id (``id__in``) where the server honours it, paged by the client, on a slow
+adaptive interval: fast again as soon as something changes, backing off while nothing
+does. ``id__in`` is not documented: a server that ignores it (it answers orders that
+were not asked for) is detected and remembered per endpoint; then a small set is read
+one ``GET /orders/<id>`` each, a larger one through ``ordering=-updated_time`` pages back
+to the last poll. Orders nobody asked for are dropped either way.
 """
 
 import threading
+import time
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional
 
 from qgis.PyQt.QtCore import pyqtSignal
 
+from .api import Order
+from .client import SMALL_ORDER_SET
 from .errors import TaskingError
+from .job import parse_utc
 from .threads import BackgroundTask
 
 FINAL_ORDER_STATES = frozenset({"FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED"})
@@ -23,17 +31,15 @@ class OrderUpdate(NamedTuple):
 
 
 def order_update(order: dict) -> Optional[OrderUpdate]:
-    """Tolerant reading of an order: other key names for the capture count are accepted."""
-    order_id = order.get("id") or order.get("order_id")
-    if not order_id:
+    """An order as the monitor reports it (read by api.Order, tolerant of other key names)."""
+    o = Order.from_json(order)
+    if not o.id:
         return None
-    captures = order.get("capture_status_published_count", order.get("capture_count"))
-    return OrderUpdate(
-        str(order_id),
-        str(order.get("status") or "").upper(),
-        order.get("updated_time") or order.get("updated"),
-        int(captures) if isinstance(captures, (int, float)) else None,
-    )
+    return OrderUpdate(o.id, o.status, o.updated_time, o.capture_count)
+
+
+#: a poll through -updated_time pages goes this far before the previous poll (clock skew)
+UPDATED_SLACK = 120.0
 
 
 class OrderMonitor(BackgroundTask):
@@ -59,6 +65,7 @@ class OrderMonitor(BackgroundTask):
         self._watched: set = set()
         self.interval = min_interval
         self.polls = 0
+        self._last_poll = 0.0  # wall-clock start of the last poll that went through
 
     def watch(self, order_ids: Iterable[str]) -> None:
         """Add orders (any thread); the next poll comes soon."""
@@ -70,6 +77,30 @@ class OrderMonitor(BackgroundTask):
     def watched(self) -> List[str]:
         with self._lock:
             return sorted(self._watched)
+
+    def _read(self, client, ids: List[str]):
+        """The watched orders' current state, by the best path this endpoint allows."""
+        if len(ids) > SMALL_ORDER_SET and client.id_filter_works(ids[0]) is False:
+            yield from self._recently_updated(client, set(ids))
+            return
+        for start in range(0, len(ids), self.batch_size):
+            yield from client.iter_orders(ids=ids[start : start + self.batch_size])
+
+    def _recently_updated(self, client, wanted: set):
+        """Without id__in: the account's orders, most recently updated first, back to the
+        previous poll (all of them the first time, until every watched order was seen)."""
+        since = self._last_poll - UPDATED_SLACK if self._last_poll else None
+        seen = set()
+        for order in client.iter_orders(ordering="-updated_time"):
+            o = Order.from_json(order)
+            updated = parse_utc(o.updated_time)
+            if since is not None and updated is not None and updated.timestamp() < since:
+                return
+            if o.id in wanted:
+                seen.add(o.id)
+                yield order
+                if since is None and len(seen) == len(wanted):
+                    return
 
     def work(self) -> None:
         client = self._client_factory()
@@ -86,19 +117,23 @@ class OrderMonitor(BackgroundTask):
 
     def _poll(self, client, ids: List[str]) -> None:
         changed: List[OrderUpdate] = []
+        asked = set(ids)
+        started = time.time()
         try:
-            for start in range(0, len(ids), self.batch_size):
-                for order in client.iter_orders(ids=ids[start : start + self.batch_size]):
-                    update = order_update(order)
-                    if update and self._known.get(update.order_id) != update:
-                        self._known[update.order_id] = update
-                        changed.append(update)
+            for order in self._read(client, ids):
+                update = order_update(order)
+                if update is None or update.order_id not in asked:
+                    continue  # not asked for: never reported
+                if self._known.get(update.order_id) != update:
+                    self._known[update.order_id] = update
+                    changed.append(update)
         except TaskingError as exc:
             if self.cancelled:
                 return
             self.poll_failed.emit(exc)
             self.interval = min(self.max_interval, max(self.interval * 2, self.min_interval))
             return
+        self._last_poll = started
         self.polls += 1
         final = {u.order_id for u in changed if u.status in FINAL_ORDER_STATES}
         with self._lock:

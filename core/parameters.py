@@ -56,8 +56,13 @@ RESERVED_KEYS = ("name", "geometry", "start_time", "end_time", "scheduling_type"
 #: Keys the form sets when filled in: extra_fields may set them only when the form does not.
 OPTIONAL_KEYS = ("pl_number", "product", "sat_elevation_angle_min", "sat_elevation_angle_max")
 
-DEFAULT_START_DELAY = timedelta(days=1)
-DEFAULT_DURATION = timedelta(days=7)
+#: flexible orders start at least 24 h after they are placed and last at least 14 days
+#: (stated for the Dashboard; a server may enforce it): the defaults keep to both, with a
+#: margin for the time between sending and the server processing the payload
+MIN_LEAD_TIME = timedelta(hours=24)
+MIN_WINDOW = timedelta(days=14)
+DEFAULT_START_DELAY = MIN_LEAD_TIME + timedelta(hours=1)
+DEFAULT_DURATION = MIN_WINDOW
 
 RRULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY")  # YEARLY refused by the API; sub-daily < 1 day
 RRULE_REFUSED_FREQS = ("YEARLY", "HOURLY", "MINUTELY", "SECONDLY")
@@ -276,8 +281,8 @@ def _is_int(v: Any) -> bool:
 class OrderParameters:
     """What every order of a job shares, plus the expressions evaluated per feature."""
 
-    start_time: Optional[datetime] = None  # UTC-aware; None -> now + 1 day
-    end_time: Optional[datetime] = None  # None -> start + 7 days
+    start_time: Optional[datetime] = None  # UTC-aware; None -> now + 25 h (when sent)
+    end_time: Optional[datetime] = None  # None -> start + 14 days
     scheduling_type: str = FLEXIBLE  # FLEXIBLE | MONITORING | ASSURED
     monitoring: Optional[MonitoringCadence] = None
     pl_number: Optional[str] = None
@@ -299,7 +304,7 @@ class OrderParameters:
         return self.monitoring if self.monitoring is not None else MonitoringCadence()
 
     def resolved_times(self, now: Optional[datetime] = None) -> Tuple[datetime, datetime]:
-        """(start, end) with the defaults applied: start = now + 1 day, end = start + 7 days."""
+        """(start, end) with the defaults applied: start = now + 25 h, end = start + 14 days."""
         now = utc(now) if now else datetime.now(timezone.utc)
         start = (
             utc(self.start_time)

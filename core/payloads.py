@@ -928,7 +928,7 @@ def _feature_times(
             except ValueError as e:
                 reasons.append(f"end time expression gave {_what(v, e)}")
     elif start_expr is not None and not end_fixed:
-        end = start + DEFAULT_DURATION  # no end time given: the default week after this start
+        end = start + DEFAULT_DURATION  # no end time given: the default window after this start
     if reasons:
         return None, "; ".join(reasons), None
     out = {"start_time": iso_utc(start)}

@@ -39,6 +39,7 @@ This module imports only ``qgis.PyQt.QtCore`` and the standard library.
 """
 
 import inspect
+import logging
 import threading
 import time
 from collections import deque
@@ -46,10 +47,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable, Dict, List, NamedTuple, Optional
 
-from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QThread, pyqtSignal, pyqtSlot
+from qgis.PyQt.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    Qt,
+    QThread,
+    pyqtSignal,
+    pyqtSlot,
+)
 
 from .api import PayloadStatus
-from .client import DEFAULT_JOB_WAIT, WaitBudget
+from .client import DEFAULT_JOB_WAIT, SMALL_ORDER_SET, WaitBudget
 from .errors import (
     CancelledError,
     NotFoundError,
@@ -58,7 +67,9 @@ from .errors import (
     TaskingError,
 )
 from .job import BulkJob, ChunkState, ResultMatcher, Target, TargetStatus, utc_now_iso
-from .recovery import recover_from_orders, successes_missing
+from .recovery import confirm_orders, recover_from_orders, successes_missing
+
+logger = logging.getLogger(__name__)
 
 NO_RESULT_REASON = (
     "the service returned no result for this target: it may have an order; "
@@ -257,23 +268,121 @@ def _breathe(items, every: int = 100, pause: float = 0.001):
             time.sleep(pause)
 
 
-def match_results(targets, results) -> tuple:
-    """Match a COMPLETE bulk's payload results to ``targets`` by content (ResultMatcher),
-    never by position. Returns ``([(key, status, order_id, reason)], [unmatched keys])``;
-    results still processing and results matching no target are ignored."""
+class MatchReport(NamedTuple):
+    """What a COMPLETE bulk's ``/payloads`` results say, before any look at ``/orders/``."""
+
+    found: List[tuple]  # (key, status, order_id, reason)
+    unmatched: List[str]  # keys no usable result was found for
+    unconfirmed: List[tuple]  # (key, id): a success whose only order id is the item's own id
+    contradictions: Dict[str, list]  # key -> its PayloadResults that disagree
+    unplaced_failures: List[str]  # reasons of failed results that echo no payload
+
+
+def _differs(a, b) -> bool:
+    """Two results for one target that cannot both be true."""
+    if PayloadStatus.SUCCEEDED not in (a.status, b.status):
+        return False  # two failures: the first reason stands
+    return a.status != b.status or (a.order_id or "") != (b.order_id or "")
+
+
+def match_report(targets, results) -> MatchReport:
+    """Match payload results to ``targets`` by content (ResultMatcher), never by position.
+    Results still processing are ignored; a result whose content matches no free target is
+    a duplicate (ignored) or a contradiction (kept for the caller to settle)."""
     matcher = ResultMatcher(_breathe(targets))
-    found = []
+    by_key: Dict[str, object] = {}
+    extra: Dict[str, list] = {}
+    unplaced: List[str] = []
     for r in _breathe(results):
-        if r.status == PayloadStatus.SUCCEEDED:
-            status, order_id, reason = TargetStatus.SUCCEEDED, r.order_id, None
-        elif r.status == PayloadStatus.FAILED:
-            status, order_id, reason = TargetStatus.FAILED, None, r.reason
-        else:
+        if r.status not in (PayloadStatus.SUCCEEDED, PayloadStatus.FAILED):
+            continue
+        if not r.payload:  # no echo: successes are found through /orders/
+            if r.status == PayloadStatus.FAILED:
+                unplaced.append(r.reason or "the server gave no reason")
             continue
         key = matcher.match(r.payload)
         if key is not None:
-            found.append((key, status, order_id, reason))
-    return found, list(matcher.unmatched())
+            by_key[key] = r
+            continue
+        for k in matcher.keys_for(r.payload):
+            if k in by_key and _differs(by_key[k], r):
+                extra.setdefault(k, []).append(r)
+                break
+    found, unconfirmed = [], []
+    unmatched = list(matcher.unmatched())
+    for key, r in by_key.items():
+        if key in extra:
+            continue
+        if r.status == PayloadStatus.FAILED:
+            found.append((key, TargetStatus.FAILED, None, r.reason))
+        elif r.order_id and r.order_id_confirmed:
+            found.append((key, TargetStatus.SUCCEEDED, r.order_id, None))
+        elif r.order_id:
+            unconfirmed.append((key, r.order_id))
+        else:
+            unmatched.append(key)
+    contradictions = {k: [by_key[k]] + rs for k, rs in extra.items()}
+    return MatchReport(found, unmatched, unconfirmed, contradictions, unplaced)
+
+
+def match_results(targets, results) -> tuple:
+    """``([(key, status, order_id, reason)], [unmatched keys])`` from payload results
+    alone (see match_report): what a bulk whose results need no settling gives."""
+    report = match_report(targets, results)
+    unmatched = report.unmatched + [k for k, _ in report.unconfirmed] + list(report.contradictions)
+    return report.found, unmatched
+
+
+def _describe(r) -> str:
+    text = "succeeded" if r.status == PayloadStatus.SUCCEEDED else "failed"
+    if r.order_id:
+        text += f" with order {r.order_id}"
+    if r.status == PayloadStatus.FAILED and r.reason:
+        text += f" ({r.reason})"
+    return text
+
+
+def settle_contradictions(client, targets_by_key, contradictions, taken) -> List[tuple]:
+    """The order that exists wins; the contradiction is logged and kept as the target's
+    reason. Never FAILED: a target that may have an order is not offered for resubmission."""
+    found = []
+    for key, results in contradictions.items():
+        target = targets_by_key[key]
+        ids = list(dict.fromkeys(r.order_id for r in results if r.order_id))
+        existing = [f[2] for f in confirm_orders(client, [(target, i) for i in ids], set(taken))]
+        said = "; ".join(_describe(r) for r in results)
+        if existing:
+            taken.add(existing[0])
+            note = (f"the service gave contradictory results for this target ({said}); "
+                    f"linked to order {existing[0]}, which exists")  # fmt: skip
+            if len(existing) > 1:
+                note += f"; order {', '.join(existing[1:])} exists too: check for a duplicate"
+            found.append((key, TargetStatus.SUCCEEDED, existing[0], note))
+        else:
+            note = (f"the service gave contradictory results for this target ({said}) and no "
+                    "order could be confirmed: check the account's orders before sending it "
+                    "again")  # fmt: skip
+            found.append((key, TargetStatus.SUBMITTED, None, note))
+        logger.warning("bulk result contradiction for target %s: %s", target.label, note)
+    return found
+
+
+def place_failures(summary, found, unmatched, reasons) -> List[tuple]:
+    """Failed results that echo no payload: when the bulk's counts show that every success
+    was linked and exactly the unlinked targets failed, they failed (with the reasons the
+    server gave); otherwise nothing is concluded."""
+    succeeded = sum(1 for f in found if f[1] == TargetStatus.SUCCEEDED)
+    if not unmatched or not reasons or summary.failed_payload_count != len(unmatched):
+        return []
+    if summary.successful_payload_count is None or summary.successful_payload_count != succeeded:
+        return []
+    distinct = list(dict.fromkeys(reasons))
+    if len(distinct) == 1:
+        reason = distinct[0]
+    else:
+        reason = ("failed; the service did not say which reason is this target's: "
+                  + " | ".join(distinct[:5]) + (" | ..." if len(distinct) > 5 else ""))  # fmt: skip
+    return [(key, TargetStatus.FAILED, None, reason) for key in unmatched]
 
 
 def _accepts_stop_event(factory) -> bool:
@@ -326,6 +435,7 @@ class BulkWorker(QObject):
         super().__init__(parent)
         self.job = copy_job(job) if copy else job  # None once run() returned
         self.job_id = job.job_id
+        self.job_created = job.created_time  # read by pool threads: an immutable string
         self._factory = client_factory
         self._factory_takes_stop = _accepts_stop_event(client_factory)
         self.max_in_flight = max(1, int(max_in_flight))
@@ -342,6 +452,7 @@ class BulkWorker(QObject):
         self._to_post: deque = deque()
         self._delayed: List[tuple] = []  # (not before, chunk): transient failure, re-post later
         self._post_tries: Dict[int, int] = {}
+        self._reposts: Dict[int, int] = {}  # chunk index -> re-posts after a 404
         # waits the server asks for (Retry-After, 5xx back-off) add up over a job's
         # requests: one budget for the whole run, shared by its clients
         self.wait_budget = WaitBudget(max_total_wait)
@@ -431,14 +542,37 @@ class BulkWorker(QObject):
         summary = client.get_bulk(bulk_id)
         if not summary.is_complete:
             return summary, None
-        found, unmatched = match_results(targets, client.iter_bulk_payloads(bulk_id))
+        report = match_report(targets, client.iter_bulk_payloads(bulk_id))
+        return summary, self._settle(client, summary, targets, report)
+
+    def _settle(self, client, summary, targets: List[Target], report: MatchReport) -> tuple:
+        """Results that need the orders themselves: own ids to confirm, contradictions,
+        successes the page did not link. Returns ``(found, unmatched)``."""
+        by_key = {t.key: t for t in targets}
+        found, unmatched = list(report.found), list(report.unmatched)
+        taken = {f[2] for f in found if f[2]}
+        unconfirmed = report.unconfirmed
+        if 0 < len(unconfirmed) <= SMALL_ORDER_SET:
+            confirmed = confirm_orders(client, [(by_key[k], i) for k, i in unconfirmed], taken)
+            found += confirmed
+            done = {f[0] for f in confirmed}
+            unmatched += [k for k, _ in unconfirmed if k not in done]
+        else:  # many: the order listing below confirms them by content in one pass
+            unmatched += [k for k, _ in unconfirmed]
+        if report.contradictions:
+            found += settle_contradictions(client, by_key, report.contradictions, taken)
         if unmatched and successes_missing(summary, found):
-            # the payloads page did not list every success: the orders are the record
-            waiting = [t for t in targets if t.key in set(unmatched)]
-            taken = {f[2] for f in found if f[2]}
-            more, unmatched = recover_from_orders(client, waiting, summary.created_time, taken)
-            found = found + more
-        return summary, (found, unmatched)
+            # the payloads page did not link every success: the orders are the record
+            waiting = [by_key[k] for k in unmatched]
+            # bounded by the bulk's creation, or the job's when the server does not say
+            since = summary.created_time or self.job_created
+            more, unmatched = recover_from_orders(client, waiting, since, taken)
+            found += more
+        placed = place_failures(summary, found, unmatched, report.unplaced_failures)
+        if placed:
+            found += placed
+            unmatched = []
+        return found, unmatched
 
     # -- signals helpers -----------------------------------------------------------------
     def _counts(self) -> dict:
@@ -701,8 +835,20 @@ class BulkWorker(QObject):
                 w.chunk.state = ChunkState.NEW
                 self.chunk_status.emit(w.chunk.index, NOT_RECEIVED)
                 return
-            # the server does not know a bulk it accepted: say so, do not guess
-            self._fatal(exc)
+            # the server does not know a bulk we took as accepted (an unconfirmed 409 of an
+            # earlier version, or a server that lost it): post it again with the same id,
+            # which cannot create it twice; a server that keeps forgetting is an error
+            tries = self._reposts.get(w.chunk.index, 0) + 1
+            self._reposts[w.chunk.index] = tries
+            if tries > self.max_post_retries:
+                self._fatal(exc)
+                return
+            logger.warning("bulk %s: not found (404) after it was accepted; posting it again "
+                           "with the same id", w.chunk.bulk_id)  # fmt: skip
+            self._watches.pop(w.chunk.index, None)
+            w.chunk.state = ChunkState.NEW
+            self.chunk_status.emit(w.chunk.index, NOT_RECEIVED)
+            self._delayed.append((time.monotonic() + self.post_retry_delay, w.chunk))
             return
         except TaskingError as exc:
             if isinstance(exc, CancelledError) or not exc.transient:
@@ -898,7 +1044,9 @@ class JobRunner(QObject):
         _LIVE[id(thread)] = (thread, worker)
         app = QCoreApplication.instance()
         if app is not None and not _QUIT_HOOKED:
-            app.aboutToQuit.connect(_stop_all_live)
+            # direct: runs in the main thread at quit even when the first runner was started
+            # on another thread (a Processing algorithm on a task-manager thread)
+            app.aboutToQuit.connect(_stop_all_live, Qt.ConnectionType.DirectConnection)
             _QUIT_HOOKED = True
         self._active = True
         thread.start()

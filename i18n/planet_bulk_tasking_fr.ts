@@ -215,8 +215,18 @@
         </message>
         <message>
             <location filename="../ui/compose_panel.py" line="188" />
-            <source>Optional: a date/time field or expression giving each order its own end (UTC). Empty: the end above, or 7 days after a per-feature start.</source>
-            <translation>Facultatif : un champ ou une expression date/heure donnant à chaque commande sa propre fin (UTC). Vide : la fin ci-dessus, ou 7 jours après un début propre à l’entité.</translation>
+            <source>Optional: a date/time field or expression giving each order its own end (UTC). Empty: the end above, or 14 days after a per-feature start.</source>
+            <translation>Facultatif : un champ ou une expression date/heure donnant à chaque commande sa propre fin (UTC). Vide : la fin ci-dessus, ou 14 jours après un début propre à l’entité.</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="397" />
+            <source>The window starts within 24 hours: Planet may refuse it (flexible orders start at least 24 hours after they are placed).</source>
+            <translation>La fenêtre commence dans moins de 24 heures : Planet peut la refuser (une commande flexible commence au moins 24 heures après avoir été passée).</translation>
+        </message>
+        <message>
+            <location filename="../ui/compose_panel.py" line="404" />
+            <source>The window is shorter than 14 days: Planet may refuse it (flexible windows last at least 14 days).</source>
+            <translation>La fenêtre dure moins de 14 jours : Planet peut la refuser (une fenêtre flexible dure au moins 14 jours).</translation>
         </message>
         <message>
             <location filename="../ui/compose_panel.py" line="195" />

@@ -6,7 +6,7 @@ import signal
 import sys
 import threading
 
-from . import SandboxServer
+from . import SandboxServer, dialects
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,12 +62,29 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="/bulk/<id>/payloads lists only processing and failed payloads (the docs' words)",
     )
+    parser.add_argument(
+        "--dialect",
+        metavar="NAME[,NAME]",
+        help="answer like a plausible variant of what Planet does not document (see "
+        "--list-dialects); default: the documented behaviour",
+    )
+    parser.add_argument(
+        "--list-dialects", action="store_true", help="print the dialects, one a line, and exit"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request")
     return parser
 
 
 def main(argv=None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.list_dialects:
+        print(dialects.describe())
+        return 0
+    try:
+        dialects.parse_dialects(args.dialect)
+    except ValueError as exc:
+        parser.error(str(exc))
     keys = None
     if args.key or args.no_tasking_key:
         keys = {k: True for k in (args.key or ["sandbox-key"])}
@@ -90,11 +107,13 @@ def main(argv=None) -> int:
         port=args.port,
         verbose=args.verbose,
         list_succeeded_payloads=not args.hide_succeeded_payloads,
+        dialect=args.dialect,
     )
     base_url = server.start()
     origin = base_url.rsplit("/tasking/v2", 1)[0]
     print(f"Planet Tasking sandbox on {base_url}", flush=True)
     print(f"keys: {json.dumps(server.keys)}", flush=True)
+    print(f"dialect: {','.join(sorted(server.dialects)) or 'documented'}", flush=True)
     print(f"admin: {origin}/_sandbox/counters | /_sandbox/faults | /_sandbox/reset", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: done.set())

@@ -5,6 +5,7 @@ things with the same words. ``at`` is the instant the action happens (a bulk pay
 processing instant, or now for PUT/DELETE).
 """
 
+import json
 from typing import Any, Dict, List, Optional, Tuple
 
 from . import shapes
@@ -38,6 +39,10 @@ def edit_order(
                     changes.get("end_at", row["end_at"]),
                 )
             )
+        if "rank" in changes:  # kept with the other optional fields
+            extra = json.loads(row["extra"] or "{}")
+            extra["rank"] = changes.pop("rank")
+            changes["extra"] = json.dumps(extra)
         changes["edited_at"] = at
         store.update_order(order_id, changes)
         return [], row

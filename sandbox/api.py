@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, FrozenSet, List, Optional, Tuple
 from urllib.parse import urlencode
 
 from . import shapes
@@ -22,7 +22,7 @@ from .orders import derive_uuid, new_order_row, order_to_body
 from .processing import Processor
 from .ratelimit import RateLimiter, retry_after_header
 from .store import BULK_COLUMNS, ORDER_COLUMNS, Store
-from .timeutil import fmt_iso
+from .timeutil import fmt_iso, parse_iso
 from .validation import validate_order
 
 P = shapes.API_PREFIX
@@ -71,6 +71,17 @@ def parse_keys(keys: Any) -> Dict[str, bool]:
     if isinstance(keys, str):
         return {keys: True}
     return {str(k): True for k in keys}
+
+
+def parse_tokens(tokens: Any, keys: Dict[str, bool]) -> Dict[str, str]:
+    """Bearer tokens the sandbox accepts -> the key whose account each acts for.
+    None -> no tokens; a dict token -> key; a list (or one token) -> the first key that may task."""
+    if not tokens:
+        return {}
+    if isinstance(tokens, dict):
+        return {str(t): str(k) for t, k in tokens.items()}
+    default = next((k for k, may_task in keys.items() if may_task), "")
+    return {str(t): default for t in ([tokens] if isinstance(tokens, str) else tokens)}
 
 
 def _json_body(req: Request) -> Any:
@@ -122,8 +133,14 @@ class Api:
         sleep: Callable[[float], Any] = time.sleep,
         clock: Callable[[], float] = time.time,
         list_succeeded_payloads: bool = True,
+        dialects: FrozenSet[str] = frozenset(),
+        tokens: Optional[Dict[str, str]] = None,
     ):
         self.keys, self.store, self.counters = keys, store, counters
+        self.tokens = dict(tokens or {})  # Bearer token -> the key whose account it acts for
+        self.dialects = dialects  # see dialects.py
+        if "hide-succeeded" in dialects:
+            list_succeeded_payloads = False
         # False: /payloads lists only processing and failed payloads, the docs' literal words
         self.list_succeeded_payloads = list_succeeded_payloads
         self.faults, self.limiter, self.processor = faults, limiter, processor
@@ -146,6 +163,8 @@ class Api:
             response = exc.response
         if not response.drop:
             self.counters.response(response.status)
+        if "error-envelope" in self.dialects and response.status >= 400 and response.body:
+            response.body = shapes.error_envelope(response.status, response.body)
         return response
 
     def _api(self, req: Request) -> Response:
@@ -160,6 +179,10 @@ class Api:
         if self.faults.rate_limit_burst():
             self.counters.fault("rate_limit_burst")
             raise HttpError(429, "Request was throttled (sandbox burst).", {"Retry-After": "1"})
+        if req.body_too_large and "oversize-400" in self.dialects:
+            raise HttpError(
+                400, f"Request body too large: at most {shapes.MAX_BODY_BYTES} bytes are accepted."
+            )
         if req.body_too_large:
             raise HttpError(413, f"Request body is larger than {shapes.MAX_BODY_BYTES} bytes.")
         key = self._authenticate(req)
@@ -188,6 +211,10 @@ class Api:
             except (binascii.Error, UnicodeDecodeError):
                 raise HttpError(401, "Invalid basic authentication header.") from None
             key = decoded.partition(":")[0]
+        elif scheme.lower() == "bearer":  # an OAuth2 token it was given (SandboxServer tokens=)
+            key = self.tokens.get(credentials.strip())
+            if key is None:
+                raise HttpError(401, "Invalid token.", {"WWW-Authenticate": "Bearer"})
         if not key:
             raise HttpError(
                 401, "Authentication credentials were not provided.", {"WWW-Authenticate": "Basic"}
@@ -236,6 +263,9 @@ class Api:
         if not isinstance(body, dict):
             raise HttpError(400, "Request body must be a JSON object.")
         kinds = [k for k in shapes.BULK_KINDS if k in body]
+        action = kinds and shapes.BULK_KINDS[kinds[0]] != "create"
+        if action and "bulk-actions-refused" in self.dialects:
+            raise HttpError(400, shapes.order_payloads_required())
         unknown = sorted(set(body) - set(shapes.BULK_KINDS) - {shapes.BULK_ID_KEY})
         if unknown:
             raise HttpError(400, f"{unknown[0]}: unknown field")
@@ -256,13 +286,21 @@ class Api:
         with self.store.lock:
             if bulk_id is None:
                 bulk_id = self.processor.new_bulk_id()
+            elif self.store.bulk_exists(bulk_id) and "dup-400" in self.dialects:
+                raise HttpError(400, shapes.duplicate_id_400(bulk_id))
             elif self.store.bulk_exists(bulk_id):
                 raise HttpError(409, f"id: a bulk with id {bulk_id} already exists.")
+            if action and "bulk-actions-noop" in self.dialects:
+                payloads = []  # accepted, but the unknown key is silently dropped
             self.processor.accept(key, bulk_id, shapes.BULK_KINDS[kinds[0]], payloads, now)
         location = f"{P}/bulk/{bulk_id}"
         drop = self.faults.drop_after_commit()
         if drop:
             self.counters.fault("dropped")
+        if "create-201" in self.dialects:
+            row = self.store.get_bulk(bulk_id, key, now)
+            headers = {"Location": req.origin + location}
+            return Response(201, self._bulk_body(row, now), headers, drop=drop)
         return Response(202, None, {"Location": location}, drop=drop)
 
     def _client_bulk_id(self, raw: Any) -> Optional[str]:
@@ -329,7 +367,8 @@ class Api:
             bulk_id, status=status, exclude=hidden, limit=limit, offset=offset
         )
         results = [
-            shapes.payload_result(
+            shapes.payload_result_variant(
+                self.dialects,
                 result_id=r["id"],
                 status=r["status"],
                 order_id=r["order_id"],
@@ -346,7 +385,16 @@ class Api:
         statuses: List[str] = []
         for name in ("status", "status__in"):
             statuses += [s.strip() for s in (req.param(name) or "").split(",") if s.strip()]
-        ids = req.param("id__in")
+        ids = None if "id-in-ignored" in self.dialects else req.param("id__in")
+        created = {}
+        for op in ("gte", "lte"):
+            raw = req.param(f"created_time__{op}")
+            if raw:
+                try:
+                    created[op] = parse_iso(raw)
+                except ValueError:
+                    message = {f"created_time__{op}": ["Enter a valid date/time."]}
+                    raise HttpError(400, message) from None
         limit, offset = self._paging(req)
         count, rows = self.store.list_orders(
             key,
@@ -355,6 +403,8 @@ class Api:
             name_contains=req.param("name__icontains"),
             ids=[i.strip() for i in ids.split(",") if i.strip()] if ids is not None else None,
             scheduling_type=req.param("scheduling_type"),
+            created_gte=created.get("gte"),
+            created_lte=created.get("lte"),
             ordering=_ordering(req, ORDER_COLUMNS, "-created_time"),
             limit=limit,
             offset=offset,
@@ -372,7 +422,7 @@ class Api:
 
     def _create_order(self, req: Request, key: str, now: float) -> Response:
         """POST /orders/: one order, synchronously (the element type of order_payloads)."""
-        errors, order = validate_order(_json_body(req), now)
+        errors, order = validate_order(_json_body(req), now, "enforce-window" in self.dialects)
         if errors:
             raise HttpError(400, shapes.field_errors(e.split(": ", 1) for e in errors))
         with self.store.lock:
@@ -406,6 +456,8 @@ class Api:
         if problems:
             raise HttpError(400, problems[0][1])
         self.counters.add("orders_cancelled")
+        if "delete-200" in self.dialects:
+            return Response(200, order_to_body(self._order_or_404(key, order_id, now)))
         return Response(204)
 
     # --- paging --------------------------------------------------------------------------------

@@ -32,11 +32,13 @@ class Processor:
         rate: float,
         order_clock: float,
         faults: Optional[Faults] = None,
+        strict_window: bool = False,
     ):
         if rate <= 0 or order_clock <= 0:
             raise ValueError("processing_rate and order_clock must be positive")
         self.store, self.counters, self.seed = store, counters, seed
         self.faults = faults
+        self.strict_window = strict_window  # dialect enforce-window
         self.rate, self.order_clock = float(rate), float(order_clock)
 
     # --- accepting -----------------------------------------------------------------------------
@@ -116,7 +118,7 @@ class Processor:
     # Each handler returns (order id, error reason, new order row or None).
 
     def _create(self, bulk, row, payload, at):
-        errors, order = validate_order(payload, at)
+        errors, order = validate_order(payload, at, self.strict_window)
         if errors:
             return None, "; ".join(errors), None
         if self.faults is not None and self.faults.refuse_payload(bulk["id"], row["idx"]):

@@ -14,8 +14,9 @@ from typing import Any, Dict, Optional, Set
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from . import shapes
-from .api import Api, Request, Response, parse_keys
+from .api import Api, Request, Response, parse_keys, parse_tokens
 from .counters import Counters
+from .dialects import parse_dialects
 from .faults import Faults
 from .processing import Processor
 from .ratelimit import RateLimiter
@@ -153,8 +154,14 @@ class SandboxServer:
         port: int = 0,
         verbose: bool = False,
         list_succeeded_payloads: bool = True,
+        dialect: Any = None,
+        tokens: Any = None,
     ):
         self.keys = parse_keys(keys)
+        self.tokens = parse_tokens(tokens, self.keys)  # Bearer tokens accepted (OAuth2 tests)
+        self.dialects = parse_dialects(dialect)  # ValueError names an unknown one
+        if "rate-5" in self.dialects:
+            rate_limit = 5.0 if not rate_limit or rate_limit <= 0 else min(rate_limit, 5.0)
         self.list_succeeded_payloads = list_succeeded_payloads
         self.processing_rate, self.order_clock = float(processing_rate), float(order_clock)
         if self.processing_rate <= 0 or self.order_clock <= 0:
@@ -186,6 +193,7 @@ class SandboxServer:
             rate=self.processing_rate,
             order_clock=self.order_clock,
             faults=self._faults,
+            strict_window="enforce-window" in self.dialects,
         )
         api = Api(
             keys=self.keys,
@@ -197,6 +205,8 @@ class SandboxServer:
             sleep=self._stop_event.wait,  # injected latency ends at once on stop()
             clock=time.time,
             list_succeeded_payloads=self.list_succeeded_payloads,
+            dialects=self.dialects,
+            tokens=self.tokens,
         )
         self._httpd = _HttpServer((self.host, self.port), api, self.verbose)
         port = self._httpd.server_address[1]

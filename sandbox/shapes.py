@@ -63,8 +63,9 @@ DEFAULT_SCHEDULING_TYPE = "FLEXIBLE"  # [assumed]
 GEOMETRY_TYPES_BY_SCHEDULING = {  # [doc]
     "FLEXIBLE": ("Point", "LineString", "Polygon"),
     "MONITORING": ("Point", "LineString"),
-    "ASSURED": ("Point",),
+    "ASSURED": ("Point", "LineString"),  # [doc] assured lines: exactly two points
 }
+MAX_LINE_KM = 100.0  # [doc] a line order is at most 100 km long
 # Fields an order payload may carry [doc]; anything else is refused by name.
 ORDER_FIELDS = (
     "name",  # [doc] required
@@ -79,8 +80,14 @@ ORDER_FIELDS = (
     "sat_elevation_angle_max",  # [doc] 0-90
     "imaging_window",  # [doc] ASSURED only: id from /imaging-windows/search/
     "exclusivity_days",  # [doc] non-negative integer
+    "delivery",  # [doc] delivery options (object), kept as given
+    "satellite_types",  # [doc] list of satellite type names
+    "cloud_threshold",  # [doc] 0-1 (fraction of clouds accepted)
+    "rank",  # [doc] priority among the key's orders (integer)
 )
-EDITABLE_FIELDS = ("name", "start_time", "end_time")  # [doc] PUT /orders/<id>
+EDITABLE_FIELDS = ("name", "rank", "start_time", "end_time")  # [doc] PUT /orders/<id>
+MIN_LEAD_HOURS = 24  # [doc, Dashboard] flexible orders start 24 h after they are placed
+MIN_WINDOW_DAYS = 14  # [doc, Dashboard] flexible windows last at least 14 days
 DEFAULT_PL_NUMBER = "PL-SANDBOX"  # [assumed] "default from the key's contract"
 DEFAULT_PRODUCT = "SKYSAT"  # [assumed]
 DEFAULT_WINDOW_DAYS = 7  # [assumed] end_time default = start_time + 7 days
@@ -130,6 +137,54 @@ def payload_result(
         "error": error,
         "payload": payload,
     }
+
+
+def payload_result_variant(
+    dialects,
+    *,
+    result_id: str,
+    status: str,
+    order_id: Optional[str],
+    error: Optional[str],
+    payload: Any,
+) -> Dict[str, Any]:
+    """/payloads items of the dialects that change them (see dialects.py); else the default."""
+    if "payload-keys" in dialects:  # other names, no echo; the order nested
+        item = {"uuid": result_id, "state": status.lower()}
+        if order_id:
+            item["order"] = {"id": order_id}
+        if error:
+            item["failure_reason"] = error
+        return item
+    if "payload-own-ids" in dialects:  # no echo, no order id: only the item's own id
+        item = {"id": result_id, "status": status}
+        if error:
+            item["message"] = error
+        return item
+    return payload_result(
+        result_id=result_id, status=status, order_id=order_id, error=error, payload=payload
+    )
+
+
+def duplicate_id_400(bulk_id: str) -> Dict[str, Any]:
+    """dialect dup-400: Django REST framework's answer to a unique-key clash."""
+    return {"id": [f"bulk with this id ({bulk_id}) already exists."]}
+
+
+def order_payloads_required() -> Dict[str, Any]:
+    """dialect bulk-actions-refused: the only bulk body key is order_payloads."""
+    return {"order_payloads": ["This field is required."]}
+
+
+def error_envelope(status: int, body: Any) -> Dict[str, Any]:
+    """dialect error-envelope: {"error": {"reason", "details"}} around any error body."""
+    reasons = {400: "invalid_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "too_large",
+               429: "rate_limited"}  # fmt: skip
+    reason = reasons.get(status, "server_error" if status >= 500 else "error")
+    if isinstance(body, dict) and set(body) == {"detail"}:
+        return {"error": {"reason": reason, "details": body["detail"]}}
+    return {"error": {"reason": reason, "details": body}}
 
 
 def page(

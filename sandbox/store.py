@@ -79,7 +79,8 @@ _ORDER_INSERT_COLUMNS = (
     "t_pending t_progress t_final"
 ).split()
 _EDITABLE_ORDER_COLUMNS = {
-    "name", "start_at", "end_at", "edited_at", "cancelled_at", "t_pending", "t_progress", "t_final"
+    "name", "start_at", "end_at", "edited_at", "cancelled_at", "t_pending", "t_progress", "t_final",
+    "extra",
 }  # fmt: skip
 
 
@@ -275,11 +276,19 @@ class Store:
         name_contains: Optional[str] = None,
         ids: Optional[Sequence[str]] = None,
         scheduling_type: Optional[str] = None,
+        created_gte: Optional[float] = None,
+        created_lte: Optional[float] = None,
         ordering: Sequence[Tuple[str, bool]] = (("created_time", True),),
         limit: int = 50,
         offset: int = 0,
     ) -> Tuple[int, List[Dict[str, Any]]]:
         where, params = ["key = :key"], {"key": key, "now": now}
+        if created_gte is not None:
+            where.append("created_at >= :cgte")
+            params["cgte"] = created_gte - 0.0005  # times are shown to the millisecond
+        if created_lte is not None:
+            where.append("created_at <= :clte")
+            params["clte"] = created_lte + 0.0005
         if statuses:
             names = [f":s{i}" for i in range(len(statuses))]
             where.append(f"{ORDER_STATUS_SQL} IN ({', '.join(names)})")

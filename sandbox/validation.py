@@ -75,7 +75,9 @@ def check_geometry(geometry: Any, scheduling_type: str) -> List[str]:
     if gtype == "Point":
         return _check_position(coords, where)
     if gtype == "LineString":
-        return _check_positions(coords, where, 2, "LineString")
+        return _check_positions(coords, where, 2, "LineString") or _check_line(
+            coords, scheduling_type
+        )
     if not isinstance(coords, list) or not coords:
         return [f"{where}: a Polygon needs at least one linear ring"]
     errors: List[str] = []
@@ -85,6 +87,28 @@ def check_geometry(geometry: Any, scheduling_type: str) -> List[str]:
             ring_errors = [f"{where}: linear ring is not closed (first and last positions differ)"]
         errors.extend(ring_errors)
     return errors
+
+
+def _line_km(coords: List[list]) -> float:
+    """Great-circle length of a line (haversine, mean Earth radius)."""
+    total = 0.0
+    for (lon1, lat1, *_), (lon2, lat2, *_) in zip(coords, coords[1:]):
+        p1, p2 = math.radians(lat1), math.radians(lat2)
+        dp, dl = p2 - p1, math.radians(lon2 - lon1)
+        a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+        total += 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+    return total
+
+
+def _check_line(coords: List[list], scheduling_type: str) -> List[str]:
+    """[doc] assured lines have exactly two points; any line is at most 100 km long."""
+    where = "geometry.coordinates"
+    if scheduling_type == "ASSURED" and len(coords) != 2:
+        return [f"{where}: an ASSURED line has exactly two points (got {len(coords)})"]
+    km = _line_km(coords)
+    if km > shapes.MAX_LINE_KM:
+        return [f"{where}: the line is {km:.0f} km long; at most {shapes.MAX_LINE_KM:g} km"]
+    return []
 
 
 # --- times and cadence ---------------------------------------------------------------------------
@@ -197,14 +221,55 @@ def _check_optional_fields(payload: dict, scheduling_type: str) -> List[str]:
             errors.append("imaging_window: required for ASSURED orders (an imaging window id)")
     elif window is not None:
         errors.append("imaging_window: only allowed for ASSURED orders")
+    errors += _check_more_fields(payload)
     if scheduling_type != "MONITORING" and payload.get("rrule") is not None:
         errors.append("rrule: only allowed for MONITORING orders")
     return errors
 
 
-def validate_order(payload: Any, now: float) -> Tuple[List[str], Optional[dict]]:
+def _check_more_fields(payload: dict) -> List[str]:
+    """delivery, satellite_types, cloud_threshold, rank [doc]: kept as given when well formed."""
+    errors: List[str] = []
+    delivery = payload.get("delivery")
+    if delivery is not None and not isinstance(delivery, dict):
+        errors.append("delivery: must be an object")
+    types = payload.get("satellite_types")
+    if types is not None and (
+        not isinstance(types, list) or not all(isinstance(t, str) and t for t in types)
+    ):
+        errors.append("satellite_types: must be a list of satellite type names")
+    cloud = payload.get("cloud_threshold")
+    if cloud is not None and (not _is_number(cloud) or not 0 <= cloud <= 1):
+        errors.append(f"cloud_threshold: {cloud!r} must be a number between 0 and 1")
+    rank = payload.get("rank")
+    if rank is not None and (not isinstance(rank, int) or isinstance(rank, bool)):
+        errors.append(f"rank: {rank!r} must be an integer")
+    return errors
+
+
+def check_lead_and_length(start: float, end: float, now: float) -> List[str]:
+    """dialect enforce-window: [doc, Dashboard] 24 h lead time and a 14-day window."""
+    errors = []
+    if start < now + shapes.MIN_LEAD_HOURS * 3600 - 1:
+        hours = (start - now) / 3600
+        errors.append(
+            f"start_time: must be at least {shapes.MIN_LEAD_HOURS} hours after the order is "
+            f"placed (it is {hours:.1f} hours)"
+        )
+    if end - start < shapes.MIN_WINDOW_DAYS * DAY - 1:
+        errors.append(
+            f"end_time: the imaging window must last at least {shapes.MIN_WINDOW_DAYS} days "
+            f"(it lasts {(end - start) / DAY:.1f} days)"
+        )
+    return errors
+
+
+def validate_order(
+    payload: Any, now: float, strict_window: bool = False
+) -> Tuple[List[str], Optional[dict]]:
     """(reasons, normalised order) for one order payload processed at ``now``.
-    The normalised order holds epochs and defaults; it is None when there are reasons."""
+    The normalised order holds epochs and defaults; it is None when there are reasons.
+    ``strict_window``: flexible orders need the 24 h lead time and 14-day window."""
     if not isinstance(payload, dict):
         return ["payload: must be a JSON object"], None
     errors = [f"{k}: unknown field" for k in payload if k not in shapes.ORDER_FIELDS]
@@ -235,12 +300,14 @@ def validate_order(payload: Any, now: float) -> Tuple[List[str], Optional[dict]]
     elif end is None:
         end = start + shapes.DEFAULT_WINDOW_DAYS * DAY
     errors = check_window(start, end, now)
+    if not errors and strict_window and stype == "FLEXIBLE":
+        errors = check_lead_and_length(start, end, now)
     if errors:
         return errors, None
     extra = {
         k: payload[k]
         for k in ("sat_elevation_angle_min", "sat_elevation_angle_max", "imaging_window")
-        + ("exclusivity_days",)
+        + ("exclusivity_days", "delivery", "satellite_types", "cloud_threshold", "rank")
         if k in payload
     }
     return [], {
@@ -266,7 +333,7 @@ def validate_edit(
     for key in fields:
         if key not in shapes.EDITABLE_FIELDS:
             problems.append(
-                (key, "cannot be edited; editable fields are name, start_time, end_time")
+                (key, "cannot be edited; editable fields are name, rank, start_time, end_time")
             )
     if not any(k in fields for k in shapes.EDITABLE_FIELDS) and not problems:
         problems.append(("non_field_errors", "nothing to edit; give name, start_time or end_time"))
@@ -278,6 +345,11 @@ def validate_edit(
     if "name" in fields:
         problems += [tuple(e.split(": ", 1)) for e in check_name(fields["name"])]
         changes["name"] = fields["name"]
+    if "rank" in fields:
+        rank = fields["rank"]
+        if not isinstance(rank, int) or isinstance(rank, bool):
+            problems.append(("rank", f"{rank!r} must be an integer"))
+        changes["rank"] = rank
     errors: List[str] = [
         f"{k}: must be a date-time, not null"
         for k in ("start_time", "end_time")

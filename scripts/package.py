@@ -22,7 +22,7 @@ RUNTIME_FILES = [
     "resources.qrc",
     "resources_rc.py",
 ]
-RUNTIME_DIRS = ["core", "ui", "sandbox", "icons", "i18n"]
+RUNTIME_DIRS = ["core", "ui", "sandbox", "processing", "icons", "i18n"]
 SKIP_SUFFIXES = (".pyc", ".pyo", ".ts", ".orig", ".rej", "~")
 SKIP_DIRS = {"__pycache__", ".pytest_cache", ".ruff_cache"}
 

@@ -55,6 +55,16 @@ def contributors(qgis_new_project, qgis_data_dir):
     return layer
 
 
+@pytest.fixture(autouse=True)
+def _fresh_endpoint_facts():
+    """What a client learnt about an endpoint (id__in, bulk edit...) is kept per base URL for
+    the session: a new sandbox may reuse an old one's port, so every test starts afresh."""
+    from planet_bulk_tasking.core.client import ENDPOINT_FACTS
+
+    ENDPOINT_FACTS.forget()
+    yield
+
+
 @pytest.fixture
 def make_sandbox():
     """Start sandboxes on free loopback ports; all are stopped at teardown."""

@@ -176,7 +176,7 @@ def test_start_and_end_from_fields(qgis_app):
     r = build(vl, start_expression='"txt"')
     iso = r.targets[1]
     assert iso.payload["start_time"] == "2030-04-01T08:00:00Z"
-    assert iso.payload["end_time"] == "2030-04-08T08:00:00Z"  # default week after its start
+    assert iso.payload["end_time"] == "2030-04-15T08:00:00Z"  # default 14 days after its start
     assert r.targets[0].status == SKIPPED and "start time expression" in r.targets[0].reason
 
 

@@ -42,15 +42,15 @@ def one_payload(params, now=NOW, layer=None):
 def test_point_payload_matches_the_tutorial_shape(qgis_app):
     """Planet's tutorial builds {'name', 'geometry': Point [lon, lat], 'start_time', 'end_time'}."""
     name, latitude, longitude = "site", 45.25, 10.5
-    tomorrow = NOW + timedelta(days=1)
-    one_week_later = tomorrow + timedelta(days=7)
+    tomorrow = NOW + timedelta(days=1, hours=1)  # the 24 h lead time, plus a margin
+    one_week_later = tomorrow + timedelta(days=14)  # the 14-day minimum window
     tutorial = {
         "name": name,
         "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
     }
     tutorial.update({"start_time": tomorrow.isoformat(), "end_time": one_week_later.isoformat()})
 
-    ours = one_payload(OrderParameters())  # defaults: start = now + 1 day, end = start + 7 days
+    ours = one_payload(OrderParameters())  # defaults: start = now + 25 h, end = start + 14 days
     assert list(ours) == list(tutorial)
     assert ours["name"] == tutorial["name"]
     assert ours["geometry"] == tutorial["geometry"]
@@ -64,8 +64,8 @@ def test_point_payload_matches_the_tutorial_shape(qgis_app):
 
 def test_default_times(qgis_app):
     p = one_payload(OrderParameters())
-    assert p["start_time"] == "2030-01-11T12:30:45Z"
-    assert p["end_time"] == "2030-01-18T12:30:45Z"
+    assert p["start_time"] == "2030-01-11T13:30:45Z"  # now + 24 h lead time + 1 h margin
+    assert p["end_time"] == "2030-01-25T13:30:45Z"  # 14-day minimum window
 
 
 def test_explicit_times_in_utc_with_z(qgis_app):
@@ -316,13 +316,13 @@ def test_to_dict_from_dict_round_trip(qgis_app):
 
 def test_job_records_the_parameters_used(qgis_app):
     job = create_job(point_layer(), OrderParameters(), selected_only=False, now=NOW)
-    assert job.parameters["start_time"] == "2030-01-11T12:30:45Z"
-    assert job.parameters["end_time"] == "2030-01-18T12:30:45Z"
+    assert job.parameters["start_time"] == "2030-01-11T13:30:45Z"
+    assert job.parameters["end_time"] == "2030-01-25T13:30:45Z"
     assert job.parameters["name_expression"] == '"name"'
     json.dumps(job.parameters)
     again = OrderParameters.from_dict(job.parameters)
     assert again.resolved_times() == (
-        datetime(2030, 1, 11, 12, 30, 45, tzinfo=timezone.utc),
-        datetime(2030, 1, 18, 12, 30, 45, tzinfo=timezone.utc),
+        datetime(2030, 1, 11, 13, 30, 45, tzinfo=timezone.utc),
+        datetime(2030, 1, 25, 13, 30, 45, tzinfo=timezone.utc),
     )
     assert job.targets[0].payload["start_time"] == job.parameters["start_time"]

@@ -59,8 +59,8 @@ def test_geojson_offsets_are_kept(qgis_app, tmp_path, paths):  # noqa: F811
     by = check(build(vl))
     assert paths.taken == ["generic"]
     assert "UTC" in zone_warnings(by["nozone"])[0] and "12:00" in zone_warnings(by["nozone"])[0]
-    # the default end is a week after each feature's own (UTC) start
-    assert by["plus2"].payload["end_time"] == "2030-06-08T10:00:00Z"
+    # the default end is the default window (14 days) after each feature's own (UTC) start
+    assert by["plus2"].payload["end_time"] == "2030-06-15T10:00:00Z"
     # a few ids (OGR asked feature by feature) and all of them give the same
     few = build(vl, ids=[1, 0])
     assert [t.payload["start_time"] for t in few.targets] == [

@@ -289,6 +289,8 @@ def test_bulk_edit_and_cancel_with_confirmation_and_refusals(make_dock, make_san
     dock = make_dock(srv.base_url)
     layer = point_layer(5, "edited")
     QgsProject.instance().addMapLayer(layer)
+    soon = dock.compose.start_edit.dateTime().addSecs(-5 * 3600)  # starts in ~20 h (chosen)
+    dock.compose.start_edit.setDateTime(soon)
     job = submit_and_wait(dock, layer)
     keys = [t.key for t in job.targets]
     actions = []

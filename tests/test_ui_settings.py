@@ -75,6 +75,9 @@ def test_key_from_auth_config_wins_over_env(panels, monkeypatch):
         def config(self, name):
             return self.values.get(name, "")
 
+        def method(self):
+            return "Basic"
+
     class FakeAuthManager:
         calls = []
 

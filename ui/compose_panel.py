@@ -30,7 +30,11 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.naming import default_name_expression
 from ..core.parameters import (
+    DEFAULT_DURATION,
+    DEFAULT_START_DELAY,
     FLEXIBLE,
+    MIN_LEAD_TIME,
+    MIN_WINDOW,
     MONITORING,
     MULTIPART_REFUSE,
     MULTIPART_SPLIT,
@@ -96,12 +100,18 @@ class ComposePanel(QWidget):
         self.name_widget.setToolTip(self.tr("A field or an expression giving each order's name"))
         form.addRow(self.tr("Name"), self.name_widget)
 
-        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-        self.start_edit = self._datetime_edit(now + timedelta(days=1))
-        self.end_edit = self._datetime_edit(now + timedelta(days=8))
+        start, end = self._default_window()
+        self.start_edit = self._datetime_edit(start)
+        self.end_edit = self._datetime_edit(end)
+        self._times_touched = False  # untouched: the defaults are computed again when sent
         form.addRow(self.tr("Start (UTC)"), self.start_edit)
         self.end_label = QLabel(self.tr("End (UTC)"))
         form.addRow(self.end_label, self.end_edit)
+        self.window_warning = QLabel()
+        self.window_warning.setWordWrap(True)
+        self.window_warning.setStyleSheet("color: #b35806;")
+        self.window_warning.hide()
+        form.addRow("", self.window_warning)
 
         self.scheduling_combo = QComboBox()
         self.scheduling_combo.addItem(self.tr("Flexible"), FLEXIBLE)
@@ -189,7 +199,7 @@ class ComposePanel(QWidget):
             self.tr("End time per feature (UTC)"),
             self.tr(
                 "Optional: a date/time field or expression giving each order its own end "
-                "(UTC). Empty: the end above, or 7 days after a per-feature start."
+                "(UTC). Empty: the end above, or 14 days after a per-feature start."
             ),
         )
         form.addRow(self.tr("End per feature"), self.end_expr_widget)
@@ -220,6 +230,7 @@ class ComposePanel(QWidget):
         for w in (self.name_widget, self.start_expr_widget, self.end_expr_widget):
             w.fieldChanged.connect(lambda *_: self.changed.emit())
         for w in (self.start_edit, self.end_edit):
+            w.dateTimeChanged.connect(self._on_times_edited)
             w.dateTimeChanged.connect(lambda *_: self.changed.emit())
         self.scheduling_combo.currentIndexChanged.connect(self._update_scheduling)
         for w in (self.freq_combo, self.weekday_combo, self.multipart_combo):
@@ -353,7 +364,58 @@ class ComposePanel(QWidget):
     def scheduling_type(self) -> str:
         return self.scheduling_combo.currentData()
 
+    # -- time window ------------------------------------------------------------------------
+    @staticmethod
+    def _default_window():
+        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        start = now + DEFAULT_START_DELAY + timedelta(minutes=1)  # whole minutes, still > 25 h
+        return start, start + DEFAULT_DURATION
+
+    def _on_times_edited(self, *_):
+        if not getattr(self, "_setting_defaults", False):
+            self._times_touched = True
+        self._update_window_warning()
+
+    def _refresh_default_times(self) -> None:
+        """Untouched times follow the clock: start = now + 24 h + a margin when sent."""
+        if self._times_touched:
+            return
+        start, end = self._default_window()
+        self._setting_defaults = True
+        try:
+            self.start_edit.setDateTime(utc_qdatetime(start))
+            self.end_edit.setDateTime(utc_qdatetime(end))
+        finally:
+            self._setting_defaults = False
+
+    def window_warnings(self) -> List[str]:
+        """Not errors (the service may accept it), but what the Dashboard would refuse."""
+        start = qdatetime_to_utc(self.start_edit.dateTime())
+        end = qdatetime_to_utc(self.end_edit.dateTime())
+        out = []
+        if start - datetime.now(timezone.utc) < MIN_LEAD_TIME:
+            out.append(
+                self.tr(
+                    "The window starts within 24 hours: Planet may refuse it (flexible "
+                    "orders start at least 24 hours after they are placed)."
+                )
+            )
+        if self.scheduling_type() == FLEXIBLE and end - start < MIN_WINDOW:
+            out.append(
+                self.tr(
+                    "The window is shorter than 14 days: Planet may refuse it (flexible "
+                    "windows last at least 14 days)."
+                )
+            )
+        return out
+
+    def _update_window_warning(self, *_):
+        text = " ".join(self.window_warnings())
+        self.window_warning.setText(text)
+        self.window_warning.setVisible(bool(text))
+
     def _update_scheduling(self, *_):
+        self._update_window_warning()
         monitoring = self.scheduling_type() == MONITORING
         self.monitoring_box.setVisible(monitoring)
         self.end_edit.setVisible(not monitoring)
@@ -387,6 +449,7 @@ class ComposePanel(QWidget):
 
     # -- values ---------------------------------------------------------------------------
     def parameters(self) -> OrderParameters:
+        self._refresh_default_times()
         monitoring = None
         if self.scheduling_type() == MONITORING:
             monitoring = MonitoringCadence(

@@ -1,0 +1,286 @@
+"""What the algorithms share with the dock: endpoint, credentials, job store, JobManager.
+
+``JobDriver`` runs one job on a JobManager living in the algorithm's thread (Processing
+may run algorithms on a background thread; qgis_process runs them on the main thread)
+and keeps a local event loop turning, so the worker's signals are delivered there. The
+feedback shows progress and honours cancel with the dock's honesty: nothing more is
+sent, and what the service already accepted is said and followed.
+"""
+
+import os
+import sqlite3
+import time
+from datetime import datetime, timezone
+from typing import Callable, Optional
+
+from qgis.core import Qgis, QgsProcessingException
+from qgis.PyQt.QtCore import QEventLoop, QObject, QTimer, pyqtSignal
+
+from ..core import services as core_services
+from ..core.client import PLANET_TASKING_URL, TaskingClient
+from ..core.credentials import (
+    ENV_KEY,
+    CredentialError,
+    configured_authcfg,
+    credential_from_authcfg,
+)
+from ..core.errors import TaskingError
+from ..core.http_safety import check_base_url
+from ..core.job import BulkJob, ChunkState
+from ..core.manager import JOB_FOLLOWING, JobManager
+from ..core.qgis_proxy import proxies_from_qgis_settings
+from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
+from ..core.store import JobStore
+
+PLANET = "planet"
+PRACTICE = "practice"
+#: after a cancel, bulks the service already accepted are followed this long at most; the
+#: job then stays saved as "following" and the dock finishes following it
+FOLLOW_AFTER_CANCEL_S = 120.0
+TICK_MS = 100
+BUILD_SHARE = 10.0  # percent of the progress bar taken by building the orders
+
+
+def utc_clock() -> str:
+    return datetime.now(timezone.utc).strftime("%H:%M:%S UTC")
+
+
+def plural(n: int, one: str, many: str) -> str:
+    return (one if n == 1 else many).format(n=n)
+
+
+class Endpoint:
+    """Where the orders go: Planet, the practice sandbox or a URL; and with what credentials."""
+
+    def __init__(self, text: str, services=None):
+        self.text = (text or "").strip()
+        self.services = services
+        self._own_practice: Optional[PracticeSandbox] = None
+        lowered = self.text.lower()
+        self.practice = lowered == PRACTICE
+        if self.practice:
+            self.job_endpoint = PRACTICE_ENDPOINT  # the dock resolves it to its sandbox too
+        elif lowered in ("", PLANET):
+            self.job_endpoint = PLANET_TASKING_URL
+        else:
+            try:
+                self.job_endpoint = check_base_url(self.text)
+            except TaskingError as exc:
+                raise QgsProcessingException(f"ENDPOINT: {exc.user_message}") from None
+
+    def url(self) -> str:
+        """The URL to call now (starts the practice sandbox when it is not running)."""
+        if not self.practice:
+            return self.job_endpoint
+        if self.services is not None:
+            return self.services.practice.url()  # the dock's own sandbox: same orders
+        if self._own_practice is None:
+            data_dir = core_services.default_data_dir()  # read at call time (tests move it)
+            os.makedirs(data_dir, exist_ok=True)
+            self._own_practice = PracticeSandbox(os.path.join(data_dir, "practice.sqlite"))
+        return self._own_practice.url()
+
+    def label(self) -> str:
+        return "the practice sandbox (no real orders)" if self.practice else self.job_endpoint
+
+    def close(self) -> None:
+        if self._own_practice is not None:
+            self._own_practice.stop()
+            self._own_practice = None
+
+
+def read_credential(endpoint: Endpoint, authcfg: str):
+    """The key or auth headers for ``endpoint``: AUTHCFG, else PL_API_KEY, else the
+    configuration chosen in the dock. Raises QgsProcessingException in user words."""
+    if endpoint.practice:
+        return PRACTICE_KEY
+    url = endpoint.job_endpoint
+    if authcfg:
+        try:
+            return credential_from_authcfg(authcfg, url)
+        except CredentialError as exc:
+            raise QgsProcessingException(f"AUTHCFG: {exc}") from None
+    key = os.environ.get(ENV_KEY, "").strip()
+    if key:
+        return key
+    saved = configured_authcfg()
+    if saved:
+        try:
+            return credential_from_authcfg(saved, url)
+        except CredentialError as exc:
+            raise QgsProcessingException(str(exc)) from None
+    raise QgsProcessingException(
+        f"No credentials: choose an authentication configuration (AUTHCFG) or set {ENV_KEY}; "
+        "or use ENDPOINT=practice to rehearse with the built-in sandbox."
+    )
+
+
+def client_factory_for(endpoint: Endpoint, credential) -> Callable[[str], Callable]:
+    """``client_factory_for(job_endpoint)`` as PluginServices makes it, for one endpoint."""
+    proxies = None if endpoint.practice else proxies_from_qgis_settings()
+    qgis_version = Qgis.QGIS_VERSION.split("-")[0]
+
+    def factory_for(_job_endpoint: str) -> Callable[..., TaskingClient]:
+        url = endpoint.url()
+
+        def factory(stop_event=None) -> TaskingClient:
+            return TaskingClient(
+                url, credential, proxies=proxies, stop_event=stop_event, qgis_version=qgis_version
+            )
+
+        return factory
+
+    return factory_for
+
+
+def open_store(services=None) -> JobStore:
+    """The dock's job store: the plugin's when it is loaded, else the same file."""
+    if services is not None:
+        return services.store
+    data_dir = core_services.default_data_dir()  # read at call time (tests move it)
+    os.makedirs(data_dir, exist_ok=True)
+    return JobStore(os.path.join(data_dir, "jobs.sqlite"))
+
+
+class JobHandover(QObject):
+    """Lives in the main thread: tells the plugin's JobManager (when the plugin is loaded)
+    about a job an algorithm recorded, so the dock's Jobs tab lists it, and hands over a job
+    the algorithm did not follow to the end. A signal, so any thread may emit it."""
+
+    recorded = pyqtSignal(str, bool)  # job_id, carry it on (resume)
+
+    def __init__(self, services_getter: Callable, parent=None):
+        super().__init__(parent)
+        self._services = services_getter
+        self.recorded.connect(self._on_recorded)
+
+    def _on_recorded(self, job_id: str, carry_on: bool) -> None:
+        services = self._services()
+        if services is None:
+            return
+        manager = services.manager
+        if manager.is_running(job_id):
+            return  # the dock already carries it on (it was resumed from the Jobs tab)
+        manager.jobs.pop(job_id, None)  # a copy loaded earlier is out of date: read it again
+        if carry_on:
+            manager.resume(job_id)
+        else:
+            manager.job(job_id)
+        manager.job_added.emit(job_id)
+
+
+class JobDriver:
+    """Submit ``job`` through ``manager`` (write-ahead) and turn a local event loop until
+    it is done: every bulk complete (``wait``), or every bulk accepted (not ``wait``),
+    or cancelled and what was already accepted followed."""
+
+    def __init__(self, manager: JobManager, job: BulkJob, feedback, *, wait: bool = True):
+        self.manager, self.job, self.feedback, self.wait = manager, job, feedback, wait
+        self.follow_timeout = FOLLOW_AFTER_CANCEL_S
+        self.cancel_requested = False
+        self.cancel_time = 0.0
+        self.accepted_at_cancel = 0  # targets in bulks the service had accepted
+        self.runs_ended = 0
+        self.outcome = ""  # finished | sent | cancelled | failed
+        self.error = None
+        self._loop: Optional[QEventLoop] = None
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self) -> str:
+        manager, job = self.manager, self.job
+        manager.progress.connect(self._on_progress)
+        manager.job_ended.connect(self._on_job_ended)
+        try:
+            manager.submit(job)  # written to the store before the first request
+        except (sqlite3.Error, OSError) as exc:
+            raise QgsProcessingException(
+                f"The job could not be saved, so nothing was sent: {exc}"
+            ) from None
+        runner = manager.runner(job.job_id)
+        runner.chunk_accepted.connect(self._on_chunk_accepted)
+        runner.ended.connect(self._on_run_ended)
+        self._loop = QEventLoop()
+        timer = QTimer()
+        timer.setInterval(TICK_MS)
+        timer.timeout.connect(self._tick)
+        timer.start()
+        self._loop.exec()
+        timer.stop()
+        if not self.outcome:
+            self.outcome = "cancelled" if self.cancel_requested else "finished"
+        return self.outcome
+
+    def _tick(self) -> None:
+        if self.feedback is not None and self.feedback.isCanceled() and not self.cancel_requested:
+            self._cancel()
+        if self._done():
+            self._loop.quit()
+
+    def _sent(self, chunk) -> bool:
+        return chunk.state not in (ChunkState.NEW, ChunkState.POSTING)
+
+    def _done(self) -> bool:
+        job, running = self.job, self.manager.is_running(self.job.job_id)
+        if not self.wait and not self.cancel_requested and running:
+            if all(self._sent(c) for c in job.chunks):
+                self.outcome = "sent"
+                return True
+            return False
+        following = job.state == JOB_FOLLOWING
+        if self.cancel_requested and following:
+            if time.monotonic() - self.cancel_time > self.follow_timeout:
+                return True  # left "following" on disk: the dock finishes it
+            return not running and self.runs_ended >= 2  # the follow-only run ended too
+        return not running
+
+    def _cancel(self) -> None:
+        """Stop sending; say what the service certainly has. What was never sent is counted
+        at the end, once requests that were on their way have been checked."""
+        job = self.job
+        self.cancel_requested = True
+        self.cancel_time = time.monotonic()
+        self.manager.cancel(job.job_id)
+        accepted = [c for c in job.chunks if c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE)]
+        self.accepted_at_cancel = sum(len(c.target_keys) for c in accepted)
+        self.feedback.pushInfo(f"Cancelled at {utc_clock()}: no more bulk requests are sent.")
+        if accepted:
+            self.feedback.pushInfo(
+                plural(len(accepted), "1 bulk request", "{n} bulk requests")
+                + f" ({plural(self.accepted_at_cancel, '1 order', '{n} orders')}) had already "
+                "been accepted by the service: cancelling here cannot stop those orders. They "
+                "are followed until the service says which orders it created (cancel the "
+                "orders themselves from the dock's Results tab if you do not want them)."
+            )
+        self.feedback.pushInfo(
+            "A bulk request that was on its way is checked with the service, never sent again."
+        )
+
+    # -- reports -----------------------------------------------------------------------------
+    def _on_progress(self, job_id: str, counts: dict) -> None:
+        if job_id != self.job.job_id or self.feedback is None:
+            return
+        total = max(1, counts.get("total", 0))
+        if self.wait:
+            done = counts.get("succeeded", 0) + counts.get("failed", 0) + counts.get("skipped", 0)
+            share = done / total
+        else:
+            chunks = max(1, counts.get("chunks", 0))
+            share = (counts.get("chunks_accepted", 0) + counts.get("chunks_complete", 0)) / chunks
+        self.feedback.setProgress(BUILD_SHARE + (100.0 - BUILD_SHARE) * min(1.0, share))
+
+    def _on_chunk_accepted(self, index: int, bulk_id: str) -> None:
+        chunk = next((c for c in self.job.chunks if c.index == index), None)
+        size = len(chunk.target_keys) if chunk else 0
+        self.feedback.pushInfo(
+            f"{utc_clock()}: bulk request {index + 1} of {len(self.job.chunks)} "
+            f"({plural(size, '1 order', '{n} orders')}, bulk id {bulk_id}) accepted."
+        )
+
+    def _on_run_ended(self, _job_id: str, _how: str) -> None:
+        self.runs_ended += 1
+
+    def _on_job_ended(self, job_id: str, how: str, error) -> None:
+        if job_id != self.job.job_id:
+            return
+        if how == "failed":
+            self.outcome, self.error = "failed", error

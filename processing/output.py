@@ -1,0 +1,130 @@
+"""The algorithms' output rows: one feature per target, in WGS 84 (what was sent)."""
+
+import json
+from typing import Optional
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsJsonUtils,
+    QgsPointXY,
+    QgsProject,
+    QgsVectorLayer,
+    QgsWkbTypes,
+)
+
+from ..core.job import BulkJob, ChunkState, Target
+from ..core.qgis_compat import field_type
+
+WGS84 = "EPSG:4326"
+
+#: (name, type) of submit_orders' output; refresh_orders adds ORDER_FIELDS to its input's
+TARGET_FIELDS = (
+    ("feature_id", field_type("int64")),  # the source feature's id
+    ("part", field_type("int")),  # 1-based part of a split multipart feature, else NULL
+    ("name", field_type("string")),
+    ("bulk_id", field_type("string")),
+    ("order_id", field_type("string")),
+    ("status", field_type("string")),  # ready | skipped | submitted | succeeded | failed
+    ("error", field_type("string")),
+    ("job_id", field_type("string")),
+)
+ORDER_FIELDS = (
+    ("order_status", field_type("string")),
+    ("capture_count", field_type("int")),
+    ("order_updated", field_type("string")),  # ISO 8601, UTC
+    ("order_error", field_type("string")),
+)
+
+
+def make_fields(spec) -> QgsFields:
+    fields = QgsFields()
+    for name, kind in spec:
+        fields.append(QgsField(name, kind))
+    return fields
+
+
+def output_wkb_type(layer: QgsVectorLayer):
+    """Multi type of the layer's geometry (parts of split features fit in it too)."""
+    return QgsWkbTypes.multiType(QgsWkbTypes.flatType(layer.wkbType()))
+
+
+def payload_geometry(target: Target) -> Optional[QgsGeometry]:
+    """The GeoJSON geometry the order was sent with. Points, lines and polygons are made
+    directly (60x faster than QgsJsonUtils for 10,000 points); anything else through it."""
+    geom = (target.payload or {}).get("geometry")
+    if not geom:
+        return None
+    kind, coords = geom.get("type"), geom.get("coordinates")
+    try:
+        if kind == "Point":
+            return QgsGeometry.fromPointXY(QgsPointXY(coords[0], coords[1]))
+        if kind == "LineString":
+            return QgsGeometry.fromPolylineXY([QgsPointXY(c[0], c[1]) for c in coords])
+        if kind == "Polygon":
+            return QgsGeometry.fromPolygonXY([[QgsPointXY(c[0], c[1]) for c in r] for r in coords])
+    except (TypeError, IndexError):
+        return None
+    text = json.dumps({"type": "Feature", "properties": {}, "geometry": geom})
+    features = QgsJsonUtils.stringToFeatureList(text, QgsFields())
+    return QgsGeometry(features[0].geometry()) if features else None
+
+
+class SourceGeometry:
+    """A skipped target's geometry (no payload): its source feature (or part), in WGS 84."""
+
+    def __init__(self, layer: QgsVectorLayer):
+        self.layer = layer
+        self.transform = QgsCoordinateTransform(
+            layer.crs(), QgsCoordinateReferenceSystem(WGS84), QgsProject.instance()
+        )
+
+    def __call__(self, target: Target) -> Optional[QgsGeometry]:
+        feature = self.layer.getFeature(int(target.feature_id))
+        if not feature.isValid() or not feature.hasGeometry():
+            return None
+        geom = QgsGeometry(feature.geometry())
+        if target.part and geom.isMultipart():
+            parts = geom.asGeometryCollection()
+            if 0 < target.part <= len(parts):
+                geom = QgsGeometry(parts[target.part - 1])
+        try:
+            geom.transform(self.transform)
+        except Exception:  # noqa: BLE001 - a geometry outside the CRS's area: no geometry
+            return None
+        return geom
+
+
+def bulk_id_of(job: BulkJob, target: Target) -> str:
+    if target.attempts and target.attempts[-1].bulk_id:
+        return target.attempts[-1].bulk_id
+    if target.chunk_index is not None:
+        chunk = next((c for c in job.chunks if c.index == target.chunk_index), None)
+        if chunk is not None and chunk.state in ChunkState.SENT:
+            return chunk.bulk_id  # a bulk never sent has no bulk id worth showing
+    return ""
+
+
+def target_feature(job: BulkJob, target: Target, fields: QgsFields, source_geometry) -> QgsFeature:
+    feature = QgsFeature(fields)
+    geom = payload_geometry(target) or source_geometry(target)
+    if geom is not None and not geom.isNull():
+        geom.convertToMultiType()
+        feature.setGeometry(geom)
+    feature.setAttributes(
+        [
+            int(target.feature_id),
+            target.part,
+            target.name,
+            bulk_id_of(job, target),
+            target.order_id,
+            target.status,
+            target.reason or "",
+            job.job_id,
+        ]
+    )
+    return feature
