@@ -441,6 +441,19 @@ class _Deadline(Exception):
     """One request took longer than the client's total deadline."""
 
 
+def _retry_words(problem: Union[TaskingError, int], url: str) -> str:
+    """'cannot connect to 127.0.0.1:18093' / 'api.planet.com answered 503' (no secrets)."""
+    parts = urlsplit(url)
+    host = parts.hostname or "the server"
+    where = f"{host}:{parts.port}" if parts.port else host
+    if isinstance(problem, int):
+        return f"{where} answered {problem}"
+    kind = getattr(problem, "kind", "")
+    if kind in (NetworkError.REFUSED, NetworkError.TIMEOUT, NetworkError.DNS):
+        return f"cannot connect to {where}"
+    return f"connection to {where} lost"
+
+
 class TaskingClient:
     """Planet Tasking API v2 client. See the module docstring for its guarantees.
 
@@ -469,6 +482,7 @@ class TaskingClient:
         deadline: float = DEFAULT_DEADLINE,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         wait_budget: Optional["WaitBudget"] = None,
+        on_retry: Optional[Callable[[int, int, str], None]] = None,
     ):
         self.base_url = check_base_url(base_url)  # raises UnsafeUrlError before any traffic
         self._secret = _Secret(api_key)
@@ -492,6 +506,9 @@ class TaskingClient:
         self.max_retry_after = max(0.0, float(max_retry_after))
         self.max_id_query_chars = max(100, int(max_id_query_chars))
         self.stop_event = stop_event
+        # on_retry(attempt, max attempts, words): told before each wait, so a user sees
+        # "cannot connect to host:port, retrying 2/5" as it happens (called on this thread)
+        self.on_retry = on_retry
         if auth_scheme not in ("api-key", "basic"):
             raise ValueError("auth_scheme must be 'api-key' or 'basic'")
         self.user_agent = user_agent or default_user_agent(plugin_version, qgis_version)
@@ -610,6 +627,13 @@ class TaskingClient:
                 "resume the job later.",
             )
         return granted
+
+    def _tell_retry(self, attempt: int, limit: int, words: str) -> None:
+        if self.on_retry is not None:
+            try:
+                self.on_retry(attempt, limit, words)
+            except Exception:  # a listener's problem never stops the request
+                logger.debug("on_retry callback failed", exc_info=True)
 
     def _backoff(self, attempt: int) -> float:
         """Exponential with "equal jitter": between half and all of base * 2**attempt."""
@@ -974,6 +998,7 @@ class TaskingClient:
                 attempt += 1
                 with self._lock:
                     self.retries_made += 1
+                self._tell_retry(attempt, limit, _retry_words(error, url))
                 self._wait(self._spend_wait(delay, error.kind))
                 continue
             self._count(resp.status_code)
@@ -1006,6 +1031,7 @@ class TaskingClient:
                 attempt += 1
                 with self._lock:
                     self.retries_made += 1
+                self._tell_retry(attempt, retries, _retry_words(status, url))
                 self._wait(delay)
                 continue
             if status in (301, 302, 303, 307, 308) and method in ("GET", "HEAD"):

@@ -44,6 +44,8 @@ class JobManager(QObject):
     orders_changed = pyqtSignal(str, list)  # job_id, [(key, old status, new status)]
     action_finished = pyqtSignal(str, str, list)  # job_id, edit|cancel, [ActionOutcome]
     action_failed = pyqtSignal(str, str, object)  # job_id, edit|cancel, TaskingError
+    retrying = pyqtSignal(str, int, int, str)  # job_id, attempt, max, words ("cannot connect…")
+    jobs_resumed = pyqtSignal(list)  # job ids picked up after a restart (resume_unfinished)
 
     def __init__(
         self,
@@ -68,6 +70,9 @@ class JobManager(QObject):
         self._actions: List[TaskThread] = []
         self._orders: Dict[str, tuple] = {}  # order id -> (job_id, key)
         self._following: set = set()  # job ids whose current run is follow-only
+        self.resumed_at_start: List[str] = []  # job ids resume_unfinished picked up
+        self._cancel_later: Dict[str, set] = {}  # job id -> keys to cancel once created
+        self._cancel_batch: Dict[str, list] = {}  # job id -> created keys to cancel next
         self._closing = False
 
     # -- jobs ----------------------------------------------------------------------
@@ -120,6 +125,9 @@ class JobManager(QObject):
             resumed.append(job_id)
         if watch_orders:
             self.watch_saved_orders()
+        self.resumed_at_start.extend(resumed)  # a dock opened later still says so
+        if resumed:
+            self.jobs_resumed.emit(list(resumed))
         return resumed
 
     def watch_saved_orders(self) -> None:
@@ -187,6 +195,44 @@ class JobManager(QObject):
     def cancel_orders(self, job_id: str, keys: Iterable[str]) -> TaskThread:
         job = self.job(job_id)
         return self._start_action(job, "cancel", _order_ids(job, keys), {})
+
+    def cancel_when_created(self, job_id: str, keys: Iterable[str]) -> Optional[TaskThread]:
+        """Cancel these targets' orders: those created now, the others as soon as the
+        running (or following) job reports them created. Returns the first cancel task."""
+        job = self.job(job_id)
+        keys = list(keys)
+        now = [
+            k
+            for k in keys
+            if job.target(k).order_id
+            and (job.target(k).order_status or "") not in FINAL_ORDER_STATES
+        ]
+        waiting = {
+            k for k in keys if job.target(k).status in (TargetStatus.READY, TargetStatus.SUBMITTED)
+        }
+        if waiting and self.is_running(job_id):
+            self._cancel_later.setdefault(job_id, set()).update(waiting)
+        return self.cancel_orders(job_id, now) if now else None
+
+    def cancel_pending(self, job_id: str) -> int:
+        """How many targets still wait to be cancelled once created."""
+        return len(self._cancel_later.get(job_id, ()))
+
+    def _cancel_created(self, job: BulkJob, changed: List[Target], flush: bool = False) -> None:
+        later = self._cancel_later.get(job.job_id)
+        if not later:
+            return
+        batch = self._cancel_batch.setdefault(job.job_id, [])
+        for t in changed:
+            if t.key in later and t.status in TargetStatus.FINAL:
+                later.discard(t.key)
+                if t.order_id:
+                    batch.append(t.key)
+        if batch and (flush or len(batch) >= 1000):
+            self._cancel_batch[job.job_id] = []
+            self.cancel_orders(job.job_id, batch)
+        if flush:
+            self._cancel_later.pop(job.job_id, None)
 
     def _start_action(self, job: BulkJob, kind: str, items: list, changes: dict) -> TaskThread:
         task = BulkAction(self.client_factory_for(job.endpoint), kind, items, poll=0.2)
@@ -303,6 +349,7 @@ class JobManager(QObject):
             self.store.save_targets(job, changed)
             self._watch_orders(job, changed)
             self.targets_changed.emit(job_id, [t.key for t in changed])
+            self._cancel_created(job, changed)
 
         runner.chunk_posting.connect(chunks_changed)
         runner.chunk_accepted.connect(chunks_changed)
@@ -310,6 +357,7 @@ class JobManager(QObject):
         runner.chunk_status.connect(chunks_changed)
         runner.results.connect(results)
         runner.progress.connect(lambda counts: self.progress.emit(job_id, counts))
+        runner.retrying.connect(lambda n, limit, words: self.retrying.emit(job_id, n, limit, words))
         runner.ended.connect(lambda _id, how: self._on_ended(job, how, runner.last_error))
 
     def _on_ended(self, job: BulkJob, how: str, error) -> None:
@@ -330,6 +378,8 @@ class JobManager(QObject):
             job.state = JOB_INTERRUPTED
         self.store.save_chunks(job.job_id, job.chunks)
         self.store.set_state(job.job_id, job.state, job.error)
+        if not follow_next and not self._closing:
+            self._cancel_created(job, [], flush=True)  # what is left of "cancel these orders"
         self.job_changed.emit(job.job_id)
         if not self._closing and not following:
             self.job_ended.emit(job.job_id, how, error if how == "failed" else None)

@@ -201,6 +201,52 @@ class JobStore:
             ).fetchall()
         return [r[0] for r in rows]
 
+    def live_orders(
+        self, layer: LayerRef, endpoint: str, feature_ids: Iterable[int], exclude_job: str = ""
+    ) -> Dict[int, tuple]:
+        """Features of this layer that already have, or may still get, an order at this
+        endpoint from an earlier job: ``{feature id: (job_id, created_time, order_id)}``.
+
+        Live: created and not final at Planet (fulfilled, expired, cancelled, rejected,
+        failed), or sent/about to be sent by a job still in flight. A memory layer is
+        matched by its id (its source string is shared by unrelated layers), any other
+        by provider and source.
+        """
+        wanted = {int(f) for f in feature_ids}
+        with self._lock:
+            jobs = self._db.execute(
+                "SELECT job_id, created_time, layer, state FROM jobs "
+                "WHERE endpoint=? AND job_id<>?",
+                (endpoint, exclude_job),
+            ).fetchall()
+        same = {}
+        for job_id, created, text, state in jobs:
+            ref = json.loads(text or "{}")
+            if ref.get("provider") != layer.provider:
+                continue
+            if layer.provider == "memory":
+                if not layer.layer_id or ref.get("layer_id") != layer.layer_id:
+                    continue
+            elif not layer.source or ref.get("source") != layer.source:
+                continue
+            same[job_id] = (created, state in ("running", "interrupted", "following"))
+        found: Dict[int, tuple] = {}
+        final = ("FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED")
+        for job_id, (created, in_flight) in sorted(same.items(), key=lambda kv: kv[1][0]):
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT feature_id, status, order_id, order_status FROM targets WHERE job_id=?",
+                    (job_id,),
+                ).fetchall()
+            for fid, status, order_id, order_status in rows:
+                if fid is None or int(fid) not in wanted:
+                    continue
+                created_live = status == TargetStatus.SUCCEEDED and order_status not in final
+                pending = in_flight and status in (TargetStatus.READY, TargetStatus.SUBMITTED)
+                if created_live or pending:
+                    found[int(fid)] = (job_id, created, order_id or "")
+        return found
+
     def find_order(self, order_id: str) -> Optional[tuple]:
         """(job_id, target key) of the target that created this order, if any."""
         with self._lock:

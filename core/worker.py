@@ -412,6 +412,7 @@ class BulkWorker(QObject):
     cancelled = pyqtSignal(str)  # job_id: stopped by cancel()
     failed = pyqtSignal(object)  # TaskingError
     ended = pyqtSignal(str, str)  # job_id, "finished" | "cancelled" | "failed": always last
+    retrying = pyqtSignal(int, int, str)  # attempt, max attempts, words (the client retries)
 
     def __init__(
         self,
@@ -502,6 +503,8 @@ class BulkWorker(QObject):
                 client.wait_budget = self.wait_budget
             if hasattr(client, "on_page"):
                 client.on_page = self._page_counter()
+            if hasattr(client, "on_retry") and client.on_retry is None:
+                client.on_retry = self.retrying.emit  # shown as it happens, not after 60 s
             self._local.client = client
             with self._clients_lock:
                 self._clients.append(client)
@@ -1000,6 +1003,7 @@ class JobRunner(QObject):
     cancelled = pyqtSignal(str)
     failed = pyqtSignal(object)
     ended = pyqtSignal(str, str)
+    retrying = pyqtSignal(int, int, str)
 
     def __init__(self, parent=None, *, sync_job: bool = True):
         super().__init__(parent)
@@ -1038,6 +1042,7 @@ class JobRunner(QObject):
         worker.cancelled.connect(self._on_cancelled)
         worker.failed.connect(self._on_failed)
         worker.ended.connect(self._on_ended)
+        worker.retrying.connect(self.retrying.emit)
         thread.started.connect(worker.run)
         thread.finished.connect(self._on_thread_finished)
         self._thread, self._worker = thread, worker

@@ -207,6 +207,8 @@ def test_canary_key_never_in_the_dock(qgis_iface, qgis_new_project, monkeypatch,
     layer = point_layer(10)
     QgsProject.instance().addMapLayer(layer)
     dock = PlanetBulkTaskingDock(qgis_iface)
+    asked = []  # the question before spending is answered, and checked for the key too
+    dock.ask_choice = lambda title, text, choices: asked.append(text) or "send"
     notices = []
     real_push = dock.notices.push
     monkeypatch.setattr(dock.notices, "push", lambda title, text, *a, **kw: (
@@ -220,7 +222,7 @@ def test_canary_key_never_in_the_dock(qgis_iface, qgis_new_project, monkeypatch,
         assert dock.submit(), dock.submit_problems()
         assert process_until(lambda: ended, 60), "the job did not end"
         assert ended[0] == ("finished" if server_class is CanaryServer else "failed")
-        texts = notices + [dock.notices.last_text, dock.results.progress.state_label.text()]
+        texts = notices + asked + [dock.notices.last_text, dock.results.progress.state_label.text()]
         texts += _model_texts(dock.results.proxy)
         assert notices and len(texts) > 10
     finally:

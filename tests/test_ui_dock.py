@@ -48,6 +48,7 @@ def sites_3857(qgis_new_project):
 @pytest.fixture
 def dock(qgis_iface, qgis_new_project):
     d = PlanetBulkTaskingDock(qgis_iface)
+    d.ask_choice = lambda title, text, choices: "send"  # the question before spending
     yield d
     d.shutdown()
     assert d.runner is None or not d.runner.is_running()

@@ -47,6 +47,7 @@ def make_dock(qgis_iface, qgis_new_project, tmp_path):
         services_kw.setdefault("monitor_options", {"min_interval": 0.1, "max_interval": 0.4})
         services = PluginServices(data_dir=str(tmp_path / f"data{len(made)}"), **services_kw)
         dock = PlanetBulkTaskingDock(qgis_iface, services=services)
+        dock.ask_choice = lambda title, text, choices: "send"  # the question before spending
         dock.settings.set_mode(settings_panel.MODE_CUSTOM, base_url)
         made.append((dock, services))
         return dock
@@ -104,6 +105,7 @@ def test_job_outlives_the_plugin_and_resumes_in_a_new_instance(
     QgsProject.instance().addMapLayer(layer)
     loaded_plugin.action.trigger()
     dock = loaded_plugin.dock
+    dock.ask_choice = lambda title, text, choices: "send"  # the question before spending
     dock.settings.set_mode(settings_panel.MODE_CUSTOM, srv.base_url)
     dock.compose.set_layer(layer)
     dock.compose.selected_only.setChecked(False)

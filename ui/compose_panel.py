@@ -8,9 +8,9 @@ Nothing is built here: payloads are built on Preview/Submit, never per keystroke
 
 import json
 from datetime import datetime, timedelta, timezone
-from typing import List, Optional
+from typing import Dict, List, Optional
 
-from qgis.core import QgsMapLayerProxyModel, QgsVectorLayer
+from qgis.core import QgsMapLayerProxyModel, QgsProject, QgsVectorLayer
 from qgis.gui import QgsCollapsibleGroupBox, QgsFieldExpressionWidget, QgsMapLayerComboBox
 from qgis.PyQt.QtCore import QDateTime, Qt, QTimeZone, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -47,6 +47,18 @@ ERROR_STYLE = "color: #b2182b;"
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
+PROJECT_SCOPE = "planet_bulk_tasking"
+#: set on the plugin's own layers (result layers): never a target for new orders
+PLUGIN_LAYER_PROPERTY = "planet_bulk_tasking/job_id"
+
+
+def is_plugin_layer(layer) -> bool:
+    try:
+        return layer is not None and bool(layer.customProperty(PLUGIN_LAYER_PROPERTY))
+    except RuntimeError:  # deleted
+        return False
+
+
 def qdatetime_to_utc(value: QDateTime) -> datetime:
     return datetime.fromtimestamp(value.toSecsSinceEpoch(), timezone.utc)
 
@@ -67,6 +79,8 @@ class ComposePanel(QWidget):
         self._layer: Optional[QgsVectorLayer] = None
         self._extra_error = ""
         self._extra_value: dict = {}
+        self._forms: Dict[str, dict] = {}  # layer id -> {"name", "start", "end"} expressions
+        self._restoring = False
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
@@ -242,14 +256,21 @@ class ComposePanel(QWidget):
             w.textChanged.connect(lambda *_: self.changed.emit())
         self.extra_edit.textChanged.connect(self._validate_extra)
 
+        for _key, w in self._form_widgets():
+            w.fieldChanged.connect(self._remember_form)
+
         self._iface_connected = False
         if iface is not None and hasattr(iface, "currentLayerChanged"):
             iface.currentLayerChanged.connect(self._on_current_layer_changed)
             self._iface_connected = True
+        QgsProject.instance().layersAdded.connect(self._on_layers_added)
+        self._except_plugin_layers()
         self._update_scheduling()
         active = iface.activeLayer() if iface is not None else None
-        if isinstance(active, QgsVectorLayer):
+        if isinstance(active, QgsVectorLayer) and not is_plugin_layer(active):
             self.layer_combo.setLayer(active)
+        elif is_plugin_layer(self.layer_combo.currentLayer()):
+            self.layer_combo.setLayer(None)
         self._on_layer_changed(self.layer_combo.currentLayer())
 
     # -- widgets ---------------------------------------------------------------------------
@@ -288,24 +309,79 @@ class ComposePanel(QWidget):
     def _on_current_layer_changed(self, *_):
         # the fake iface of tests sends the canvas here: always ask for the active layer
         layer = self._iface.activeLayer() if self._iface is not None else None
-        if isinstance(layer, QgsVectorLayer):
+        if isinstance(layer, QgsVectorLayer) and not is_plugin_layer(layer):
             self.layer_combo.setLayer(layer)
+
+    def _on_layers_added(self, layers):
+        """The plugin's own layers (result layers) are never offered as targets."""
+        if any(is_plugin_layer(layer) for layer in layers):
+            self._except_plugin_layers()
+
+    def _except_plugin_layers(self):
+        own = [
+            layer for layer in QgsProject.instance().mapLayers().values() if is_plugin_layer(layer)
+        ]
+        self.layer_combo.setExceptedLayerList(own)
+
+    # -- the form remembered per layer (in memory and in the project) -----------------------
+    def _form_widgets(self):
+        return (
+            ("name", self.name_widget),
+            ("start", self.start_expr_widget),
+            ("end", self.end_expr_widget),
+        )
+
+    def _remember_form(self, *_):
+        layer = self._layer
+        if layer is None or self._restoring:
+            return
+        try:
+            layer_id = layer.id()
+        except RuntimeError:  # the layer was deleted
+            return
+        form = {key: w.expression().strip() for key, w in self._form_widgets()}
+        if self._forms.get(layer_id) == form:
+            return
+        default = {"name": default_name_expression(layer), "start": "", "end": ""}
+        if form == default and layer_id not in self._forms and not self._form_of(layer):
+            return  # nothing chosen yet: the project stays unmodified
+        self._forms[layer_id] = form
+        project = QgsProject.instance()
+        for key, value in form.items():
+            project.writeEntry(PROJECT_SCOPE, f"compose/{layer_id}/{key}", value)
+
+    def _form_of(self, layer: QgsVectorLayer) -> dict:
+        form = self._forms.get(layer.id())
+        if form is None:  # saved with the project (a restart, a reopened project)
+            project = QgsProject.instance()
+            form = {}
+            for key, _w in self._form_widgets():
+                value, ok = project.readEntry(PROJECT_SCOPE, f"compose/{layer.id()}/{key}", "")
+                if ok:
+                    form[key] = value
+        return form
 
     def _on_layer_changed(self, layer):
         layer = layer if isinstance(layer, QgsVectorLayer) else None
         if layer is self._layer:
             return
+        self._remember_form()
         self._disconnect_layer()
         self._layer = layer
-        if layer is not None:
-            layer.selectionChanged.connect(self._on_selection_changed)
-            self.name_widget.setLayer(layer)
-            self.name_widget.setExpression(default_name_expression(layer))
-        else:
-            self.name_widget.setLayer(None)
-        for w in (self.start_expr_widget, self.end_expr_widget):  # another layer's fields
-            w.setLayer(layer)
-            w.setExpression("")
+        form = self._form_of(layer) if layer is not None else {}
+        self._restoring = True
+        try:
+            if layer is not None:
+                layer.selectionChanged.connect(self._on_selection_changed)
+                self.name_widget.setLayer(layer)
+                self.name_widget.setExpression(form.get("name") or default_name_expression(layer))
+            else:
+                self.name_widget.setLayer(None)
+            for key, w in self._form_widgets()[1:]:  # another layer's fields
+                w.setLayer(layer)
+                w.setExpression(form.get(key, ""))
+        finally:
+            self._restoring = False
         self._update_selection_label()
         self.layer_changed.emit(layer)
         self.changed.emit()
@@ -508,6 +584,11 @@ class ComposePanel(QWidget):
         return out
 
     def shutdown(self):
+        self._remember_form()
+        try:
+            QgsProject.instance().layersAdded.disconnect(self._on_layers_added)
+        except (TypeError, RuntimeError):
+            pass
         self._disconnect_layer()
         self._layer = None
         if self._iface_connected:

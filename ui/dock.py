@@ -12,8 +12,10 @@ Without services (old tests) the dock makes private ones in a temporary folder.
 """
 
 import copy
+import html
 import logging
 import tempfile
+import time
 from collections import Counter
 from datetime import datetime, timezone
 from typing import Dict, List, Optional
@@ -104,13 +106,19 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.setObjectName("PlanetBulkTaskingDock")
         self.setWindowTitle(self.tr("Planet Bulk Tasking"))
         self._job_id: Optional[str] = None  # the job shown in Results
-        self._moved: Counter = Counter()  # order states reached since the last notice
+        self._moved: Dict[str, Counter] = {}  # job id -> final order states reached (session)
+        self._moved_new: set = set()  # job ids with changes not announced yet
+        self._announced: Dict[str, float] = {}  # job id -> time.monotonic() of its last notice
         self.last_confirmation = ""
         self.last_refused: List[tuple] = []  # (target label, reason) of the last action
         self._preview_job: Optional[BulkJob] = None
         self._preview_fresh = False
         self._last_error = None
         self._is_shut_down = False
+        self._cancelled: set = set()  # job ids the analyst cancelled (state line tells the truth)
+        self._followed: set = set()  # cancelled job ids whose accepted bulks are followed
+        self._trouble: Dict[str, tuple] = {}  # job id -> (words, progress when it began)
+        self._key_sources: Dict[str, str] = {}  # job id -> where its key came from
 
         root = QWidget()
         root.setMinimumWidth(360)
@@ -179,6 +187,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.settings = SettingsPanel(practice=services.practice)
         self.tabs.addTab(self.settings, icon("/mActionOptions.svg"), self.tr("Settings"))
         self.setWidget(root)
+        self._fit_tabs(root)
 
         self.notices = Notices(iface, self)
 
@@ -188,7 +197,8 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.settings.practice_changed.connect(self._update_banner)
         self.preview_panel.feature_clicked.connect(self.zoom_to_feature)
         self.preview_button.clicked.connect(self.preview)
-        self.submit_button.clicked.connect(self.submit)
+        # a lambda: clicked(bool) would otherwise arrive as submit(confirm=False)
+        self.submit_button.clicked.connect(lambda: self.submit())
         self.results.cancel_requested.connect(self.cancel)
         self.results.message.connect(self._on_panel_message)
         self.results.fix_requested.connect(lambda: self.fix_and_resubmit())
@@ -215,6 +225,8 @@ class PlanetBulkTaskingDock(QDockWidget):
             (m.orders_changed, self._on_orders_changed),
             (m.action_finished, self._on_action_finished),
             (m.action_failed, self._on_action_failed),
+            (m.retrying, self._on_retrying),
+            (m.jobs_resumed, self._on_jobs_resumed),
         ]
         project = QgsProject.instance()
         self._project_connections = [
@@ -229,6 +241,19 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.refresh_jobs()
         # the analyst opened the dock: now keep the saved jobs' order statuses fresh
         QTimer.singleShot(0, self._watch_saved_orders)
+        # jobs QGIS picked up at start (before this dock existed) are announced once
+        self._resumes_announced: set = set()
+        QTimer.singleShot(0, lambda: self._on_jobs_resumed(list(m.resumed_at_start)))
+
+    def _fit_tabs(self, root: QWidget):
+        """Every tab readable at the dock's narrowest: no scroll arrows hiding Settings.
+        The dock may not get narrower than the four tabs (icons and words) need."""
+        bar = self.tabs.tabBar()
+        bar.setUsesScrollButtons(False)
+        bar.setExpanding(False)
+        needed = bar.sizeHint().width()  # all tabs side by side, without scroll arrows
+        margins = root.layout().contentsMargins()
+        root.setMinimumWidth(max(360, needed + margins.left() + margins.right() + 8))
 
     def _timer(self, ms: int, slot) -> QTimer:
         timer = QTimer(self)
@@ -290,9 +315,10 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.submit_button.setToolTip("\n".join(problems))
 
     def _on_form_changed(self):
-        if self._preview_fresh:
-            self._preview_fresh = False
-            self.preview_panel.mark_stale()
+        # whatever the preview shows (a fresh preview, or what was just sent) no longer
+        # matches the form, the layer or the selection: say so
+        self._preview_fresh = False
+        self.preview_panel.mark_stale()
         self.update_submit_state()
 
     def _update_banner(self, practice: bool):
@@ -345,9 +371,10 @@ class PlanetBulkTaskingDock(QDockWidget):
             zoom_to_features(canvas, layer, [int(fid)])
 
     # -- sending ------------------------------------------------------------------------------
-    def submit(self) -> bool:
-        """Build (or reuse the fresh preview) and hand the job to the JobManager, which
-        writes it to disk before any request. False if nothing started."""
+    def submit(self, confirm: bool = True) -> bool:
+        """Build (or reuse the fresh preview), ask before spending (not in practice mode)
+        and hand the job to the JobManager, which writes it to disk before any request.
+        False if nothing started."""
         problems = self.submit_problems()
         if problems:
             self.update_submit_state()
@@ -384,11 +411,16 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.update_submit_state()
             return False
         job.endpoint = endpoint
+        if confirm and not self.settings.is_practice():
+            if not self.confirm_sending(job, summary):
+                self.preview_panel.show_job(job)
+                return False
+            summary = summarize(job)
         self.preview_panel.show_job(job)
         self._job_id = job.job_id
         self.results.set_job(job, layer)
         self.results.set_filter(ResultsProxy.FILTER_ALL)
-        self.results.progress.set_running(True)
+        self.results.set_running(True)
         self.results.progress.set_state(
             plural(
                 summary["bulks"],
@@ -399,7 +431,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         try:
             self.manager.submit(job)
         except Exception as exc:  # the job store could not be written: nothing was sent
-            self.results.progress.set_running(False)
+            self.results.set_running(False)
             self.notices.push(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The job could not be saved, nothing was sent: {error}").format(error=exc),
@@ -407,12 +439,80 @@ class PlanetBulkTaskingDock(QDockWidget):
             )
             return False
         self._remember_in_project(job.job_id)
+        self._key_sources[job.job_id] = self.settings.key_source()
+        self.preview_panel.mark_stale(
+            self.tr("This was sent (job of {when} UTC): preview again before sending more.").format(
+                when=utc_text(job.created_time)
+            )
+        )
         self.tabs.setCurrentIndex(self.TAB_RESULTS)
         self.update_submit_state()
         self.refresh_jobs()
         self.jobs.select_job(job.job_id, emit=False)
         self.job_started.emit(job.job_id)
         return True
+
+    def live_orders(self, job: BulkJob) -> dict:
+        """Features of this job that already have live orders from earlier jobs."""
+        try:
+            return self.services.store.live_orders(
+                job.layer, job.endpoint, {t.feature_id for t in job.targets}, job.job_id
+            )
+        except Exception:  # a damaged store must not block sending; the question says less
+            log.exception("could not look for live orders")
+            return {}
+
+    def confirm_sending(self, job: BulkJob, summary: dict) -> bool:
+        """Ask before orders go to Planet: how many, where, contract, window, scheduling,
+        and features that already have live orders (which may be left out)."""
+        from . import sending
+
+        live = self.live_orders(job)
+        destination = self.settings.endpoint_label()
+        if not self.settings.is_practice() and destination != self.settings.base_url():
+            destination += f" ({self.settings.base_url()})"
+        text = sending.question(job, summary, destination, live)
+        self.last_confirmation = text
+        answer = self.ask_choice(
+            self.tr("Send orders to Planet?"), text, sending.choices(summary, live)
+        )
+        if answer == sending.LEAVE_OUT:
+            n = sending.leave_out(job, live)
+            if summarize(job)["orders"] == 0:
+                self.notices.push(
+                    self.tr("Nothing to send"),
+                    plural(
+                        n,
+                        self.tr("The only feature already has a live order: nothing was sent."),
+                        self.tr("All {n} features already have live orders: nothing was sent."),
+                    ).format(n=n),
+                    Qgis.MessageLevel.Info,
+                )
+                return False
+            return True
+        if answer != sending.SEND_ALL:
+            self.notices.push(
+                self.tr("Not sent"), self.tr("Nothing was sent."), Qgis.MessageLevel.Info
+            )
+            return False
+        return True
+
+    def ask_choice(self, title: str, text: str, choices: list) -> str:
+        """A question with several answers [(key, button text)]; the last is the safe one
+        (Escape, closing the box). Returns the key (tests replace this)."""
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        buttons = {}
+        for key, label in choices:
+            role = (
+                QMessageBox.ButtonRole.RejectRole if not key else QMessageBox.ButtonRole.AcceptRole
+            )
+            buttons[box.addButton(label, role)] = key
+        safe = next(b for b, k in buttons.items() if not k) if "" in buttons.values() else None
+        if safe is not None:
+            box.setEscapeButton(safe)
+            box.setDefaultButton(safe)
+        box.exec()
+        return buttons.get(box.clickedButton(), "")
 
     @staticmethod
     def make_client(base_url, api_key, **kwargs):
@@ -422,9 +522,58 @@ class PlanetBulkTaskingDock(QDockWidget):
         return TaskingClient(base_url, api_key, **kwargs)
 
     def cancel(self):
+        """Stop sending. What Planet already accepted cannot be stopped by this: the
+        state line says so, and offers to cancel those orders."""
         if self.is_running():
+            self._cancelled.add(self._job_id)
             self.manager.cancel(self._job_id)
-            self.results.progress.set_state(self.tr("Cancelling…"))
+            self._show_cancel_state(self._job_id)
+
+    def _show_cancel_state(self, job_id: str):
+        from . import sending
+
+        job = self.manager.jobs.get(job_id)
+        if job is None or job_id != self._job_id:
+            return
+        facts = sending.sent_facts(job)
+        text = self.tr("<b>Sending cancelled</b>: {text}").format(
+            text=sending.cancelled_text(facts, following=self.is_running())
+        )
+        self.results.progress.set_state(text)
+
+    def cancel_accepted_orders(self, job_id: Optional[str] = None, confirm: bool = True):
+        """Cancel the orders of the bulks Planet accepted before a cancel: those created
+        now, the others as Planet creates them."""
+        from . import sending
+
+        job_id = job_id or self._job_id
+        job = self.manager.jobs.get(job_id) if job_id else None
+        if job is None:
+            return None
+        facts = sending.sent_facts(job)
+        keys = facts["reach_keys"]  # accepted bulks, and those Planet may have got
+        if not keys:
+            return None
+        text = plural(
+            facts["accepted_orders"],
+            self.tr("Cancel the order of the bulk request Planet accepted?"),
+            self.tr("Cancel the {n} orders of the bulk requests Planet accepted?"),
+        ).format(n=f"{facts['accepted_orders']:,}")
+        text += "\n\n" + self.tr(
+            "{created} are created now and are cancelled at once; the others are cancelled "
+            "as soon as Planet creates them. Cancelling an order that starts within 24 hours "
+            "may be charged. This cannot be undone."
+        ).format(created=f"{facts['created']:,}")
+        self.last_confirmation = text
+        if confirm and not self.ask(self.tr("Cancel orders"), text):
+            return None
+        task = self.manager.cancel_when_created(job_id, keys)
+        self.results.progress.set_state(
+            self.tr("Cancelling the orders Planet accepted ({n})…").format(
+                n=f"{facts['accepted_orders']:,}"
+            )
+        )
+        return task
 
     # -- project ------------------------------------------------------------------------------
     @staticmethod
@@ -447,6 +596,36 @@ class PlanetBulkTaskingDock(QDockWidget):
             log.exception("could not start watching the saved orders")
 
     # -- manager reports ------------------------------------------------------------------------
+    def _on_jobs_resumed(self, job_ids: list):
+        """QGIS closed mid-run and a new QGIS carried the jobs on: say so, once."""
+        if self._is_shut_down:
+            return
+        fresh = [j for j in job_ids if j not in self._resumes_announced]
+        self._resumes_announced.update(fresh)
+        jobs = [self.manager.jobs.get(j) for j in fresh]
+        jobs = [j for j in jobs if j is not None]
+        if not jobs:
+            return
+        first = jobs[0]
+        text = plural(
+            len(jobs),
+            self.tr(
+                "The job of {when} UTC (layer {layer}) was left unfinished when QGIS closed: "
+                "it carries on now; nothing is sent twice."
+            ),
+            self.tr(
+                "{n} jobs were left unfinished when QGIS closed (e.g. the job of {when} UTC, "
+                "layer {layer}): they carry on now; nothing is sent twice."
+            ),
+        ).format(n=len(jobs), when=utc_text(first.created_time), layer=first.layer.name or "?")
+        self.notices.push(
+            self.tr("Jobs resumed"),
+            text,
+            Qgis.MessageLevel.Info,
+            button_text=self.tr("Show"),
+            callback=lambda: self.open_job(first.job_id),
+        )
+
     def _on_job_added(self, job_id: str):
         self._jobs_timer.start()
 
@@ -454,6 +633,34 @@ class PlanetBulkTaskingDock(QDockWidget):
         self._jobs_timer.start()
         if job_id == self._job_id:
             self._rows_timer.start()  # chunk states: READY -> SUBMITTED rows
+        if job_id in self._followed and not self.manager.is_running(job_id):
+            job = self.manager.jobs.get(job_id)
+            if job is not None and job.state not in ("following", "running"):
+                self._followed.discard(job_id)
+                self._cancelled.discard(job_id)
+                self._after_follow(job)
+
+    def _after_follow(self, job: BulkJob):
+        """A cancelled job's accepted bulks were followed to the end: say what exists."""
+        from . import sending
+
+        facts = sending.sent_facts(job)
+        if not facts["accepted_bulks"]:
+            return
+        if job.job_id == self._job_id:
+            self._show_cancel_state(job.job_id)
+            self.results.refresh_all()
+        text = sending.cancelled_text(facts, following=False)
+        if facts["created"] and not self.manager.cancel_pending(job.job_id):
+            self.notices.push(
+                self.tr("Cancelled job"),
+                text,
+                Qgis.MessageLevel.Warning,
+                button_text=self.tr("Cancel these orders"),
+                callback=lambda: self.cancel_accepted_orders(job.job_id),
+            )
+        else:
+            self.notices.push(self.tr("Cancelled job"), text, Qgis.MessageLevel.Info)
 
     def _on_targets_changed(self, job_id: str, keys: list):
         if self._jobs_timer.isActive() is False:
@@ -467,12 +674,41 @@ class PlanetBulkTaskingDock(QDockWidget):
         if self._job_id and self.results.job() is not None:
             self.results.refresh_all()
 
+    @staticmethod
+    def _step(counts: dict) -> tuple:
+        """What moves when a request gets through (retries alone do not move it)."""
+        keys = ("chunks_accepted", "chunks_complete", "chunks_rejected", "succeeded", "failed")
+        return tuple(counts.get(k, 0) for k in keys)
+
+    def _on_retrying(self, job_id: str, attempt: int, limit: int, words: str):
+        """The client retries: say so now ("Cannot connect to host:port, retrying 2/5…")."""
+        job = self.manager.jobs.get(job_id)
+        step = self._step(self.results.progress.last_counts) if job_id == self._job_id else ()
+        text = self.tr("{what}, retrying {n}/{limit}…").format(
+            what=words[:1].upper() + words[1:], n=attempt, limit=limit
+        )
+        self._trouble[job_id] = (text, step)
+        if job_id == self._job_id and job is not None:
+            self.results.progress.set_state(
+                "<span style='color:#b35900'>" + html.escape(text) + "</span>"
+            )
+
     def _on_progress(self, job_id: str, counts: dict):
         if job_id != self._job_id:
             return
+        job = self.manager.jobs.get(job_id)
+        if job is not None and not self.results.progress.running:
+            # a cancelled job still followed: "Not sent" is what was never posted
+            counts = dict(counts, unsent=self.results.job_counts(job).get("unsent", 0))
         self.results.progress.set_counts(counts)
         chunks = counts.get("chunks", 0)
-        if chunks and self.is_running():
+        trouble = self._trouble.get(job_id)
+        if trouble is not None and trouble[1] == self._step(counts):
+            return  # nothing got through since the last retry: keep saying so
+        self._trouble.pop(job_id, None)
+        if job_id in self._cancelled:
+            self._show_cancel_state(job_id)
+        elif chunks and self.is_running():
             accepted = counts.get("chunks_accepted", 0) + counts.get("chunks_complete", 0)
             self.results.progress.set_state(
                 plural(
@@ -501,31 +737,86 @@ class PlanetBulkTaskingDock(QDockWidget):
         return note
 
     def _ended_text(self, job: BulkJob) -> tuple:
+        from ..core.job import ChunkState
+
         counts = job.counts()
         created = counts.get(TargetStatus.SUCCEEDED, 0)
         failed = counts.get(TargetStatus.FAILED, 0)
         skipped = counts.get(TargetStatus.SKIPPED, 0)
-        pending = counts.get(TargetStatus.READY, 0) + counts.get(TargetStatus.SUBMITTED, 0)
-        parts = [self.tr("{n} orders created").format(n=created)]
+        unsent = counts.get(TargetStatus.READY, 0)
+        doubt = counts.get(TargetStatus.SUBMITTED, 0)
+        sent = any(c.state in ChunkState.SENT for c in job.chunks)
+        if not created and not doubt and not (sent and failed):
+            # nothing reached Planet's order book: say it plainly (money is real)
+            parts = [self.tr("nothing was created")]
+        else:
+            parts = [self.tr("{n} orders created").format(n=created)]
         if failed:
             parts.append(self.tr("{n} failed").format(n=failed))
         if skipped:
             parts.append(self.tr("{n} skipped").format(n=skipped))
-        if pending:
-            parts.append(self.tr("{n} not confirmed").format(n=pending))
+        if unsent:
+            parts.append(self.tr("{n} not sent").format(n=unsent))
+        if doubt:
+            parts.append(self.tr("{n} sent but not confirmed (still followed)").format(n=doubt))
         return ", ".join(parts), failed
+
+    def key_words(self, job_id: str, error) -> str:
+        """A refused key (401/403), said with where that key came from."""
+        from ..core.credentials import ENV_KEY
+        from ..core.errors import AuthenticationError, PermissionDeniedError
+
+        source = self._key_sources.get(job_id) or self.settings.key_source()
+        where = {
+            "env": self.tr("the API key from the {env} environment variable").format(env=ENV_KEY),
+            "authcfg": self.tr("the API key of the authentication configuration “{cfg}”").format(
+                cfg=self.settings.authcfg_name()
+            ),
+            "practice": self.tr("the practice sandbox's key"),
+        }.get(source, self.tr("the API key"))
+        if isinstance(error, AuthenticationError):
+            fix = (
+                self.tr("change {env} and restart QGIS, or choose a configuration in Settings")
+                if source == "env"
+                else self.tr("check it in Settings")
+            ).format(env=ENV_KEY)
+            return self.tr("Planet refused {where} (401, not valid): {fix}").format(
+                where=where, fix=fix
+            )
+        if isinstance(error, PermissionDeniedError):
+            return self.tr(
+                "Planet accepted {where} but it may not task (403): tasking needs a contract "
+                "that includes it"
+            ).format(where=where)
+        return ""
 
     def _on_job_ended(self, job_id: str, how: str, error):
         self._jobs_timer.start()
+        self._trouble.pop(job_id, None)
         job = self.manager.jobs.get(job_id)
         if job is None:
             return
         text, failed = self._ended_text(job)
+        facts = None
         if how == "cancelled":
+            from . import sending
+
             title, level = self.tr("Sending cancelled"), Qgis.MessageLevel.Info
+            facts = sending.sent_facts(job)
+            following = job.state == "following"
+            if following:
+                self._followed.add(job_id)  # _after_follow says what exists at the end
+            else:
+                self._cancelled.discard(job_id)
+            text = sending.cancelled_text(facts, following).rstrip(".")
+            if facts["accepted_bulks"]:
+                level = Qgis.MessageLevel.Warning
         elif how == "failed":
             title, level = self.tr("Sending stopped"), Qgis.MessageLevel.Critical
-            message = getattr(error, "user_message", None) or str(error or "")
+            key_refused = self.key_words(job_id, error)
+            if key_refused:
+                self.results.refused_jobs.add(job_id)  # its bulks never got in
+            message = key_refused or (getattr(error, "user_message", None) or str(error or ""))
             if message:
                 text = message + " — " + text
         else:
@@ -535,7 +826,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         if shown:
             self.results.refresh_all()
             self.results.update_result_layer()
-            self.results.progress.set_running(False)
+            self.results.set_running(False)
             ended_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")
             self.results.progress.set_state(
                 self.tr("<b>{title}</b> ({time} UTC): {text}.").format(
@@ -546,7 +837,15 @@ class PlanetBulkTaskingDock(QDockWidget):
             text = self.tr("Job of {when} UTC (layer {layer}): {text}").format(
                 when=utc_text(job.created_time), layer=job.layer.name, text=text
             )
-        if failed:
+        if facts is not None and facts["accepted_bulks"]:
+            self.notices.push(
+                title,
+                text,
+                level,
+                button_text=self.tr("Cancel these orders"),
+                callback=lambda: self.cancel_accepted_orders(job_id),
+            )
+        elif failed:
             self.notices.push(
                 title,
                 text,
@@ -571,11 +870,12 @@ class PlanetBulkTaskingDock(QDockWidget):
     # -- order monitoring -------------------------------------------------------------------------
     def _on_orders_changed(self, job_id: str, moved: list):
         for _key, _old, new in moved:
-            if new:
-                self._moved[new] += 1
+            if new in FINAL_ORDER_STATES:  # the changes that matter; "in progress" does not
+                self._moved.setdefault(job_id, Counter())[new] += 1
+                self._moved_new.add(job_id)
         if job_id == self._job_id and not self._layer_timer.isActive():
             self._layer_timer.start()
-        if not self._orders_timer.isActive():
+        if self._moved_new and not self._orders_timer.isActive():
             self._orders_timer.start()  # one notice per batch, not per order
 
     def order_changes_text(self, moved: Dict[str, int]) -> str:
@@ -596,18 +896,51 @@ class PlanetBulkTaskingDock(QDockWidget):
                 parts.append(self.tr("{n} {word}").format(n=n, word=word))
         return ", ".join(parts)
 
+    #: at most one order notice per job this often; each replaces the job's previous one
+    ORDER_NOTICE_INTERVAL = 30.0
+
     def _announce_order_changes(self):
-        moved, self._moved = dict(self._moved), Counter()
-        if not moved:
-            return
-        final = {s: n for s, n in moved.items() if s in FINAL_ORDER_STATES}
-        text = self.order_changes_text(final or moved)
-        level = (
-            Qgis.MessageLevel.Warning
-            if set(final) & {"EXPIRED", "REJECTED", "FAILED"}
-            else Qgis.MessageLevel.Info
-        )
-        self.notices.push(self.tr("Orders updated"), text, level)
+        """One notice per job, replaced (not stacked), counting this session's final
+        states so far: '311 orders fulfilled, 27 rejected — job of … UTC (layer)'."""
+        now = time.monotonic()
+        wait = None
+        for job_id in sorted(self._moved_new):
+            since = now - self._announced.get(job_id, -1e9)
+            if since < self.ORDER_NOTICE_INTERVAL:
+                left = self.ORDER_NOTICE_INTERVAL - since
+                wait = left if wait is None else min(wait, left)
+                continue
+            self._moved_new.discard(job_id)
+            self._announced[job_id] = now
+            moved = self._moved.get(job_id, Counter())
+            text = self.order_changes_text(moved)
+            job = self.manager.jobs.get(job_id)
+            if job is not None:
+                text += " — " + self.tr("job of {when} UTC ({layer})").format(
+                    when=utc_text(job.created_time), layer=job.layer.name or "?"
+                )
+            bad = set(moved) & {"EXPIRED", "REJECTED", "FAILED"}
+            self.notices.push(
+                self.tr("Orders updated"),
+                text,
+                Qgis.MessageLevel.Warning if bad else Qgis.MessageLevel.Info,
+                button_text=self.tr("Show") if bad else None,
+                callback=(lambda j=job_id, s=min(bad): self.show_order_outcome(j, s))
+                if bad
+                else None,
+                key=f"orders:{job_id}",
+            )
+        if wait is not None:
+            self._orders_timer.start(int(wait * 1000) + 50)
+
+    def show_order_outcome(self, job_id: str, status: str):
+        """Show the rows whose order reached this state (Rejected, Expired…)."""
+        if job_id != self._job_id:
+            self.show_job(job_id)
+        self.results.set_filter(ResultsProxy.order_filter(status))
+        self.tabs.setCurrentIndex(self.TAB_RESULTS)
+        self.show()
+        self.raise_()
 
     # -- jobs list ---------------------------------------------------------------------------------
     def refresh_jobs(self):
@@ -630,7 +963,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         self.results.set_job(job, layer)
         self._link_note(job, layer)
         running = self.manager.is_running(job_id)
-        self.results.progress.set_running(running)
+        self.results.set_running(running)
         state = self.jobs.model.state_label(
             "running" if running else ("interrupted" if job.state == "running" else job.state)
         )
@@ -675,7 +1008,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(self.tr("Could not resume"), str(exc), Qgis.MessageLevel.Critical)
             return False
         self.show_job(job_id)
-        self.results.progress.set_running(True)
+        self.results.set_running(True)
         self.refresh_jobs()
         return True
 
@@ -768,7 +1101,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(self.tr("Fix and resubmit"), str(exc), Qgis.MessageLevel.Warning)
             return None
         self.results.refresh_keys(list(revised))
-        self.results.progress.set_running(True)
+        self.results.set_running(True)
         self.results.progress.set_state(
             plural(
                 len(revised), self.tr("Resending {n} order…"), self.tr("Resending {n} orders…")

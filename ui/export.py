@@ -18,7 +18,22 @@ CSV_COLUMNS = (
     "capture_count",
     "order_updated_utc",
     "error",
+    "warnings",
+    "lon",
+    "lat",
 )
+
+
+def lon_lat(target) -> tuple:
+    """WGS 84 longitude and latitude of what was sent (a point, or the centroid of a line or
+    polygon), 7 decimals; empty when nothing was built (e.g. no geometry)."""
+    from .result_layer import _geometry_from_payload
+
+    geom = _geometry_from_payload(target)
+    if geom is None or geom.isNull() or geom.isEmpty():
+        return "", ""
+    point = geom.centroid().asPoint()
+    return f"{point.x():.7f}", f"{point.y():.7f}"
 
 
 def export_csv(path: str, targets: List[Target]) -> int:
@@ -38,6 +53,8 @@ def export_csv(path: str, targets: List[Target]) -> int:
                     "" if t.capture_count is None else t.capture_count,
                     t.order_updated or "",
                     t.reason or "",
+                    "; ".join(t.warnings or []),
+                    *lon_lat(t),
                 ]
             )
     return len(targets)

@@ -33,6 +33,7 @@ from ..core.job import TargetStatus
 from ..core.services import PRACTICE_ENDPOINT
 from ..core.store import JobSummary
 from .status import utc_text
+from .table_look import fit_column, pale_selection
 from .table_model import ColumnsModel
 from .widgets import WrapLabel, plural
 
@@ -233,8 +234,11 @@ class JobsPanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(22)
         header = self.view.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Layer and Sent to are sized to their text (see refresh); counts stay narrow
+        self.view.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        pale_selection(self.view)
         metrics = self.view.fontMetrics()
         when_width = metrics.horizontalAdvance("2024-05-01 12:00") + 30  # bold rows too
         self.view.setColumnWidth(JobsModel.COL_WHEN, when_width)
@@ -287,6 +291,8 @@ class JobsPanel(QWidget):
     def refresh(self, summaries, running, project_jobs):
         current = self.current_job_id()
         self.model.set_jobs(summaries, running, project_jobs)
+        fit_column(self.view, JobsModel.COL_LAYER, 80, 260)  # readable, not squeezed
+        fit_column(self.view, JobsModel.COL_ENDPOINT, 80, 320)
         if current and self.current_job_id() != current:
             self.select_job(current, emit=False)
         self._update_buttons()

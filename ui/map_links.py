@@ -5,7 +5,9 @@
 * zoom to / flash features, whatever the layer's CRS (extents are transformed
   into the canvas CRS).
 
-A guard flag stops the two directions from feeding each other.
+A guard flag stops the two directions from feeding each other. Rows a filter hides are
+deselected by Qt as they leave the view; that is not the analyst's choice, so it never
+reaches the map (``RowRemovalFlag``): a filter only filters the table.
 """
 
 from typing import Iterable, List, Optional
@@ -54,8 +56,13 @@ def extent_in_canvas_crs(canvas, layer: QgsVectorLayer, extent: QgsRectangle) ->
     return transform.transformBoundingBox(extent)
 
 
-def _point_box(canvas, layer: QgsVectorLayer, point, half_degrees: float = 0.01):
-    """A box of about 2 km around a point, in the canvas CRS (whatever its units)."""
+#: a lone point is shown with some 20 km of context around it (about 1:150,000 on a
+#: laptop screen), not at street level where nothing around it says where it is
+POINT_CONTEXT_DEGREES = 0.1
+
+
+def _point_box(canvas, layer: QgsVectorLayer, point, half_degrees: float = POINT_CONTEXT_DEGREES):
+    """A box of about 2 × 11 km around a point, in the canvas CRS (whatever its units)."""
     wgs84 = QgsCoordinateReferenceSystem("EPSG:4326")
     dest = canvas.mapSettings().destinationCrs()
     project = QgsProject.instance()
@@ -85,17 +92,51 @@ def zoom_to_features(canvas, layer: QgsVectorLayer, fids: List[int], flash: bool
             extent.yMaximum() + pad,
         )
     try:
+        context = _point_box(canvas, layer, extent.center())
         if extent.width() == 0 and extent.height() == 0:
-            target = _point_box(canvas, layer, extent.center())
+            target = context
         else:
             target = extent_in_canvas_crs(canvas, layer, extent)
             target.scale(1.25)
+            if target.width() < context.width() and target.height() < context.height():
+                target = context  # a tiny feature: show it with its surroundings
     except QgsCsException:
         return False
-    canvas.setExtent(target)
+    current = canvas.extent()
+    if (
+        not current.isEmpty()
+        and current.width() < target.width()
+        and current.height() < target.height()
+        and extent.width() == 0
+        and extent.height() == 0
+    ):
+        # the analyst already zoomed in closer than that: keep their scale, just centre
+        canvas.setCenter(target.center())
+    else:
+        canvas.setExtent(target)
     canvas.refresh()
     if flash and hasattr(canvas, "flashFeatureIds"):
         canvas.flashFeatureIds(layer, fids)
+    return True
+
+
+def pan_to_if_hidden(canvas, layer: QgsVectorLayer, fids: List[int], limit: int = 500) -> bool:
+    """Centre the map on these features when none of them is on screen (scale kept).
+    True when the map moved."""
+    if canvas is None or layer is None or not fids or len(fids) > limit:
+        return False
+    extent = features_extent(layer, fids)
+    if extent.isNull():
+        return False
+    try:
+        target = extent_in_canvas_crs(canvas, layer, extent)
+    except QgsCsException:
+        return False
+    view = canvas.extent()
+    if view.isEmpty() or view.intersects(target) or view.contains(target.center()):
+        return False
+    canvas.setCenter(target.center())
+    canvas.refresh()
     return True
 
 
@@ -112,13 +153,37 @@ def feature_geometry(layer: QgsVectorLayer, fid: int, part: Optional[int] = None
     return geom
 
 
+class RowRemovalFlag(QObject):
+    """True while the proxy removes rows (a filter hides them).
+
+    Create it BEFORE the view gets the proxy: Qt calls slots in connection order, so this
+    flag is up before the view's selection model drops the leaving rows and reports it.
+    """
+
+    def __init__(self, proxy, parent=None):
+        super().__init__(parent)
+        self.active = False
+        proxy.rowsAboutToBeRemoved.connect(self._on)
+        proxy.rowsRemoved.connect(self._off)
+        proxy.modelAboutToBeReset.connect(self._on)
+        proxy.modelReset.connect(self._off)
+
+    def _on(self, *_):
+        self.active = True
+
+    def _off(self, *_):
+        self.active = False
+
+
 class SelectionSync(QObject):
     """Keep the table's selected rows and the layer's selected features in step."""
 
     rows_selected_from_map = pyqtSignal(int)  # how many rows the map selection matched
 
-    def __init__(self, view, model: ResultsModel, proxy, parent=None):
+    def __init__(self, view, model: ResultsModel, proxy, parent=None, removal=None):
         super().__init__(parent)
+        self._removal = removal  # RowRemovalFlag made before the view got the proxy
+        self.canvas = None  # the map canvas, to pan to selected features off screen
         self._view = view
         self._model = model
         self._proxy = proxy
@@ -172,12 +237,15 @@ class SelectionSync(QObject):
     def _on_rows_changed(self, *_):
         if self._busy or self._layer is None:
             return
+        if self._removal is not None and self._removal.active:
+            return  # rows hidden by a filter: the map keeps its selection
         fids = self.selected_feature_ids()
         self._busy = True
         try:
             self._layer.selectByIds(fids, QgsVectorLayer.SelectBehavior.SetSelection)
         finally:
             self._busy = False
+        pan_to_if_hidden(self.canvas, self._layer, fids)  # a selection one cannot see
 
     # -- map -> rows -------------------------------------------------------------
     def _on_layer_selection(self, *_):
@@ -186,11 +254,12 @@ class SelectionSync(QObject):
         self.apply_layer_selection()
 
     def _after_proxy_change(self):
-        # after a re-sort or a reset, show the map's selection again
+        # after a re-sort or a reset, show the map's selection again (without scrolling:
+        # the reader keeps their place)
         if not self._busy and self._layer is not None:
-            self.apply_layer_selection()
+            self.apply_layer_selection(scroll=False)
 
-    def apply_layer_selection(self):
+    def apply_layer_selection(self, scroll: bool = True):
         """Select the (visible) rows of the layer's selected features."""
         if self._layer is None:
             return
@@ -218,7 +287,7 @@ class SelectionSync(QObject):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect
                 | QItemSelectionModel.SelectionFlag.Rows,
             )
-            if proxy_rows:
+            if proxy_rows and scroll:
                 self._view.scrollTo(self._proxy.index(proxy_rows[0], 0))
         finally:
             self._busy = False

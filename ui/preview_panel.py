@@ -84,6 +84,7 @@ class PreviewPanel(QGroupBox):
 
     def show_job(self, job: Optional[BulkJob], stale: bool = False):
         self.job = job
+        self._stale = stale
         self.skipped_list.clear()
         self.json_edit.clear()
         self.hints = job_hints(job.targets) if job is not None else []
@@ -141,12 +142,16 @@ class PreviewPanel(QGroupBox):
         self.json_title.setVisible(bool(payloads))
         self.json_edit.setVisible(bool(payloads))
 
-    def mark_stale(self):
+    def mark_stale(self, note: str = ""):
         if self.job is not None:
             text = self.summary_label.text()
-            note = self.tr("The form changed since: preview again.")
+            note = note or self.tr("The form changed since: preview again.")
+            self._stale = True
             if note not in text:
                 self.summary_label.setText(text + "<br/><i>" + note + "</i>")
+
+    def is_stale(self) -> bool:
+        return self.job is not None and self._stale
 
     def _on_item(self, item):
         fid = item.data(Qt.ItemDataRole.UserRole)

@@ -23,6 +23,8 @@ class ProgressPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.counts = {"total": 0, "processing": 0, "succeeded": 0, "failed": 0, "skipped": 0}
+        self.running = False
+        self.last_counts: dict = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
@@ -56,9 +58,10 @@ class ProgressPanel(QWidget):
         for key, label, color in (
             ("total", self.tr("Total"), "#4d4d4d"),
             ("processing", self.tr("Processing"), STATUS_COLORS[TargetStatus.SUBMITTED]),
-            ("succeeded", self.tr("Succeeded"), STATUS_COLORS[TargetStatus.SUCCEEDED]),
+            ("succeeded", self.tr("Created"), STATUS_COLORS[TargetStatus.SUCCEEDED]),
             ("failed", self.tr("Failed"), STATUS_COLORS[TargetStatus.FAILED]),
             ("skipped", self.tr("Skipped"), STATUS_COLORS[TargetStatus.SKIPPED]),
+            ("unsent", self.tr("Not sent"), "#4d4d4d"),
         ):
             chip = QLabel()
             chip.setFrameShape(QFrame.Shape.NoFrame)
@@ -70,7 +73,14 @@ class ProgressPanel(QWidget):
             )
             chip.setProperty("label", label)
             chip.setProperty("color", color)
-            chip.setToolTip(label)
+            chip.setToolTip(
+                self.tr(
+                    "Orders Planet created. What became of them (rejected, fulfilled…) is "
+                    "counted under “At Planet”."
+                )
+                if key == "succeeded"
+                else label
+            )
             self._chips[key] = chip
             chips.addWidget(chip, 1)
         layout.addLayout(chips)
@@ -79,15 +89,23 @@ class ProgressPanel(QWidget):
     def set_counts(self, counts: dict):
         """counts: job.counts() or the worker's progress dict.
 
-        "Processing" is every target not final yet (ready or submitted).
+        "Processing" is every target not final yet (ready or submitted) while the job runs;
+        once it stopped, ready targets were never sent: "Not sent" (shown only then).
         """
+        self.last_counts = dict(counts)
         total = int(counts.get("total", 0))
-        processing = int(counts.get("ready", 0)) + int(counts.get("submitted", 0))
+        ready = int(counts.get("ready", 0))
+        # stopped: ready targets were not sent, unless their bulk was on its way (the
+        # caller may say how many were really never posted: "unsent")
+        unsent = 0 if self.running else min(ready, int(counts.get("unsent", ready)))
+        processing = int(counts.get("submitted", 0)) + ready - unsent
         done = {k: int(counts.get(k, 0)) for k in ("succeeded", "failed", "skipped")}
         self.counts = {"total": total, "processing": processing, **done}
+        shown = dict(self.counts, unsent=unsent)
+        self._chips["unsent"].setVisible(bool(shown["unsent"]))
         for key, chip in self._chips.items():
             chip.setText(
-                f"<span style='font-size:13pt; font-weight:600'>{self.counts[key]}</span>"
+                f"<span style='font-size:13pt; font-weight:600'>{shown[key]}</span>"
                 f"<br/><span style='color:#555; font-size:8pt'>{chip.property('label')}</span>"
             )
         self.bar.setRange(0, max(total, 1))
@@ -95,6 +113,9 @@ class ProgressPanel(QWidget):
 
     def set_running(self, running: bool):
         self.cancel_button.setEnabled(running)
+        if bool(running) != self.running:
+            self.running = bool(running)
+            self.set_counts(self.last_counts)  # ready targets: processing, or not sent
 
     def set_state(self, text: str):
         self.state_label.setText(text)

@@ -1,11 +1,16 @@
-"""A memory layer of a job's targets, styled by status, for the map and for export."""
+"""A job's targets as a layer styled by status: a GeoPackage for the map (it survives
+saving and reopening the project), a memory layer for export."""
 
 import json
+import os
+import re
 from typing import Optional
 
 from qgis.core import (
+    QgsApplication,
     QgsCategorizedSymbolRenderer,
     QgsFeature,
+    QgsFeatureRequest,
     QgsFields,
     QgsGeometry,
     QgsJsonUtils,
@@ -21,7 +26,7 @@ from qgis.PyQt.QtGui import QColor
 from ..core.job import BulkJob, TargetStatus
 from ..core.qgis_compat import make_field
 from .map_links import feature_geometry
-from .status import ORDER_STATUS_COLORS, STATUS_COLORS, order_status_label, status_label
+from .status import ORDER_STATUS_COLORS, order_status_label, status_label
 
 FIELD_NAMES = (
     "feature_id",
@@ -33,6 +38,7 @@ FIELD_NAMES = (
     "order_updated",
     "error",
 )
+JOB_PROPERTY = "planet_bulk_tasking/job_id"  # on the plugin's own layers (never a target)
 #: the layer is coloured by the order's status at Planet once known, else by the submit status
 STYLE_EXPRESSION = 'coalesce("order_status", "status")'
 
@@ -118,12 +124,54 @@ def build_result_layer(
     provider.addFeatures(features)
     layer.updateExtents()
     style_by_status(layer)
-    layer.setCustomProperty("planet_bulk_tasking/job_id", job.job_id)
+    layer.setCustomProperty(JOB_PROPERTY, job.job_id)
     return layer
 
 
+#: one colour per legend entry, all distinct (the table's colours group some statuses; a
+#: map legend must not): the submit statuses first, then the order's state at Planet
+LEGEND_COLORS = {
+    TargetStatus.READY: "#fdd49e",
+    TargetStatus.SUBMITTED: "#e6a117",
+    TargetStatus.SUCCEEDED: "#2e9e44",
+    TargetStatus.FAILED: "#d7301f",
+    TargetStatus.SKIPPED: "#8c8c8c",
+    "RECEIVED": "#c6dbef",
+    "REQUESTED": "#9ecae1",
+    "PENDING": "#6baed6",
+    "IN_PROGRESS": "#2171b5",
+    "FINALIZING": "#08306b",
+    "FULFILLED": "#00441b",
+    "PENDING_CANCELLATION": "#d9d9d9",
+    "CANCELLED": "#525252",
+    "EXPIRED": "#b8860b",
+    "REJECTED": "#e7298a",
+    "FAILED": "#7b3294",
+}
+
+
+def legend_label(value: str) -> str:
+    if value in ORDER_STATUS_COLORS:
+        return tr("Order: {s}").format(s=order_status_label(value))
+    return status_label(value)
+
+
+def present_values(layer: QgsVectorLayer) -> list:
+    """The legend values that occur: the order status where known, else the submit status."""
+    seen = set()
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry)
+    request.setSubsetOfAttributes(["status", "order_status"], layer.fields())
+    for feature in layer.getFeatures(request):
+        value = feature["order_status"] or feature["status"]
+        if value:
+            seen.add(str(value))
+    order = list(LEGEND_COLORS)
+    return sorted(seen, key=lambda v: (order.index(v) if v in order else 99, v))
+
+
 def style_by_status(layer: QgsVectorLayer):
-    """Order status at Planet where known (fulfilled, expired…), else the submit status."""
+    """Order status at Planet where known (fulfilled, expired…), else the submit status;
+    only the statuses that occur, each with its own colour."""
     categories = []
 
     def symbol_for(color):
@@ -133,24 +181,23 @@ def style_by_status(layer: QgsVectorLayer):
             symbol.setOpacity(0.75)
         return symbol
 
-    for status, color in ORDER_STATUS_COLORS.items():
-        categories.append(
-            QgsRendererCategory(
-                status, symbol_for(color), tr("Order: {s}").format(s=order_status_label(status))
-            )
-        )
-    for status in (
-        TargetStatus.SUCCEEDED,
-        TargetStatus.SUBMITTED,
-        TargetStatus.READY,
-        TargetStatus.FAILED,
-        TargetStatus.SKIPPED,
-    ):
-        categories.append(
-            QgsRendererCategory(status, symbol_for(STATUS_COLORS[status]), status_label(status))
-        )
+    for value in present_values(layer):
+        color = LEGEND_COLORS.get(value, "#8c8c8c")
+        categories.append(QgsRendererCategory(value, symbol_for(color), legend_label(value)))
     layer.setRenderer(QgsCategorizedSymbolRenderer(STYLE_EXPRESSION, categories))
     layer.triggerRepaint()
+
+
+def restyle_if_needed(layer: QgsVectorLayer):
+    """A status appeared or went away: the legend follows."""
+    renderer = layer.renderer()
+    shown = (
+        [c.value() for c in renderer.categories()]
+        if isinstance(renderer, QgsCategorizedSymbolRenderer)
+        else None
+    )
+    if shown != present_values(layer):
+        style_by_status(layer)
 
 
 def update_result_layer(layer: QgsVectorLayer, job: BulkJob) -> int:
@@ -177,11 +224,47 @@ def update_result_layer(layer: QgsVectorLayer, job: BulkJob) -> int:
         changes[feature.id()] = {idx[k]: v for k, v in values.items() if idx.get(k, -1) >= 0}
     if changes:
         layer.dataProvider().changeAttributeValues(changes)
+        restyle_if_needed(layer)
         layer.triggerRepaint()
     return len(changes)
 
 
-def add_result_layer(job: BulkJob, source_layer, project=None) -> QgsVectorLayer:
-    layer = build_result_layer(job, source_layer)
-    (project or QgsProject.instance()).addMapLayer(layer)
+def result_folder(project=None) -> str:
+    """Next to the project when it is saved (it travels with it), else in the profile."""
+    project = project or QgsProject.instance()
+    if project.fileName():
+        return os.path.join(project.absolutePath(), "planet_orders")
+    return os.path.join(QgsApplication.qgisSettingsDirPath(), "planet_bulk_tasking", "results")
+
+
+def result_path(job: BulkJob, folder: str) -> str:
+    name = re.sub(r"[^\w.-]+", "_", job.layer.name or "orders").strip("_")[:40] or "orders"
+    return os.path.join(folder, f"{name}_{job.job_id[:8]}.gpkg")
+
+
+def add_result_layer(job: BulkJob, source_layer, project=None, folder=None) -> QgsVectorLayer:
+    """The job's orders as a GeoPackage layer (it survives saving and reopening the project),
+    styled by status. Falls back to a memory layer if the file cannot be written."""
+    from .export import export_geopackage
+
+    project = project or QgsProject.instance()
+    folder = folder or result_folder(project)
+    path = result_path(job, folder)
+    title = tr("Planet orders – {layer}").format(layer=job.layer.name or "?")
+    layer = None
+    try:
+        os.makedirs(folder, exist_ok=True)
+        ok, _error = export_geopackage(path, job, source_layer, layer_name="orders")
+    except OSError:
+        ok = False
+    if ok:
+        layer = QgsVectorLayer(f"{path}|layername=orders", title, "ogr")
+        if not layer.isValid():
+            layer = None
+    if layer is None:  # read-only folder: the map still gets the orders, for this session
+        layer = build_result_layer(job, source_layer, name=title)
+    else:
+        style_by_status(layer)
+        layer.setCustomProperty(JOB_PROPERTY, job.job_id)
+    project.addMapLayer(layer)
     return layer

@@ -25,6 +25,8 @@ from .status import (
 from .table_model import ColumnsModel
 
 REFUSED_ACTIONS = ("edit refused", "cancel refused")
+#: job states in which a READY target will not be sent unless the analyst acts
+STOPPED_STATES = ("done", "cancelled", "failed", "error")
 
 
 class ResultsModel(ColumnsModel):
@@ -37,8 +39,9 @@ class ResultsModel(ColumnsModel):
         COL_ORDER,
         COL_CAPTURES,
         COL_UPDATED,
-    ) = range(8)
-    COLUMN_COUNT = 8
+        COL_WARNING,
+    ) = range(9)
+    COLUMN_COUNT = 9
 
     KeyRole = Qt.ItemDataRole.UserRole + 1  # target key ("12", "12.2")
     FeatureIdRole = Qt.ItemDataRole.UserRole + 2  # int feature id
@@ -161,6 +164,7 @@ class ResultsModel(ColumnsModel):
             self.tr("Order id"),
             self.tr("Captures"),
             self.tr("Updated (UTC)"),
+            self.tr("Warnings"),
         ]
 
     def column_tips(self):
@@ -173,6 +177,7 @@ class ResultsModel(ColumnsModel):
             self.tr("The order id Planet gave it"),
             self.tr("How many captures were published for the order"),
             self.tr("When Planet last changed the order, in UTC"),
+            self.tr("Sent anyway, but worth a look (e.g. a name used twice)"),
         ]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
@@ -191,6 +196,8 @@ class ResultsModel(ColumnsModel):
             if col == self.COL_NAME:
                 return t.name
             if col == self.COL_STATUS:
+                if t.status == TargetStatus.READY and self._job.state in STOPPED_STATES:
+                    return self.tr("Not sent")  # the job stopped before sending it
                 return status_label(t.status)
             if col == self.COL_ORDER:
                 return t.order_id or ""
@@ -202,6 +209,8 @@ class ResultsModel(ColumnsModel):
                 return utc_text(t.order_updated)
             if col == self.COL_ERROR:
                 return self._problem(t)
+            if col == self.COL_WARNING:
+                return "; ".join(t.warnings or [])
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(t, col)
@@ -244,6 +253,7 @@ class ResultsModel(ColumnsModel):
                     t.order_id or "",
                     t.order_status or "",
                     self._problem(t),
+                    " ".join(t.warnings or []),
                 ]
             ).lower()
         return None
@@ -270,9 +280,7 @@ class ResultsModel(ColumnsModel):
             last = t.attempts[-1]
             what = "Cancel refused" if last.status == "cancel refused" else "Edit refused"
             text = f"{what}: {last.reason or ''}".rstrip(": ")
-        if t.warnings and not text:
-            text = "; ".join(t.warnings)
-        return text
+        return text  # warnings have their own column: an error is not a warning
 
     @staticmethod
     def _sort_value(t: Target, col: int):
@@ -294,4 +302,6 @@ class ResultsModel(ColumnsModel):
             return float(-1 if t.capture_count is None else t.capture_count)
         if col == ResultsModel.COL_UPDATED:
             return t.order_updated or ""
+        if col == ResultsModel.COL_WARNING:
+            return "; ".join(t.warnings or []).lower()
         return ResultsModel._problem(t).lower()

@@ -1,12 +1,14 @@
 """The Results tab: progress, filters, the table linked to the map, exports."""
 
 import os
+from collections import Counter
 from typing import List, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
 from qgis.gui import QgsFilterLineEdit
-from qgis.PyQt.QtCore import Qt, pyqtSignal
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
     QButtonGroup,
     QFileDialog,
     QHBoxLayout,
@@ -20,13 +22,30 @@ from qgis.PyQt.QtWidgets import (
 from ..core import settings
 from ..core.job import BulkJob, Target
 from . import export
-from .map_links import SelectionSync, zoom_to_features
+from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
 from .result_layer import add_result_layer, update_result_layer
 from .results_model import ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
+from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
 from .widgets import WrapLabel
+
+
+def job_counts(job: BulkJob, refused: bool = False) -> dict:
+    """job.counts() plus "unsent": ready targets whose bulk was never posted (a bulk on its
+    way when the job stopped may have reached Planet: those are not "not sent"), or every
+    ready target when Planet refused the key (``refused``: nothing got in)."""
+    from ..core.job import ChunkState, TargetStatus
+
+    counts = job.counts()
+    posted = set()
+    if not refused:
+        posted = {k for c in job.chunks if c.state != ChunkState.NEW for k in c.target_keys}
+    counts["unsent"] = sum(
+        1 for t in job.targets if t.status == TargetStatus.READY and t.key not in posted
+    )
+    return counts
 
 
 class ResultsPanel(QWidget):
@@ -42,6 +61,12 @@ class ResultsPanel(QWidget):
         self._iface = iface
         self._layer_id: Optional[str] = None
         self._result_layer_id: Optional[str] = None
+        self.refused_jobs: set = set()  # job ids whose key Planet refused: nothing got in
+        self._paused_sort = None  # (column, order) the header sorts by, paused while running
+        self._outcomes_timer = QTimer(self)
+        self._outcomes_timer.setSingleShot(True)
+        self._outcomes_timer.setInterval(500)
+        self._outcomes_timer.timeout.connect(self._update_outcomes)
 
         self.model = ResultsModel(self)
         self.proxy = ResultsProxy(self)
@@ -63,7 +88,7 @@ class ResultsPanel(QWidget):
         for name, label in (
             (ResultsProxy.FILTER_ALL, self.tr("All")),
             (ResultsProxy.FILTER_FAILED, self.tr("Failed")),
-            (ResultsProxy.FILTER_SUCCEEDED, self.tr("Succeeded")),
+            (ResultsProxy.FILTER_SUCCEEDED, self.tr("Created")),
             (ResultsProxy.FILTER_SKIPPED, self.tr("Skipped")),
             (ResultsProxy.FILTER_REFUSED, self.tr("Refused")),
         ):
@@ -81,6 +106,9 @@ class ResultsPanel(QWidget):
             self.tr("Orders whose last edit or cancel Planet refused")
         )
         self.filter_buttons[ResultsProxy.FILTER_REFUSED].setVisible(False)
+        self.filter_buttons[ResultsProxy.FILTER_SUCCEEDED].setToolTip(
+            self.tr("Rows whose order Planet created, whatever became of it since")
+        )
         bar.addSpacing(8)
         self.search = QgsFilterLineEdit()
         self.search.setShowSearchIcon(True)
@@ -89,7 +117,37 @@ class ResultsPanel(QWidget):
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
 
+        # order outcomes at Planet (rejected, fulfilled…): their own counts and filters
+        self.outcome_bar = QWidget()
+        outcomes = QHBoxLayout(self.outcome_bar)
+        outcomes.setContentsMargins(0, 0, 0, 0)
+        outcomes.setSpacing(0)
+        self.outcome_title = QLabel(self.tr("At Planet:"))
+        self.outcome_title.setToolTip(
+            self.tr("Where the created orders stand at Planet (checked regularly)")
+        )
+        outcomes.addWidget(self.outcome_title)
+        outcomes.addSpacing(4)
+        self.outcome_buttons = {}  # order status -> QToolButton
+        for status in ORDER_STATUS_COLORS:
+            button = QToolButton()
+            button.setCheckable(True)
+            name = ResultsProxy.order_filter(status)
+            button.setProperty("filter", name)
+            button.setIcon(order_status_icon(status))
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            button.clicked.connect(lambda _=False, n=name: self.set_filter(n))
+            button.setVisible(False)
+            self.filter_group.addButton(button)
+            self.filter_buttons[name] = button
+            self.outcome_buttons[status] = button
+            outcomes.addWidget(button)
+        outcomes.addStretch(1)
+        self.outcome_bar.setVisible(False)
+        layout.addWidget(self.outcome_bar)
+
         self.view = ResultsView(self)
+        self.removal = RowRemovalFlag(self.proxy, self)  # before setModel: see its docstring
         self.view.setModel(self.proxy)
         self.sort_default()
         self.view.zoom_requested.connect(self.zoom_to)
@@ -105,7 +163,11 @@ class ResultsPanel(QWidget):
         self.layer_note.setVisible(False)
         layout.addWidget(self.layer_note)
         layout.addWidget(self.view, 1)
-        self.sync = SelectionSync(self.view, self.model, self.proxy, self)
+        self.sync = SelectionSync(self.view, self.model, self.proxy, self, removal=self.removal)
+        try:
+            self.sync.canvas = iface.mapCanvas() if iface is not None else None
+        except (AttributeError, RuntimeError):
+            self.sync.canvas = None
 
         self.hint = QLabel(
             self.tr(
@@ -162,8 +224,51 @@ class ResultsPanel(QWidget):
         self.layer_note.setVisible(False)
         self.sync.set_layer(self.source_layer())
         self.sort_default()
-        self.progress.set_counts(job.counts() if job else {})
+        self.view.fit_columns()
+        self.progress.set_counts(self.job_counts(job) if job else {})
         self._update_buttons()
+
+    # -- keep the reader's place while a job runs --------------------------------------------
+    def set_running(self, running: bool):
+        """While a job runs the rows stay in the order they came (a new failure does not jump
+        to the top and push everything down; filters still follow, row by row, in C++); at
+        the end they are sorted again as the header says, the reader's top row kept in view."""
+        self.progress.set_running(running)
+        job = self.job()
+        if job is not None and not running:
+            self.progress.set_counts(self.job_counts(job))  # with "Not sent", now it shows
+        header = self.view.horizontalHeader()
+        if running:
+            if not self._paused_sort:
+                anchor = self.top_key()
+                self._paused_sort = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+                header.setSortIndicatorShown(False)
+                self.proxy.sort(-1)  # source order: rows never move while results arrive
+                self.scroll_to_key(anchor)
+        elif self._paused_sort:
+            anchor = self.top_key()
+            column, order = self._paused_sort
+            self._paused_sort = None
+            header.setSortIndicatorShown(True)
+            self.view.sortByColumn(column, order)
+            self.scroll_to_key(anchor)
+
+    def top_key(self) -> Optional[str]:
+        index = self.view.indexAt(self.view.viewport().rect().topLeft())
+        return self.proxy.data(index, ResultsModel.KeyRole) if index.isValid() else None
+
+    def scroll_to_key(self, key: Optional[str]):
+        row = self.model.row_of_key(key) if key else None
+        if row is None:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtTop)
+
+    def job_counts(self, job: BulkJob) -> dict:
+        if self.progress.running:  # "Not sent" only shows once the job stopped
+            return job.counts()
+        return job_counts(job, refused=job.job_id in self.refused_jobs)
 
     def set_source_layer(self, layer: Optional[QgsVectorLayer], note: str = ""):
         """Link the rows to this layer's features (None: no links, the table still works)."""
@@ -191,16 +296,32 @@ class ResultsPanel(QWidget):
         self.model.refresh_keys(keys)
         job = self.job()
         if job is not None:
-            self.progress.set_counts(job.counts())
+            self.progress.set_counts(self.job_counts(job))
+        if not self._outcomes_timer.isActive():
+            self._outcomes_timer.start()  # counted over every row: at most twice a second
 
     def update_refused_filter(self):
         self._update_buttons()
+
+    def order_outcomes(self) -> Counter:
+        """How many created orders are in each state at Planet."""
+        job = self.job()
+        return Counter(t.order_status for t in job.targets if t.order_status) if job else Counter()
+
+    def _update_outcomes(self):
+        counts = self.order_outcomes()
+        current = self.proxy.status_filter()
+        for status, button in self.outcome_buttons.items():
+            n = counts.get(status, 0)
+            button.setText(f"{order_status_label(status)} {n:,}")
+            button.setVisible(bool(n) or current == ResultsProxy.order_filter(status))
+        self.outcome_bar.setVisible(bool(counts) or current.startswith(ResultsProxy.ORDER_PREFIX))
 
     def refresh_all(self):
         self.model.refresh_all()
         job = self.job()
         if job is not None:
-            self.progress.set_counts(job.counts())
+            self.progress.set_counts(self.job_counts(job))
         self._update_buttons()
 
     def result_layers(self) -> List[QgsVectorLayer]:
@@ -229,9 +350,12 @@ class ResultsPanel(QWidget):
         refused = job is not None and any(ResultsModel._refused(t) for t in job.targets)
         button = self.filter_buttons[ResultsProxy.FILTER_REFUSED]
         button.setVisible(refused or self.proxy.status_filter() == ResultsProxy.FILTER_REFUSED)
+        self._update_outcomes()
 
     def sort_default(self):
         """Failed and skipped rows first (then by feature id), shown on the header too."""
+        self._paused_sort = None
+        self.view.horizontalHeader().setSortIndicatorShown(True)
         self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.SortOrder.AscendingOrder)
 
     # -- filters -----------------------------------------------------------------
@@ -239,6 +363,7 @@ class ResultsPanel(QWidget):
         self.proxy.set_status_filter(name)
         self.filter_buttons[name].setVisible(True)
         self.filter_buttons[name].setChecked(True)
+        self._update_outcomes()
         self.sync.apply_layer_selection()
 
     def set_text_filter(self, text: str):
@@ -338,4 +463,5 @@ class ResultsPanel(QWidget):
         return path
 
     def shutdown(self):
+        self._outcomes_timer.stop()
         self.sync.detach()

@@ -31,8 +31,18 @@ class ResultsProxy(QSortFilterProxyModel):
     def status_filter(self) -> str:
         return self._status_filter
 
+    ORDER_PREFIX = "order:"  # "order:REJECTED": rows whose order Planet rejected
+
+    @classmethod
+    def order_filter(cls, order_status: str) -> str:
+        return cls.ORDER_PREFIX + order_status
+
     def set_status_filter(self, name: str):
-        if name not in self._STATUSES and name not in (self.FILTER_ALL, self.FILTER_REFUSED):
+        if (
+            name not in self._STATUSES
+            and name not in (self.FILTER_ALL, self.FILTER_REFUSED)
+            and not name.startswith(self.ORDER_PREFIX)
+        ):
             raise ValueError(name)
         if name != self._status_filter:
             self._status_filter = name
@@ -52,6 +62,11 @@ class ResultsProxy(QSortFilterProxyModel):
         if self._status_filter == self.FILTER_REFUSED:
             index = model.index(source_row, 0, source_parent)
             if not model.data(index, ResultsModel.RefusedRole):
+                return False
+        elif self._status_filter.startswith(self.ORDER_PREFIX):
+            index = model.index(source_row, 0, source_parent)
+            wanted = self._status_filter[len(self.ORDER_PREFIX) :]
+            if model.data(index, ResultsModel.OrderStatusRole) != wanted:
                 return False
         elif self._status_filter != self.FILTER_ALL:
             index = model.index(source_row, ResultsModel.COL_STATUS, source_parent)

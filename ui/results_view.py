@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QKeySequence
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from .results_model import ResultsModel
+from .table_look import fit_column, pale_selection
 
 # [assumed] Planet's Tasking Dashboard shows one order at this address. Not confirmed
 # in Planet's documentation; change it here if the dashboard's URLs differ.
@@ -38,6 +39,10 @@ class ResultsView(QTableView):
         self.setWordWrap(False)
         self.setShowGrid(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # names end with the feature id ("layer 1234"): cut in the middle, keep the end
+        self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # selected rows keep their status colours; an error reads from its start
+        pale_selection(self, elide_right=(ResultsModel.COL_ERROR, ResultsModel.COL_WARNING))
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(22)
         self.horizontalHeader().setStretchLastSection(True)
@@ -60,6 +65,7 @@ class ResultsView(QTableView):
             (ResultsModel.COL_ORDER, 150),
             (ResultsModel.COL_CAPTURES, 0),
             (ResultsModel.COL_UPDATED, 0),
+            (ResultsModel.COL_WARNING, 160),
         ):
             if not width:  # fit the header (plus the sort arrow) or the widest status word
                 title = model.headerData(col, Qt.Orientation.Horizontal) or ""
@@ -71,6 +77,14 @@ class ResultsView(QTableView):
                 if col == ResultsModel.COL_UPDATED:
                     width = max(width, metrics.horizontalAdvance("2024-05-01 12:00") + 16)
             self.setColumnWidth(col, width)
+
+    def fit_columns(self):
+        """Name, Error and Order id as wide as their text (within reason)."""
+        if self.model() is None:
+            return
+        fit_column(self, ResultsModel.COL_NAME, 130, 360)
+        fit_column(self, ResultsModel.COL_ERROR, 120, 480)
+        fit_column(self, ResultsModel.COL_ORDER, 90, 300)
 
     # -- selection helpers ---------------------------------------------------------
     def selected_values(self, role) -> List:
@@ -148,7 +162,7 @@ class ResultsView(QTableView):
         act = menu.addAction(icon("/mActionOpenTable.svg"), self.tr("Open in Tasking Dashboard"))
         act.setEnabled(bool(orders))
         act.setToolTip(self.tr("Opens the order page in your web browser"))
-        act.triggered.connect(self.open_in_dashboard)
+        act.triggered.connect(lambda: self.open_in_dashboard())  # not (checked=False)
         menu.addSeparator()
         self.add_order_actions(menu)
         act = menu.addAction(icon("/mIconHistory.svg"), self.tr("History…"))

@@ -68,7 +68,7 @@ class SettingsPanel(QWidget):
         self.mode_group = QButtonGroup(self)
         self.planet_radio = QRadioButton(self.tr("Planet Tasking API"))
         self.planet_radio.setToolTip(PLANET_TASKING_URL)
-        self.practice_radio = QRadioButton(self.tr("Practice sandbox"))
+        self.practice_radio = QRadioButton(self.tr("Practice (local sandbox)"))  # README's words
         self.custom_radio = QRadioButton(self.tr("Custom address"))
         for i, radio in enumerate((self.planet_radio, self.practice_radio, self.custom_radio)):
             self.mode_group.addButton(radio, i)
@@ -172,6 +172,7 @@ class SettingsPanel(QWidget):
     def _on_mode(self, *_):
         self._save()
         self._update()
+        self._forget_check()
         self.practice_changed.emit(self.is_practice())
         self.changed.emit()
 
@@ -215,10 +216,20 @@ class SettingsPanel(QWidget):
     def _on_authcfg(self, *_):
         self._save()
         self._update()
+        self._forget_check()
         self.changed.emit()
 
     def authcfg(self) -> str:
         return self.auth_select.configId() or ""
+
+    def authcfg_name(self) -> str:
+        """The chosen configuration's name as the analyst gave it (its id otherwise)."""
+        cfg = self.authcfg()
+        try:
+            config = QgsApplication.authManager().availableAuthMethodConfigs().get(cfg)
+        except (AttributeError, RuntimeError):
+            config = None
+        return (config.name() if config is not None else "") or cfg
 
     def key_source(self) -> str:
         """'practice', 'authcfg', 'env' or '' (no key)."""
@@ -284,6 +295,12 @@ class SettingsPanel(QWidget):
             self.base_url(), self.api_key(), self._show_check, self._check_failed, proxies=proxies
         )
         return True
+
+    def _forget_check(self):
+        """A check said something about another endpoint or key: it no longer holds."""
+        self.last_check = ("", "")
+        self.check_label.clear()
+        self.check_label.setStyleSheet("")
 
     def _check_failed(self, error):
         self._show_check("unreachable", getattr(error, "user_message", None) or str(error))

@@ -37,7 +37,7 @@ def status_label(status: str) -> str:
         TargetStatus.READY: tr("Ready"),
         TargetStatus.SKIPPED: tr("Skipped"),
         TargetStatus.SUBMITTED: tr("Submitted"),
-        TargetStatus.SUCCEEDED: tr("Succeeded"),
+        TargetStatus.SUCCEEDED: tr("Created"),  # the order exists; its outcome is separate
         TargetStatus.FAILED: tr("Failed"),
     }
     return labels.get(status, status)
