@@ -25,6 +25,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core import settings
 from ..core.errors import AuthenticationError, PermissionDeniedError
 from ..core.job import BulkJob, ChunkState, TargetStatus
 from ..core.manager import JobManager
@@ -115,7 +116,8 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             "in the dock's Jobs tab.\n\n"
             "Use Processing's 'Selected features only' option to send a selection. Times are in "
             "UTC (a time without a zone is taken as UTC); by default the window starts in 25 "
-            "hours and lasts 14 days, as in the dock. ENDPOINT: 'planet' (default), 'practice' "
+            "hours and lasts the dock's default window (14 days unless changed). "
+            "ENDPOINT: 'planet' (default), 'practice' "
             "for the built-in sandbox (no real orders), or a URL. Credentials: AUTHCFG (any "
             "QGIS authentication configuration), else the PL_API_KEY environment variable.\n\n"
             "Features that cannot make an order are skipped with a reason, never fatal. "
@@ -144,7 +146,10 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
         )
         for name, label in (
             (self.START, self.tr("Start time (UTC; default: in 25 hours)")),
-            (self.END, self.tr("End time (UTC; default: start + 14 days)")),
+            (
+                self.END,
+                self.tr("End time (UTC; default: start + the default window, 14 days)"),
+            ),
         ):
             self.addParameter(
                 QgsProcessingParameterDateTime(
@@ -282,6 +287,7 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             product=self.parameterAsString(parameters, self.PRODUCT, context).strip() or None,
             extra_fields=self._extra(self.parameterAsString(parameters, self.EXTRA, context)),
             name_expression=self.parameterAsExpression(parameters, self.NAME, context) or "",
+            window_days=settings.window_days(),  # the dock's Settings: same default window
         )
 
     @staticmethod

@@ -87,4 +87,4 @@ class ResultsProxy(QSortFilterProxyModel):
 
     def sort_default(self):
         """Failed and skipped rows first, then by feature id."""
-        self.sort(ResultsModel.COL_STATUS, Qt.AscendingOrder)
+        self.sort(ResultsModel.COL_STATUS, Qt.SortOrder.AscendingOrder)

@@ -1,14 +1,14 @@
 """Settings: where orders go (Planet, the practice sandbox, a custom URL) and the API key.
 
-Stored in QgsSettings under ``planet_bulk_tasking/``: the endpoint choice, the custom
-URL and the id of an authentication configuration. **Never the key**: the key lives
-in QGIS's authentication database (Basic method, key as user name) or in PL_API_KEY.
+Stored through core/settings.py (QgsSettings under ``planet_bulk_tasking/``): the endpoint
+choice, the custom URL and the id of an authentication configuration. **Never the key**: the
+key lives in QGIS's authentication database (Basic method, key as user name) or in PL_API_KEY.
 """
 
 import os
 from typing import Optional, Tuple
 
-from qgis.core import QgsApplication, QgsSettings
+from qgis.core import QgsApplication
 from qgis.gui import QgsAuthConfigSelect
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -19,12 +19,15 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core import settings
 from ..core.client import PLANET_TASKING_URL
 from ..core.credentials import ENV_KEY, SETTINGS_PREFIX, key_from_authcfg
+from ..core.parameters import MAX_WINDOW_DAYS
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
 from .connection_check import ConnectionCheck
 
@@ -108,6 +111,22 @@ class SettingsPanel(QWidget):
         v.addWidget(self.key_status)
         layout.addWidget(box)
 
+        box = QGroupBox(self.tr("New orders"))
+        row = QHBoxLayout(box)
+        row.addWidget(QLabel(self.tr("Default window")))
+        self.window_spin = QSpinBox()
+        self.window_spin.setRange(1, MAX_WINDOW_DAYS)
+        self.window_spin.setSuffix(self.tr(" days"))
+        self.window_spin.setToolTip(
+            self.tr(
+                "How long an order's window lasts when you give no end time. Planet's "
+                "Dashboard asks flexible orders for at least 14 days."
+            )
+        )
+        row.addWidget(self.window_spin)
+        row.addStretch(1)
+        layout.addWidget(box)
+
         row = QHBoxLayout()
         self.test_button = QPushButton(
             QgsApplication.getThemeIcon("/mActionRefresh.svg"), self.tr("Test connection")
@@ -126,27 +145,34 @@ class SettingsPanel(QWidget):
         self.custom_edit.editingFinished.connect(self._save)
         self.custom_edit.textChanged.connect(lambda *_: self.changed.emit())
         self.auth_select.selectedConfigIdChanged.connect(self._on_authcfg)
+        self.window_spin.valueChanged.connect(self._on_window_days)
         self._update()
 
     # -- persistence -----------------------------------------------------------------
-    def _key(self, name):
-        return self._prefix + name
-
     def _load(self):
-        s = QgsSettings()
-        mode = s.value(self._key("endpoint_mode"), MODE_PLANET)
+        mode = settings.value(settings.ENDPOINT_MODE, MODE_PLANET, prefix=self._prefix)
         mode = mode if mode in MODES else MODE_PLANET
-        self.custom_edit.setText(s.value(self._key("custom_url"), "") or "")
-        authcfg = s.value(self._key("authcfg"), "") or ""
+        self.custom_edit.setText(settings.value(settings.CUSTOM_URL, prefix=self._prefix))
+        authcfg = settings.value(settings.AUTHCFG, prefix=self._prefix)
         if authcfg:
             self.auth_select.setConfigId(authcfg)
         self._set_mode_buttons(mode)
+        self.window_spin.setValue(settings.window_days(prefix=self._prefix))
 
     def _save(self):
-        s = QgsSettings()
-        s.setValue(self._key("endpoint_mode"), self.mode())
-        s.setValue(self._key("custom_url"), self.custom_edit.text().strip())
-        s.setValue(self._key("authcfg"), self.auth_select.configId() or "")
+        prefix = self._prefix
+        settings.set_value(settings.ENDPOINT_MODE, self.mode(), prefix=prefix)
+        settings.set_value(settings.CUSTOM_URL, self.custom_edit.text().strip(), prefix=prefix)
+        settings.set_value(settings.AUTHCFG, self.auth_select.configId() or "", prefix=prefix)
+        settings.set_value(settings.WINDOW_DAYS, str(self.window_spin.value()), prefix=prefix)
+
+    def _on_window_days(self, *_):
+        self._save()
+        self.changed.emit()
+
+    def window_days(self) -> int:
+        """The default window length for new orders, in days."""
+        return self.window_spin.value()
 
     def _set_mode_buttons(self, mode):
         {
