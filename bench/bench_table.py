@@ -59,10 +59,21 @@ def make_layer():
 
 def timed(app, what, fn, results):
     app.processEvents()
+    profile = None
+    if os.environ.get("PBT_PROFILE") and os.environ["PBT_PROFILE"] in what:
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.enable()
     start = time.perf_counter()
     fn()
     app.processEvents()  # the view repaints: part of what the analyst waits for
     ms = (time.perf_counter() - start) * 1000
+    if profile is not None:
+        import pstats
+
+        profile.disable()
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(15)
     results.append((what, ms))
     print(f"  {what:<40} {ms:8.1f} ms", flush=True)
 

@@ -163,17 +163,23 @@ class RowRemovalFlag(QObject):
 
     def __init__(self, proxy, parent=None):
         super().__init__(parent)
-        self.active = False
+        self._proxy = proxy
+        self._active = False
         proxy.rowsAboutToBeRemoved.connect(self._on)
         proxy.rowsRemoved.connect(self._off)
         proxy.modelAboutToBeReset.connect(self._on)
         proxy.modelReset.connect(self._off)
 
+    @property
+    def active(self) -> bool:
+        # a filter applied as one layout change (ResultsProxy) hides rows too
+        return self._active or bool(getattr(self._proxy, "relayout_active", False))
+
     def _on(self, *_):
-        self.active = True
+        self._active = True
 
     def _off(self, *_):
-        self.active = False
+        self._active = False
 
 
 class SelectionSync(QObject):
@@ -226,6 +232,10 @@ class SelectionSync(QObject):
                 pass
 
     def selected_feature_ids(self) -> List[int]:
+        if hasattr(self._proxy, "source_rows") and hasattr(self._view, "selected_rows"):
+            # ResultsProxy: no Python call per row, no quadratic selectedRows()
+            source = self._proxy.source_rows(self._view.selected_rows())
+            return self._model.feature_ids_of_rows(source)
         rows = self._view.selectionModel().selectedRows()
         fids = []
         for index in rows:
@@ -265,12 +275,15 @@ class SelectionSync(QObject):
         if self._layer is None:
             return
         source_rows = self._model.rows_of_feature_ids(self._layer.selectedFeatureIds())
-        proxy_rows = []
-        for row in source_rows:
-            index = self._proxy.mapFromSource(self._model.index(row, 0))
-            if index.isValid():
-                proxy_rows.append(index.row())
-        proxy_rows.sort()
+        if hasattr(self._proxy, "proxy_rows"):  # ResultsProxy: no Python call per row
+            proxy_rows = self._proxy.proxy_rows(source_rows)
+        else:
+            proxy_rows = []
+            for row in source_rows:
+                index = self._proxy.mapFromSource(self._model.index(row, 0))
+                if index.isValid():
+                    proxy_rows.append(index.row())
+            proxy_rows.sort()
         selection = QItemSelection()
         last_col = self._proxy.columnCount() - 1
         start = prev = None

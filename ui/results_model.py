@@ -57,6 +57,7 @@ class ResultsModel(ColumnsModel):
         self._row_of_key: Dict[str, int] = {}
         self._rows_of_fid: Dict[int, List[int]] = {}
         self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
+        self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
 
     # -- job ---------------------------------------------------------------
     def job(self) -> Optional[BulkJob]:
@@ -70,6 +71,7 @@ class ResultsModel(ColumnsModel):
 
     def _reindex(self):
         self._sort_cache = {}
+        self._search_cache = None
         self._row_of_key = {}
         self._rows_of_fid = {}
         if self._job is None:
@@ -92,6 +94,10 @@ class ResultsModel(ColumnsModel):
             rows.extend(self._rows_of_fid.get(int(fid), ()))
         return rows
 
+    def feature_ids_of_rows(self, rows: Iterable[int]) -> List[int]:
+        targets = self._job.targets if self._job else []
+        return sorted({int(targets[r].feature_id) for r in rows if 0 <= r < len(targets)})
+
     def refresh_keys(self, keys: Iterable[str]):
         """Tell views that these targets changed (status, order id, reason)."""
         rows = sorted({self._row_of_key[k] for k in keys if k in self._row_of_key})
@@ -106,9 +112,17 @@ class ResultsModel(ColumnsModel):
         keys = self._sort_cache.get(column)
         if keys is None:
             targets = self._job.targets if self._job else []
-            keys = [self._sort_value(t, column) for t in targets]
+            value = self._sort_value
+            keys = [value(t, column) for t in targets]
             self._sort_cache[column] = keys
         return keys
+
+    def search_texts(self) -> List[str]:
+        """What the text filter looks in, per row (cached; kept fresh by refresh_*)."""
+        if self._search_cache is None:
+            targets = self._job.targets if self._job else []
+            self._search_cache = [self._search_text(t) for t in targets]
+        return self._search_cache
 
     def _emit_rows(self, rows: List[int], contiguous: bool = False):
         if not rows:
@@ -119,6 +133,10 @@ class ResultsModel(ColumnsModel):
             for column, keys in self._sort_cache.items():
                 for row in changed:
                     keys[row] = self._sort_value(targets[row], column)
+        if self._search_cache is not None:
+            targets, texts = self._job.targets, self._search_cache
+            for row in range(rows[0], rows[-1] + 1) if contiguous else rows:
+                texts[row] = self._search_text(targets[row])
         last_col = self.COLUMN_COUNT - 1
         if not contiguous and len(rows) > 64 and rows[-1] - rows[0] < 4 * len(rows):
             contiguous = True  # many scattered rows close together: one signal is cheaper
@@ -241,17 +259,21 @@ class ResultsModel(ColumnsModel):
         if role == self.SortRole:
             return self._sort_value(t, col)
         if role == self.SearchRole:
-            return " ".join(
-                [
-                    str(t.feature_id),
-                    t.name or "",
-                    t.order_id or "",
-                    t.order_status or "",
-                    self._problem(t),
-                    " ".join(t.warnings or []),
-                ]
-            ).lower()
+            return self._search_text(t)
         return None
+
+    @staticmethod
+    def _search_text(t: Target) -> str:
+        return " ".join(
+            [
+                str(t.feature_id),
+                t.name or "",
+                t.order_id or "",
+                t.order_status or "",
+                ResultsModel._problem(t),
+                " ".join(t.warnings or []),
+            ]
+        ).lower()
 
     def tooltip(self, t: Target, col: int) -> str:
         """The row's label and its history: every attempt with its bulk id and time (UTC)."""
