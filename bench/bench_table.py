@@ -81,12 +81,11 @@ def timed(app, what, fn, results):
 def main():
     app = QgsApplication([], True)
     app.initQgis()
-    from qgis.core import QgsProject, QgsVectorLayer
-    from qgis.PyQt.QtCore import Qt
-
     from planet_bulk_tasking.ui.results_model import ResultsModel
     from planet_bulk_tasking.ui.results_panel import ResultsPanel
     from planet_bulk_tasking.ui.results_proxy import ResultsProxy
+    from qgis.core import QgsProject, QgsVectorLayer
+    from qgis.PyQt.QtCore import Qt
 
     job = make_job()
     layer = make_layer()
@@ -100,16 +99,41 @@ def main():
     timed(app, "fill (set_job)", lambda: panel.set_job(job), results)
     panel.set_source_layer(layer)
     view = panel.view
-    timed(app, "sort by name", lambda: view.sortByColumn(ResultsModel.COL_NAME, Qt.AscendingOrder), results)
-    timed(app, "sort by name, descending", lambda: view.sortByColumn(ResultsModel.COL_NAME, Qt.DescendingOrder), results)
-    timed(app, "sort by status", lambda: view.sortByColumn(ResultsModel.COL_STATUS, Qt.AscendingOrder), results)
-    timed(app, "sort by feature id", lambda: view.sortByColumn(ResultsModel.COL_FEATURE, Qt.AscendingOrder), results)
+    timed(
+        app,
+        "sort by name",
+        lambda: view.sortByColumn(ResultsModel.COL_NAME, Qt.AscendingOrder),
+        results,
+    )
+    timed(
+        app,
+        "sort by name, descending",
+        lambda: view.sortByColumn(ResultsModel.COL_NAME, Qt.DescendingOrder),
+        results,
+    )
+    timed(
+        app,
+        "sort by status",
+        lambda: view.sortByColumn(ResultsModel.COL_STATUS, Qt.AscendingOrder),
+        results,
+    )
+    timed(
+        app,
+        "sort by feature id",
+        lambda: view.sortByColumn(ResultsModel.COL_FEATURE, Qt.AscendingOrder),
+        results,
+    )
     timed(app, "filter Failed", lambda: panel.set_filter(ResultsProxy.FILTER_FAILED), results)
     timed(app, "clear filter (All)", lambda: panel.set_filter(ResultsProxy.FILTER_ALL), results)
     timed(app, "text filter 'site 12'", lambda: panel.set_text_filter("site 12"), results)
     timed(app, "clear text filter", lambda: panel.set_text_filter(""), results)
     chosen = fids[::10]
-    timed(app, f"map -> table ({len(chosen):,} features)", lambda: layer.selectByIds(chosen, QgsVectorLayer.SetSelection), results)
+    timed(
+        app,
+        f"map -> table ({len(chosen):,} features)",
+        lambda: layer.selectByIds(chosen, QgsVectorLayer.SetSelection),
+        results,
+    )
     layer.removeSelection()
     app.processEvents()
 
@@ -120,11 +144,18 @@ def main():
         selection = QItemSelection()
         for row in range(0, proxy.rowCount(), 10):
             selection.select(proxy.index(row, 0), proxy.index(row, proxy.columnCount() - 1))
-        view.selectionModel().select(selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        view.selectionModel().select(
+            selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
+        )
 
     timed(app, f"table -> map ({N // 10:,} rows)", table_to_map, results)
     print(f"  table -> map selected {layer.selectedFeatureCount():,} features")
-    timed(app, "sort by name with a selection", lambda: view.sortByColumn(ResultsModel.COL_NAME, Qt.AscendingOrder), results)
+    timed(
+        app,
+        "sort by name with a selection",
+        lambda: view.sortByColumn(ResultsModel.COL_NAME, Qt.AscendingOrder),
+        results,
+    )
     timed(app, "clear (set_job None)", lambda: panel.set_job(None), results)
     worst = max(results, key=lambda r: r[1])
     print(f"worst table operation: {worst[0]} {worst[1]:.1f} ms (goal < {GOAL_MS:.0f} ms)")

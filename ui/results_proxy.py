@@ -269,7 +269,9 @@ class ResultsProxy(QAbstractTableModel):
                 moved = []
                 for index in persistent:
                     row = pos[old_rows[index.row()]] if index.row() < len(old_rows) else -1
-                    moved.append(QModelIndex() if row < 0 else self.createIndex(row, index.column()))
+                    moved.append(
+                        QModelIndex() if row < 0 else self.createIndex(row, index.column())
+                    )
                 self.changePersistentIndexList(persistent, moved)
             self.layoutChanged.emit([], _SORT_HINT)
         finally:
