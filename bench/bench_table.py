@@ -144,9 +144,7 @@ def main():
         selection = QItemSelection()
         for row in range(0, proxy.rowCount(), 10):
             selection.select(proxy.index(row, 0), proxy.index(row, proxy.columnCount() - 1))
-        view.selectionModel().select(
-            selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-        )
+        view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     timed(app, f"table -> map ({N // 10:,} rows)", table_to_map, results)
     print(f"  table -> map selected {layer.selectedFeatureCount():,} features")

@@ -198,7 +198,12 @@ class SelectionSync(QObject):
         self._busy = False
         self._enabled = True
         view.selectionModel().selectionChanged.connect(self._on_rows_changed)
-        proxy.layoutChanged.connect(self._after_proxy_change)
+        if hasattr(proxy, "rows_regrouped"):
+            # ResultsProxy: a sort keeps the selection (persistent indexes); only rows a
+            # results batch brought into the filter may need the map's selection
+            proxy.rows_regrouped.connect(self._after_proxy_change)
+        else:
+            proxy.layoutChanged.connect(self._after_proxy_change)
         proxy.modelReset.connect(self._after_proxy_change)
 
     def layer(self) -> Optional[QgsVectorLayer]:
@@ -296,9 +301,14 @@ class SelectionSync(QObject):
             start = prev = row
         self._busy = True
         try:
-            self._view.selectionModel().select(
-                selection, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows
-            )
+            model = self._view.selectionModel()
+            # Clear, then Select full-width ranges without the Rows flag: Qt compares the old
+            # and new selections range by range, and Rows de-duplicates them the same way
+            # (quadratic: 10,000 scattered rows took a second or more)
+            if model.hasSelection():
+                model.clearSelection()
+            if not selection.isEmpty():
+                model.select(selection, QItemSelectionModel.SelectionFlag.Select)
             if proxy_rows and scroll:
                 self._view.scrollTo(self._proxy.index(proxy_rows[0], 0))
         finally:

@@ -55,7 +55,7 @@ class ResultsModel(ColumnsModel):
         super().__init__(parent)
         self._job: Optional[BulkJob] = None
         self._row_of_key: Dict[str, int] = {}
-        self._rows_of_fid: Dict[int, List[int]] = {}
+        self._rows_of_fid: Optional[Dict[int, List[int]]] = None
         self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
         self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
 
@@ -73,12 +73,24 @@ class ResultsModel(ColumnsModel):
         self._sort_cache = {}
         self._search_cache = None
         self._row_of_key = {}
-        self._rows_of_fid = {}
+        self._rows_of_fid = None  # made when the map first asks (selection sync)
         if self._job is None:
             return
-        for row, t in enumerate(self._job.targets):
-            self._row_of_key[t.key] = row
-            self._rows_of_fid.setdefault(int(t.feature_id), []).append(row)
+        targets = self._job.targets
+        self._row_of_key = dict(zip([t.key for t in targets], range(len(targets))))
+
+    def _fid_index(self) -> Dict[int, List[int]]:
+        """feature id -> rows (several for the parts of a multipart feature)."""
+        if self._rows_of_fid is None:
+            targets = self._job.targets if self._job else []
+            fids = [int(t.feature_id) for t in targets]
+            index = {fid: [row] for row, fid in enumerate(fids)}
+            if len(index) < len(fids):  # parts: one feature, several rows
+                index = {}
+                for row, fid in enumerate(fids):
+                    index.setdefault(fid, []).append(row)
+            self._rows_of_fid = index
+        return self._rows_of_fid
 
     def target(self, row: int) -> Optional[Target]:
         if self._job is None or not 0 <= row < len(self._job.targets):
@@ -89,9 +101,10 @@ class ResultsModel(ColumnsModel):
         return self._row_of_key.get(key)
 
     def rows_of_feature_ids(self, fids: Iterable[int]) -> List[int]:
+        index = self._fid_index()
         rows: List[int] = []
         for fid in fids:
-            rows.extend(self._rows_of_fid.get(int(fid), ()))
+            rows.extend(index.get(int(fid), ()))
         return rows
 
     def feature_ids_of_rows(self, rows: Iterable[int]) -> List[int]:
@@ -112,8 +125,7 @@ class ResultsModel(ColumnsModel):
         keys = self._sort_cache.get(column)
         if keys is None:
             targets = self._job.targets if self._job else []
-            value = self._sort_value
-            keys = [value(t, column) for t in targets]
+            keys = self._column_keys(targets, column)
             self._sort_cache[column] = keys
         return keys
 
@@ -298,6 +310,24 @@ class ResultsModel(ColumnsModel):
             what = "Cancel refused" if last.status == "cancel refused" else "Edit refused"
             text = f"{what}: {last.reason or ''}".rstrip(": ")
         return text  # warnings have their own column: an error is not a warning
+
+    @classmethod
+    def _column_keys(cls, targets: List[Target], col: int) -> list:
+        """_sort_value of every target, the common columns without a call per row."""
+        if col == cls.COL_STATUS:
+            rank = STATUS_RANK.get
+            return [
+                float(rank(t.status, 9)) * 1e15 + float(t.feature_id) * 1000 + int(t.part or 0)
+                for t in targets
+            ]
+        if col == cls.COL_FEATURE:
+            return [float(t.feature_id) * 1000.0 + int(t.part or 0) for t in targets]
+        if col == cls.COL_NAME:
+            return [(t.name or "").lower() for t in targets]
+        if col == cls.COL_ORDER:
+            return [t.order_id or "" for t in targets]
+        value = cls._sort_value
+        return [value(t, col) for t in targets]
 
     @staticmethod
     def _sort_value(t: Target, col: int):

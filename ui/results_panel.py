@@ -24,7 +24,7 @@ from . import export
 from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
 from .result_layer import add_result_layer, update_result_layer
-from .results_model import ResultsModel
+from .results_model import REFUSED_ACTIONS, ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
 from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
@@ -346,7 +346,9 @@ class ResultsPanel(QWidget):
         self.export_button.setEnabled(has_rows)
         self.orders_button.setEnabled(has_rows)
         job = self.job()
-        refused = job is not None and any(ResultsModel._refused(t) for t in job.targets)
+        refused = job is not None and any(
+            t.attempts and t.attempts[-1].status in REFUSED_ACTIONS for t in job.targets
+        )
         button = self.filter_buttons[ResultsProxy.FILTER_REFUSED]
         button.setVisible(refused or self.proxy.status_filter() == ResultsProxy.FILTER_REFUSED)
         self._update_outcomes()

@@ -12,7 +12,15 @@ the filter are inserted or removed in place, the rest get ``dataChanged``.
 from bisect import bisect_left, bisect_right
 from typing import Callable, List, Optional
 
-from qgis.PyQt.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, Qt
+from qgis.PyQt.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    pyqtSignal,
+)
 
 from ..core.job import TargetStatus
 from .results_model import ResultsModel
@@ -42,6 +50,9 @@ class ResultsProxy(QAbstractTableModel):
 
     ORDER_PREFIX = "order:"  # "order:REJECTED": rows whose order Planet rejected
 
+    #: results changed which rows the filter shows, while sorted (one layout change)
+    rows_regrouped = pyqtSignal()
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._status_filter = self.FILTER_ALL
@@ -53,6 +64,8 @@ class ResultsProxy(QAbstractTableModel):
         self._pos: Optional[List[int]] = None  # source row -> proxy row (-1), made on demand
         self.relayout_active = False  # True while a sort or filter moves the rows
         self._source: Optional[ResultsModel] = None
+        self._selection = None  # the view's QItemSelectionModel (attach_selection)
+        self._changed_since_sort = True  # results arrived since the rows were arranged
 
     def sourceModel(self) -> Optional[ResultsModel]:  # noqa: N802
         return self._source
@@ -78,6 +91,7 @@ class ResultsProxy(QAbstractTableModel):
         self.beginResetModel()
 
     def _source_reset(self):
+        self._changed_since_sort = False
         self._rows = self._arranged()
         self._mark_shown()
         self.endResetModel()
@@ -235,9 +249,16 @@ class ResultsProxy(QAbstractTableModel):
 
     def sort(self, column, order=Qt.SortOrder.AscendingOrder):
         """Sort by a column (-1: source order, as the results arrive)."""
-        self._sort_column = column if column is not None and column >= 0 else -1
-        self._sort_order = order
-        self._relayout(self._arranged())
+        column = column if column is not None and column >= 0 else -1
+        same = (column, order) == (self._sort_column, self._sort_order)
+        if same and not self._changed_since_sort:
+            return  # the view asks twice (header indicator, then sortByColumn)
+        self._sort_column, self._sort_order = column, order
+        rows = self._arranged()
+        if same and rows == self._rows:
+            self._changed_since_sort = False
+            return
+        self._relayout(rows)
 
     def sort_default(self):
         """Failed and skipped rows first, then by feature id."""
@@ -259,11 +280,13 @@ class ResultsProxy(QAbstractTableModel):
         their source rows (the selection, the current row), or go when a filter hides them."""
         self.relayout_active = True
         try:
+            selected = self._park_selection()
             self.layoutAboutToBeChanged.emit([], _SORT_HINT)
             old_rows = self._rows
             persistent = self.persistentIndexList()
             self._rows = rows
             self._mark_shown()
+            self._changed_since_sort = False
             if persistent:
                 pos = self._positions()
                 moved = []
@@ -274,14 +297,42 @@ class ResultsProxy(QAbstractTableModel):
                     )
                 self.changePersistentIndexList(persistent, moved)
             self.layoutChanged.emit([], _SORT_HINT)
+            self._restore_selection(selected)
         finally:
             self.relayout_active = False
+
+    def attach_selection(self, selection_model):
+        """The view's selection model: a sort or filter carries its rows over itself."""
+        self._selection = selection_model
+
+    def _park_selection(self) -> Optional[List[int]]:
+        """Source rows of the view's selection, which is cleared for the layout change: Qt
+        would keep it through persistent indexes, which cost a Python object each here
+        (10,000 selected rows: 0.2 s), and compare it range by range."""
+        model = getattr(self, "_selection", None)
+        if model is None or not model.hasSelection():
+            return None
+        rows = self._rows
+        source = {rows[r] for rng in model.selection() for r in range(rng.top(), rng.bottom() + 1)}
+        model.clearSelection()
+        return sorted(source)
+
+    def _restore_selection(self, source_rows: Optional[List[int]]):
+        if not source_rows:
+            return
+        last = self.columnCount() - 1
+        selection = QItemSelection()
+        for start, end in _runs(self.proxy_rows(source_rows)):
+            selection.select(self.createIndex(start, 0), self.createIndex(end, last))
+        if not selection.isEmpty():
+            self._selection.select(selection, QItemSelectionModel.SelectionFlag.Select)
 
     # -- results arriving ------------------------------------------------------------
     def _source_data_changed(self, top, bottom, roles=()):
         first, last = top.row(), bottom.row()
         if first < 0 or last < first or last >= len(self._shown):
             return
+        self._changed_since_sort = True
         accept = self._acceptor()
         shown = self._shown
         changed = range(first, last + 1)
@@ -293,6 +344,8 @@ class ResultsProxy(QAbstractTableModel):
         if self._sort_column >= 0:
             if entering or leaving or self._out_of_order(changed):
                 self._relayout(self._arranged())
+                if entering:
+                    self.rows_regrouped.emit()
             elif self._rows:
                 self.dataChanged.emit(
                     self.index(0, 0), self.index(len(self._rows) - 1, self.columnCount() - 1)
@@ -360,9 +413,14 @@ class ResultsProxy(QAbstractTableModel):
 def _runs(sorted_rows: List[int]) -> List[tuple]:
     """[3, 4, 5, 9] -> [(3, 5), (9, 9)]"""
     runs = []
+    start = prev = None
     for r in sorted_rows:
-        if runs and runs[-1][1] == r - 1:
-            runs[-1][1] = r
-        else:
-            runs.append([r, r])
-    return [tuple(x) for x in runs]
+        if prev is not None and r == prev + 1:
+            prev = r
+            continue
+        if start is not None:
+            runs.append((start, prev))
+        start = prev = r
+    if start is not None:
+        runs.append((start, prev))
+    return runs

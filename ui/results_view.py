@@ -67,6 +67,8 @@ class ResultsView(QTableView):
 
     def setModel(self, model):  # noqa: N802
         super().setModel(model)
+        if hasattr(model, "attach_selection"):  # ResultsProxy carries the selection itself
+            model.attach_selection(self.selectionModel())
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.Interactive)
         metrics = self.fontMetrics()
