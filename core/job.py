@@ -145,6 +145,12 @@ class BulkJob:
             self._index = {t.key: i for i, t in enumerate(self.targets)}
         return self.targets[self._index[key]]
 
+    def position(self, key: str) -> int:
+        """The target's index in ``targets`` (kept, not rebuilt per call: O(1))."""
+        if len(self._index) != len(self.targets):
+            self._index = {t.key: i for i, t in enumerate(self.targets)}
+        return self._index.get(key, 0)
+
     def targets_of(self, chunk: Chunk) -> List[Target]:
         return [self.target(k) for k in chunk.target_keys]
 

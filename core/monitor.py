@@ -54,7 +54,7 @@ class OrderMonitor(BackgroundTask):
         *,
         min_interval: float = 30.0,
         max_interval: float = 600.0,
-        batch_size: int = 100,
+        batch_size: int = 1000,  # the client splits it by URL length (id__in)
     ):
         super().__init__()
         self._client_factory = client_factory
@@ -68,11 +68,14 @@ class OrderMonitor(BackgroundTask):
         self._last_poll = 0.0  # wall-clock start of the last poll that went through
 
     def watch(self, order_ids: Iterable[str]) -> None:
-        """Add orders (any thread); the next poll comes soon."""
+        """Add orders (any thread); the next poll comes within ``min_interval``."""
         with self._lock:
             self._watched.update(i for i in order_ids if i)
-        self.interval = self.min_interval
-        self.wake()
+        # every results batch adds orders: wake only a monitor that is backing off (its next
+        # poll far away), not once per batch; a monitor at its fastest pace polls them soon
+        if self.polls == 0 or self.interval > self.min_interval:
+            self.interval = self.min_interval
+            self.wake()
 
     def watched(self) -> List[str]:
         with self._lock:

@@ -110,11 +110,10 @@ class JobStore:
 
     def save_targets(self, job: BulkJob, targets: Iterable[Target]) -> None:
         """Persist changed targets (results as they arrive) without rewriting the job."""
-        order = {t.key: i for i, t in enumerate(job.targets)}
+        # the job's own key index: a batch costs its own rows, not a dict over the whole job
+        rows = [_target_row(job.job_id, t, job.position(t.key)) for t in targets]
         with self._transaction() as db:
-            db.executemany(
-                _UPSERT_TARGET, [_target_row(job.job_id, t, order.get(t.key, 0)) for t in targets]
-            )
+            db.executemany(_UPSERT_TARGET, rows)
             self._touch(db, job.job_id)
 
     def set_state(self, job_id: str, state: str, error: Optional[str] = None) -> None:
