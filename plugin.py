@@ -4,7 +4,7 @@ import logging
 import os
 
 from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QFile, Qt, QTranslator
+from qgis.PyQt.QtCore import QCoreApplication, QFile, Qt, QTimer, QTranslator
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -39,7 +39,8 @@ class PlanetBulkTaskingPlugin:
         self.iface = iface
         self.action = None
         self.dock = None
-        self.services = None
+        self._services = None
+        self._start_pending = False  # initGui done, services and provider not yet
         self.provider = None
         self.translator = self._install_translator()
 
@@ -53,9 +54,18 @@ class PlanetBulkTaskingPlugin:
             self.provider = PlanetBulkTaskingProvider(lambda: self.services, plugin_icon())
             QgsApplication.processingRegistry().addProvider(self.provider)
 
+    @property
+    def services(self):
+        if self._start_pending:  # asked for before the event loop came round: now
+            self._finish_start()
+        return self._services
+
+    @services.setter
+    def services(self, value):
+        self._services = value
+
     def initGui(self):  # noqa: N802 (QGIS's name)
         setup_logging()
-        self.initProcessing()
         self.menu_name = tr("Planet Bulk Tasking")
         self.action = QAction(plugin_icon(), tr("Planet Bulk Tasking"), self.iface.mainWindow())
         self.action.setObjectName("PlanetBulkTaskingAction")
@@ -64,10 +74,21 @@ class PlanetBulkTaskingPlugin:
         self.action.toggled.connect(self.set_dock_visible)
         self.iface.addPluginToWebMenu(self.menu_name, self.action)
         self.iface.addWebToolBarIcon(self.action)
-        self._start_services()
+        # The provider and the job services import the HTTP stack (requests, the manager:
+        # ~100 ms): done on the event loop's first turn, not inside QGIS's start
+        self._start_pending = True
+        QTimer.singleShot(0, self._finish_start)
         log.info("Planet Bulk Tasking loaded")
 
+    def _finish_start(self):
+        if not self._start_pending:
+            return  # done already, or unloaded before the timer fired
+        self._start_pending = False
+        self.initProcessing()
+        self._start_services()
+
     def unload(self):
+        self._start_pending = False
         if self.provider is not None:
             from qgis.core import QgsApplication
 
