@@ -169,3 +169,50 @@ def test_selection_follows_its_rows_through_sorts_and_both_ways_to_the_map(layer
     assert sorted(layer.selectedFeatureIds()) == picked
     panel.sync.detach()
     panel.close()
+
+
+def test_result_layer_built_in_one_pass_and_updated_with_only_what_changed(
+    qgis_new_project, tmp_path
+):
+    from planet_bulk_tasking.core.job import LayerRef
+    from planet_bulk_tasking.ui.result_layer import add_result_layer, update_result_layer
+
+    source = QgsVectorLayer("MultiPoint?crs=EPSG:4326", "multi", "memory")
+    feats = []
+    for i in range(50):
+        f = QgsFeature()
+        f.setGeometry(QgsGeometry.fromWkt(f"MultiPoint(({i} 1), ({i} 2))"))
+        feats.append(f)
+    source.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(source)
+    targets = [
+        Target(
+            key=f"{fid}.{part}",
+            feature_id=fid,
+            part=part,
+            name=f"site {fid}.{part}",
+            status=TargetStatus.SUBMITTED,
+        )
+        for fid in sorted(source.allFeatureIds())
+        for part in (1, 2)
+    ]
+    job = BulkJob(layer=LayerRef(layer_id=source.id(), name="multi"), targets=targets)
+    layer = add_result_layer(job, source, folder=str(tmp_path))
+    assert layer.isValid() and layer.featureCount() == 100
+    for f in layer.getFeatures():
+        part = f["part"]
+        expected = source.getFeature(f["feature_id"]).geometry().asGeometryCollection()[part - 1]
+        assert f.geometry().asGeometryCollection()[0].asPoint() == expected.asPoint()
+    assert update_result_layer(layer, job) == 0  # nothing changed: nothing written
+    changed = targets[::7]
+    for t in changed:
+        t.status, t.order_id, t.order_status = TargetStatus.SUCCEEDED, f"o-{t.key}", "FULFILLED"
+    assert update_result_layer(layer, job, [t.key for t in changed]) == len(changed)
+    assert update_result_layer(layer, job) == 0  # and the layer already says so
+    by_key = {(f["feature_id"], f["part"]): f for f in layer.getFeatures()}
+    for t in targets:
+        f = by_key[(t.feature_id, t.part)]
+        assert (f["status"], f["order_status"] or None) == (t.status, t.order_status)
+    categories = [c.value() for c in layer.renderer().categories()]
+    assert categories == [TargetStatus.SUBMITTED, "FULFILLED"]  # the legend followed
+    QgsProject.instance().removeMapLayer(layer.id())

@@ -4,6 +4,7 @@ saving and reopening the project), a memory layer for export."""
 import json
 import os
 import re
+from collections import Counter
 from typing import Optional
 
 from qgis.core import (
@@ -25,7 +26,6 @@ from qgis.PyQt.QtCore import QCoreApplication, QVariant
 from qgis.PyQt.QtGui import QColor
 
 from ..core.job import BulkJob, TargetStatus
-from .map_links import feature_geometry
 from .status import ORDER_STATUS_COLORS, order_status_label, status_label
 
 FIELD_NAMES = (
@@ -98,9 +98,11 @@ def build_result_layer(
     provider.addAttributes(result_fields())
     layer.updateFields()
     features = []
+    geometries = _source_geometries(source_layer, job) if source_layer else {}
+    fields = layer.fields()
     for t in job.targets:
-        feature = QgsFeature(layer.fields())
-        geom = feature_geometry(source_layer, t.feature_id, t.part) if source_layer else None
+        feature = QgsFeature(fields)
+        geom = _part_geometry(geometries.get(int(t.feature_id)), t.part) if source_layer else None
         if geom is None and source_layer is None:
             geom = _geometry_from_payload(t)
         if geom is not None:
@@ -123,9 +125,38 @@ def build_result_layer(
         features.append(feature)
     provider.addFeatures(features)
     layer.updateExtents()
-    style_by_status(layer)
+    style_by_status(layer, job_legend_values(job))
     layer.setCustomProperty(JOB_PROPERTY, job.job_id)
     return layer
+
+
+def job_legend_values(job: BulkJob) -> list:
+    """The legend values a result layer of this job shows, from the job (reading the
+    layer back cost 0.6 s per 100,000 features)."""
+    return _legend_order({t.order_status or t.status for t in job.targets} - {None, ""})
+
+
+def _source_geometries(source_layer: QgsVectorLayer, job: BulkJob) -> dict:
+    """feature id -> geometry of the job's features, read in one pass (not one getFeature
+    per target: 100,000 of them took 11-17 s)."""
+    wanted = {int(t.feature_id) for t in job.targets}
+    request = QgsFeatureRequest().setNoAttributes()
+    if len(wanted) * 2 < source_layer.featureCount():  # a small part of a big layer
+        request.setFilterFids(sorted(wanted))
+    out = {}
+    for feature in source_layer.getFeatures(request):
+        fid = feature.id()
+        if fid in wanted and feature.hasGeometry():
+            out[fid] = feature.geometry()
+    return out
+
+
+def _part_geometry(geom: Optional[QgsGeometry], part: Optional[int]) -> Optional[QgsGeometry]:
+    """The whole geometry, or its 1-based part (as feature_geometry does)."""
+    if geom is None or not part or not geom.isMultipart():
+        return geom
+    parts = geom.asGeometryCollection()
+    return QgsGeometry(parts[part - 1]) if 0 < part <= len(parts) else None
 
 
 #: one colour per legend entry, all distinct (the table's colours group some statuses; a
@@ -165,11 +196,15 @@ def present_values(layer: QgsVectorLayer) -> list:
         value = feature["order_status"] or feature["status"]
         if value:
             seen.add(str(value))
+    return _legend_order(seen)
+
+
+def _legend_order(values) -> list:
     order = list(LEGEND_COLORS)
-    return sorted(seen, key=lambda v: (order.index(v) if v in order else 99, v))
+    return sorted({str(v) for v in values}, key=lambda v: (order.index(v) if v in order else 99, v))
 
 
-def style_by_status(layer: QgsVectorLayer):
+def style_by_status(layer: QgsVectorLayer, values=None):
     """Order status at Planet where known (fulfilled, expired…), else the submit status;
     only the statuses that occur, each with its own colour."""
     categories = []
@@ -181,50 +216,92 @@ def style_by_status(layer: QgsVectorLayer):
             symbol.setOpacity(0.75)
         return symbol
 
-    for value in present_values(layer):
+    for value in present_values(layer) if values is None else values:
         color = LEGEND_COLORS.get(value, "#8c8c8c")
         categories.append(QgsRendererCategory(value, symbol_for(color), legend_label(value)))
     layer.setRenderer(QgsCategorizedSymbolRenderer(STYLE_EXPRESSION, categories))
     layer.triggerRepaint()
 
 
-def restyle_if_needed(layer: QgsVectorLayer):
-    """A status appeared or went away: the legend follows."""
+def restyle_if_needed(layer: QgsVectorLayer, values=None):
+    """A status appeared or went away: the legend follows (``values``: the legend values
+    present, when the caller knows them without reading the layer)."""
     renderer = layer.renderer()
     shown = (
         [c.value() for c in renderer.categories()]
         if isinstance(renderer, QgsCategorizedSymbolRenderer)
         else None
     )
-    if shown != present_values(layer):
-        style_by_status(layer)
+    present = present_values(layer) if values is None else _legend_order(values)
+    if shown != present:
+        style_by_status(layer, present)
 
 
-def update_result_layer(layer: QgsVectorLayer, job: BulkJob) -> int:
-    """Write the job's current statuses into an existing result layer."""
-    idx = {n: layer.fields().indexOf(n) for n in FIELD_NAMES}
-    by_key = {}
-    for t in job.targets:
-        by_key[(int(t.feature_id), int(t.part or 0))] = t
+#: the attributes a results update writes (the rest never change after the build)
+UPDATED_FIELDS = ("status", "order_id", "order_status", "capture_count", "order_updated", "error")
+
+
+def _updated_values(t) -> tuple:
+    return (t.status, t.order_id, t.order_status, t.capture_count, t.order_updated, t.reason or "")
+
+
+class _LayerState:
+    """What a result layer holds, read once: (feature id, part) -> layer fid, the values
+    last written there, and how many features show each legend value. Updates then write
+    only what changed, without reading the layer again."""
+
+    def __init__(self, layer: QgsVectorLayer):
+        self.count = layer.featureCount()
+        self.fids, self.written = {}, {}
+        self.legend: Counter = Counter()
+        request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        request.setSubsetOfAttributes(("feature_id", "part") + UPDATED_FIELDS, layer.fields())
+        for f in layer.getFeatures(request):
+            part = f["part"]
+            key = (int(f["feature_id"]), int(part) if part not in (None, "") else 0)
+            values = tuple(_plain(f[name]) for name in UPDATED_FIELDS)
+            self.fids[key] = f.id()
+            self.written[key] = values
+            self.legend[values[2] or values[0]] += 1
+
+
+def _plain(value):
+    """A NULL QVariant as None, so written values compare with the targets'."""
+    if value is None or (hasattr(value, "isNull") and value.isNull()):
+        return None
+    return value
+
+
+_STATES: dict = {}  # layer id -> _LayerState
+
+
+def forget_result_layer(layer_id: str):
+    _STATES.pop(layer_id, None)
+
+
+def update_result_layer(layer: QgsVectorLayer, job: BulkJob, keys=None) -> int:
+    """Write the job's current statuses into an existing result layer: only the features
+    whose values changed (``keys``: only these targets may have changed; None: any)."""
+    state = _STATES.get(layer.id())
+    if state is None or state.count != layer.featureCount():
+        state = _STATES[layer.id()] = _LayerState(layer)
+    idx = [layer.fields().indexOf(n) for n in UPDATED_FIELDS]
+    targets = job.targets if keys is None else [job.target(k) for k in keys]
     changes = {}
-    for feature in layer.getFeatures():
-        part = feature["part"]
-        key = (int(feature["feature_id"]), int(part) if part not in (None, "") else 0)
-        t = by_key.get(key)
-        if t is None:
+    for t in targets:
+        key = (int(t.feature_id), int(t.part or 0))
+        fid = state.fids.get(key)
+        values = _updated_values(t)
+        old = state.written.get(key)
+        if fid is None or old == values:
             continue
-        values = {
-            "status": t.status,
-            "order_id": t.order_id,
-            "order_status": t.order_status,
-            "capture_count": t.capture_count,
-            "order_updated": t.order_updated,
-            "error": t.reason or "",
-        }
-        changes[feature.id()] = {idx[k]: v for k, v in values.items() if idx.get(k, -1) >= 0}
+        changes[fid] = {i: v for i, v, was in zip(idx, values, old) if i >= 0 and v != was}
+        state.written[key] = values
+        state.legend[old[2] or old[0]] -= 1
+        state.legend[values[2] or values[0]] += 1
     if changes:
         layer.dataProvider().changeAttributeValues(changes)
-        restyle_if_needed(layer)
+        restyle_if_needed(layer, [v for v, n in state.legend.items() if n > 0 and v])
         layer.triggerRepaint()
     return len(changes)
 
@@ -264,7 +341,7 @@ def add_result_layer(job: BulkJob, source_layer, project=None, folder=None) -> Q
     if layer is None:  # read-only folder: the map still gets the orders, for this session
         layer = build_result_layer(job, source_layer, name=title)
     else:
-        style_by_status(layer)
+        style_by_status(layer, job_legend_values(job))
         layer.setCustomProperty(JOB_PROPERTY, job.job_id)
     project.addMapLayer(layer)
     return layer

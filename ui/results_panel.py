@@ -60,6 +60,7 @@ class ResultsPanel(QWidget):
         self._iface = iface
         self._layer_id: Optional[str] = None
         self._result_layer_id: Optional[str] = None
+        self._layer_keys: Optional[set] = None  # targets changed since the layers were written
         self.refused_jobs: set = set()  # job ids whose key Planet refused: nothing got in
         self._paused_sort = None  # (column, order) the header sorts by, paused while running
         self._outcomes_timer = QTimer(self)
@@ -217,6 +218,7 @@ class ResultsPanel(QWidget):
         return self.model.job()
 
     def set_job(self, job: Optional[BulkJob], layer: Optional[QgsVectorLayer] = None):
+        self._layer_keys = None  # result layers: compare every target once
         self.model.set_job(job)
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
         self._result_layer_id = None
@@ -292,6 +294,9 @@ class ResultsPanel(QWidget):
         return layer if isinstance(layer, QgsVectorLayer) else None
 
     def refresh_keys(self, keys):
+        keys = list(keys)
+        if self._layer_keys is not None:
+            self._layer_keys.update(keys)
         self.model.refresh_keys(keys)
         job = self.job()
         if job is not None:
@@ -317,6 +322,7 @@ class ResultsPanel(QWidget):
         self.outcome_bar.setVisible(bool(counts) or current.startswith(ResultsProxy.ORDER_PREFIX))
 
     def refresh_all(self):
+        self._layer_keys = None
         self.model.refresh_all()
         job = self.job()
         if job is not None:
@@ -336,9 +342,14 @@ class ResultsPanel(QWidget):
         ]
 
     def update_result_layer(self):
-        job = self.job()
+        """Write what changed since the last call into the job's result layers (the dock
+        calls it every second while results arrive): work per batch, not per job."""
+        job, keys = self.job(), self._layer_keys
+        if job is None or keys is not None and not keys:
+            return
+        self._layer_keys = set()
         for layer in self.result_layers():
-            update_result_layer(layer, job)
+            update_result_layer(layer, job, keys)
 
     def _update_buttons(self):
         has_rows = self.model.rowCount() > 0
