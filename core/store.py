@@ -7,6 +7,7 @@ never written here: jobs hold the endpoint URL only.
 """
 
 import json
+import logging
 import sqlite3
 import threading
 from dataclasses import asdict, dataclass
@@ -15,6 +16,8 @@ from typing import Dict, Iterable, List, Optional
 from .job import Attempt, BulkJob, Chunk, LayerRef, Target, TargetStatus, utc_now_iso
 
 SCHEMA_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -67,14 +70,72 @@ class JobStore:
         self._db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+        # results batches are written by a writer thread (the main thread only queues them)
+        self._queue = threading.Condition()
+        self._pending: List[tuple] = []  # target rows waiting, in the order they came
+        self._pending_jobs: set = set()
+        self._writing = False
+        self._writer: Optional[threading.Thread] = None
 
     def close(self) -> None:
+        self.flush()
+        with self._queue:
+            writer, self._writer = self._writer, None
+            self._queue.notify_all()
+        if writer is not None:
+            writer.join(5.0)
         with self._lock:
             self._db.close()
+
+    # -- the writer thread ------------------------------------------------------------
+    def flush(self) -> None:
+        """Wait until every queued target row is on disk (readers and job rewrites do)."""
+        with self._queue:
+            while self._pending or self._writing:
+                self._queue.wait(1.0)
+
+    def _reading(self):
+        self.flush()
+        return self._lock
+
+    def _enqueue(self, job_id: str, rows: List[tuple]) -> None:
+        with self._queue:
+            self._pending.extend(rows)
+            self._pending_jobs.add(job_id)
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="pbt-job-store", daemon=True
+                )
+                self._writer.start()
+            self._queue.notify_all()
+
+    def _write_loop(self) -> None:
+        me = threading.current_thread()
+        while True:
+            with self._queue:
+                while not self._pending and self._writer is me:
+                    self._queue.wait()
+                if not self._pending:
+                    return  # closed, nothing left
+                rows, jobs = self._pending, self._pending_jobs
+                self._pending, self._pending_jobs = [], set()
+                self._writing = True
+            try:  # everything queued meanwhile goes in one transaction
+                with self._transaction() as db:
+                    db.executemany(_UPSERT_TARGET, rows)
+                    for job_id in jobs:
+                        self._touch(db, job_id)
+            except sqlite3.Error:
+                log.exception("could not save %d results to the job store", len(rows))
+            finally:
+                with self._queue:
+                    self._writing = False
+                    self._queue.notify_all()
 
     # -- writing ------------------------------------------------------------------
     def save_job(self, job: BulkJob) -> None:
         """Write the whole job in one transaction (before its first request is sent)."""
+        self.flush()  # queued results of an earlier state must not land after this
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?)",
@@ -110,11 +171,11 @@ class JobStore:
 
     def save_targets(self, job: BulkJob, targets: Iterable[Target]) -> None:
         """Persist changed targets (results as they arrive) without rewriting the job."""
-        # the job's own key index: a batch costs its own rows, not a dict over the whole job
+        # rows made now (a snapshot; the job's own key index: a batch costs its own rows,
+        # not a dict over the whole job), written by the writer thread, queued batches merged
         rows = [_target_row(job.job_id, t, job.position(t.key)) for t in targets]
-        with self._transaction() as db:
-            db.executemany(_UPSERT_TARGET, rows)
-            self._touch(db, job.job_id)
+        if rows:
+            self._enqueue(job.job_id, rows)
 
     def set_state(self, job_id: str, state: str, error: Optional[str] = None) -> None:
         with self._transaction() as db:
@@ -122,13 +183,14 @@ class JobStore:
             self._touch(db, job_id)
 
     def delete_job(self, job_id: str) -> None:
+        self.flush()
         with self._transaction() as db:
             for table in ("targets", "chunks", "jobs"):
                 db.execute(f"DELETE FROM {table} WHERE job_id=?", (job_id,))  # noqa: S608
 
     # -- reading ------------------------------------------------------------------
     def load_job(self, job_id: str) -> BulkJob:
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT job_id, created_time, endpoint, layer, parameters, state, error, version "
                 "FROM jobs WHERE job_id=?",
@@ -172,7 +234,7 @@ class JobStore:
         )
 
     def list_jobs(self) -> List[JobSummary]:
-        with self._lock:
+        with self._reading():
             jobs = self._db.execute(
                 "SELECT job_id, created_time, updated_time, layer, endpoint, state FROM jobs "
                 "ORDER BY created_time DESC"
@@ -193,7 +255,7 @@ class JobStore:
 
     def unfinished_job_ids(self) -> List[str]:
         """Jobs with a request that may have reached the server and no final answer yet."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT job_id FROM jobs WHERE state IN ('running', 'interrupted', 'following') "
                 "ORDER BY created_time"
@@ -212,7 +274,7 @@ class JobStore:
         by provider and source.
         """
         wanted = {int(f) for f in feature_ids}
-        with self._lock:
+        with self._reading():
             jobs = self._db.execute(
                 "SELECT job_id, created_time, layer, state FROM jobs "
                 "WHERE endpoint=? AND job_id<>?",
@@ -232,7 +294,7 @@ class JobStore:
         found: Dict[int, tuple] = {}
         final = ("FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED")
         for job_id, (created, in_flight) in sorted(same.items(), key=lambda kv: kv[1][0]):
-            with self._lock:
+            with self._reading():
                 rows = self._db.execute(
                     "SELECT feature_id, status, order_id, order_status FROM targets WHERE job_id=?",
                     (job_id,),
@@ -248,7 +310,7 @@ class JobStore:
 
     def find_order(self, order_id: str) -> Optional[tuple]:
         """(job_id, target key) of the target that created this order, if any."""
-        with self._lock:
+        with self._reading():
             return self._db.execute(
                 "SELECT job_id, key FROM targets WHERE order_id=?", (order_id,)
             ).fetchone()
