@@ -23,7 +23,7 @@ from ..core.job import BulkJob, Target
 from . import export
 from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
-from .result_layer import add_result_layer, update_result_layer
+from .result_layer import MAX_WRITES_PER_UPDATE, add_result_layer, update_result_layer
 from .results_model import REFUSED_ACTIONS, ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
@@ -347,8 +347,19 @@ class ResultsPanel(QWidget):
         job, keys = self.job(), self._layer_keys
         if job is None or keys is not None and not keys:
             return
-        self._layer_keys = set()
-        for layer in self.result_layers():
+        layers = self.result_layers()
+        if not layers:
+            self._layer_keys = set()
+            return
+        if keys is not None and len(keys) > MAX_WRITES_PER_UPDATE:
+            # a bounded slice now, the rest in 50 ms: no long write on the main thread
+            now = set(list(keys)[:MAX_WRITES_PER_UPDATE])
+            self._layer_keys = keys - now
+            keys = now
+            QTimer.singleShot(50, self.update_result_layer)
+        else:
+            self._layer_keys = set()
+        for layer in layers:
             update_result_layer(layer, job, keys)
 
     def _update_buttons(self):
