@@ -46,10 +46,13 @@ def free_port() -> int:
 def start_sandbox():
     port = free_port()
     proc = subprocess.Popen(
-        ["/usr/bin/python3", "-m", "sandbox", "--port", str(port), "--rate", str(RATE)],
+        ["/usr/bin/python3", "-m", "sandbox", "--port", str(port), "--rate", str(RATE)]
+        + (["--verbose"] if os.environ.get("PBT_SANDBOX_LOG") else []),
         cwd=REPO,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=open(os.environ["PBT_SANDBOX_LOG"], "w")  # noqa: SIM115
+        if os.environ.get("PBT_SANDBOX_LOG")
+        else subprocess.DEVNULL,
         text=True,
     )
     for line in proc.stdout:

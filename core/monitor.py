@@ -73,10 +73,12 @@ class OrderMonitor(BackgroundTask):
     def watch(self, order_ids: Iterable[str]) -> None:
         """Add orders (any thread); the next poll comes within ``min_interval``."""
         with self._lock:
+            idle = not self._watched
             self._watched.update(i for i in order_ids if i)
-        # every results batch adds orders: wake only a monitor that is backing off (its next
-        # poll far away), not once per batch; a monitor at its fastest pace polls them soon
-        if self.polls == 0 or self.interval > self.min_interval:
+        # every results batch adds orders: wake a monitor that watched nothing or is backing
+        # off (its next poll far away), not once per batch; at its fastest pace it polls
+        # them within min_interval anyway
+        if idle or self.interval > self.min_interval:
             self.interval = self.min_interval
             self.wake()
 
@@ -120,6 +122,7 @@ class OrderMonitor(BackgroundTask):
         client.stop_event = self.stop_event  # a cancel interrupts its retries' back-off too
         try:
             while not self.cancelled:
+                self._wake.clear()  # a wake from before this poll is answered by it
                 ids = self.watched()
                 if ids:
                     self._poll(client, ids)
