@@ -76,6 +76,8 @@ class JobStore:
         self._pending_jobs: set = set()
         self._writing = False
         self._writer: Optional[threading.Thread] = None
+        self._generation: Dict[str, int] = {}  # job_id -> writes so far (list_jobs' cache)
+        self._counts_cache: Dict[str, tuple] = {}
 
     def close(self) -> None:
         self.flush()
@@ -125,6 +127,8 @@ class JobStore:
                     db.executemany(_UPSERT_TARGET, rows)
                     for job_id in jobs:
                         self._touch(db, job_id)
+                for job_id in jobs:
+                    self._changed(job_id)
             except sqlite3.Error:
                 log.exception("could not save %d results to the job store", len(rows))
             finally:
@@ -160,6 +164,7 @@ class JobStore:
             db.executemany(
                 _UPSERT_TARGET, [_target_row(job.job_id, t, i) for i, t in enumerate(job.targets)]
             )
+        self._changed(job.job_id)
 
     def save_chunks(self, job_id: str, chunks: Iterable[Chunk]) -> None:
         with self._transaction() as db:
@@ -187,6 +192,7 @@ class JobStore:
         with self._transaction() as db:
             for table in ("targets", "chunks", "jobs"):
                 db.execute(f"DELETE FROM {table} WHERE job_id=?", (job_id,))  # noqa: S608
+        self._changed(job_id)
 
     # -- reading ------------------------------------------------------------------
     def load_job(self, job_id: str) -> BulkJob:
@@ -239,12 +245,7 @@ class JobStore:
                 "SELECT job_id, created_time, updated_time, layer, endpoint, state FROM jobs "
                 "ORDER BY created_time DESC"
             ).fetchall()
-            counts = self._db.execute(
-                "SELECT job_id, status, COUNT(*) FROM targets GROUP BY job_id, status"
-            ).fetchall()
-        by_job: Dict[str, Dict[str, int]] = {}
-        for job_id, status, n in counts:
-            by_job.setdefault(job_id, {s: 0 for s in TargetStatus.ALL})[status] = n
+            by_job = self._job_counts(jobs)
         result = []
         for job_id, created, updated, layer, endpoint, state in jobs:
             c = by_job.get(job_id, {s: 0 for s in TargetStatus.ALL})
@@ -252,6 +253,25 @@ class JobStore:
             name = json.loads(layer or "{}").get("name", "")
             result.append(JobSummary(job_id, created, updated, name, endpoint, state, c))
         return result
+
+    def _job_counts(self, jobs) -> Dict[str, Dict[str, int]]:
+        """Counts per job, recounted only for jobs written since the last call (the Jobs
+        list refreshes while results arrive: not a GROUP BY over every job each time)."""
+        cache = self._counts_cache  # job_id -> (generation, counts)
+        out = {}
+        for job_id, *_ in jobs:
+            hit = cache.get(job_id)
+            generation = self._generation.get(job_id, 0)
+            if hit is None or hit[0] != generation:
+                counts = {s: 0 for s in TargetStatus.ALL}
+                for status, n in self._db.execute(
+                    "SELECT status, COUNT(*) FROM targets WHERE job_id=? GROUP BY status",
+                    (job_id,),
+                ):
+                    counts[status] = n
+                hit = cache[job_id] = (generation, counts)
+            out[job_id] = dict(hit[1])
+        return out
 
     def unfinished_job_ids(self) -> List[str]:
         """Jobs with a request that may have reached the server and no final answer yet."""
@@ -319,6 +339,10 @@ class JobStore:
     def _transaction(self):
         return _Transaction(self._db, self._lock)
 
+    def _changed(self, job_id: str) -> None:
+        with self._queue:
+            self._generation[job_id] = self._generation.get(job_id, 0) + 1
+
     @staticmethod
     def _touch(db, job_id: str) -> None:
         db.execute("UPDATE jobs SET updated_time=? WHERE job_id=?", (utc_now_iso(), job_id))
@@ -377,8 +401,8 @@ def _target_row(job_id: str, t: Target, seq: int) -> tuple:
         t.capture_count,
         t.chunk_index,
         t.part,
-        json.dumps(t.warnings),
-        json.dumps([_attempt_dict(a) for a in t.attempts]),
+        json.dumps(t.warnings) if t.warnings else "[]",
+        json.dumps([_attempt_dict(a) for a in t.attempts]) if t.attempts else "[]",
         seq,
     )
 

@@ -67,3 +67,21 @@ def test_rows_are_a_snapshot_and_a_rewrite_or_delete_is_not_undone_by_queued_row
         rows = reopened._db.execute("SELECT key FROM targets WHERE job_id=?", (job.job_id,))
         assert [r[0] for r in rows] == ["1"]
     reopened.close()
+
+
+def test_job_list_counts_follow_every_batch_and_only_recount_changed_jobs(tmp_path):
+    store = JobStore(str(tmp_path / "jobs.sqlite"))
+    old, running = _job(20), _job(30)
+    store.save_job(old)
+    store.save_job(running)
+    counts = {s.job_id: s.counts for s in store.list_jobs()}
+    assert counts[running.job_id]["total"] == 30 and counts[old.job_id]["ready"] == 20
+    for b in range(3):  # several batches within the same second
+        batch = running.targets[b * 10 : (b + 1) * 10]
+        for t in batch:
+            t.status = TargetStatus.SUCCEEDED
+        store.save_targets(running, batch)
+        counts = {s.job_id: s.counts for s in store.list_jobs()}
+        assert counts[running.job_id][TargetStatus.SUCCEEDED] == 10 * (b + 1)
+    assert store._counts_cache[old.job_id][0] == 1  # counted once, never again
+    store.close()

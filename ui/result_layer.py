@@ -306,9 +306,9 @@ def forget_result_layer(layer_id: str):
     _STATES.pop(layer_id, None)
 
 
-#: features written per update call: a GeoPackage takes ~50 us a feature, so a call stays
-#: under ~25 ms of the main thread; the caller comes back for the rest
-MAX_WRITES_PER_UPDATE = 500
+#: features written per update call: a GeoPackage takes 50-200 us a feature, so a call
+#: stays under ~50 ms of the main thread; the caller comes back for the rest
+MAX_WRITES_PER_UPDATE = 250
 
 
 def update_result_layer(layer: QgsVectorLayer, job: BulkJob, keys=None, limit=None) -> int:
