@@ -133,6 +133,7 @@ def run_once(n: int, iface, timeout: float) -> dict:
 
             profile = cProfile.Profile()
             profile.enable()
+        sampler = _StallSampler(beats, clock) if os.environ.get("PBT_SAMPLE") else None
         deadline = time.monotonic() + timeout
         while not ended and time.monotonic() < deadline:
             QCoreApplication.processEvents()
@@ -145,6 +146,8 @@ def run_once(n: int, iface, timeout: float) -> dict:
             time.sleep(0.001)
         heartbeat.stop()
         gc.callbacks.remove(on_gc)
+        if sampler is not None:
+            sampler.report()
         if profile is not None:
             import pstats
 
@@ -188,6 +191,41 @@ def run_once(n: int, iface, timeout: float) -> dict:
         QgsProject.instance().removeAllMapLayers()
         proc.terminate()
         proc.wait(10)
+
+
+class _StallSampler:
+    """PBT_SAMPLE=1: every 10 ms, when the heartbeat is over 60 ms late, note where the main
+    thread is (its innermost plugin frames): which code makes the stalls."""
+
+    def __init__(self, beats, clock):
+        import collections
+        import threading
+        import traceback
+
+        self.hits = collections.Counter()
+        main = threading.main_thread().ident
+        self.stop = threading.Event()
+
+        def run():
+            while not self.stop.wait(0.01):
+                if not beats or clock.nsecsElapsed() / 1e9 - beats[-1] < 0.06:
+                    continue
+                frame = sys._current_frames().get(main)
+                stack = traceback.extract_stack(frame)
+                ours = [
+                    f"{os.path.basename(f.filename)}:{f.name}"
+                    for f in stack
+                    if "planet_bulk_tasking" in f.filename
+                ][-3:]
+                self.hits[" < ".join(reversed(ours)) or stack[-1].name] += 1
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def report(self):
+        self.stop.set()
+        print("  main thread during stalls (10 ms samples):")
+        for where, n in self.hits.most_common(12):
+            print(f"    {n * 10:6d} ms  {where}")
 
 
 def main(argv=None) -> int:

@@ -42,6 +42,8 @@ _TARGET_COLUMNS = (
 _UPSERT_TARGET = (
     f"INSERT OR REPLACE INTO targets ({_TARGET_COLUMNS}) VALUES ({', '.join('?' * 16)})"
 )
+_UPSERT_CHUNK = "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)"
+_SET_STATE = "UPDATE jobs SET state=?, error=? WHERE job_id=?"
 
 
 @dataclass
@@ -72,7 +74,7 @@ class JobStore:
         )
         # results batches are written by a writer thread (the main thread only queues them)
         self._queue = threading.Condition()
-        self._pending: List[tuple] = []  # target rows waiting, in the order they came
+        self._pending: List[tuple] = []  # (statement, rows) waiting, in the order they came
         self._pending_jobs: set = set()
         self._writing = False
         self._writer: Optional[threading.Thread] = None
@@ -100,9 +102,12 @@ class JobStore:
         self.flush()
         return self._lock
 
-    def _enqueue(self, job_id: str, rows: List[tuple]) -> None:
+    def _enqueue(self, job_id: str, rows: List[tuple], statement: str = _UPSERT_TARGET) -> None:
         with self._queue:
-            self._pending.extend(rows)
+            if self._pending and self._pending[-1][0] == statement:
+                self._pending[-1][1].extend(rows)  # batches queued meanwhile: one executemany
+            else:
+                self._pending.append((statement, list(rows)))
             self._pending_jobs.add(job_id)
             if self._writer is None:
                 self._writer = threading.Thread(
@@ -119,18 +124,20 @@ class JobStore:
                     self._queue.wait()
                 if not self._pending:
                     return  # closed, nothing left
-                rows, jobs = self._pending, self._pending_jobs
+                groups, jobs = self._pending, self._pending_jobs
                 self._pending, self._pending_jobs = [], set()
                 self._writing = True
-            try:  # everything queued meanwhile goes in one transaction
+            rows = sum(len(g[1]) for g in groups)
+            try:  # everything queued meanwhile goes in one transaction, in order
                 with self._transaction() as db:
-                    db.executemany(_UPSERT_TARGET, rows)
+                    for statement, values in groups:
+                        db.executemany(statement, values)
                     for job_id in jobs:
                         self._touch(db, job_id)
                 for job_id in jobs:
                     self._changed(job_id)
             except sqlite3.Error:
-                log.exception("could not save %d results to the job store", len(rows))
+                log.exception("could not save %d rows to the job store", rows)
             finally:
                 with self._queue:
                     self._writing = False
@@ -167,12 +174,11 @@ class JobStore:
         self._changed(job.job_id)
 
     def save_chunks(self, job_id: str, chunks: Iterable[Chunk]) -> None:
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                [_chunk_row(job_id, c) for c in chunks],
-            )
-            self._touch(db, job_id)
+        # queued like results (a chunk's state changes between result batches; waiting on
+        # the writer's transaction here was the main thread's longest stall)
+        rows = [_chunk_row(job_id, c) for c in chunks]
+        if rows:
+            self._enqueue(job_id, rows, _UPSERT_CHUNK)
 
     def save_targets(self, job: BulkJob, targets: Iterable[Target]) -> None:
         """Persist changed targets (results as they arrive) without rewriting the job."""
@@ -183,9 +189,7 @@ class JobStore:
             self._enqueue(job.job_id, rows)
 
     def set_state(self, job_id: str, state: str, error: Optional[str] = None) -> None:
-        with self._transaction() as db:
-            db.execute("UPDATE jobs SET state=?, error=? WHERE job_id=?", (state, error, job_id))
-            self._touch(db, job_id)
+        self._enqueue(job_id, [(state, error, job_id)], _SET_STATE)
 
     def delete_job(self, job_id: str) -> None:
         self.flush()
