@@ -315,15 +315,23 @@ def update_result_layer(layer: QgsVectorLayer, job: BulkJob, keys=None, limit=No
     """Write the job's current statuses into an existing result layer: only the features
     whose values changed (``keys``: only these targets may have changed; None: any).
     ``limit``: write at most this many features, the others at a later call."""
+    return update_result_layer_part(layer, job, keys, limit)[0]
+
+
+def update_result_layer_part(layer: QgsVectorLayer, job: BulkJob, keys=None, limit=None):
+    """update_result_layer, returning (features written, targets looked at): with a
+    ``limit`` it stops at the first change over it, the caller goes on from there."""
     state = _STATES.get(layer.id())
     if state is None or state.count != layer.featureCount():
         state = _STATES[layer.id()] = _LayerState(layer)
     idx = [layer.fields().indexOf(n) for n in UPDATED_FIELDS]
     targets = job.targets if keys is None else [job.target(k) for k in keys]
     changes = {}
+    looked = 0
     for t in targets:
         if limit is not None and len(changes) >= limit:
             break
+        looked += 1
         key = (int(t.feature_id), int(t.part or 0))
         fid = state.fids.get(key)
         values = _updated_values(t)
@@ -338,7 +346,7 @@ def update_result_layer(layer: QgsVectorLayer, job: BulkJob, keys=None, limit=No
         layer.dataProvider().changeAttributeValues(changes)
         restyle_if_needed(layer, [v for v, n in state.legend.items() if n > 0 and v])
         layer.triggerRepaint()
-    return len(changes)
+    return len(changes), looked
 
 
 def result_folder(project=None) -> str:

@@ -23,12 +23,18 @@ from ..core.job import BulkJob, Target
 from . import export
 from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
-from .result_layer import MAX_WRITES_PER_UPDATE, add_result_layer, update_result_layer
+from .result_layer import (
+    MAX_WRITES_PER_UPDATE,
+    add_result_layer,
+    update_result_layer_part,
+)
 from .results_model import REFUSED_ACTIONS, ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
 from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
 from .widgets import WrapLabel
+
+LAYER_SCAN_PER_UPDATE = 10_000  # targets a result layer update compares in one call
 
 
 def job_counts(job: BulkJob, refused: bool = False) -> dict:
@@ -348,19 +354,20 @@ class ResultsPanel(QWidget):
         if job is None or keys is not None and not keys:
             return
         layers = self.result_layers()
+        self._layer_keys = set()
         if not layers:
-            self._layer_keys = set()
             return
-        if keys is not None and len(keys) > MAX_WRITES_PER_UPDATE:
-            # a bounded slice now, the rest in 50 ms: no long write on the main thread
-            now = set(list(keys)[:MAX_WRITES_PER_UPDATE])
-            self._layer_keys = keys - now
-            keys = now
+        # a bounded slice now (10,000 compared, 250 written at most), the rest 50 ms later:
+        # no long write on the main thread, even when every target may have changed
+        keys = [t.key for t in job.targets] if keys is None else list(keys)
+        part = keys[:LAYER_SCAN_PER_UPDATE]
+        looked = min(
+            update_result_layer_part(layer, job, part, MAX_WRITES_PER_UPDATE)[1] for layer in layers
+        )
+        rest = keys[looked:]
+        if rest:
+            self._layer_keys.update(rest)
             QTimer.singleShot(50, self.update_result_layer)
-        else:
-            self._layer_keys = set()
-        for layer in layers:
-            update_result_layer(layer, job, keys)
 
     def _update_buttons(self):
         has_rows = self.model.rowCount() > 0
