@@ -5,6 +5,7 @@ Rows never move in the source model: row i is ``job.targets[i]``. Updates emit
 model reset, so a proxy keeps its sorting and the view keeps its selection.
 """
 
+import gc
 from typing import Dict, Iterable, List, Optional
 
 from qgis.PyQt.QtCore import QModelIndex, Qt
@@ -25,6 +26,7 @@ from .status import (
 from .table_model import ColumnsModel
 
 REFUSED_ACTIONS = ("edit refused", "cancel refused")
+BIG_JOB = 10_000  # targets
 #: job states in which a READY target will not be sent unless the analyst acts
 STOPPED_STATES = ("done", "cancelled", "failed", "error")
 
@@ -68,6 +70,11 @@ class ResultsModel(ColumnsModel):
         self._job = job
         self._reindex()
         self.endResetModel()
+        if job is not None and len(job.targets) >= BIG_JOB:
+            # a big job's million objects (targets, payload dicts) live as long as it is
+            # shown: out of the cyclic collector's full walks (0.2-0.7 s each at 100,000
+            # targets, several per job); they are still freed by reference counting
+            gc.freeze()
 
     def _reindex(self):
         self._sort_cache = {}

@@ -2,6 +2,7 @@
 
 import os
 from collections import Counter
+from itertools import islice
 from typing import List, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
@@ -28,7 +29,7 @@ from .result_layer import (
     add_result_layer,
     update_result_layer_part,
 )
-from .results_model import REFUSED_ACTIONS, ResultsModel
+from .results_model import BIG_JOB, REFUSED_ACTIONS, ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
 from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
@@ -66,7 +67,14 @@ class ResultsPanel(QWidget):
         self._iface = iface
         self._layer_id: Optional[str] = None
         self._result_layer_id: Optional[str] = None
-        self._layer_keys: Optional[set] = None  # targets changed since the layers were written
+        # targets changed since the result layers were written (an ordered dict used as a
+        # queue: taking a slice costs the slice), None: every target, from _layer_cursor
+        self._layer_keys: Optional[dict] = None
+        self._layer_cursor = 0
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(250)
+        self._counts_timer.timeout.connect(self._update_counts)
         self.refused_jobs: set = set()  # job ids whose key Planet refused: nothing got in
         self._paused_sort = None  # (column, order) the header sorts by, paused while running
         self._outcomes_timer = QTimer(self)
@@ -224,7 +232,7 @@ class ResultsPanel(QWidget):
         return self.model.job()
 
     def set_job(self, job: Optional[BulkJob], layer: Optional[QgsVectorLayer] = None):
-        self._layer_keys = None  # result layers: compare every target once
+        self._layer_keys, self._layer_cursor = None, 0  # result layers: compare every target
         self.model.set_job(job)
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
         self._result_layer_id = None
@@ -302,11 +310,13 @@ class ResultsPanel(QWidget):
     def refresh_keys(self, keys):
         keys = list(keys)
         if self._layer_keys is not None:
-            self._layer_keys.update(keys)
+            self._layer_keys.update(dict.fromkeys(keys))
         self.model.refresh_keys(keys)
         job = self.job()
-        if job is not None:
+        if job is not None and len(job.targets) < BIG_JOB:
             self.progress.set_counts(self.job_counts(job))
+        elif not self._counts_timer.isActive():
+            self._counts_timer.start()  # counted over every row: at most 4 times a second
         if not self._outcomes_timer.isActive():
             self._outcomes_timer.start()  # counted over every row: at most twice a second
 
@@ -327,8 +337,13 @@ class ResultsPanel(QWidget):
             button.setVisible(bool(n) or current == ResultsProxy.order_filter(status))
         self.outcome_bar.setVisible(bool(counts) or current.startswith(ResultsProxy.ORDER_PREFIX))
 
+    def _update_counts(self):
+        job = self.job()
+        if job is not None:
+            self.progress.set_counts(self.job_counts(job))
+
     def refresh_all(self):
-        self._layer_keys = None
+        self._layer_keys, self._layer_cursor = None, 0
         self.model.refresh_all()
         job = self.job()
         if job is not None:
@@ -354,19 +369,27 @@ class ResultsPanel(QWidget):
         if job is None or keys is not None and not keys:
             return
         layers = self.result_layers()
-        self._layer_keys = set()
         if not layers:
+            self._layer_keys = {}
             return
         # a bounded slice now (10,000 compared, 250 written at most), the rest 50 ms later:
         # no long write on the main thread, even when every target may have changed
-        keys = [t.key for t in job.targets] if keys is None else list(keys)
-        part = keys[:LAYER_SCAN_PER_UPDATE]
+        if keys is None:  # every target, from the cursor on
+            start = self._layer_cursor
+            part = [t.key for t in job.targets[start : start + LAYER_SCAN_PER_UPDATE]]
+        else:
+            part = list(islice(keys, LAYER_SCAN_PER_UPDATE))
         looked = min(
             update_result_layer_part(layer, job, part, MAX_WRITES_PER_UPDATE)[1] for layer in layers
         )
-        rest = keys[looked:]
-        if rest:
-            self._layer_keys.update(rest)
+        if keys is None:
+            self._layer_cursor += looked
+            if self._layer_cursor >= len(job.targets):
+                self._layer_keys, self._layer_cursor = {}, 0
+        else:
+            for key in part[:looked]:
+                del keys[key]
+        if self._layer_keys is None or self._layer_keys:
             QTimer.singleShot(50, self.update_result_layer)
 
     def _update_buttons(self):
