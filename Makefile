@@ -7,7 +7,7 @@ PROFILE_DIR ?= build/qgis-profiles
 .PHONY: help deps venv build test lint format run demo package sandbox bench translations clean dialects
 
 help:  ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 deps:  ## Debian packages: QGIS 3.22, Xvfb, pyrcc5... (installs them when root, else says what to run)
 	@bash scripts/install_deps.sh
@@ -31,8 +31,15 @@ translations:  ## compile i18n/*.ts into .qm files QGIS loads
 translations-update:  ## refresh i18n/*.ts from the sources (pylupdate5 -noobsolete), keeping translations
 	/usr/bin/python3 scripts/update_translations.py
 
-lint: venv  ## ruff
+lint: venv  ## ruff, and the Qt6/QGIS 4 check of the runtime code (scripts/check_qt6.py)
 	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
+
+QT6_PATHS := $(wildcard __init__.py plugin.py core ui sandbox processing scripts/qgis_startup.py)
+qt6-fix: venv  ## rewrite what scripts/check_qt6.py can (enums, exec_, field types), ruff-fix, check again
+	-QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py --fix
+	$(VENV)/bin/ruff check --fix -q $(QT6_PATHS) ; $(VENV)/bin/ruff format -q $(QT6_PATHS)
+	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
 
 format: venv  ## ruff format + autofix
 	$(VENV)/bin/ruff check --fix . ; $(VENV)/bin/ruff format .
@@ -58,5 +65,13 @@ sandbox: build  ## the local Tasking API simulator on http://127.0.0.1:8080/task
 bench: venv build  ## benchmarks: figures and ratios
 	@for b in bench/bench_*.py; do echo "== $$b"; QT_QPA_PLATFORM=offscreen $(PY) $$b || exit 1; done
 
-clean:  ## remove build outputs
+.PHONY: test-qgis340 test-qgis344 qt6-fix
+test-qgis340:  ## make test again on QGIS 3.40 LTR: a Debian 13 chroot under build/ (root; TRIXIE_ROOT=...)
+	bash scripts/test_in_chroot.sh trixie test
+
+test-qgis344:  ## optional: make test on Debian unstable's QGIS 3.44 (root; SID_ROOT=...)
+	bash scripts/test_in_chroot.sh sid test
+
+clean:  ## remove build outputs (refused while a test chroot under build/ is mounted)
+	@! grep -q " $(CURDIR)/build/" /proc/mounts || { echo "build/ has mounts: not removing"; exit 1; }
 	rm -rf build dist resources_rc.py i18n/*.qm .pytest_cache .ruff_cache

@@ -1,31 +1,38 @@
-"""Wiring only: the action, the Web menu entry, the dock, the translator and logging."""
+"""Wiring only: the action, the Web menu entry, the Help entry, the dock, the translator and
+logging."""
 
+import configparser
 import logging
 import os
 
-from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QFile, Qt, QTimer, QTranslator
-from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator, QUrl
+from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from .core import settings
 from .core.log import setup_logging, teardown_logging
 
-try:  # compiled from resources.qrc by the build (make build); not committed
-    from . import resources_rc  # noqa: F401
-except ImportError:  # a source checkout that was not built: icons by path still work
+try:  # compiled from resources.qrc by `make build` on Qt5 (pyrcc5); Qt6 has no pyrcc, so
+    from . import resources_rc  # noqa: F401  # the plugin never needs it: icons load by path
+except ImportError:
     resources_rc = None
 
 PLUGIN_ID = "planet_bulk_tasking"
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
-ICON_RESOURCE = f":/plugins/{PLUGIN_ID}/icons/icon.svg"
+ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "icon.svg")
 
 log = logging.getLogger(__name__)
 
 
 def plugin_icon() -> QIcon:
-    if QFile.exists(ICON_RESOURCE):
-        return QIcon(ICON_RESOURCE)
-    return QIcon(os.path.join(PLUGIN_DIR, "icons", "icon.svg"))
+    return QIcon(ICON_PATH)
+
+
+def help_url() -> str:
+    """The plugin's documentation: metadata.txt's homepage (its README)."""
+    meta = configparser.ConfigParser(interpolation=None)
+    meta.read(os.path.join(PLUGIN_DIR, "metadata.txt"), encoding="utf-8")
+    return meta.get("general", "homepage", fallback="")
 
 
 def tr(text: str) -> str:
@@ -38,6 +45,7 @@ class PlanetBulkTaskingPlugin:
     def __init__(self, iface):
         self.iface = iface
         self.action = None
+        self.help_action = None
         self.dock = None
         self._services = None
         self._start_pending = False  # initGui done, services and provider not yet
@@ -74,6 +82,9 @@ class PlanetBulkTaskingPlugin:
         self.action.toggled.connect(self.set_dock_visible)
         self.iface.addPluginToWebMenu(self.menu_name, self.action)
         self.iface.addWebToolBarIcon(self.action)
+        # listed in Settings > Keyboard Shortcuts, so users can give it one
+        self.iface.registerMainWindowAction(self.action, "")
+        self._add_help_entry()
         # The provider and the job services import the HTTP stack (requests, the manager:
         # ~100 ms): done on the event loop's first turn, not inside QGIS's start
         self._start_pending = True
@@ -104,7 +115,9 @@ class PlanetBulkTaskingPlugin:
         if self.services is not None:
             self.services.shutdown()  # joins the job, monitor and action threads
             self.services = None
+        self._remove_help_entry()
         if self.action is not None:
+            self.iface.unregisterMainWindowAction(self.action)
             self.action.toggled.disconnect(self.set_dock_visible)
             self.iface.removePluginWebMenu(self.menu_name, self.action)
             self.iface.removeWebToolBarIcon(self.action)
@@ -114,6 +127,27 @@ class PlanetBulkTaskingPlugin:
             QCoreApplication.removeTranslator(self.translator)
             self.translator = None
         teardown_logging()
+
+    # -- help ----------------------------------------------------------------------
+    def _add_help_entry(self):
+        """Help > Plugins > Planet Bulk Tasking: the documentation in the browser."""
+        self.help_action = QAction(
+            plugin_icon(), tr("Planet Bulk Tasking"), self.iface.mainWindow()
+        )
+        self.help_action.setObjectName("PlanetBulkTaskingHelpAction")
+        self.help_action.triggered.connect(self.show_help)
+        self.iface.pluginHelpMenu().addAction(self.help_action)
+
+    def _remove_help_entry(self):
+        if self.help_action is None:
+            return
+        self.iface.pluginHelpMenu().removeAction(self.help_action)
+        self.help_action.triggered.disconnect(self.show_help)
+        self.help_action.deleteLater()
+        self.help_action = None
+
+    def show_help(self):
+        QDesktopServices.openUrl(QUrl(help_url()))
 
     # -- dock --------------------------------------------------------------------
     def set_dock_visible(self, visible: bool):
@@ -132,7 +166,7 @@ class PlanetBulkTaskingPlugin:
             self.iface, self.iface.mainWindow(), services=self.services
         )
         self.dock.visibilityChanged.connect(self._dock_visibility_changed)
-        self.iface.addDockWidget(Qt.RightDockWidgetArea, self.dock)
+        self.iface.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
 
     def _dock_visibility_changed(self, visible: bool):
         if self.action is not None and self.action.isChecked() != visible:
@@ -154,7 +188,7 @@ class PlanetBulkTaskingPlugin:
     # -- translations ------------------------------------------------------------
     @staticmethod
     def _install_translator():
-        locale = (QgsSettings().value("locale/userLocale", "") or "")[0:2]
+        locale = (settings.qgis_value("locale/userLocale", "") or "")[0:2]
         path = os.path.join(PLUGIN_DIR, "i18n", f"{PLUGIN_ID}_{locale}.qm")
         if not locale or not os.path.exists(path):
             return None

@@ -24,12 +24,16 @@ import processing  # QGIS loads its Processing plugin before ours
 from qgis.PyQt.QtWidgets import QMainWindow
 window = QMainWindow()
 
-class Iface:  # the few calls initGui makes
+from qgis.PyQt.QtWidgets import QMenu
+help_menu = QMenu(window)
+
+class Iface:  # the few calls initGui makes; anything else is a no-op
     def mainWindow(self): return window
-    def addPluginToWebMenu(self, *a): pass
-    def addWebToolBarIcon(self, *a): pass
-    def removePluginWebMenu(self, *a): pass
-    def removeWebToolBarIcon(self, *a): pass
+    def pluginHelpMenu(self): return help_menu
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *a, **k: None
 
 start = time.perf_counter()
 import planet_bulk_tasking

@@ -16,15 +16,16 @@ import logging
 import os
 from typing import Optional, Union
 
-from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+from qgis.core import QgsApplication, QgsAuthMethodConfig
 from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
+from . import settings
 from .client import PLANET_TASKING_URL, AuthHeaders
 
 log = logging.getLogger(__name__)
 
-SETTINGS_PREFIX = "planet_bulk_tasking/"
+SETTINGS_PREFIX = settings.PREFIX
 ENV_KEY = "PL_API_KEY"
 AUTH_HEADER = "Authorization"
 
@@ -37,7 +38,7 @@ class CredentialError(ValueError):
 
 
 def configured_authcfg() -> str:
-    return QgsSettings().value(SETTINGS_PREFIX + "authcfg", "") or ""
+    return settings.value(settings.AUTHCFG)
 
 
 def _load_config(authcfg: str) -> QgsAuthMethodConfig:

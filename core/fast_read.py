@@ -110,7 +110,7 @@ def unsupported_reason(layer, name_field: Optional[str]) -> Optional[str]:
 
         fields = layer.fields()
         idx = fields.lookupField(name_field)
-        if idx < 0 or fields.fieldOrigin(idx) != QgsFields.OriginProvider:
+        if idx < 0 or fields.fieldOrigin(idx) != QgsFields.FieldOrigin.OriginProvider:
             return "name field is not a provider field"
     return None
 

@@ -46,14 +46,16 @@ class RedactingFilter(logging.Filter):
 
 class QgsMessageLogHandler(logging.Handler):
     _LEVELS = (
-        (logging.ERROR, Qgis.Critical),
-        (logging.WARNING, Qgis.Warning),
-        (logging.INFO, Qgis.Info),
+        (logging.ERROR, Qgis.MessageLevel.Critical),
+        (logging.WARNING, Qgis.MessageLevel.Warning),
+        (logging.INFO, Qgis.MessageLevel.Info),
     )
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            level = next((q for py, q in self._LEVELS if record.levelno >= py), Qgis.Info)
+            level = next(
+                (q for py, q in self._LEVELS if record.levelno >= py), Qgis.MessageLevel.Info
+            )
             QgsMessageLog.logMessage(self.format(record), LOG_TAG, level, notifyUser=False)
         except Exception:  # logging must never take the plugin down
             self.handleError(record)

@@ -74,9 +74,9 @@ def value_to_text(v: Any) -> Optional[str]:
     if isinstance(v, float):
         return str(int(v)) if v.is_integer() else repr(v)
     if isinstance(v, QDateTime):
-        return v.toString(Qt.ISODate) if v.isValid() else None
+        return v.toString(Qt.DateFormat.ISODate) if v.isValid() else None
     if isinstance(v, (QDate, QTime)):
-        return v.toString(Qt.ISODate) if v.isValid() else None
+        return v.toString(Qt.DateFormat.ISODate) if v.isValid() else None
     return str(v).strip()
 
 

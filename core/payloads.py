@@ -179,7 +179,7 @@ def validate_for_layer(layer: QgsVectorLayer, params: OrderParameters) -> List[s
     problems = validate_parameters(params)
     if layer is None or not layer.isValid():
         return problems + ["The layer is not valid (its data source could not be opened)."]
-    if layer.geometryType() == QgsWkbTypes.NullGeometry:
+    if layer.geometryType() == QgsWkbTypes.GeometryType.NullGeometry:
         problems.append(f"Layer '{layer.name()}' has no geometry: nothing can be located.")
     if not layer.crs().isValid():
         problems.append(
@@ -294,10 +294,12 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
 
     # geometry
     converter = GeometryConverter(layer.crs(), transform_context, sched, params.multipart)
-    if layer.geometryType() == QgsWkbTypes.NullGeometry:
+    if layer.geometryType() == QgsWkbTypes.GeometryType.NullGeometry:
         converter.problem = "the layer has no geometry"
-        request.setFlags(QgsFeatureRequest.NoGeometry)
-    point_fast = converter.point_fast_path and layer.geometryType() == QgsWkbTypes.PointGeometry
+        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+    point_fast = (
+        converter.point_fast_path and layer.geometryType() == QgsWkbTypes.GeometryType.PointGeometry
+    )
     point_multi = QgsWkbTypes.isMultiType(layer.wkbType())
 
     # shared payload part (key order: name, geometry, then these)

@@ -57,9 +57,9 @@ def proxies_from_qgis_settings(settings=None) -> Optional[Dict[str, Optional[str
     "No proxy" gives ``{"http": None, "https": None, "all": None}``: no proxy even if
     the environment names one.
     """
-    from qgis.core import QgsSettings
+    from .settings import qgis_settings
 
-    s = settings if settings is not None else QgsSettings()
+    s = settings if settings is not None else qgis_settings()
     if not s.value("proxy/proxyEnabled", False, type=bool):
         return None
     kind = str(s.value("proxy/proxyType", "", type=str) or "").strip()

@@ -89,5 +89,5 @@ class TaskThread(QObject):
         self.thread.quit()
         ok = self.thread.wait(int(timeout_ms))
         if ok:
-            QCoreApplication.sendPostedEvents(None, QEvent.MetaCall)
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.MetaCall)
         return ok

@@ -1089,7 +1089,7 @@ class JobRunner(QObject):
         ok = thread.wait(int(timeout_ms))
         if ok:
             # deliver the worker's last queued signals now, while receivers still exist
-            QCoreApplication.sendPostedEvents(self, QEvent.MetaCall)
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
             self._join()
         return ok
 
@@ -1128,7 +1128,7 @@ class JobRunner(QObject):
     @pyqtSlot()
     def _on_thread_finished(self) -> None:
         if self._thread is not None and self._thread.isFinished():
-            QCoreApplication.sendPostedEvents(self, QEvent.MetaCall)
+            QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
             self._join()
 
     @pyqtSlot(str)

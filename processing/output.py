@@ -16,28 +16,28 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..core.job import BulkJob, ChunkState, Target
+from ..core.qgis_compat import field_type
 
 WGS84 = "EPSG:4326"
 
 #: (name, type) of submit_orders' output; refresh_orders adds ORDER_FIELDS to its input's
 TARGET_FIELDS = (
-    ("feature_id", QVariant.LongLong),  # the source feature's id
-    ("part", QVariant.Int),  # 1-based part of a split multipart feature, else NULL
-    ("name", QVariant.String),
-    ("bulk_id", QVariant.String),
-    ("order_id", QVariant.String),
-    ("status", QVariant.String),  # ready | skipped | submitted | succeeded | failed
-    ("error", QVariant.String),
-    ("job_id", QVariant.String),
+    ("feature_id", field_type("int64")),  # the source feature's id
+    ("part", field_type("int")),  # 1-based part of a split multipart feature, else NULL
+    ("name", field_type("string")),
+    ("bulk_id", field_type("string")),
+    ("order_id", field_type("string")),
+    ("status", field_type("string")),  # ready | skipped | submitted | succeeded | failed
+    ("error", field_type("string")),
+    ("job_id", field_type("string")),
 )
 ORDER_FIELDS = (
-    ("order_status", QVariant.String),
-    ("capture_count", QVariant.Int),
-    ("order_updated", QVariant.String),  # ISO 8601, UTC
-    ("order_error", QVariant.String),
+    ("order_status", field_type("string")),
+    ("capture_count", field_type("int")),
+    ("order_updated", field_type("string")),  # ISO 8601, UTC
+    ("order_error", field_type("string")),
 )
 
 

@@ -9,7 +9,12 @@ ini.optionxform = str  # QGIS keys are case-sensitive
 ini.read(path)
 for section, values in {
     "PythonPlugins": {"planet_bulk_tasking": "true"},
-    "qgis": {"checkVersion": "false", "showTips": "false", "allowVersionCheck": "false"},
+    "qgis": {
+        "checkVersion": "false",
+        "showTips": "false",
+        "allowVersionCheck": "false",
+        "askToSaveMemoryLayers": "false",  # quitting never waits on a question
+    },
     "core": {"NewsFeed\\httpsfeedqgisorg\\disabled": "true"},
 }.items():
     if not ini.has_section(section):

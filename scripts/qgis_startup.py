@@ -9,12 +9,14 @@
 #             (Connection: close), then quit QGIS mid-answer: it must exit at once
 #   issue12-* scripts/desktop_scenarios.py (the dock's real-use defects, issue 12)
 # It tells run_qgis.sh when to take the screenshot (file PBT_READY_FILE) and quits QGIS
-# when PBT_READY_FILE.quit appears, so a crash at exit shows in QGIS's exit code.
+# when PBT_READY_FILE.quit appears (closing its main window, as a person does), so a crash at
+# exit shows in QGIS's exit code.
 import os
 import sys
 
 import qgis.utils
-from qgis.core import QgsApplication, QgsProject
+from qgis.core import QgsProject
+from qgis.gui import QgsGui
 from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import QApplication
 from qgis.utils import iface
@@ -35,9 +37,12 @@ def _ready(delay_ms=3000):
 
 
 def _quit():
-    QgsProject.instance().setDirty(False)  # no "save the project?" question
+    """Quit the way a person does: the project is clean (no "save?" question) and the main
+    window is closed, so QGIS runs its own shutdown. QgsApplication.quit() while Python still
+    holds layers makes QGIS 3.40 die on signal 11 at exit, plugin or not."""
+    QgsProject.instance().setDirty(False)
     say("quitting QGIS")
-    QgsApplication.instance().quit()
+    iface.mainWindow().close()
 
 
 def _quit_when_asked():
@@ -52,8 +57,15 @@ def _layout(plugin):
     window.showMaximized()  # no window manager under Xvfb: fill the screen by hand too
     window.setGeometry(QApplication.primaryScreen().availableGeometry())
     plugin.set_dock_visible(True)
-    window.resizeDocks([plugin.dock], [640], Qt.Horizontal)
+    window.resizeDocks([plugin.dock], [640], Qt.Orientation.Horizontal)
     iface.zoomToActiveLayer()
+
+
+def _report_conventions(plugin):
+    """What QGIS itself lists for the plugin: Help > Plugins, Settings > Keyboard Shortcuts."""
+    helps = [a.text() for a in iface.pluginHelpMenu().actions() if a is plugin.help_action]
+    listed = plugin.action in QgsGui.shortcutsManager().listActions()
+    say(f"help entry: {helps}; in Keyboard Shortcuts: {listed}")
 
 
 def _submit_all(plugin, layer):
@@ -177,6 +189,7 @@ def _start():
         QTimer.singleShot(500, _start)
         return
     _layout(plugin)
+    _report_conventions(plugin)
     layer = iface.activeLayer()
     _quit_when_asked()
     if SCENARIO and layer is None:

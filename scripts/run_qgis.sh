@@ -30,9 +30,15 @@ fi
 #   PBT_SCENARIO=restart-1: no screenshot; QGIS quits by itself mid-run (exit code checked)
 #   PBT_QUIT=1 (default): after the screenshot QGIS is asked to quit, and must exit cleanly
 PBT_QUIT=${PBT_QUIT-1}
-display=:$(( 90 + RANDOM % 100 ))
-Xvfb "$display" -screen 0 1600x1000x24 -nolisten tcp >/dev/null 2>&1 &
+# Xvfb picks a free display itself (-displayfd): several runs at once (other checkouts, the
+# QGIS 3.40 chroot, which shares the host's abstract X sockets) never take the same one.
+display_file=$(mktemp /tmp/pbt-display.XXXXXX)
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$display_file" >/dev/null 2>&1 &
 xvfb_pid=$!
+for _ in $(seq 1 100); do [ -s "$display_file" ] && break; sleep 0.1; done
+display=:$(head -n 1 "$display_file")
+rm -f "$display_file"
+[ "$display" != ":" ] || { kill "$xvfb_pid" 2>/dev/null; echo "Xvfb did not start" >&2; exit 1; }
 ready=$(mktemp -u /tmp/pbt-ready.XXXXXX)
 cleanup() { kill "${qgis_pid:-}" 2>/dev/null || true; kill "$xvfb_pid" 2>/dev/null || true; rm -f "$ready" "$ready.quit"; }
 trap cleanup EXIT

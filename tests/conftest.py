@@ -23,6 +23,16 @@ def qgis_data_dir():
     return QGIS_DATA
 
 
+@pytest.fixture(scope="session")
+def contributors_count(qgis_data_dir):
+    """How many features QGIS's own contributors.json has: 63 with QGIS 3.22, 74 with 3.40.
+    Tests read it from the data, so they mean the same on every QGIS version."""
+    import json
+
+    with open(os.path.join(qgis_data_dir, "contributors.json"), encoding="utf-8") as fh:
+        return len(json.load(fh)["features"])
+
+
 @pytest.fixture
 def no_plugin_settings(monkeypatch):
     """No PL_API_KEY in the environment and no plugin settings, before and after the test."""

@@ -109,7 +109,16 @@ def test_zip_installs_into_a_profile_and_loads_like_qgis_does(plugin_zip, tmp_pa
                 self.window.setCentralWidget(self.canvas)
                 self.bar = QgsMessageBar(self.window)
                 self.submenus = {{}}
+                self.help_menu = self.window.menuBar().addMenu("Help")
+                self.shortcut_actions = []
             def mainWindow(self): return self.window
+            def pluginHelpMenu(self): return self.help_menu
+            def registerMainWindowAction(self, action, key):
+                self.shortcut_actions.append(action)
+                return True
+            def unregisterMainWindowAction(self, action):
+                self.shortcut_actions.remove(action)
+                return True
             def mapCanvas(self): return self.canvas
             def messageBar(self): return self.bar
             def activeLayer(self): return None
@@ -141,10 +150,13 @@ def test_zip_installs_into_a_profile_and_loads_like_qgis_does(plugin_zip, tmp_pa
         plugin = qgis.utils.plugins["planet_bulk_tasking"]
         assert [a.text() for a in iface.toolbar.actions()] == ["Planet Bulk Tasking"]
         assert list(iface.submenus) == ["Planet Bulk Tasking"]
+        assert [a.text() for a in iface.help_menu.actions()] == ["Planet Bulk Tasking"]
+        assert iface.shortcut_actions == [plugin.action]
         plugin.action.trigger()
         assert plugin.dock is not None and plugin.dock.isVisible()
         assert qgis.utils.unloadPlugin("planet_bulk_tasking")
         assert iface.toolbar.actions() == [] and iface.submenus == {{}}
+        assert iface.help_menu.actions() == [] and iface.shortcut_actions == []
         print("LOADED FROM", os.path.dirname(mod.__file__))
         app.exitQgis()
         """

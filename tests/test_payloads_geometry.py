@@ -14,6 +14,7 @@ from planet_bulk_tasking.core.payloads import (
     build_targets,
     create_job,
 )
+from planet_bulk_tasking.core.qgis_compat import make_field
 from qgis.core import (
     QgsCircularString,
     QgsCompoundCurve,
@@ -22,7 +23,6 @@ from qgis.core import (
     QgsCoordinateTransformContext,
     QgsCurvePolygon,
     QgsFeature,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsLineString,
@@ -33,7 +33,6 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
 
@@ -447,8 +446,8 @@ def test_batch_with_untransformable_points_keeps_the_others(qgis_app):
 # -- file formats --------------------------------------------------------------------------------
 def _write_gpkg(path, geom_type, crs, rows, layer_name="sites"):
     fields = QgsFields()
-    fields.append(QgsField("Name", QVariant.String))
-    fields.append(QgsField("code", QVariant.Int))
+    fields.append(make_field("Name", "string"))
+    fields.append(make_field("code", "int"))
     opts = QgsVectorFileWriter.SaveVectorOptions()
     opts.driverName = "GPKG"
     opts.layerName = layer_name
@@ -547,11 +546,12 @@ def test_csv_projected_xy(qgis_app, tmp_path):
 def test_qgis_contributors_geojson(qgis_app, qgis_data_dir):
     path = os.path.join(qgis_data_dir, "contributors.json")
     vl = QgsVectorLayer(path, "contributors", "ogr")
-    assert vl.isValid() and vl.featureCount() == 63
     with open(path, encoding="utf-8") as fh:
         source = json.load(fh)["features"]
+    assert len(source) >= 60  # 63 with QGIS 3.22, 74 with 3.40
+    assert vl.isValid() and vl.featureCount() == len(source)
     r = build(vl)
-    assert len(r.targets) == 63 and all(t.status == READY for t in r.targets)
+    assert len(r.targets) == len(source) and all(t.status == READY for t in r.targets)
     expected = sorted(
         (
             f["properties"]["Name"],

@@ -147,11 +147,12 @@ def test_text_and_expressions(qgis_app, expression, expected, known):
 
 
 def test_shapefile_date_field_says_no_zone(qgis_app, tmp_path):
+    from qgis.core import QgsWkbTypes
     from qgis.PyQt.QtCore import QVariant
 
     vl = file_layer(
         tmp_path / "d.shp",
-        1,  # QgsWkbTypes.Point
+        QgsWkbTypes.Type.Point,  # not 1: QGIS 3.40 wants the enum
         [(["a", QDate(2030, 6, 1)], "Point(10 45)")],
         fields=(("name", QVariant.String), ("day", QVariant.Date)),
         driver="ESRI Shapefile",

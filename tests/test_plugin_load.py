@@ -92,3 +92,38 @@ def test_python_logging_reaches_the_qgis_message_log_without_secrets(loaded_plug
     assert ours, received
     assert "PLAK0123456789abcdef" not in ours[-1]
     assert "api-key ***" in ours[-1]
+
+
+def test_help_entry_and_shortcut_registration(loaded_plugin, qgis_iface):
+    """Help > Plugins lists the plugin and opens its documentation; the action is registered
+    for Settings > Keyboard Shortcuts; unload takes both back."""
+    from planet_bulk_tasking.plugin import help_url
+    from qgis.PyQt.QtCore import QObject, QUrl, pyqtSlot
+    from qgis.PyQt.QtGui import QDesktopServices
+
+    action, help_action = loaded_plugin.action, loaded_plugin.help_action
+    qgis_iface.registerMainWindowAction.assert_called_with(action, "")
+    help_menu = qgis_iface.pluginHelpMenu()
+    help_menu.addAction.assert_called_with(help_action)
+    assert help_action.text() == "Planet Bulk Tasking" and not help_action.icon().isNull()
+
+    class Browser(QObject):  # Qt's own hook for URLs a program opens: no browser starts
+        opened = []
+
+        @pyqtSlot(QUrl)
+        def open(self, url):
+            self.opened.append(url.toString())
+
+    browser = Browser()
+    QDesktopServices.setUrlHandler("https", browser, "open")
+    try:
+        help_action.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("https")
+    assert browser.opened == [help_url()]
+    assert help_url().startswith("https://")
+
+    loaded_plugin.unload()
+    qgis_iface.unregisterMainWindowAction.assert_called_with(action)
+    help_menu.removeAction.assert_called_with(help_action)
+    assert loaded_plugin.help_action is None

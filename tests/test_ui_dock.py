@@ -92,7 +92,7 @@ def test_dock_identity_and_tabs(dock):
     assert not dock.banner.isVisibleTo(dock)
 
 
-def test_submit_disabled_reasons(dock, contributors):
+def test_submit_disabled_reasons(dock, contributors, contributors_count):
     dock.compose.set_layer(None)
     dock.update_submit_state()
     assert not dock.submit_button.isEnabled()
@@ -105,7 +105,7 @@ def test_submit_disabled_reasons(dock, contributors):
     assert "Nothing is selected" in dock.compose.selection_label.text()
 
     contributors.selectByIds([1, 2, 3])
-    assert "3 of 63 features selected" in dock.compose.selection_label.text()
+    assert f"3 of {contributors_count} features selected" in dock.compose.selection_label.text()
     assert not dock.submit_button.isEnabled()
     assert "No API key" in dock.reason_label.text()
 
@@ -115,7 +115,7 @@ def test_submit_disabled_reasons(dock, contributors):
     assert "Ready to send 3 features" in dock.reason_label.text()
 
     dock.compose.selected_only.setChecked(False)
-    assert "All 63 features" in dock.compose.selection_label.text()
+    assert f"All {contributors_count} features" in dock.compose.selection_label.text()
     assert dock.submit_button.isEnabled()
 
     dock.settings.set_mode(settings_panel.MODE_CUSTOM, "")
@@ -328,7 +328,9 @@ def test_cancel_keeps_dock_usable(dock, contributors, make_sandbox, monkeypatch)
     assert dock.submit_button.isEnabled()
 
 
-def test_shutdown_mid_job_stops_threads(qgis_iface, qgis_new_project, qgis_data_dir):
+def test_shutdown_mid_job_stops_threads(
+    qgis_iface, qgis_new_project, qgis_data_dir, contributors_count
+):
     layer = QgsVectorLayer(f"{qgis_data_dir}/contributors.json", "contributors", "ogr")
     QgsProject.instance().addMapLayer(layer)
     d = PlanetBulkTaskingDock(qgis_iface)
@@ -342,7 +344,7 @@ def test_shutdown_mid_job_stops_threads(qgis_iface, qgis_new_project, qgis_data_
     assert not d.settings.sandbox.running
     # disconnected from the layer: selection changes no longer reach the dock
     layer.removeSelection()
-    assert "63 of 63" in d.compose.selection_label.text()
+    assert f"{contributors_count} of {contributors_count}" in d.compose.selection_label.text()
     assert d.results.sync.layer() is None
     # nor from the iface
     other = QgsVectorLayer("Point?crs=EPSG:4326", "other", "memory")

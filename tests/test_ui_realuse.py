@@ -42,13 +42,13 @@ def process():
 
 
 # -- 1: a filter only filters the table ---------------------------------------------------------
-def test_filter_buttons_leave_the_map_selection_alone(contributors, panel):
+def test_filter_buttons_leave_the_map_selection_alone(contributors, contributors_count, panel):
     job = make_job(contributors, "Name")
     panel.set_job(job, contributors)
     contributors.selectAll()
     process()
     everything = sorted(contributors.selectedFeatureIds())
-    assert len(everything) == 63
+    assert len(everything) == contributors_count
     for name in (
         ResultsProxy.FILTER_SUCCEEDED,
         ResultsProxy.FILTER_FAILED,
@@ -375,7 +375,9 @@ def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
 
 
 # -- 7: "Created" is what it counts; outcomes at Planet have their own counts and filters ---------
-def test_created_tile_and_order_outcomes_as_counts_and_filters(contributors, panel):
+def test_created_tile_and_order_outcomes_as_counts_and_filters(
+    contributors, contributors_count, panel
+):
     from planet_bulk_tasking.ui.results_model import ResultsModel
 
     job = make_job(contributors, "Name")
@@ -395,7 +397,7 @@ def test_created_tile_and_order_outcomes_as_counts_and_filters(contributors, pan
     index = panel.proxy.index(0, ResultsModel.COL_STATUS)
     assert panel.proxy.data(index) == "Created"  # not "Succeeded" for a rejected order
     panel.filter_buttons[ResultsProxy.FILTER_ALL].click()
-    assert panel.proxy.rowCount() == 63
+    assert panel.proxy.rowCount() == contributors_count
 
 
 # -- 8: a wrong key says nothing was created, and where the key came from -------------------------
@@ -567,7 +569,7 @@ def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
 
 # -- 12: the result layer survives save/reopen; its legend shows what occurs, distinct colours ----
 def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
-    contributors, panel, tmp_path
+    contributors, contributors_count, panel, tmp_path
 ):
     from planet_bulk_tasking.ui.result_layer import JOB_PROPERTY
 
@@ -592,7 +594,7 @@ def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
     project.clear()
     assert project.read(str(tmp_path / "survey.qgz"))
     again = [lyr for lyr in project.mapLayers().values() if lyr.customProperty(JOB_PROPERTY)]
-    assert len(again) == 1 and again[0].featureCount() == 63
+    assert len(again) == 1 and again[0].featureCount() == contributors_count
     statuses = {f["order_status"] for f in again[0].getFeatures()}
     assert "REJECTED" in statuses
 

@@ -90,11 +90,11 @@ def selected_row_fids(panel):
     return sorted(panel.view.selected_feature_ids())
 
 
-def test_model_rows_and_default_order(contributors, panel):
+def test_model_rows_and_default_order(contributors, contributors_count, panel):
     job = make_job(contributors, "Name")
     panel.set_job(job, contributors)
-    assert panel.model.rowCount() == 63
-    assert panel.proxy.rowCount() == 63
+    assert panel.model.rowCount() == contributors_count
+    assert panel.proxy.rowCount() == contributors_count
     statuses = [t.status for t in panel.visible_targets()]
     # failed first, then skipped, then the rest
     n_failed = statuses.count(TargetStatus.FAILED)
@@ -106,7 +106,7 @@ def test_model_rows_and_default_order(contributors, panel):
     assert panel.proxy.data(first) == "longitude out of range"
     assert panel.model.headerData(0, Qt.Horizontal) == "Feature id"
     assert panel.progress.counts == {
-        "total": 63,
+        "total": contributors_count,
         "processing": statuses.count(TargetStatus.SUBMITTED),
         "succeeded": statuses.count(TargetStatus.SUCCEEDED),
         "failed": n_failed,
@@ -129,7 +129,7 @@ def test_data_changed_not_reset(contributors, panel):
     assert panel.progress.counts["processing"] == 0
 
 
-def test_filters(contributors, panel):
+def test_filters(contributors, contributors_count, panel):
     panel.set_job(make_job(contributors, "Name"), contributors)
     panel.set_filter(ResultsProxy.FILTER_FAILED)
     assert {t.status for t in panel.visible_targets()} == {TargetStatus.FAILED}
@@ -142,7 +142,7 @@ def test_filters(contributors, panel):
     assert all("order-1" in (t.order_id or "") for t in panel.visible_targets())
     assert panel.visible_targets()
     panel.set_text_filter("")
-    assert panel.proxy.rowCount() == 63
+    assert panel.proxy.rowCount() == contributors_count
 
 
 def test_rows_to_map_and_back_after_sort_and_filter(contributors, panel):
@@ -192,11 +192,11 @@ def test_zoom_and_links_on_3857_layer(mercator_layer, panel, qgis_iface):
     assert extent.width() < 5
 
 
-def test_result_layer_and_exports(contributors, panel, tmp_path):
+def test_result_layer_and_exports(contributors, contributors_count, panel, tmp_path):
     job = make_job(contributors, "Name")
     panel.set_job(job, contributors)
     layer = panel.add_result_layer()
-    assert layer is not None and layer.featureCount() == 63
+    assert layer is not None and layer.featureCount() == contributors_count
     assert "feature_id" in [f.name() for f in layer.fields()]  # after the GeoPackage's fid
     assert layer.renderer().type() == "categorizedSymbol"
     assert QgsProject.instance().mapLayer(layer.id()) is layer
@@ -212,7 +212,7 @@ def test_result_layer_and_exports(contributors, panel, tmp_path):
     assert rows and {r["status"] for r in rows} == {"failed"}
     gpkg = panel.export_geopackage(str(tmp_path / "r.gpkg"))
     out = QgsVectorLayer(gpkg + "|layername=orders", "o", "ogr")
-    assert out.isValid() and out.featureCount() == 63
+    assert out.isValid() and out.featureCount() == contributors_count
     assert next(out.getFeatures()).hasGeometry()
 
 

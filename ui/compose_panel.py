@@ -65,7 +65,7 @@ def qdatetime_to_utc(value: QDateTime) -> datetime:
 
 def utc_qdatetime(dt: datetime) -> QDateTime:
     q = QDateTime.fromSecsSinceEpoch(int(dt.timestamp()), QTimeZone.utc())
-    return q.toTimeSpec(Qt.UTC)
+    return q.toTimeSpec(Qt.TimeSpec.UTC)
 
 
 class ComposePanel(QWidget):
@@ -90,7 +90,7 @@ class ComposePanel(QWidget):
         features = QGroupBox(self.tr("Features"))
         form = QFormLayout(features)
         self.layer_combo = QgsMapLayerComboBox()
-        self.layer_combo.setFilters(QgsMapLayerProxyModel.VectorLayer)
+        self.layer_combo.setFilters(QgsMapLayerProxyModel.Filter.VectorLayer)
         self.layer_combo.setAllowEmptyLayer(True)
         self.layer_combo.setToolTip(self.tr("The layer whose features become orders"))
         form.addRow(self.tr("Layer"), self.layer_combo)
@@ -108,7 +108,7 @@ class ComposePanel(QWidget):
         # -- orders -------------------------------------------------------------------
         orders = QGroupBox(self.tr("Orders"))
         form = QFormLayout(orders)
-        form.setFieldGrowthPolicy(QFormLayout.AllNonFixedFieldsGrow)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name_widget = QgsFieldExpressionWidget()
         self.name_widget.setExpressionDialogTitle(self.tr("Order name"))
         self.name_widget.setToolTip(self.tr("A field or an expression giving each order's name"))
@@ -276,7 +276,7 @@ class ComposePanel(QWidget):
     # -- widgets ---------------------------------------------------------------------------
     def _datetime_edit(self, value: datetime) -> QDateTimeEdit:
         edit = QDateTimeEdit()
-        edit.setTimeSpec(Qt.UTC)
+        edit.setTimeSpec(Qt.TimeSpec.UTC)
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd HH:mm 'UTC'")
         edit.setDateTime(utc_qdatetime(value))

@@ -148,7 +148,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         v.setSpacing(4)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.NoFrame)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
         inner = QWidget()
         iv = QVBoxLayout(inner)
         iv.setContentsMargins(0, 0, 0, 0)
@@ -160,8 +160,8 @@ class PlanetBulkTaskingDock(QDockWidget):
         scroll.setWidget(inner)
         v.addWidget(scroll, 1)
         footer = QFrame()
-        footer.setFrameShape(QFrame.StyledPanel)
-        footer.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
+        footer.setFrameShape(QFrame.Shape.StyledPanel)
+        footer.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         fv = QVBoxLayout(footer)
         fv.setContentsMargins(6, 6, 6, 6)
         self.reason_label = WrapLabel()
@@ -336,7 +336,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         layer = self.compose.layer()
         if layer is None:
             return None
-        QApplication.setOverrideCursor(Qt.WaitCursor)
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             job = create_job(
                 layer,
@@ -345,12 +345,14 @@ class PlanetBulkTaskingDock(QDockWidget):
                 transform_context=QgsProject.instance().transformContext(),
             )
         except InvalidParameters as exc:
-            self.notices.push(self.tr("Planet Bulk Tasking"), "; ".join(exc.problems), Qgis.Warning)
+            self.notices.push(
+                self.tr("Planet Bulk Tasking"), "; ".join(exc.problems), Qgis.MessageLevel.Warning
+            )
             return None
         except BuildCancelled:
             return None
         except ValueError as exc:
-            self.notices.push(self.tr("Planet Bulk Tasking"), str(exc), Qgis.Warning)
+            self.notices.push(self.tr("Planet Bulk Tasking"), str(exc), Qgis.MessageLevel.Warning)
             return None
         finally:
             QApplication.restoreOverrideCursor()
@@ -394,7 +396,7 @@ class PlanetBulkTaskingDock(QDockWidget):
                     self.tr("The only target was skipped: see the preview for why."),
                     self.tr("All {n} targets were skipped: see the preview for why."),
                 ).format(n=len(job.targets)),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             self.preview_panel.show_job(job)
             return False
@@ -404,7 +406,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Practice sandbox"),
                 self.tr("The practice sandbox could not start: {error}").format(error=exc),
-                Qgis.Critical,
+                Qgis.MessageLevel.Critical,
             )
             return False
         if not self.settings.api_key():
@@ -435,7 +437,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The job could not be saved, nothing was sent: {error}").format(error=exc),
-                Qgis.Critical,
+                Qgis.MessageLevel.Critical,
             )
             return False
         self._remember_in_project(job.job_id)
@@ -801,7 +803,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         if how == "cancelled":
             from . import sending
 
-            title, level = self.tr("Sending cancelled"), Qgis.Info
+            title, level = self.tr("Sending cancelled"), Qgis.MessageLevel.Info
             facts = sending.sent_facts(job)
             following = job.state == "following"
             if following:
@@ -812,7 +814,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             if facts["accepted_bulks"]:
                 level = Qgis.MessageLevel.Warning
         elif how == "failed":
-            title, level = self.tr("Sending stopped"), Qgis.Critical
+            title, level = self.tr("Sending stopped"), Qgis.MessageLevel.Critical
             key_refused = self.key_words(job_id, error)
             if key_refused:
                 self.results.refused_jobs.add(job_id)  # its bulks never got in
@@ -821,7 +823,7 @@ class PlanetBulkTaskingDock(QDockWidget):
                 text = message + " — " + text
         else:
             title = self.tr("Orders sent")
-            level = Qgis.Warning if failed else Qgis.Success
+            level = Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success
         shown = job_id == self._job_id
         if shown:
             self.results.refresh_all()
@@ -1005,7 +1007,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         try:
             self.manager.resume(job_id)
         except Exception as exc:
-            self.notices.push(self.tr("Could not resume"), str(exc), Qgis.Critical)
+            self.notices.push(self.tr("Could not resume"), str(exc), Qgis.MessageLevel.Critical)
             return False
         self.show_job(job_id)
         self.results.set_running(True)
@@ -1026,7 +1028,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The job is still running: cancel it first."),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             return False
         if job_id == self._job_id:
@@ -1039,9 +1041,13 @@ class PlanetBulkTaskingDock(QDockWidget):
     def ask(self, title: str, text: str) -> bool:
         """Yes/No question (tests replace this)."""
         answer = QMessageBox.question(
-            self, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.No
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.Yes
+        return answer == QMessageBox.StandardButton.Yes
 
     # -- fix and resubmit ----------------------------------------------------------------------
     def _selected(self, keys, wanted) -> List:
@@ -1065,34 +1071,36 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 self.tr("Fix and resubmit"),
                 self.tr("Select failed or skipped rows first."),
-                Qgis.Info,
+                Qgis.MessageLevel.Info,
             )
             return None
         if self.manager.is_running(job.job_id):
             self.notices.push(
                 self.tr("Fix and resubmit"),
                 self.tr("The job is still sending: wait for it or cancel it first."),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             return None
         if values is None:
             from .order_dialogs import OrderChangesDialog
 
             dialog = OrderChangesDialog("fix", targets, self)
-            if not dialog.exec_():
+            if not dialog.exec():
                 return None
             values = dialog.values()
         revised, problems = self.revised_payloads(job, targets, values)
         if problems:
             self.notices.push(
-                self.tr("Some rows were not resent"), "; ".join(problems[:5]), Qgis.Warning
+                self.tr("Some rows were not resent"),
+                "; ".join(problems[:5]),
+                Qgis.MessageLevel.Warning,
             )
         if not revised:
             return None
         try:
             chunks = self.manager.resubmit(job.job_id, revised)
         except (RuntimeError, ValueError) as exc:
-            self.notices.push(self.tr("Fix and resubmit"), str(exc), Qgis.Warning)
+            self.notices.push(self.tr("Fix and resubmit"), str(exc), Qgis.MessageLevel.Warning)
             return None
         self.results.refresh_keys(list(revised))
         self.results.set_running(True)
@@ -1166,8 +1174,8 @@ class PlanetBulkTaskingDock(QDockWidget):
             blocks.append(t.label + "\n" + "\n".join("  " + line for line in lines))
         text = "\n\n".join(blocks)
         if text and keys is None:
-            box = QMessageBox(QMessageBox.Information, self.tr("History"), text, parent=self)
-            box.setAttribute(Qt.WA_DeleteOnClose)
+            box = QMessageBox(QMessageBox.Icon.Information, self.tr("History"), text, parent=self)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             box.show()
         return text
 
@@ -1181,14 +1189,16 @@ class PlanetBulkTaskingDock(QDockWidget):
         targets = self.order_targets(keys)
         if job is None or not targets:
             self.notices.push(
-                self.tr("Edit orders"), self.tr("Select rows with orders first."), Qgis.Info
+                self.tr("Edit orders"),
+                self.tr("Select rows with orders first."),
+                Qgis.MessageLevel.Info,
             )
             return None
         if changes is None:
             from .order_dialogs import OrderChangesDialog
 
             dialog = OrderChangesDialog("edit", targets, self)
-            if not dialog.exec_():
+            if not dialog.exec():
                 return None
             changes = dialog.values()
         changes = {k: v for k, v in changes.items() if k in ("name", "start_time", "end_time")}
@@ -1242,7 +1252,9 @@ class PlanetBulkTaskingDock(QDockWidget):
         targets = self.order_targets(keys)
         if job is None or not targets:
             self.notices.push(
-                self.tr("Cancel orders"), self.tr("Select rows with orders first."), Qgis.Info
+                self.tr("Cancel orders"),
+                self.tr("Select rows with orders first."),
+                Qgis.MessageLevel.Info,
             )
             return None
         text = self.cancel_confirmation(targets)
@@ -1289,12 +1301,12 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(
                 title,
                 text,
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
                 button_text=self.tr("Show refused"),
                 callback=lambda: self.show_refused(job_id),
             )
         else:
-            self.notices.push(title, text, Qgis.Success)
+            self.notices.push(title, text, Qgis.MessageLevel.Success)
 
     def show_refused(self, job_id: Optional[str] = None):
         if job_id and job_id != self._job_id:
@@ -1307,7 +1319,7 @@ class PlanetBulkTaskingDock(QDockWidget):
     def _on_action_failed(self, job_id: str, kind: str, error):
         message = getattr(error, "user_message", None) or str(error)
         title = self.tr("Edit failed") if kind == "edit" else self.tr("Cancel failed")
-        self.notices.push(title, message, Qgis.Critical)
+        self.notices.push(title, message, Qgis.MessageLevel.Critical)
 
     # -- teardown ------------------------------------------------------------------------------
     def shutdown(self):

@@ -76,4 +76,4 @@ def export_geopackage(path: str, job: BulkJob, source_layer, layer_name: str = "
     else:
         result = QgsVectorFileWriter.writeAsVectorFormatV2(layer, path, context, options)
     error, message = result[0], result[1] if len(result) > 1 else ""
-    return error == QgsVectorFileWriter.NoError, message
+    return error == QgsVectorFileWriter.WriterError.NoError, message

@@ -60,8 +60,8 @@ def endpoint_label(endpoint: str) -> str:
 class JobsModel(ColumnsModel):
     COL_WHEN, COL_STATE, COL_LAYER, COL_ENDPOINT, COL_ORDERS, COL_FAILED, COL_SKIPPED = range(7)
     COLUMN_COUNT = 7
-    JobIdRole = Qt.UserRole + 1
-    StateRole = Qt.UserRole + 2
+    JobIdRole = Qt.ItemDataRole.UserRole + 1
+    StateRole = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -140,13 +140,13 @@ class JobsModel(ColumnsModel):
             self.tr("Features not sent (no geometry, invalid…)"),
         ]
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         s = self.summary(index.row()) if index.isValid() else None
         if s is None:
             return None
         col = index.column()
         counts = s.counts or {}
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_WHEN:
                 return utc_text(s.created_time)
             if col == self.COL_LAYER:
@@ -162,7 +162,7 @@ class JobsModel(ColumnsModel):
             if col == self.COL_STATE:
                 return self.state_label(self.state(s))
             return None
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             lines = [
                 self.tr("Submitted {when} UTC, last change {updated} UTC").format(
                     when=utc_text(s.created_time), updated=utc_text(s.updated_time)
@@ -177,22 +177,22 @@ class JobsModel(ColumnsModel):
             if s.job_id in self._project_jobs:
                 lines.append(self.tr("Submitted from the current project"))
             return "\n".join(lines)
-        if role == Qt.ForegroundRole:
+        if role == Qt.ItemDataRole.ForegroundRole:
             if col == self.COL_STATE:
                 return QColor(STATE_COLORS.get(self.state(s), "#4d4d4d")).darker(115)
             if col == self.COL_FAILED and counts.get(TargetStatus.FAILED, 0):
                 return QColor("#b2182b")
             return None
-        if role == Qt.FontRole and s.job_id in self._project_jobs:
+        if role == Qt.ItemDataRole.FontRole and s.job_id in self._project_jobs:
             font = QFont()
             font.setBold(True)
             return font
-        if role == Qt.TextAlignmentRole and col in (
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (
             self.COL_ORDERS,
             self.COL_FAILED,
             self.COL_SKIPPED,
         ):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.JobIdRole:
             return s.job_id
         if role == self.StateRole:
@@ -224,9 +224,9 @@ class JobsPanel(QWidget):
 
         self.view = QTableView(self)
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)
         self.view.setWordWrap(False)
@@ -246,9 +246,9 @@ class JobsPanel(QWidget):
         self.view.setColumnWidth(JobsModel.COL_LAYER, 100)
         self.view.setColumnWidth(JobsModel.COL_ENDPOINT, 80)
         for col in (JobsModel.COL_ORDERS, JobsModel.COL_FAILED, JobsModel.COL_SKIPPED):
-            title = self.model.headerData(col, Qt.Horizontal)
+            title = self.model.headerData(col, Qt.Orientation.Horizontal)
             self.view.setColumnWidth(col, metrics.horizontalAdvance(title) + 16)
-        self.view.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.selectionModel().selectionChanged.connect(self._on_selection)
         self.view.doubleClicked.connect(lambda *_: self._emit_current(self.job_opened))
@@ -284,7 +284,7 @@ class JobsPanel(QWidget):
         b = QToolButton()
         b.setIcon(icon)
         b.setText(text)
-        b.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         return b
 
     # -- data ----------------------------------------------------------------------
@@ -315,7 +315,8 @@ class JobsPanel(QWidget):
         try:
             selection.select(
                 self.model.index(row, 0),
-                QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.view.setCurrentIndex(self.model.index(row, 0))
         finally:
@@ -349,7 +350,7 @@ class JobsPanel(QWidget):
         return menu
 
     def _show_menu(self, pos):
-        self.build_menu().exec_(self.view.viewport().mapToGlobal(pos))
+        self.build_menu().exec(self.view.viewport().mapToGlobal(pos))
 
 
 def confirm_forget_text(tr: Callable, summary: JobSummary) -> str:

@@ -30,8 +30,7 @@ from .results_model import ResultsModel
 def features_extent(layer: QgsVectorLayer, fids: Iterable[int]) -> QgsRectangle:
     """Bounding box of these features in the layer's CRS (null if none has geometry)."""
     request = QgsFeatureRequest().setFilterFids(list(fids)).setNoAttributes()
-    extent = QgsRectangle()
-    extent.setMinimal()
+    extent = QgsRectangle()  # replaced by the first box found
     found = False
     for feature in layer.getFeatures(request):
         geom = feature.geometry()
@@ -258,7 +257,7 @@ class SelectionSync(QObject):
         fids = self.selected_feature_ids()
         self._busy = True
         try:
-            self._layer.selectByIds(fids, QgsVectorLayer.SetSelection)
+            self._layer.selectByIds(fids, QgsVectorLayer.SelectBehavior.SetSelection)
         finally:
             self._busy = False
         pan_to_if_hidden(self.canvas, self._layer, fids)  # a selection one cannot see

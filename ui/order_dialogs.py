@@ -135,8 +135,10 @@ class OrderChangesDialog(QDialog):
         self.problem_label = WrapLabel()
         self.problem_label.setStyleSheet("color: #b2182b;")
         layout.addWidget(self.problem_label)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText(
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(
             self.tr("Resubmit") if mode == "fix" else self.tr("Apply")
         )
         self.buttons.accepted.connect(self.accept)
@@ -147,7 +149,7 @@ class OrderChangesDialog(QDialog):
     @staticmethod
     def _date_edit(dt: datetime) -> QDateTimeEdit:
         edit = QDateTimeEdit()
-        edit.setTimeSpec(Qt.UTC)
+        edit.setTimeSpec(Qt.TimeSpec.UTC)
         edit.setDisplayFormat(DATE_FORMAT)
         edit.setCalendarPopup(True)
         edit.setDateTime(_to_qdatetime(dt))
@@ -204,4 +206,4 @@ class OrderChangesDialog(QDialog):
     def _validate(self, *_):
         problems = self.problems()
         self.problem_label.setText("<br/>".join(problems))
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(not problems)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not problems)

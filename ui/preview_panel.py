@@ -55,7 +55,7 @@ class PreviewPanel(QGroupBox):
             self.tr("Click Preview to see what would be sent, before anything is sent.")
         )
         self.summary_label.setWordWrap(True)
-        self.summary_label.setTextFormat(Qt.RichText)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary_label)
         # what many targets share and deserves a look before sending (swapped X/Y,
         # times without a zone, names that are no text...): core.payloads.job_hints
@@ -76,9 +76,9 @@ class PreviewPanel(QGroupBox):
         layout.addWidget(self.json_title)
         self.json_edit = QPlainTextEdit()
         self.json_edit.setReadOnly(True)
-        self.json_edit.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.json_edit.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.json_edit.setMinimumHeight(120)
-        self.json_edit.setLineWrapMode(QPlainTextEdit.NoWrap)
+        self.json_edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         layout.addWidget(self.json_edit)
         self.show_job(None)
 
@@ -118,7 +118,7 @@ class PreviewPanel(QGroupBox):
         icon = QgsApplication.getThemeIcon("/mIconWarning.svg")
         for t in skipped[:MAX_SKIPPED_LISTED]:
             item = QListWidgetItem(icon, f"{t.label}: {t.reason or ''}")
-            item.setData(Qt.UserRole, int(t.feature_id))
+            item.setData(Qt.ItemDataRole.UserRole, int(t.feature_id))
             item.setToolTip(t.reason or "")
             self.skipped_list.addItem(item)
         if len(skipped) > MAX_SKIPPED_LISTED:
@@ -154,6 +154,6 @@ class PreviewPanel(QGroupBox):
         return self.job is not None and self._stale
 
     def _on_item(self, item):
-        fid = item.data(Qt.UserRole)
+        fid = item.data(Qt.ItemDataRole.UserRole)
         if fid is not None:
             self.feature_clicked.emit(int(fid))

@@ -64,8 +64,8 @@ class ProgressPanel(QWidget):
             ("unsent", self.tr("Not sent"), "#4d4d4d"),
         ):
             chip = QLabel()
-            chip.setFrameShape(QFrame.NoFrame)
-            chip.setAlignment(Qt.AlignCenter)
+            chip.setFrameShape(QFrame.Shape.NoFrame)
+            chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
             chip.setMinimumWidth(56)
             chip.setStyleSheet(
                 "QLabel { border-top: 3px solid " + color + "; padding: 2px 2px;"

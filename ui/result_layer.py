@@ -12,7 +12,6 @@ from qgis.core import (
     QgsCategorizedSymbolRenderer,
     QgsFeature,
     QgsFeatureRequest,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsJsonUtils,
@@ -22,10 +21,11 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QVariant
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from ..core.job import BulkJob, TargetStatus
+from ..core.qgis_compat import make_field
 from .status import ORDER_STATUS_COLORS, order_status_label, status_label
 
 FIELD_NAMES = (
@@ -49,15 +49,15 @@ def tr(text):
 
 def result_fields() -> QgsFields:
     fields = QgsFields()
-    fields.append(QgsField("feature_id", QVariant.LongLong))
-    fields.append(QgsField("part", QVariant.Int))
-    fields.append(QgsField("name", QVariant.String))
-    fields.append(QgsField("status", QVariant.String))
-    fields.append(QgsField("order_id", QVariant.String))
-    fields.append(QgsField("order_status", QVariant.String))
-    fields.append(QgsField("capture_count", QVariant.Int))
-    fields.append(QgsField("order_updated", QVariant.String))  # ISO 8601, UTC
-    fields.append(QgsField("error", QVariant.String))
+    fields.append(make_field("feature_id", "int64"))
+    fields.append(make_field("part", "int"))
+    fields.append(make_field("name", "string"))
+    fields.append(make_field("status", "string"))
+    fields.append(make_field("order_id", "string"))
+    fields.append(make_field("order_status", "string"))
+    fields.append(make_field("capture_count", "int"))
+    fields.append(make_field("order_updated", "string"))  # ISO 8601, UTC
+    fields.append(make_field("error", "string"))
     return fields
 
 
@@ -84,7 +84,7 @@ def build_result_layer(
         wkb = QgsWkbTypes.multiType(QgsWkbTypes.flatType(source_layer.wkbType()))
         crs = source_layer.crs().authid() or source_layer.crs().toWkt()
     else:  # geometry from the payloads: their type decides the layer's (points stay points)
-        wkb, crs = QgsWkbTypes.MultiPolygon, "EPSG:4326"
+        wkb, crs = QgsWkbTypes.Type.MultiPolygon, "EPSG:4326"
         source_layer = None
         for t in job.targets:
             geom = _geometry_from_payload(t)
@@ -212,7 +212,7 @@ def style_by_status(layer: QgsVectorLayer, values=None):
     def symbol_for(color):
         symbol = QgsSymbol.defaultSymbol(layer.geometryType())
         symbol.setColor(QColor(color))
-        if layer.geometryType() == QgsWkbTypes.PolygonGeometry:
+        if layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry:
             symbol.setOpacity(0.75)
         return symbol
 

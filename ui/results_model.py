@@ -45,13 +45,15 @@ class ResultsModel(ColumnsModel):
     ) = range(9)
     COLUMN_COUNT = 9
 
-    KeyRole = Qt.UserRole + 1  # target key ("12", "12.2")
-    FeatureIdRole = Qt.UserRole + 2  # int feature id
-    StatusRole = Qt.UserRole + 3  # TargetStatus value
-    SortRole = Qt.UserRole + 4  # value the proxy sorts on
-    SearchRole = Qt.UserRole + 5  # lower-case text the text filter looks in
-    OrderStatusRole = Qt.UserRole + 6  # RECEIVED ... FULFILLED, or None
-    RefusedRole = Qt.UserRole + 7  # True when the last edit/cancel of the order was refused
+    KeyRole = Qt.ItemDataRole.UserRole + 1  # target key ("12", "12.2")
+    FeatureIdRole = Qt.ItemDataRole.UserRole + 2  # int feature id
+    StatusRole = Qt.ItemDataRole.UserRole + 3  # TargetStatus value
+    SortRole = Qt.ItemDataRole.UserRole + 4  # value the proxy sorts on
+    SearchRole = Qt.ItemDataRole.UserRole + 5  # lower-case text the text filter looks in
+    OrderStatusRole = Qt.ItemDataRole.UserRole + 6  # RECEIVED ... FULFILLED, or None
+    RefusedRole = (
+        Qt.ItemDataRole.UserRole + 7
+    )  # True when the last edit/cancel of the order was refused
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -215,7 +217,7 @@ class ResultsModel(ColumnsModel):
             self.tr("Sent anyway, but worth a look (e.g. a name used twice)"),
         ]
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         # fast paths first: sorting and filtering ask for these roles a lot
         if role == self.SortRole:
             return self._sort_value(self._job.targets[index.row()], index.column())
@@ -223,7 +225,7 @@ class ResultsModel(ColumnsModel):
         if t is None:
             return None
         col = index.column()
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             if col == self.COL_FEATURE:
                 if t.part:
                     return self.tr("{fid} (part {part})").format(fid=t.feature_id, part=t.part)
@@ -247,15 +249,15 @@ class ResultsModel(ColumnsModel):
             if col == self.COL_WARNING:
                 return "; ".join(t.warnings or [])
             return None
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             return self.tooltip(t, col)
-        if role == Qt.DecorationRole:
+        if role == Qt.ItemDataRole.DecorationRole:
             if col == self.COL_STATUS:
                 return status_icon(t.status)
             if col == self.COL_ORDER_STATUS and t.order_status:
                 return order_status_icon(t.order_status)
             return None
-        if role == Qt.ForegroundRole:
+        if role == Qt.ItemDataRole.ForegroundRole:
             if col in (self.COL_STATUS, self.COL_ERROR) and (
                 t.status in (TargetStatus.FAILED, TargetStatus.SKIPPED) or self._refused(t)
             ):
@@ -263,8 +265,11 @@ class ResultsModel(ColumnsModel):
             if col == self.COL_ORDER_STATUS and t.order_status:
                 return order_status_color(t.order_status).darker(115)
             return None
-        if role == Qt.TextAlignmentRole and col in (self.COL_FEATURE, self.COL_CAPTURES):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (
+            self.COL_FEATURE,
+            self.COL_CAPTURES,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == self.KeyRole:
             return t.key
         if role == self.FeatureIdRole:

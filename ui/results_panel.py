@@ -5,7 +5,7 @@ from collections import Counter
 from itertools import islice
 from typing import List, Optional
 
-from qgis.core import Qgis, QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
 from qgis.gui import QgsFilterLineEdit
 from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -20,6 +20,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core import settings
 from ..core.job import BulkJob, Target
 from . import export
 from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
@@ -149,7 +150,7 @@ class ResultsPanel(QWidget):
             name = ResultsProxy.order_filter(status)
             button.setProperty("filter", name)
             button.setIcon(order_status_icon(status))
-            button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             button.clicked.connect(lambda _=False, n=name: self.set_filter(n))
             button.setVisible(False)
             self.filter_group.addButton(button)
@@ -201,8 +202,8 @@ class ResultsPanel(QWidget):
         self.orders_button.setToolTip(
             self.tr("Fix and resubmit, edit or cancel the selected rows' orders")
         )
-        self.orders_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-        self.orders_button.setPopupMode(QToolButton.InstantPopup)
+        self.orders_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.orders_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.orders_menu = QMenu(self.orders_button)
         self.orders_menu.aboutToShow.connect(self._fill_orders_menu)
         self.orders_button.setMenu(self.orders_menu)
@@ -211,14 +212,14 @@ class ResultsPanel(QWidget):
         self.layer_button.setIcon(icon("/mActionAddLayer.svg"))
         self.layer_button.setText(self.tr("Result layer"))
         self.layer_button.setToolTip(self.tr("Add the orders to the map, coloured by status"))
-        self.layer_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
+        self.layer_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.layer_button.clicked.connect(self.add_result_layer)
         bottom.addWidget(self.layer_button)
         self.export_button = QToolButton()
         self.export_button.setIcon(icon("/mActionFileSaveAs.svg"))
         self.export_button.setText(self.tr("Export"))
-        self.export_button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
-        self.export_button.setPopupMode(QToolButton.InstantPopup)
+        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         menu.addAction(self.tr("Table as CSV…"), lambda: self.export_csv())
         menu.addAction(self.tr("Orders as GeoPackage (with geometry)…"), self.export_geopackage)
@@ -409,7 +410,7 @@ class ResultsPanel(QWidget):
         """Failed and skipped rows first (then by feature id), shown on the header too."""
         self._paused_sort = None
         self.view.horizontalHeader().setSortIndicatorShown(True)
-        self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.AscendingOrder)
+        self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.SortOrder.AscendingOrder)
 
     # -- filters -----------------------------------------------------------------
     def set_filter(self, name: str):
@@ -439,7 +440,7 @@ class ResultsPanel(QWidget):
             self.message.emit(
                 self.tr("Planet Bulk Tasking"),
                 self.tr("The layer these orders came from is no longer in the project."),
-                Qgis.Warning,
+                Qgis.MessageLevel.Warning,
             )
             return False
         ok = zoom_to_features(canvas, layer, fids)
@@ -449,7 +450,7 @@ class ResultsPanel(QWidget):
                 self.tr("Nothing to zoom to: feature {fid} has no geometry.").format(
                     fid=", ".join(str(f) for f in fids[:5])
                 ),
-                Qgis.Info,
+                Qgis.MessageLevel.Info,
             )
         return ok
 
@@ -463,8 +464,7 @@ class ResultsPanel(QWidget):
 
     # -- export ----------------------------------------------------------------------
     def _ask_path(self, title, filter_text, suffix):
-        settings = QgsSettings()
-        folder = settings.value("planet_bulk_tasking/export_dir", os.path.expanduser("~"))
+        folder = settings.value(settings.EXPORT_DIR, os.path.expanduser("~"))
         job = self.job()
         base = (job.layer.name if job and job.layer.name else "planet_orders") + "_orders"
         path, _ = QFileDialog.getSaveFileName(
@@ -473,7 +473,7 @@ class ResultsPanel(QWidget):
         if path:
             if not path.lower().endswith(suffix):
                 path += suffix
-            settings.setValue("planet_bulk_tasking/export_dir", os.path.dirname(path))
+            settings.set_value(settings.EXPORT_DIR, os.path.dirname(path))
         return path
 
     def export_csv(self, path: Optional[str] = None) -> Optional[str]:
@@ -487,12 +487,12 @@ class ResultsPanel(QWidget):
         try:
             count = export.export_csv(path, self.visible_targets())
         except OSError as exc:
-            self.message.emit(self.tr("Export failed"), str(exc), Qgis.Critical)
+            self.message.emit(self.tr("Export failed"), str(exc), Qgis.MessageLevel.Critical)
             return None
         self.message.emit(
             self.tr("Exported"),
             self.tr("{n} rows written to {path}").format(n=count, path=path),
-            Qgis.Success,
+            Qgis.MessageLevel.Success,
         )
         return path
 
@@ -507,12 +507,12 @@ class ResultsPanel(QWidget):
             return None
         ok, error = export.export_geopackage(path, job, self.source_layer())
         if not ok:
-            self.message.emit(self.tr("Export failed"), error, Qgis.Critical)
+            self.message.emit(self.tr("Export failed"), error, Qgis.MessageLevel.Critical)
             return None
         self.message.emit(
             self.tr("Exported"),
             self.tr("{n} orders written to {path}").format(n=len(job.targets), path=path),
-            Qgis.Success,
+            Qgis.MessageLevel.Success,
         )
         return path
 

@@ -31,14 +31,14 @@ class ResultsView(QTableView):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSortingEnabled(True)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.setShowGrid(False)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         # names end with the feature id ("layer 1234"): cut in the middle, keep the end
         self.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         # selected rows keep their status colours; an error reads from its start
@@ -47,7 +47,7 @@ class ResultsView(QTableView):
         self.verticalHeader().setDefaultSectionSize(22)
         self.horizontalHeader().setStretchLastSection(True)
         self.horizontalHeader().setHighlightSections(False)
-        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._show_menu)
         self.doubleClicked.connect(self._on_double_click)
 
@@ -70,7 +70,7 @@ class ResultsView(QTableView):
         if hasattr(model, "attach_selection"):  # ResultsProxy carries the selection itself
             model.attach_selection(self.selectionModel())
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.fontMetrics()
         for col, width in (
             (ResultsModel.COL_FEATURE, 0),
@@ -84,7 +84,7 @@ class ResultsView(QTableView):
             (ResultsModel.COL_WARNING, 160),
         ):
             if not width:  # fit the header (plus the sort arrow) or the widest status word
-                title = model.headerData(col, Qt.Horizontal) or ""
+                title = model.headerData(col, Qt.Orientation.Horizontal) or ""
                 width = metrics.horizontalAdvance(title) + 34
                 if col == ResultsModel.COL_STATUS:
                     width = max(width, metrics.horizontalAdvance("Succeeded") + 40)
@@ -144,11 +144,11 @@ class ResultsView(QTableView):
         return urls
 
     def keyPressEvent(self, event):  # noqa: N802
-        if event.matches(QKeySequence.Copy):
+        if event.matches(QKeySequence.StandardKey.Copy):
             self.copy_order_ids()
             event.accept()
             return
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             fids = self.selected_feature_ids()
             if fids:
                 self.zoom_requested.emit(fids)
@@ -213,4 +213,4 @@ class ResultsView(QTableView):
         act.triggered.connect(self.cancel_orders_requested.emit)
 
     def _show_menu(self, pos):
-        self.build_menu().exec_(self.viewport().mapToGlobal(pos))
+        self.build_menu().exec(self.viewport().mapToGlobal(pos))

@@ -1,14 +1,14 @@
 """Settings: where orders go (Planet, the practice sandbox, a custom URL) and the API key.
 
-Stored in QgsSettings under ``planet_bulk_tasking/``: the endpoint choice, the custom
-URL and the id of an authentication configuration. **Never the key**: the key lives
-in QGIS's authentication database (Basic method, key as user name) or in PL_API_KEY.
+Stored through core/settings.py (QgsSettings under ``planet_bulk_tasking/``): the endpoint
+choice, the custom URL and the id of an authentication configuration. **Never the key**: the
+key lives in QGIS's authentication database (Basic method, key as user name) or in PL_API_KEY.
 """
 
 import os
 from typing import Optional, Tuple
 
-from qgis.core import QgsApplication, QgsSettings
+from qgis.core import QgsApplication
 from qgis.gui import QgsAuthConfigSelect
 from qgis.PyQt.QtCore import pyqtSignal
 from qgis.PyQt.QtWidgets import (
@@ -23,6 +23,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from ..core import settings
 from ..core.client import PLANET_TASKING_URL
 from ..core.credentials import ENV_KEY, SETTINGS_PREFIX, key_from_authcfg
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
@@ -129,24 +130,20 @@ class SettingsPanel(QWidget):
         self._update()
 
     # -- persistence -----------------------------------------------------------------
-    def _key(self, name):
-        return self._prefix + name
-
     def _load(self):
-        s = QgsSettings()
-        mode = s.value(self._key("endpoint_mode"), MODE_PLANET)
+        mode = settings.value(settings.ENDPOINT_MODE, MODE_PLANET, prefix=self._prefix)
         mode = mode if mode in MODES else MODE_PLANET
-        self.custom_edit.setText(s.value(self._key("custom_url"), "") or "")
-        authcfg = s.value(self._key("authcfg"), "") or ""
+        self.custom_edit.setText(settings.value(settings.CUSTOM_URL, prefix=self._prefix))
+        authcfg = settings.value(settings.AUTHCFG, prefix=self._prefix)
         if authcfg:
             self.auth_select.setConfigId(authcfg)
         self._set_mode_buttons(mode)
 
     def _save(self):
-        s = QgsSettings()
-        s.setValue(self._key("endpoint_mode"), self.mode())
-        s.setValue(self._key("custom_url"), self.custom_edit.text().strip())
-        s.setValue(self._key("authcfg"), self.auth_select.configId() or "")
+        prefix = self._prefix
+        settings.set_value(settings.ENDPOINT_MODE, self.mode(), prefix=prefix)
+        settings.set_value(settings.CUSTOM_URL, self.custom_edit.text().strip(), prefix=prefix)
+        settings.set_value(settings.AUTHCFG, self.auth_select.configId() or "", prefix=prefix)
 
     def _set_mode_buttons(self, mode):
         {

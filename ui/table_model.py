@@ -21,11 +21,11 @@ class ColumnsModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):  # noqa: B008, N802
         return 0 if parent.isValid() else self.COLUMN_COUNT
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation != Qt.Horizontal:
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal:
             return None
-        if role == Qt.DisplayRole:
+        if role == Qt.ItemDataRole.DisplayRole:
             return self.column_titles()[section]
-        if role == Qt.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:
             return self.column_tips()[section]
         return None

@@ -20,7 +20,7 @@ class WrapLabel(QLabel):
     def __init__(self, text="", parent=None):
         super().__init__(text, parent)
         self.setWordWrap(True)
-        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Minimum)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
     def _fit(self, hint: QSize) -> QSize:
         width = self.width() if self.width() > 20 else 340
