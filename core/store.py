@@ -189,7 +189,12 @@ class JobStore:
             self._enqueue(job.job_id, rows)
 
     def set_state(self, job_id: str, state: str, error: Optional[str] = None) -> None:
-        self._enqueue(job_id, [(state, error, job_id)], _SET_STATE)
+        # a handful per job (started, interrupted, done): on disk when this returns, after
+        # what is queued, so another reader of the file sees the job's state at once
+        self.flush()
+        with self._transaction() as db:
+            db.execute(_SET_STATE, (state, error, job_id))
+            self._touch(db, job_id)
 
     def delete_job(self, job_id: str) -> None:
         self.flush()
