@@ -63,6 +63,9 @@ MIN_LEAD_TIME = timedelta(hours=24)
 MIN_WINDOW = timedelta(days=14)
 DEFAULT_START_DELAY = MIN_LEAD_TIME + timedelta(hours=1)
 DEFAULT_DURATION = MIN_WINDOW
+#: the default window length in days (a user setting; 14 = the flexible minimum)
+DEFAULT_WINDOW_DAYS = 14
+MAX_WINDOW_DAYS = 365
 
 RRULE_FREQS = ("DAILY", "WEEKLY", "MONTHLY")  # YEARLY refused by the API; sub-daily < 1 day
 RRULE_REFUSED_FREQS = ("YEARLY", "HOURLY", "MINUTELY", "SECONDLY")
@@ -277,12 +280,23 @@ def _is_int(v: Any) -> bool:
 
 
 # -- parameters ----------------------------------------------------------------------------
+def window_duration(days) -> timedelta:
+    """``days`` as a window length; anything unreadable or out of 1..365 is the default."""
+    try:
+        n = int(days)
+    except (TypeError, ValueError, OverflowError):
+        n = DEFAULT_WINDOW_DAYS
+    if not 1 <= n <= MAX_WINDOW_DAYS:
+        n = DEFAULT_WINDOW_DAYS
+    return timedelta(days=n)
+
+
 @dataclass
 class OrderParameters:
     """What every order of a job shares, plus the expressions evaluated per feature."""
 
     start_time: Optional[datetime] = None  # UTC-aware; None -> now + 25 h (when sent)
-    end_time: Optional[datetime] = None  # None -> start + 14 days
+    end_time: Optional[datetime] = None  # None -> start + window_days
     scheduling_type: str = FLEXIBLE  # FLEXIBLE | MONITORING | ASSURED
     monitoring: Optional[MonitoringCadence] = None
     pl_number: Optional[str] = None
@@ -294,6 +308,7 @@ class OrderParameters:
     start_expression: str = ""  # optional per-feature start time
     end_expression: str = ""
     multipart: str = MULTIPART_SPLIT  # split | refuse
+    window_days: int = DEFAULT_WINDOW_DAYS  # default window length when no end is given
 
     # -- derived -----------------------------------------------------------------------
     @property
@@ -304,15 +319,20 @@ class OrderParameters:
         return self.monitoring if self.monitoring is not None else MonitoringCadence()
 
     def resolved_times(self, now: Optional[datetime] = None) -> Tuple[datetime, datetime]:
-        """(start, end) with the defaults applied: start = now + 25 h, end = start + 14 days."""
+        """(start, end) with the defaults applied: start = now + 25 h, end = start +
+        ``window_days`` (14 unless the user set another default)."""
         now = utc(now) if now else datetime.now(timezone.utc)
         start = (
             utc(self.start_time)
             if self.start_time
             else (now + DEFAULT_START_DELAY).replace(microsecond=0)
         )
-        end = utc(self.end_time) if self.end_time else start + DEFAULT_DURATION
+        end = utc(self.end_time) if self.end_time else start + self.default_duration()
         return start, end
+
+    def default_duration(self) -> timedelta:
+        """The window after a start when no end is given (the user's setting, in days)."""
+        return window_duration(self.window_days)
 
     def resolved(self, now: Optional[datetime] = None) -> "OrderParameters":
         """A copy with the default times filled in: what the job records and sends."""
@@ -363,6 +383,7 @@ class OrderParameters:
             "start_expression": self.start_expression,
             "end_expression": self.end_expression,
             "multipart": self.multipart,
+            "window_days": self.window_days,
         }
 
     @classmethod

@@ -90,7 +90,6 @@ from .naming import (
 )
 from .parameters import (
     ALLOWED_GEOMETRIES,
-    DEFAULT_DURATION,
     MONITORING,
     SCHEDULING_TYPES,
     MonitoringCadence,
@@ -311,6 +310,7 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
         fids = request.filterFids() if wanted is not None else None
         zones = (_ogr_zones(layer, start_expr, fids), _ogr_zones(layer, end_expr, fids))
     end_fixed = params.end_time is not None
+    window = params.default_duration()
     monitoring = sched == MONITORING
 
     seen: Optional[set] = None
@@ -347,7 +347,7 @@ def _build(layer, params, selected_only, feature_ids, transform_context, feedbac
             start_expr,
             end_expr,
             shared,
-            (shared_start, shared_end, end_fixed, now, monitoring, zones),
+            (shared_start, shared_end, end_fixed, now, monitoring, zones, window),
             total,
             feedback,
             wanted,
@@ -768,7 +768,7 @@ def _generic(
 
     Returns the set of feature ids read when ``wanted`` is given, else None.
     """
-    shared_start, shared_end, end_fixed, now, monitoring, zones = time_args
+    shared_start, shared_end, end_fixed, now, monitoring, zones, window = time_args
     per_feature_times = start_expr is not None or end_expr is not None
     layer_name = layer.name()
     convert = converter.convert
@@ -821,7 +821,8 @@ def _generic(
         times = None
         if per_feature_times:
             times, time_reason, time_notes = _feature_times(
-                f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring, zones
+                f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring,
+                zones, window,
             )
             if time_reason:
                 reason = f"{reason}; {time_reason}" if reason else time_reason
@@ -902,7 +903,7 @@ def _generic(
 
 
 def _feature_times(
-    f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring, zones
+    f, start_expr, end_expr, shared_start, shared_end, end_fixed, now, monitoring, zones, window
 ):
     """({"start_time":..., "end_time":...} overrides, reason or None, warnings) for one
     feature; a warning for each time whose zone is not known (taken as UTC)."""
@@ -928,7 +929,7 @@ def _feature_times(
             except ValueError as e:
                 reasons.append(f"end time expression gave {_what(v, e)}")
     elif start_expr is not None and not end_fixed:
-        end = start + DEFAULT_DURATION  # no end time given: the default window after this start
+        end = start + window  # no end time given: the default window after this start
     if reasons:
         return None, "; ".join(reasons), None
     out = {"start_time": iso_utc(start)}

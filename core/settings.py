@@ -16,6 +16,7 @@ ENDPOINT_MODE = "endpoint_mode"
 CUSTOM_URL = "custom_url"
 AUTHCFG = "authcfg"  # the id of a QGIS auth configuration, never the key
 EXPORT_DIR = "export_dir"
+WINDOW_DAYS = "window_days"  # default order window length, in days
 
 
 def value(name: str, default: str = "", *, prefix: str = PREFIX) -> str:
@@ -41,3 +42,10 @@ def qgis_settings() -> QgsSettings:
 def qgis_value(key: str, default: Any = None, value_type: type = str) -> Any:
     """One of QGIS's own settings, e.g. ``locale/userLocale``."""
     return QgsSettings().value(key, default, type=value_type)
+
+
+def window_days(*, prefix: str = PREFIX) -> int:
+    """The default window length in days (1..365; 14, the flexible minimum, when unset)."""
+    from .parameters import DEFAULT_WINDOW_DAYS, window_duration
+
+    return window_duration(value(WINDOW_DAYS, str(DEFAULT_WINDOW_DAYS), prefix=prefix)).days

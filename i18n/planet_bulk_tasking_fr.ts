@@ -4,337 +4,337 @@
     <context>
         <name>ComposePanel</name>
         <message>
-            <location filename="../ui/compose_panel.py" line="90" />
+            <location filename="../ui/compose_panel.py" line="91" />
             <source>Features</source>
             <translation>Entités</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="95" />
+            <location filename="../ui/compose_panel.py" line="96" />
             <source>The layer whose features become orders</source>
             <translation>La couche dont les entités deviennent des commandes</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="96" />
+            <location filename="../ui/compose_panel.py" line="97" />
             <source>Layer</source>
             <translation>Couche</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="98" />
+            <location filename="../ui/compose_panel.py" line="99" />
             <source>Selected features only</source>
             <translation>Entités sélectionnées uniquement</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="109" />
+            <location filename="../ui/compose_panel.py" line="110" />
             <source>Orders</source>
             <translation>Commandes</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="113" />
+            <location filename="../ui/compose_panel.py" line="114" />
             <source>Order name</source>
             <translation>Nom de la commande</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="114" />
+            <location filename="../ui/compose_panel.py" line="115" />
             <source>A field or an expression giving each order's name</source>
             <translation>Un champ ou une expression qui donne le nom de chaque commande</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="115" />
+            <location filename="../ui/compose_panel.py" line="116" />
             <source>Name</source>
             <translation>Nom</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="121" />
+            <location filename="../ui/compose_panel.py" line="123" />
             <source>Start (UTC)</source>
             <translation>Début (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="122" />
+            <location filename="../ui/compose_panel.py" line="124" />
             <source>End (UTC)</source>
             <translation>Fin (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="131" />
+            <location filename="../ui/compose_panel.py" line="133" />
             <source>Flexible</source>
             <translation>Flexible</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="132" />
+            <location filename="../ui/compose_panel.py" line="134" />
             <source>Monitoring (repeated captures)</source>
             <translation>Surveillance (acquisitions répétées)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="133" />
+            <location filename="../ui/compose_panel.py" line="135" />
             <source>Scheduling</source>
             <translation>Planification</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="139" />
+            <location filename="../ui/compose_panel.py" line="141" />
             <source>Daily</source>
             <translation>jour(s)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="139" />
+            <location filename="../ui/compose_panel.py" line="141" />
             <source>Weekly</source>
             <translation>semaine(s)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="139" />
+            <location filename="../ui/compose_panel.py" line="141" />
             <source>Monthly</source>
             <translation>mois</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="147" />
+            <location filename="../ui/compose_panel.py" line="149" />
             <source>every</source>
             <translation>intervalle</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="152" />
+            <location filename="../ui/compose_panel.py" line="154" />
             <source>Repeat</source>
             <translation>Répétition</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="156" />
+            <location filename="../ui/compose_panel.py" line="158" />
             <source> captures</source>
             <translation> acquisitions</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="157" />
+            <location filename="../ui/compose_panel.py" line="159" />
             <source>Count</source>
             <translation>Nombre</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="159" />
+            <location filename="../ui/compose_panel.py" line="161" />
             <source>Any day</source>
             <translation>N'importe quel jour</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="160" />
+            <location filename="../ui/compose_panel.py" line="162" />
             <source>Monday</source>
             <translation>Lundi</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="160" />
+            <location filename="../ui/compose_panel.py" line="162" />
             <source>Tuesday</source>
             <translation>Mardi</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="160" />
+            <location filename="../ui/compose_panel.py" line="162" />
             <source>Wednesday</source>
             <translation>Mercredi</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="160" />
+            <location filename="../ui/compose_panel.py" line="162" />
             <source>Thursday</source>
             <translation>Jeudi</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="160" />
+            <location filename="../ui/compose_panel.py" line="162" />
             <source>Friday</source>
             <translation>Vendredi</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="160" />
+            <location filename="../ui/compose_panel.py" line="162" />
             <source>Saturday</source>
             <translation>Samedi</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="160" />
+            <location filename="../ui/compose_panel.py" line="162" />
             <source>Sunday</source>
             <translation>Dimanche</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="173" />
+            <location filename="../ui/compose_panel.py" line="175" />
             <source>Weekday</source>
             <translation>Jour de la semaine</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="174" />
+            <location filename="../ui/compose_panel.py" line="176" />
             <source>Monitoring orders take points and lines only; the end time is not used.</source>
             <translation>Les commandes de surveillance n'acceptent que des points et des lignes ; l'heure de fin n'est pas utilisée.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="184" />
+            <location filename="../ui/compose_panel.py" line="186" />
             <source>Contract, angles and extra fields</source>
             <translation>Contrat, angles et champs supplémentaires</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="190" />
+            <location filename="../ui/compose_panel.py" line="192" />
             <source>PL-123456 (default: your contract)</source>
             <translation>PL-123456 (par défaut : votre contrat)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="191" />
+            <location filename="../ui/compose_panel.py" line="193" />
             <source>PL number</source>
             <translation>Numéro PL</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="193" />
+            <location filename="../ui/compose_panel.py" line="195" />
             <source>default: your contract's product</source>
             <translation>par défaut : le produit de votre contrat</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="194" />
+            <location filename="../ui/compose_panel.py" line="196" />
             <source>Product</source>
             <translation>Produit</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="198" />
+            <location filename="../ui/compose_panel.py" line="200" />
             <source>min</source>
             <translation>min</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="200" />
+            <location filename="../ui/compose_panel.py" line="202" />
             <source>max</source>
             <translation>max</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="203" />
+            <location filename="../ui/compose_panel.py" line="205" />
             <source>Elevation (°)</source>
             <translation>Élévation (°)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="204" />
+            <location filename="../ui/compose_panel.py" line="206" />
             <source>Start time per feature (UTC)</source>
             <translation>Début propre à chaque entité (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="204" />
+            <location filename="../ui/compose_panel.py" line="206" />
             <source>Optional: a date/time field or expression giving each order its own start (UTC). Empty: the start above.</source>
             <translation>Facultatif : un champ ou une expression date/heure donnant à chaque commande son propre début (UTC). Vide : le début ci-dessus.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="211" />
+            <location filename="../ui/compose_panel.py" line="213" />
             <source>Start per feature</source>
             <translation>Début par entité</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="212" />
+            <location filename="../ui/compose_panel.py" line="214" />
             <source>End time per feature (UTC)</source>
             <translation>Fin propre à chaque entité (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="212" />
+            <location filename="../ui/compose_panel.py" line="214" />
             <source>Optional: a date/time field or expression giving each order its own end (UTC). Empty: the end above, or 14 days after a per-feature start.</source>
             <translation>Facultatif : un champ ou une expression date/heure donnant à chaque commande sa propre fin (UTC). Vide : la fin ci-dessus, ou 14 jours après un début propre à l’entité.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="219" />
+            <location filename="../ui/compose_panel.py" line="221" />
             <source>End per feature</source>
             <translation>Fin par entité</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="221" />
+            <location filename="../ui/compose_panel.py" line="223" />
             <source>One order per part</source>
             <translation>Une commande par partie</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="222" />
+            <location filename="../ui/compose_panel.py" line="224" />
             <source>Skip multipart features</source>
             <translation>Ignorer les entités multiparties</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="223" />
+            <location filename="../ui/compose_panel.py" line="225" />
             <source>Multipart</source>
             <translation>Multiparties</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="228" />
+            <location filename="../ui/compose_panel.py" line="230" />
             <source>More order fields as a JSON object, added to every order as they are</source>
             <translation>Champs de commande supplémentaires sous forme d'objet JSON, ajoutés tels quels à chaque commande</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="231" />
+            <location filename="../ui/compose_panel.py" line="233" />
             <source>Extra fields</source>
             <translation>Champs supplémentaires</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="283" />
+            <location filename="../ui/compose_panel.py" line="285" />
             <source>Date and time in UTC</source>
             <translation>Date et heure en UTC</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="296" />
+            <location filename="../ui/compose_panel.py" line="298" />
             <source>unset</source>
             <translation>non défini</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="299" />
+            <location filename="../ui/compose_panel.py" line="301" />
             <source>Satellite elevation angle, 0–90°; 'unset' uses the default</source>
             <translation>Angle d'élévation du satellite, 0–90° ; « non défini » utilise la valeur par défaut</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="561" />
+            <location filename="../ui/compose_panel.py" line="568" />
             <source>Choose a vector layer.</source>
             <translation>Choisissez une couche vecteur.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="421" />
+            <location filename="../ui/compose_panel.py" line="423" />
             <source>Nothing is selected on “{layer}”. Select features on the map, or untick “Selected features only”.</source>
             <translation>Rien n'est sélectionné sur « {layer} ». Sélectionnez des entités sur la carte, ou décochez « Entités sélectionnées uniquement ».</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="427" />
+            <location filename="../ui/compose_panel.py" line="429" />
             <source>{n} of {total} features selected.</source>
             <translation>{n} entité(s) sélectionnée(s) sur {total}.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="432" />
+            <location filename="../ui/compose_panel.py" line="434" />
             <source>All {total} features of “{layer}”.</source>
             <translation>Les {total} entités de « {layer} ».</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="473" />
+            <location filename="../ui/compose_panel.py" line="479" />
             <source>The window starts within 24 hours: Planet may refuse it (flexible orders start at least 24 hours after they are placed).</source>
             <translation>La fenêtre commence dans moins de 24 heures : Planet peut la refuser (une commande flexible commence au moins 24 heures après avoir été passée).</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="480" />
+            <location filename="../ui/compose_panel.py" line="486" />
             <source>The window is shorter than 14 days: Planet may refuse it (flexible windows last at least 14 days).</source>
             <translation>La fenêtre dure moins de 14 jours : Planet peut la refuser (une fenêtre flexible dure au moins 14 jours).</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="510" />
+            <location filename="../ui/compose_panel.py" line="516" />
             <source>Not valid JSON: {error}</source>
             <translation>JSON non valide : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="513" />
+            <location filename="../ui/compose_panel.py" line="519" />
             <source>Extra fields must be a JSON object, like {"key": "value"}.</source>
             <translation>Les champs supplémentaires doivent former un objet JSON, par exemple {"key": "value"}.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="563" />
+            <location filename="../ui/compose_panel.py" line="570" />
             <source>Nothing is selected on “{layer}”: select features on the map or untick “Selected features only”.</source>
             <translation>Rien n'est sélectionné sur « {layer} » : sélectionnez des entités sur la carte ou décochez « Entités sélectionnées uniquement ».</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="570" />
+            <location filename="../ui/compose_panel.py" line="577" />
             <source>“{layer}” has no features.</source>
             <translation>« {layer} » ne contient aucune entité.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="572" />
+            <location filename="../ui/compose_panel.py" line="579" />
             <source>Extra fields: {error}</source>
             <translation>Champs supplémentaires : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="574" />
+            <location filename="../ui/compose_panel.py" line="581" />
             <source>Give the orders a name (a field or an expression).</source>
             <translation>Donnez un nom aux commandes (un champ ou une expression).</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="576" />
+            <location filename="../ui/compose_panel.py" line="583" />
             <source>The name expression is not valid.</source>
             <translation>L'expression du nom n'est pas valide.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="577" />
+            <location filename="../ui/compose_panel.py" line="584" />
             <source>The per-feature start expression is not valid.</source>
             <translation>L’expression du début par entité n’est pas valide.</translation>
         </message>
         <message>
-            <location filename="../ui/compose_panel.py" line="577" />
+            <location filename="../ui/compose_panel.py" line="584" />
             <source>The per-feature end expression is not valid.</source>
             <translation>L’expression de la fin par entité n’est pas valide.</translation>
         </message>
@@ -593,37 +593,37 @@
             <translation>Vous avez corrigé les entités elles-mêmes (géométrie, attributs) : reconstruire ces commandes à partir de la couche avec les paramètres de la tâche</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="139" />
+            <location filename="../ui/order_dialogs.py" line="141" />
             <source>Resubmit</source>
             <translation>Renvoyer</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="139" />
+            <location filename="../ui/order_dialogs.py" line="141" />
             <source>Apply</source>
             <translation>Appliquer</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="188" />
+            <location filename="../ui/order_dialogs.py" line="190" />
             <source>The name is empty.</source>
             <translation>Le nom est vide.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="191" />
+            <location filename="../ui/order_dialogs.py" line="193" />
             <source>The end must be after the start.</source>
             <translation>La fin doit être postérieure au début.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="196" />
+            <location filename="../ui/order_dialogs.py" line="198" />
             <source>Extra fields: not valid JSON ({e}).</source>
             <translation>Champs supplémentaires : JSON non valide ({e}).</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="199" />
+            <location filename="../ui/order_dialogs.py" line="201" />
             <source>Extra fields must be a JSON object.</source>
             <translation>Les champs supplémentaires doivent former un objet JSON.</translation>
         </message>
         <message>
-            <location filename="../ui/order_dialogs.py" line="201" />
+            <location filename="../ui/order_dialogs.py" line="203" />
             <source>Nothing to change yet.</source>
             <translation>Rien à modifier pour l'instant.</translation>
         </message>
@@ -939,12 +939,12 @@
     <context>
         <name>PlanetBulkTaskingDock</name>
         <message>
-            <location filename="../ui/jobs_panel.py" line="356" />
+            <location filename="../ui/jobs_panel.py" line="357" />
             <source>Forget the job of {when} UTC (layer {layer}, {n} order(s))? It is removed from this computer only: its orders stay at Planet.</source>
             <translation>Oublier la tâche du {when} UTC (couche {layer}, {n} commande(s)) ? Elle est supprimée de cet ordinateur uniquement : ses commandes restent chez Planet.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1024" />
+            <location filename="../ui/dock.py" line="1031" />
             <source>Planet Bulk Tasking</source>
             <translation>Planet Bulk Tasking</translation>
         </message>
@@ -989,512 +989,512 @@
             <translation>Paramètres</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="280" />
+            <location filename="../ui/dock.py" line="282" />
             <source>Orders are being sent: wait for the end, or cancel.</source>
             <translation>Envoi des commandes en cours : attendez la fin, ou annulez.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="302" />
+            <location filename="../ui/dock.py" line="307" />
             <source>… and {n} more</source>
             <translation>… et {n} de plus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="307" />
+            <location filename="../ui/dock.py" line="312" />
             <source>Ready to send {n} feature to {where}.</source>
             <translation>Prêt à envoyer {n} entité vers {where}.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="307" />
+            <location filename="../ui/dock.py" line="312" />
             <source>Ready to send {n} features to {where}.</source>
             <translation>Prêt à envoyer {n} entités vers {where}.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="480" />
+            <location filename="../ui/dock.py" line="487" />
             <source>Nothing to send</source>
             <translation>Rien à envoyer</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="388" />
+            <location filename="../ui/dock.py" line="395" />
             <source>The only target was skipped: see the preview for why.</source>
             <translation>La seule cible a été ignorée : l'aperçu en donne la raison.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="388" />
+            <location filename="../ui/dock.py" line="395" />
             <source>All {n} targets were skipped: see the preview for why.</source>
             <translation>Les {n} cibles ont toutes été ignorées : l'aperçu en donne la raison.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="402" />
+            <location filename="../ui/dock.py" line="409" />
             <source>Practice sandbox</source>
             <translation>Bac à sable d'entraînement</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="402" />
+            <location filename="../ui/dock.py" line="409" />
             <source>The practice sandbox could not start: {error}</source>
             <translation>Le bac à sable d'entraînement n'a pas pu démarrer : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="422" />
+            <location filename="../ui/dock.py" line="429" />
             <source>Sending {orders} orders to {where} in 1 bulk request…</source>
             <translation>Envoi de {orders} commandes vers {where} en 1 requête en lot…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="422" />
+            <location filename="../ui/dock.py" line="429" />
             <source>Sending {orders} orders to {where} in {bulks} bulk requests…</source>
             <translation>Envoi de {orders} commandes vers {where} en {bulks} requêtes en lot…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="433" />
+            <location filename="../ui/dock.py" line="440" />
             <source>The job could not be saved, nothing was sent: {error}</source>
             <translation>La tâche n'a pas pu être enregistrée, rien n'a été envoyé : {error}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="441" />
+            <location filename="../ui/dock.py" line="448" />
             <source>This was sent (job of {when} UTC): preview again before sending more.</source>
             <translation>Envoi effectué (tâche du {when} UTC) : relancez l'aperçu avant tout nouvel envoi.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="474" />
+            <location filename="../ui/dock.py" line="481" />
             <source>Send orders to Planet?</source>
             <translation>Envoyer les commandes à Planet ?</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="480" />
+            <location filename="../ui/dock.py" line="487" />
             <source>The only feature already has a live order: nothing was sent.</source>
             <translation>La seule entité a déjà une commande active : rien n'a été envoyé.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="480" />
+            <location filename="../ui/dock.py" line="487" />
             <source>All {n} features already have live orders: nothing was sent.</source>
             <translation>Les {n} entités ont toutes déjà une commande active : rien n'a été envoyé.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="492" />
+            <location filename="../ui/dock.py" line="499" />
             <source>Not sent</source>
             <translation>Commandes non envoyées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="492" />
+            <location filename="../ui/dock.py" line="499" />
             <source>Nothing was sent.</source>
             <translation>Rien n'a été envoyé.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="537" />
+            <location filename="../ui/dock.py" line="544" />
             <source>&lt;b&gt;Sending cancelled&lt;/b&gt;: {text}</source>
             <translation>&lt;b&gt;Envoi annulé&lt;/b&gt; : {text}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="555" />
+            <location filename="../ui/dock.py" line="562" />
             <source>Cancel the order of the bulk request Planet accepted?</source>
             <translation>Annuler la commande de la requête en lot acceptée par Planet ?</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="555" />
+            <location filename="../ui/dock.py" line="562" />
             <source>Cancel the {n} orders of the bulk requests Planet accepted?</source>
             <translation>Annuler les {n} commandes des requêtes en lot acceptées par Planet ?</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="560" />
+            <location filename="../ui/dock.py" line="567" />
             <source>{created} are created now and are cancelled at once; the others are cancelled as soon as Planet creates them. Cancelling an order that starts within 24 hours may be charged. This cannot be undone.</source>
             <translation>{created} sont déjà créées et sont annulées immédiatement ; les autres sont annulées dès que Planet les crée. L'annulation d'une commande qui commence dans moins de 24 heures peut être facturée. Cette action est irréversible.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1248" />
+            <location filename="../ui/dock.py" line="1265" />
             <source>Cancel orders</source>
             <translation>Annuler les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="569" />
+            <location filename="../ui/dock.py" line="576" />
             <source>Cancelling the orders Planet accepted ({n})…</source>
             <translation>Annulation des commandes acceptées par Planet ({n})…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="608" />
+            <location filename="../ui/dock.py" line="615" />
             <source>The job of {when} UTC (layer {layer}) was left unfinished when QGIS closed: it carries on now; nothing is sent twice.</source>
             <translation>La tâche du {when} UTC (couche {layer}) était inachevée à la fermeture de QGIS : elle reprend maintenant ; rien n'est envoyé deux fois.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="608" />
+            <location filename="../ui/dock.py" line="615" />
             <source>{n} jobs were left unfinished when QGIS closed (e.g. the job of {when} UTC, layer {layer}): they carry on now; nothing is sent twice.</source>
             <translation>{n} tâches étaient inachevées à la fermeture de QGIS (par exemple la tâche du {when} UTC, couche {layer}) : elles reprennent maintenant ; rien n'est envoyé deux fois.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="619" />
+            <location filename="../ui/dock.py" line="626" />
             <source>Jobs resumed</source>
             <translation>Tâches reprises</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="921" />
+            <location filename="../ui/dock.py" line="928" />
             <source>Show</source>
             <translation>Afficher</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="661" />
+            <location filename="../ui/dock.py" line="668" />
             <source>Cancelled job</source>
             <translation>Tâche annulée</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="839" />
+            <location filename="../ui/dock.py" line="846" />
             <source>Cancel these orders</source>
             <translation>Annuler ces commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="685" />
+            <location filename="../ui/dock.py" line="692" />
             <source>{what}, retrying {n}/{limit}…</source>
             <translation>{what}, nouvelle tentative {n}/{limit}…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="711" />
+            <location filename="../ui/dock.py" line="718" />
             <source>{accepted} of 1 bulk request accepted; waiting for Planet to create the orders…</source>
             <translation>{accepted} requête en lot acceptée sur 1 ; en attente de la création des commandes par Planet…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="711" />
+            <location filename="../ui/dock.py" line="718" />
             <source>{accepted} of {chunks} bulk requests accepted; waiting for Planet to create the orders…</source>
             <translation>{accepted} requêtes en lot acceptées sur {chunks} ; en attente de la création des commandes par Planet…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="730" />
+            <location filename="../ui/dock.py" line="737" />
             <source> {n} results read.</source>
             <translation> {n} résultats lus.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="732" />
+            <location filename="../ui/dock.py" line="739" />
             <source> The server asked to wait: {used:.0f} s so far (at most {limit:.0f} s).</source>
             <translation> Le serveur a demandé d’attendre : {used:.0f} s jusqu’ici (au plus {limit:.0f} s).</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="749" />
+            <location filename="../ui/dock.py" line="756" />
             <source>nothing was created</source>
             <translation>aucune commande créée</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="751" />
+            <location filename="../ui/dock.py" line="758" />
             <source>{n} orders created</source>
             <translation>{n} commandes créées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="753" />
+            <location filename="../ui/dock.py" line="760" />
             <source>{n} failed</source>
             <translation>{n} en échec</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="755" />
+            <location filename="../ui/dock.py" line="762" />
             <source>{n} skipped</source>
             <translation>{n} ignorée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="757" />
+            <location filename="../ui/dock.py" line="764" />
             <source>{n} not sent</source>
             <translation>{n} non envoyée(s)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="759" />
+            <location filename="../ui/dock.py" line="766" />
             <source>{n} sent but not confirmed (still followed)</source>
             <translation>{n} envoyée(s) mais non confirmée(s) (toujours suivie(s))</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="769" />
+            <location filename="../ui/dock.py" line="776" />
             <source>the API key from the {env} environment variable</source>
             <translation>la clé d'API de la variable d'environnement {env}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="770" />
+            <location filename="../ui/dock.py" line="777" />
             <source>the API key of the authentication configuration “{cfg}”</source>
             <translation>la clé d'API de la configuration d'authentification « {cfg} »</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="773" />
+            <location filename="../ui/dock.py" line="780" />
             <source>the practice sandbox's key</source>
             <translation>la clé du bac à sable d'entraînement</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="774" />
+            <location filename="../ui/dock.py" line="781" />
             <source>the API key</source>
             <translation>la clé d'API</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="776" />
+            <location filename="../ui/dock.py" line="783" />
             <source>change {env} and restart QGIS, or choose a configuration in Settings</source>
             <translation>modifiez {env} et redémarrez QGIS, ou choisissez une configuration dans les Paramètres</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="776" />
+            <location filename="../ui/dock.py" line="783" />
             <source>check it in Settings</source>
             <translation>vérifiez-la dans les Paramètres</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="781" />
+            <location filename="../ui/dock.py" line="788" />
             <source>Planet refused {where} (401, not valid): {fix}</source>
             <translation>Planet a refusé {where} (401, non valide) : {fix}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="785" />
+            <location filename="../ui/dock.py" line="792" />
             <source>Planet accepted {where} but it may not task (403): tasking needs a contract that includes it</source>
             <translation>Planet a accepté {where}, mais cette clé n'a pas le droit de programmer des acquisitions (403) : il faut un contrat qui inclut la programmation</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="802" />
+            <location filename="../ui/dock.py" line="809" />
             <source>Sending cancelled</source>
             <translation>Envoi annulé</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="813" />
+            <location filename="../ui/dock.py" line="820" />
             <source>Sending stopped</source>
             <translation>Envoi interrompu</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="821" />
+            <location filename="../ui/dock.py" line="828" />
             <source>Orders sent</source>
             <translation>Commandes envoyées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="829" />
+            <location filename="../ui/dock.py" line="836" />
             <source>&lt;b&gt;{title}&lt;/b&gt; ({time} UTC): {text}.</source>
             <translation>&lt;b&gt;{title}&lt;/b&gt; ({time} UTC) : {text}.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="835" />
+            <location filename="../ui/dock.py" line="842" />
             <source>Job of {when} UTC (layer {layer}): {text}</source>
             <translation>Tâche du {when} UTC (couche {layer}) : {text}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="847" />
+            <location filename="../ui/dock.py" line="854" />
             <source>Show failed</source>
             <translation>Afficher les échecs</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="888" />
+            <location filename="../ui/dock.py" line="895" />
             <source>{n} order {word}</source>
             <translation>{word} : {n} commande</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="888" />
+            <location filename="../ui/dock.py" line="895" />
             <source>{n} orders {word}</source>
             <translation>{word} : {n} commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="894" />
+            <location filename="../ui/dock.py" line="901" />
             <source>{n} {word}</source>
             <translation>{word} : {n}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="917" />
+            <location filename="../ui/dock.py" line="924" />
             <source>job of {when} UTC ({layer})</source>
             <translation>tâche du {when} UTC ({layer})</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="921" />
+            <location filename="../ui/dock.py" line="928" />
             <source>Orders updated</source>
             <translation>Commandes mises à jour</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="968" />
+            <location filename="../ui/dock.py" line="975" />
             <source>Job of {when} UTC · layer {layer} · sent to {where} · {state}</source>
             <translation>Tâche du {when} UTC · couche {layer} · destination {where} · {state}</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="987" />
+            <location filename="../ui/dock.py" line="994" />
             <source>Layer “{layer}” is not in the project: the orders are shown without links to its features. Add the layer again to restore them.</source>
             <translation>La couche « {layer} » n'est pas dans le projet : les commandes sont affichées sans lien vers ses entités. Ajoutez de nouveau la couche pour rétablir ces liens.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1006" />
+            <location filename="../ui/dock.py" line="1013" />
             <source>Could not resume</source>
             <translation>Reprise impossible</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1019" />
+            <location filename="../ui/dock.py" line="1026" />
             <source>Forget job</source>
             <translation>Oublier la tâche</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1024" />
+            <location filename="../ui/dock.py" line="1031" />
             <source>The job is still running: cancel it first.</source>
             <translation>La tâche est toujours en cours : annulez-la d'abord.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1033" />
+            <location filename="../ui/dock.py" line="1040" />
             <source>No job selected.</source>
             <translation>Aucune tâche sélectionnée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1093" />
+            <location filename="../ui/dock.py" line="1106" />
             <source>Fix and resubmit</source>
             <translation>Corriger et renvoyer</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1063" />
+            <location filename="../ui/dock.py" line="1074" />
             <source>Select failed or skipped rows first.</source>
             <translation>Sélectionnez d'abord des lignes en échec ou ignorées.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1070" />
+            <location filename="../ui/dock.py" line="1081" />
             <source>The job is still sending: wait for it or cancel it first.</source>
             <translation>La tâche est encore en cours d'envoi : attendez qu'elle se termine ou annulez-la d'abord.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1085" />
+            <location filename="../ui/dock.py" line="1096" />
             <source>Some rows were not resent</source>
             <translation>Certaines lignes n'ont pas été renvoyées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1097" />
+            <location filename="../ui/dock.py" line="1110" />
             <source>Resending {n} order…</source>
             <translation>Renvoi de {n} commande…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1097" />
+            <location filename="../ui/dock.py" line="1110" />
             <source>Resending {n} orders…</source>
             <translation>Renvoi de {n} commandes…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1116" />
+            <location filename="../ui/dock.py" line="1129" />
             <source>Layer “{layer}” is not in the project: cannot rebuild.</source>
             <translation>La couche « {layer} » n'est pas dans le projet : reconstruction impossible.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1135" />
+            <location filename="../ui/dock.py" line="1148" />
             <source>{label}: the feature is gone</source>
             <translation>{label} : l'entité n'existe plus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1142" />
+            <location filename="../ui/dock.py" line="1155" />
             <source>{label}: nothing to resend ({why}); fix the feature and use “Rebuild from the features”</source>
             <translation>{label} : rien à renvoyer ({why}) ; corrigez l'entité et utilisez « Reconstruire à partir des entités »</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1163" />
+            <location filename="../ui/dock.py" line="1176" />
             <source>Not sent yet.</source>
             <translation>Pas encore envoyée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1167" />
+            <location filename="../ui/dock.py" line="1180" />
             <source>History</source>
             <translation>Historique</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1209" />
+            <location filename="../ui/dock.py" line="1224" />
             <source>Edit orders</source>
             <translation>Modifier les commandes</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1242" />
+            <location filename="../ui/dock.py" line="1257" />
             <source>Select rows with orders first.</source>
             <translation>Sélectionnez d'abord des lignes qui ont une commande.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1196" />
+            <location filename="../ui/dock.py" line="1211" />
             <source>name</source>
             <translation>nom</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1197" />
+            <location filename="../ui/dock.py" line="1212" />
             <source>start (UTC)</source>
             <translation>début (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1198" />
+            <location filename="../ui/dock.py" line="1213" />
             <source>end (UTC)</source>
             <translation>fin (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1203" />
+            <location filename="../ui/dock.py" line="1218" />
             <source>Change {n} order at Planet: {what}?</source>
             <translation>Modifier {n} commande chez Planet : {what} ?</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1203" />
+            <location filename="../ui/dock.py" line="1218" />
             <source>Change {n} orders at Planet: {what}?</source>
             <translation>Modifier {n} commandes chez Planet : {what} ?</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1211" />
+            <location filename="../ui/dock.py" line="1226" />
             <source>Editing {n} order…</source>
             <translation>Modification de {n} commande…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1211" />
+            <location filename="../ui/dock.py" line="1226" />
             <source>Editing {n} orders…</source>
             <translation>Modification de {n} commandes…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1222" />
+            <location filename="../ui/dock.py" line="1237" />
             <source>Cancel {n} order at Planet? This cannot be undone.</source>
             <translation>Annuler {n} commande chez Planet ? Cette action est irréversible.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1222" />
+            <location filename="../ui/dock.py" line="1237" />
             <source>Cancel {n} orders at Planet? This cannot be undone.</source>
             <translation>Annuler {n} commandes chez Planet ? Cette action est irréversible.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1228" />
+            <location filename="../ui/dock.py" line="1243" />
             <source>{m} of them start within 24 hours: cancelling them may be charged.</source>
             <translation>{m} d'entre elles commencent dans moins de 24 heures : leur annulation peut être facturée.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1232" />
+            <location filename="../ui/dock.py" line="1247" />
             <source>{m} of them are already finished (fulfilled, expired or cancelled): Planet will refuse to cancel those.</source>
             <translation>{m} d'entre elles sont déjà terminées (réalisées, expirées ou annulées) : Planet refusera de les annuler.</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1250" />
+            <location filename="../ui/dock.py" line="1267" />
             <source>Cancelling {n} order…</source>
             <translation>Annulation de {n} commande…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1250" />
+            <location filename="../ui/dock.py" line="1267" />
             <source>Cancelling {n} orders…</source>
             <translation>Annulation de {n} commandes…</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1268" />
+            <location filename="../ui/dock.py" line="1285" />
             <source>{n} order changed</source>
             <translation>{n} commande modifiée</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1268" />
+            <location filename="../ui/dock.py" line="1285" />
             <source>{n} orders changed</source>
             <translation>{n} commandes modifiées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1271" />
+            <location filename="../ui/dock.py" line="1288" />
             <source>Orders edited</source>
             <translation>Commandes modifiées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1273" />
+            <location filename="../ui/dock.py" line="1290" />
             <source>{n} order cancelled</source>
             <translation>{n} commande annulée</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1273" />
+            <location filename="../ui/dock.py" line="1290" />
             <source>{n} orders cancelled</source>
             <translation>{n} commandes annulées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1276" />
+            <location filename="../ui/dock.py" line="1293" />
             <source>Orders cancelled</source>
             <translation>Commandes annulées</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1279" />
+            <location filename="../ui/dock.py" line="1296" />
             <source>{n} refused (e.g. {label}: {reason})</source>
             <translation>{n} refusée(s) (par exemple {label} : {reason})</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1287" />
+            <location filename="../ui/dock.py" line="1304" />
             <source>Show refused</source>
             <translation>Afficher les refus</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1307" />
+            <location filename="../ui/dock.py" line="1324" />
             <source>Edit failed</source>
             <translation>Échec de la modification</translation>
         </message>
         <message>
-            <location filename="../ui/dock.py" line="1307" />
+            <location filename="../ui/dock.py" line="1324" />
             <source>Cancel failed</source>
             <translation>Échec de l'annulation</translation>
         </message>
@@ -1502,12 +1502,12 @@
     <context>
         <name>PlanetBulkTaskingPlugin</name>
         <message>
-            <location filename="../plugin.py" line="60" />
+            <location filename="../plugin.py" line="113" />
             <source>Planet Bulk Tasking</source>
             <translation>Planet Bulk Tasking</translation>
         </message>
         <message>
-            <location filename="../plugin.py" line="63" />
+            <location filename="../plugin.py" line="71" />
             <source>Submit the selected features as Planet tasking orders</source>
             <translation>Envoyer les entités sélectionnées comme commandes de programmation Planet</translation>
         </message>
@@ -1669,107 +1669,107 @@
     <context>
         <name>ResultsModel</name>
         <message>
-            <location filename="../ui/results_model.py" line="157" />
+            <location filename="../ui/results_model.py" line="159" />
             <source>Feature id</source>
             <translation>ID de l'entité</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="158" />
+            <location filename="../ui/results_model.py" line="160" />
             <source>Name</source>
             <translation>Nom</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="159" />
+            <location filename="../ui/results_model.py" line="161" />
             <source>Status</source>
             <translation>Statut</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="160" />
+            <location filename="../ui/results_model.py" line="162" />
             <source>Order status</source>
             <translation>Statut de la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="161" />
+            <location filename="../ui/results_model.py" line="163" />
             <source>Error</source>
             <translation>Erreur</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="162" />
+            <location filename="../ui/results_model.py" line="164" />
             <source>Order id</source>
             <translation>ID de la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="163" />
+            <location filename="../ui/results_model.py" line="165" />
             <source>Captures</source>
             <translation>Acquisitions</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="164" />
+            <location filename="../ui/results_model.py" line="166" />
             <source>Updated (UTC)</source>
             <translation>Mise à jour (UTC)</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="165" />
+            <location filename="../ui/results_model.py" line="167" />
             <source>Warnings</source>
             <translation>Avertissements</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="170" />
+            <location filename="../ui/results_model.py" line="172" />
             <source>The feature's id in its layer (and the part, for multipart features)</source>
             <translation>L'ID de l'entité dans sa couche (et la partie, pour les entités multiparties)</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="171" />
+            <location filename="../ui/results_model.py" line="173" />
             <source>The order's name</source>
             <translation>Le nom de la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="172" />
+            <location filename="../ui/results_model.py" line="174" />
             <source>Whether the order was created</source>
             <translation>Si la commande a été créée</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="173" />
+            <location filename="../ui/results_model.py" line="175" />
             <source>Where the order stands at Planet (checked regularly)</source>
             <translation>L'état de la commande chez Planet (vérifié régulièrement)</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="174" />
+            <location filename="../ui/results_model.py" line="176" />
             <source>Why it was skipped or refused</source>
             <translation>Pourquoi elle a été ignorée ou refusée</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="175" />
+            <location filename="../ui/results_model.py" line="177" />
             <source>The order id Planet gave it</source>
             <translation>L'ID de commande attribué par Planet</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="176" />
+            <location filename="../ui/results_model.py" line="178" />
             <source>How many captures were published for the order</source>
             <translation>Le nombre d'acquisitions publiées pour la commande</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="177" />
+            <location filename="../ui/results_model.py" line="179" />
             <source>When Planet last changed the order, in UTC</source>
             <translation>La date de la dernière modification de la commande par Planet, en UTC</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="178" />
+            <location filename="../ui/results_model.py" line="180" />
             <source>Sent anyway, but worth a look (e.g. a name used twice)</source>
             <translation>Envoyée malgré tout, mais à vérifier (par exemple un nom utilisé deux fois)</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="192" />
+            <location filename="../ui/results_model.py" line="194" />
             <source>{fid} (part {part})</source>
             <translation>{fid} (partie {part})</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="198" />
+            <location filename="../ui/results_model.py" line="200" />
             <source>Not sent</source>
             <translation>Non envoyée</translation>
         </message>
         <message>
-            <location filename="../ui/results_model.py" line="263" />
+            <location filename="../ui/results_model.py" line="268" />
             <source>History:</source>
             <translation>Historique :</translation>
         </message>
@@ -1777,107 +1777,107 @@
     <context>
         <name>ResultsPanel</name>
         <message>
-            <location filename="../ui/results_panel.py" line="87" />
+            <location filename="../ui/results_panel.py" line="88" />
             <source>All</source>
             <translation>Toutes</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="87" />
+            <location filename="../ui/results_panel.py" line="88" />
             <source>Failed</source>
             <translation>Échecs</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="87" />
+            <location filename="../ui/results_panel.py" line="88" />
             <source>Created</source>
             <translation>Créées</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="87" />
+            <location filename="../ui/results_panel.py" line="88" />
             <source>Skipped</source>
             <translation>Ignorées</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="87" />
+            <location filename="../ui/results_panel.py" line="88" />
             <source>Refused</source>
             <translation>Refusées</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="104" />
+            <location filename="../ui/results_panel.py" line="105" />
             <source>Orders whose last edit or cancel Planet refused</source>
             <translation>Commandes dont Planet a refusé la dernière modification ou annulation</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="108" />
+            <location filename="../ui/results_panel.py" line="109" />
             <source>Rows whose order Planet created, whatever became of it since</source>
             <translation>Lignes dont Planet a créé la commande, quel que soit son devenir depuis</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="114" />
+            <location filename="../ui/results_panel.py" line="115" />
             <source>Filter by name, feature id, order id or error</source>
             <translation>Filtrer par nom, ID d'entité, ID de commande ou erreur</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="124" />
+            <location filename="../ui/results_panel.py" line="125" />
             <source>At Planet:</source>
             <translation>Chez Planet :</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="125" />
+            <location filename="../ui/results_panel.py" line="126" />
             <source>Where the created orders stand at Planet (checked regularly)</source>
             <translation>L'état des commandes créées chez Planet (vérifié régulièrement)</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="171" />
+            <location filename="../ui/results_panel.py" line="172" />
             <source>Select rows to select their features; double-click to zoom to one. Right-click for fix and resubmit, edit, cancel and history.</source>
             <translation>Sélectionnez des lignes pour sélectionner leurs entités ; double-cliquez pour zoomer sur l'une d'elles. Clic droit pour corriger et renvoyer, modifier, annuler et voir l'historique.</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="185" />
+            <location filename="../ui/results_panel.py" line="186" />
             <source>Orders</source>
             <translation>Commandes</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="186" />
+            <location filename="../ui/results_panel.py" line="187" />
             <source>Fix and resubmit, edit or cancel the selected rows' orders</source>
             <translation>Corriger et renvoyer, modifier ou annuler les commandes des lignes sélectionnées</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="197" />
+            <location filename="../ui/results_panel.py" line="198" />
             <source>Result layer</source>
             <translation>Couche de résultats</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="198" />
+            <location filename="../ui/results_panel.py" line="199" />
             <source>Add the orders to the map, coloured by status</source>
             <translation>Ajouter les commandes à la carte, colorées selon leur statut</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="204" />
+            <location filename="../ui/results_panel.py" line="205" />
             <source>Export</source>
             <translation>Exporter</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="208" />
+            <location filename="../ui/results_panel.py" line="209" />
             <source>Table as CSV…</source>
             <translation>Table au format CSV…</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="209" />
+            <location filename="../ui/results_panel.py" line="210" />
             <source>Orders as GeoPackage (with geometry)…</source>
             <translation>Commandes au format GeoPackage (avec géométrie)…</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="393" />
+            <location filename="../ui/results_panel.py" line="394" />
             <source>Planet Bulk Tasking</source>
             <translation>Planet Bulk Tasking</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="385" />
+            <location filename="../ui/results_panel.py" line="386" />
             <source>The layer these orders came from is no longer in the project.</source>
             <translation>La couche d'où proviennent ces commandes n'est plus dans le projet.</translation>
         </message>
         <message>
-            <location filename="../ui/results_panel.py" line="393" />
+            <location filename="../ui/results_panel.py" line="394" />
             <source>Nothing to zoom to: feature {fid} has no geometry.</source>
             <translation>Rien sur quoi zoomer : l'entité {fid} n'a pas de géométrie.</translation>
         </message>
@@ -1993,107 +1993,127 @@
     <context>
         <name>SettingsPanel</name>
         <message>
-            <location filename="../ui/settings_panel.py" line="65" />
+            <location filename="../ui/settings_panel.py" line="68" />
             <source>Where orders go</source>
             <translation>Destination des commandes</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="68" />
+            <location filename="../ui/settings_panel.py" line="71" />
             <source>Planet Tasking API</source>
             <translation>API Planet Tasking</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="70" />
+            <location filename="../ui/settings_panel.py" line="73" />
             <source>Practice (local sandbox)</source>
             <translation>Entraînement (bac à sable local)</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="71" />
+            <location filename="../ui/settings_panel.py" line="74" />
             <source>Custom address</source>
             <translation>Adresse personnalisée</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="78" />
+            <location filename="../ui/settings_panel.py" line="81" />
             <source>A simulator on this computer: no real orders, no key needed.</source>
             <translation>Un simulateur sur cet ordinateur : aucune vraie commande, aucune clé nécessaire.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="92" />
+            <location filename="../ui/settings_panel.py" line="95" />
             <source>API key</source>
             <translation>Clé d'API</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="96" />
+            <location filename="../ui/settings_panel.py" line="99" />
             <source>Store your Planet API key in QGIS's authentication database: Basic authentication with the key as user name and an empty password. Without one, the {env} environment variable is used.</source>
             <translation>Enregistrez votre clé d'API Planet dans la base d'authentification de QGIS : authentification Basic avec la clé comme nom d'utilisateur et un mot de passe vide. À défaut, la variable d'environnement {env} est utilisée.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="112" />
+            <location filename="../ui/settings_panel.py" line="114" />
+            <source>New orders</source>
+            <translation>Nouvelles commandes</translation>
+        </message>
+        <message>
+            <location filename="../ui/settings_panel.py" line="116" />
+            <source>Default window</source>
+            <translation>Fenêtre par défaut</translation>
+        </message>
+        <message>
+            <location filename="../ui/settings_panel.py" line="119" />
+            <source> days</source>
+            <translation> jours</translation>
+        </message>
+        <message>
+            <location filename="../ui/settings_panel.py" line="120" />
+            <source>How long an order's window lasts when you give no end time. Planet's Dashboard asks flexible orders for at least 14 days.</source>
+            <translation>Durée de la fenêtre d'une commande quand aucune heure de fin n'est donnée. Le tableau de bord de Planet demande au moins 14 jours pour les commandes flexibles.</translation>
+        </message>
+        <message>
+            <location filename="../ui/settings_panel.py" line="131" />
             <source>Test connection</source>
             <translation>Tester la connexion</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="186" />
+            <location filename="../ui/settings_panel.py" line="212" />
             <source>Enter the custom API address in Settings.</source>
             <translation>Saisissez l'adresse de l'API personnalisée dans les Paramètres.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="213" />
+            <location filename="../ui/settings_panel.py" line="239" />
             <source>the practice sandbox</source>
             <translation>le bac à sable d'entraînement</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="216" />
+            <location filename="../ui/settings_panel.py" line="242" />
             <source>Planet</source>
             <translation>Planet</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="251" />
+            <location filename="../ui/settings_panel.py" line="277" />
             <source>No API key: choose an authentication configuration in Settings (or set {env}), or use practice mode.</source>
             <translation>Aucune clé d'API : choisissez une configuration d'authentification dans les Paramètres (ou définissez {env}), ou utilisez le mode entraînement.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="272" />
+            <location filename="../ui/settings_panel.py" line="298" />
             <source>Practice mode uses the sandbox's own key.</source>
             <translation>Le mode entraînement utilise la clé propre au bac à sable.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="273" />
+            <location filename="../ui/settings_panel.py" line="299" />
             <source>Using the key from the chosen authentication configuration.</source>
             <translation>Utilisation de la clé de la configuration d'authentification choisie.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="274" />
+            <location filename="../ui/settings_panel.py" line="300" />
             <source>Using the key from the {env} environment variable.</source>
             <translation>Utilisation de la clé de la variable d'environnement {env}.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="277" />
+            <location filename="../ui/settings_panel.py" line="303" />
             <source>No key configured.</source>
             <translation>Aucune clé configurée.</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="291" />
+            <location filename="../ui/settings_panel.py" line="317" />
             <source>Contacting {where}…</source>
             <translation>Connexion en cours avec {where}…</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="314" />
+            <location filename="../ui/settings_panel.py" line="340" />
             <source>Valid</source>
             <translation>Valide</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="315" />
+            <location filename="../ui/settings_panel.py" line="341" />
             <source>Invalid</source>
             <translation>Non valide</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="316" />
+            <location filename="../ui/settings_panel.py" line="342" />
             <source>Not allowed to task</source>
             <translation>Programmation non autorisée</translation>
         </message>
         <message>
-            <location filename="../ui/settings_panel.py" line="317" />
+            <location filename="../ui/settings_panel.py" line="343" />
             <source>Unreachable</source>
             <translation>Injoignable</translation>
         </message>
@@ -2101,12 +2121,12 @@
     <context>
         <name>SubmitOrdersAlgorithm</name>
         <message>
-            <location filename="../processing/submit_orders.py" line="106" />
+            <location filename="../processing/submit_orders.py" line="107" />
             <source>Submit tasking orders</source>
             <translation>Envoyer des commandes de programmation</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="109" />
+            <location filename="../processing/submit_orders.py" line="110" />
             <source>Turns the features of a vector layer into Planet tasking orders, sent through the Tasking API's /bulk endpoint (at most 1000 orders per request), with the same engine as the plugin's dock: the job is saved before the first request and shows in the dock's Jobs tab.
 
 Use Processing's 'Selected features only' option to send a selection. Times are in UTC (a time without a zone is taken as UTC); by default the window starts in one day and lasts seven. ENDPOINT: 'planet' (default), 'practice' for the built-in sandbox (no real orders), or a URL. Credentials: AUTHCFG (any QGIS authentication configuration), else the PL_API_KEY environment variable.
@@ -2119,117 +2139,117 @@ Utilisez l'option « Entités sélectionnées uniquement » des Traitements po
 Les entités qui ne peuvent pas donner de commande sont ignorées avec un motif, sans jamais faire échouer l'algorithme. L'annulation arrête immédiatement l'envoi ; les requêtes en lot déjà acceptées par le service ne peuvent pas être reprises par l'annulation et restent suivies. La sortie contient une entité par commande (par partie d'une entité multipartie découpée) avec son ID de commande et son statut.</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="128" />
+            <location filename="../processing/submit_orders.py" line="129" />
             <source>Targets</source>
             <translation>Cibles</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="135" />
+            <location filename="../processing/submit_orders.py" line="136" />
             <source>Order name (expression; default: the name field, else layer and id)</source>
             <translation>Nom de la commande (expression ; par défaut : le champ name, sinon la couche et l'ID)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="143" />
-            <source>Start time (UTC; default: in one day)</source>
-            <translation>Début (UTC ; par défaut : dans un jour)</translation>
+            <location filename="../processing/submit_orders.py" line="144" />
+            <source>Start time (UTC; default: in 25 hours)</source>
+            <translation>Heure de début (UTC ; par défaut : dans 25 heures)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="143" />
-            <source>End time (UTC; default: start + 7 days)</source>
-            <translation>Fin (UTC ; par défaut : début + 7 jours)</translation>
+            <location filename="../processing/submit_orders.py" line="144" />
+            <source>End time (UTC; default: start + the default window, 14 days)</source>
+            <translation>Heure de fin (UTC ; par défaut : début + la fenêtre par défaut, 14 jours)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="155" />
+            <location filename="../processing/submit_orders.py" line="159" />
             <source>Scheduling</source>
             <translation>Planification</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="155" />
+            <location filename="../processing/submit_orders.py" line="159" />
             <source>Flexible</source>
             <translation>Flexible</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="155" />
+            <location filename="../processing/submit_orders.py" line="159" />
             <source>Monitoring</source>
             <translation>Surveillance</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="167" />
             <source>Monitoring cadence</source>
             <translation>Cadence de surveillance</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="167" />
             <source>Daily</source>
             <translation>Quotidienne</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="167" />
             <source>Weekly</source>
             <translation>Hebdomadaire</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="163" />
+            <location filename="../processing/submit_orders.py" line="167" />
             <source>Monthly</source>
             <translation>Mensuelle</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="171" />
+            <location filename="../processing/submit_orders.py" line="175" />
             <source>Monitoring: number of captures</source>
             <translation>Surveillance : nombre d'acquisitions</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="181" />
+            <location filename="../processing/submit_orders.py" line="185" />
             <source>PL number (default: the key's contract)</source>
             <translation>Numéro PL (par défaut : le contrat de la clé)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="181" />
+            <location filename="../processing/submit_orders.py" line="185" />
             <source>Product (default: the key's contract)</source>
             <translation>Produit (par défaut : celui du contrat de la clé)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="188" />
+            <location filename="../processing/submit_orders.py" line="192" />
             <source>Extra order fields (JSON object)</source>
             <translation>Champs de commande supplémentaires (objet JSON)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="193" />
+            <location filename="../processing/submit_orders.py" line="197" />
             <source>Endpoint: planet, practice (built-in sandbox) or a URL</source>
             <translation>Point d'accès : planet, practice (bac à sable intégré) ou une URL</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="200" />
+            <location filename="../processing/submit_orders.py" line="204" />
             <source>Authentication (default: PL_API_KEY)</source>
             <translation>Authentification (par défaut : PL_API_KEY)</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="205" />
+            <location filename="../processing/submit_orders.py" line="209" />
             <source>Wait until every bulk request is complete</source>
             <translation>Attendre la fin de toutes les requêtes en lot</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="210" />
+            <location filename="../processing/submit_orders.py" line="214" />
             <source>Orders</source>
             <translation>Commandes</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="217" />
+            <location filename="../processing/submit_orders.py" line="221" />
             <source>Job id</source>
             <translation>ID de la tâche</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="218" />
+            <location filename="../processing/submit_orders.py" line="222" />
             <source>Orders created</source>
             <translation>Commandes créées</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="219" />
+            <location filename="../processing/submit_orders.py" line="223" />
             <source>Orders refused</source>
             <translation>Commandes refusées</translation>
         </message>
         <message>
-            <location filename="../processing/submit_orders.py" line="220" />
+            <location filename="../processing/submit_orders.py" line="224" />
             <source>Features skipped</source>
             <translation>Entités ignorées</translation>
         </message>

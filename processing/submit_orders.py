@@ -26,6 +26,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication
 
+from ..core import settings
 from ..core.errors import AuthenticationError, PermissionDeniedError
 from ..core.job import BulkJob, ChunkState, TargetStatus
 from ..core.manager import JobManager
@@ -141,8 +142,11 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             )
         )
         for name, label in (
-            (self.START, self.tr("Start time (UTC; default: in one day)")),
-            (self.END, self.tr("End time (UTC; default: start + 7 days)")),
+            (self.START, self.tr("Start time (UTC; default: in 25 hours)")),
+            (
+                self.END,
+                self.tr("End time (UTC; default: start + the default window, 14 days)"),
+            ),
         ):
             self.addParameter(
                 QgsProcessingParameterDateTime(
@@ -293,6 +297,7 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
             product=self.parameterAsString(parameters, self.PRODUCT, context).strip() or None,
             extra_fields=self._extra(self.parameterAsString(parameters, self.EXTRA, context)),
             name_expression=self.parameterAsExpression(parameters, self.NAME, context) or "",
+            window_days=settings.window_days(),  # the dock's Settings: same default window
         )
 
     @staticmethod

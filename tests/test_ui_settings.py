@@ -56,7 +56,7 @@ def test_settings_persist_without_the_key(panels, monkeypatch):
     assert values["endpoint_mode"] == "custom"
     assert values["custom_url"] == "http://127.0.0.1:8080/tasking/v2"
     assert all("secret-key-123" not in str(v) for v in values.values())
-    assert set(values) <= {"endpoint_mode", "custom_url", "authcfg", "export_dir"}
+    assert set(values) <= {"endpoint_mode", "custom_url", "authcfg", "export_dir", "window_days"}
     q = panels()
     assert q.mode() == settings_panel.MODE_CUSTOM
     assert q.base_url() == "http://127.0.0.1:8080/tasking/v2"

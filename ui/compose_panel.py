@@ -30,8 +30,8 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core.naming import default_name_expression
 from ..core.parameters import (
-    DEFAULT_DURATION,
     DEFAULT_START_DELAY,
+    DEFAULT_WINDOW_DAYS,
     FLEXIBLE,
     MIN_LEAD_TIME,
     MIN_WINDOW,
@@ -40,6 +40,7 @@ from ..core.parameters import (
     MULTIPART_SPLIT,
     MonitoringCadence,
     OrderParameters,
+    window_duration,
 )
 from ..core.payloads import validate_for_layer
 
@@ -114,6 +115,7 @@ class ComposePanel(QWidget):
         self.name_widget.setToolTip(self.tr("A field or an expression giving each order's name"))
         form.addRow(self.tr("Name"), self.name_widget)
 
+        self.window_days = DEFAULT_WINDOW_DAYS  # the dock passes the user's setting
         start, end = self._default_window()
         self.start_edit = self._datetime_edit(start)
         self.end_edit = self._datetime_edit(end)
@@ -441,11 +443,15 @@ class ComposePanel(QWidget):
         return self.scheduling_combo.currentData()
 
     # -- time window ------------------------------------------------------------------------
-    @staticmethod
-    def _default_window():
+    def _default_window(self):
         now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
         start = now + DEFAULT_START_DELAY + timedelta(minutes=1)  # whole minutes, still > 25 h
-        return start, start + DEFAULT_DURATION
+        return start, start + window_duration(self.window_days)
+
+    def set_default_window_days(self, days: int) -> None:
+        """The user's default window length (Settings); untouched times follow it."""
+        self.window_days = window_duration(days).days
+        self._refresh_default_times()
 
     def _on_times_edited(self, *_):
         if not getattr(self, "_setting_defaults", False):
@@ -552,6 +558,7 @@ class ComposePanel(QWidget):
             start_expression=self.start_expr_widget.expression().strip(),
             end_expression=self.end_expr_widget.expression().strip(),
             multipart=self.multipart_combo.currentData(),
+            window_days=self.window_days,
         )
 
     def problems(self) -> List[str]:

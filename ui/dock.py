@@ -194,6 +194,8 @@ class PlanetBulkTaskingDock(QDockWidget):
         # -- wiring ---------------------------------------------------------------------------
         self.compose.changed.connect(self._on_form_changed)
         self.settings.changed.connect(self.update_submit_state)
+        self.settings.changed.connect(self._apply_window_setting)
+        self._apply_window_setting()
         self.settings.practice_changed.connect(self._update_banner)
         self.preview_panel.feature_clicked.connect(self.zoom_to_feature)
         self.preview_button.clicked.connect(self.preview)
@@ -288,6 +290,9 @@ class PlanetBulkTaskingDock(QDockWidget):
         if key:
             problems.append(key)
         return problems
+
+    def _apply_window_setting(self, *_):
+        self.compose.set_default_window_days(self.settings.window_days())
 
     def update_submit_state(self):
         problems = self.submit_problems()

@@ -19,6 +19,7 @@ from qgis.PyQt.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -26,6 +27,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core import settings
 from ..core.client import PLANET_TASKING_URL
 from ..core.credentials import ENV_KEY, SETTINGS_PREFIX, key_from_authcfg
+from ..core.parameters import MAX_WINDOW_DAYS
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
 from .connection_check import ConnectionCheck
 
@@ -109,6 +111,22 @@ class SettingsPanel(QWidget):
         v.addWidget(self.key_status)
         layout.addWidget(box)
 
+        box = QGroupBox(self.tr("New orders"))
+        row = QHBoxLayout(box)
+        row.addWidget(QLabel(self.tr("Default window")))
+        self.window_spin = QSpinBox()
+        self.window_spin.setRange(1, MAX_WINDOW_DAYS)
+        self.window_spin.setSuffix(self.tr(" days"))
+        self.window_spin.setToolTip(
+            self.tr(
+                "How long an order's window lasts when you give no end time. Planet's "
+                "Dashboard asks flexible orders for at least 14 days."
+            )
+        )
+        row.addWidget(self.window_spin)
+        row.addStretch(1)
+        layout.addWidget(box)
+
         row = QHBoxLayout()
         self.test_button = QPushButton(
             QgsApplication.getThemeIcon("/mActionRefresh.svg"), self.tr("Test connection")
@@ -127,6 +145,7 @@ class SettingsPanel(QWidget):
         self.custom_edit.editingFinished.connect(self._save)
         self.custom_edit.textChanged.connect(lambda *_: self.changed.emit())
         self.auth_select.selectedConfigIdChanged.connect(self._on_authcfg)
+        self.window_spin.valueChanged.connect(self._on_window_days)
         self._update()
 
     # -- persistence -----------------------------------------------------------------
@@ -138,12 +157,22 @@ class SettingsPanel(QWidget):
         if authcfg:
             self.auth_select.setConfigId(authcfg)
         self._set_mode_buttons(mode)
+        self.window_spin.setValue(settings.window_days(prefix=self._prefix))
 
     def _save(self):
         prefix = self._prefix
         settings.set_value(settings.ENDPOINT_MODE, self.mode(), prefix=prefix)
         settings.set_value(settings.CUSTOM_URL, self.custom_edit.text().strip(), prefix=prefix)
         settings.set_value(settings.AUTHCFG, self.auth_select.configId() or "", prefix=prefix)
+        settings.set_value(settings.WINDOW_DAYS, str(self.window_spin.value()), prefix=prefix)
+
+    def _on_window_days(self, *_):
+        self._save()
+        self.changed.emit()
+
+    def window_days(self) -> int:
+        """The default window length for new orders, in days."""
+        return self.window_spin.value()
 
     def _set_mode_buttons(self, mode):
         {
