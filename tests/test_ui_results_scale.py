@@ -216,3 +216,17 @@ def test_result_layer_built_in_one_pass_and_updated_with_only_what_changed(
     categories = [c.value() for c in layer.renderer().categories()]
     assert categories == [TargetStatus.SUBMITTED, "FULFILLED"]  # the legend followed
     QgsProject.instance().removeMapLayer(layer.id())
+
+
+def test_a_big_job_freezes_the_collector_only_while_it_is_shown():
+    import gc
+
+    from planet_bulk_tasking.ui.results_model import BIG_JOB
+
+    model = ResultsModel()
+    before = gc.get_freeze_count()
+    model.set_job(make_job(BIG_JOB))
+    assert gc.get_freeze_count() > before  # out of the collector's full walks while shown
+    model.set_job(make_job(10))
+    assert gc.get_freeze_count() == 0  # handed back: cycles made meanwhile can be collected
+    model.deleteLater()

@@ -67,6 +67,8 @@ class ResultsModel(ColumnsModel):
     def job(self) -> Optional[BulkJob]:
         return self._job
 
+    _froze_heap = False  # whether a shown big job froze the collector's heap
+
     def set_job(self, job: Optional[BulkJob]):
         self.beginResetModel()
         self._job = job
@@ -77,6 +79,12 @@ class ResultsModel(ColumnsModel):
             # shown: out of the cyclic collector's full walks (0.2-0.7 s each at 100,000
             # targets, several per job); they are still freed by reference counting
             gc.freeze()
+            ResultsModel._froze_heap = True
+        elif ResultsModel._froze_heap:
+            # freezing is process-wide: once no big job is shown, hand everything back to
+            # the collector so no cycle made meanwhile (by QGIS or another plugin) stays
+            gc.unfreeze()
+            ResultsModel._froze_heap = False
 
     def _reindex(self):
         self._sort_cache = {}
