@@ -5,7 +5,7 @@ import configparser
 import logging
 import os
 
-from qgis.PyQt.QtCore import QCoreApplication, Qt, QTranslator, QUrl
+from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator, QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -47,7 +47,8 @@ class PlanetBulkTaskingPlugin:
         self.action = None
         self.help_action = None
         self.dock = None
-        self.services = None
+        self._services = None
+        self._start_pending = False  # initGui done, services and provider not yet
         self.provider = None
         self.translator = self._install_translator()
 
@@ -61,9 +62,18 @@ class PlanetBulkTaskingPlugin:
             self.provider = PlanetBulkTaskingProvider(lambda: self.services, plugin_icon())
             QgsApplication.processingRegistry().addProvider(self.provider)
 
+    @property
+    def services(self):
+        if self._start_pending:  # asked for before the event loop came round: now
+            self._finish_start()
+        return self._services
+
+    @services.setter
+    def services(self, value):
+        self._services = value
+
     def initGui(self):  # noqa: N802 (QGIS's name)
         setup_logging()
-        self.initProcessing()
         self.menu_name = tr("Planet Bulk Tasking")
         self.action = QAction(plugin_icon(), tr("Planet Bulk Tasking"), self.iface.mainWindow())
         self.action.setObjectName("PlanetBulkTaskingAction")
@@ -75,10 +85,21 @@ class PlanetBulkTaskingPlugin:
         # listed in Settings > Keyboard Shortcuts, so users can give it one
         self.iface.registerMainWindowAction(self.action, "")
         self._add_help_entry()
-        self._start_services()
+        # The provider and the job services import the HTTP stack (requests, the manager:
+        # ~100 ms): done on the event loop's first turn, not inside QGIS's start
+        self._start_pending = True
+        QTimer.singleShot(0, self._finish_start)
         log.info("Planet Bulk Tasking loaded")
 
+    def _finish_start(self):
+        if not self._start_pending:
+            return  # done already, or unloaded before the timer fired
+        self._start_pending = False
+        self.initProcessing()
+        self._start_services()
+
     def unload(self):
+        self._start_pending = False
         if self.provider is not None:
             from qgis.core import QgsApplication
 

@@ -6,6 +6,7 @@ JSON, so a job can be written to disk before any request leaves the machine.
 """
 
 import json
+import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -40,8 +41,16 @@ class ChunkState:
     SENT = (POSTING, ACCEPTED, COMPLETE)
 
 
+_NOW = (0, "")  # (whole second, its text): a results batch stamps 1,000 attempts
+
+
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    global _NOW
+    second = int(time.time())
+    if second != _NOW[0]:
+        text = datetime.fromtimestamp(second, timezone.utc).isoformat().replace("+00:00", "Z")
+        _NOW = (second, text)
+    return _NOW[1]
 
 
 def parse_utc(text: Optional[str]) -> Optional[datetime]:
@@ -147,6 +156,12 @@ class BulkJob:
         if len(self._index) != len(self.targets):
             self._index = {t.key: i for i, t in enumerate(self.targets)}
         return self.targets[self._index[key]]
+
+    def position(self, key: str) -> int:
+        """The target's index in ``targets`` (kept, not rebuilt per call: O(1))."""
+        if len(self._index) != len(self.targets):
+            self._index = {t.key: i for i, t in enumerate(self.targets)}
+        return self._index.get(key, 0)
 
     def targets_of(self, chunk: Chunk) -> List[Target]:
         return [self.target(k) for k in chunk.target_keys]

@@ -407,6 +407,7 @@ class JobManager(QObject):
         self._runners.clear()
         self._monitors.clear()
         self._actions.clear()
+        self.store.flush()  # what the store's writer thread still holds is on disk
 
 
 __all__ = ["JobManager", "JOB_INTERRUPTED", "JOB_FOLLOWING", "JOB_DONE", "JOB_CANCELLED"]

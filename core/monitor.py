@@ -40,6 +40,8 @@ def order_update(order: dict) -> Optional[OrderUpdate]:
 
 #: a poll through -updated_time pages goes this far before the previous poll (clock skew)
 UPDATED_SLACK = 120.0
+#: more watched orders than this are read through -updated_time pages, not id__in batches
+LARGE_ORDER_SET = 1000
 
 
 class OrderMonitor(BackgroundTask):
@@ -54,7 +56,7 @@ class OrderMonitor(BackgroundTask):
         *,
         min_interval: float = 30.0,
         max_interval: float = 600.0,
-        batch_size: int = 100,
+        batch_size: int = 1000,  # the client splits it by URL length (id__in)
     ):
         super().__init__()
         self._client_factory = client_factory
@@ -66,13 +68,19 @@ class OrderMonitor(BackgroundTask):
         self.interval = min_interval
         self.polls = 0
         self._last_poll = 0.0  # wall-clock start of the last poll that went through
+        self._not_listed: set = set()  # watched ids a whole -updated_time walk did not find
 
     def watch(self, order_ids: Iterable[str]) -> None:
-        """Add orders (any thread); the next poll comes soon."""
+        """Add orders (any thread); the next poll comes within ``min_interval``."""
         with self._lock:
+            idle = not self._watched
             self._watched.update(i for i in order_ids if i)
-        self.interval = self.min_interval
-        self.wake()
+        # every results batch adds orders: wake a monitor that watched nothing or is backing
+        # off (its next poll far away), not once per batch; at its fastest pace it polls
+        # them within min_interval anyway
+        if idle or self.interval > self.min_interval:
+            self.interval = self.min_interval
+            self.wake()
 
     def watched(self) -> List[str]:
         with self._lock:
@@ -83,6 +91,11 @@ class OrderMonitor(BackgroundTask):
         if len(ids) > SMALL_ORDER_SET and client.id_filter_works(ids[0]) is False:
             yield from self._recently_updated(client, set(ids))
             return
+        if len(ids) > LARGE_ORDER_SET:
+            # thousands of ids cost one request per ~180 (URL length); the orders updated
+            # since the last poll, newest first, cost one per 1,000 that changed
+            yield from self._recently_updated(client, set(ids))
+            return
         for start in range(0, len(ids), self.batch_size):
             yield from client.iter_orders(ids=ids[start : start + self.batch_size])
 
@@ -90,23 +103,26 @@ class OrderMonitor(BackgroundTask):
         """Without id__in: the account's orders, most recently updated first, back to the
         previous poll (all of them the first time, until every watched order was seen)."""
         since = self._last_poll - UPDATED_SLACK if self._last_poll else None
-        seen = set()
+        # orders never read yet may have changed before the last poll, when nobody asked
+        # for them: the walk goes on until each was seen once (or the listing ends)
+        fresh = {i for i in wanted if i not in self._known and i not in self._not_listed}
         for order in client.iter_orders(ordering="-updated_time"):
             o = Order.from_json(order)
             updated = parse_utc(o.updated_time)
-            if since is not None and updated is not None and updated.timestamp() < since:
-                return
+            old = since is None or (updated is not None and updated.timestamp() < since)
             if o.id in wanted:
-                seen.add(o.id)
+                fresh.discard(o.id)
                 yield order
-                if since is None and len(seen) == len(wanted):
-                    return
+            if old and not fresh:
+                return
+        self._not_listed |= fresh  # not in the listing at all: no whole walk for them again
 
     def work(self) -> None:
         client = self._client_factory()
         client.stop_event = self.stop_event  # a cancel interrupts its retries' back-off too
         try:
             while not self.cancelled:
+                self._wake.clear()  # a wake from before this poll is answered by it
                 ids = self.watched()
                 if ids:
                     self._poll(client, ids)

@@ -7,14 +7,17 @@ never written here: jobs hold the endpoint URL only.
 """
 
 import json
+import logging
 import sqlite3
 import threading
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Dict, Iterable, List, Optional
 
 from .job import Attempt, BulkJob, Chunk, LayerRef, Target, TargetStatus, utc_now_iso
 
 SCHEMA_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -39,6 +42,8 @@ _TARGET_COLUMNS = (
 _UPSERT_TARGET = (
     f"INSERT OR REPLACE INTO targets ({_TARGET_COLUMNS}) VALUES ({', '.join('?' * 16)})"
 )
+_UPSERT_CHUNK = "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)"
+_SET_STATE = "UPDATE jobs SET state=?, error=? WHERE job_id=?"
 
 
 @dataclass
@@ -67,14 +72,81 @@ class JobStore:
         self._db.execute(
             "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+        # results batches are written by a writer thread (the main thread only queues them)
+        self._queue = threading.Condition()
+        self._pending: List[tuple] = []  # (statement, rows) waiting, in the order they came
+        self._pending_jobs: set = set()
+        self._writing = False
+        self._writer: Optional[threading.Thread] = None
+        self._generation: Dict[str, int] = {}  # job_id -> writes so far (list_jobs' cache)
+        self._counts_cache: Dict[str, tuple] = {}
 
     def close(self) -> None:
+        self.flush()
+        with self._queue:
+            writer, self._writer = self._writer, None
+            self._queue.notify_all()
+        if writer is not None:
+            writer.join(5.0)
         with self._lock:
             self._db.close()
+
+    # -- the writer thread ------------------------------------------------------------
+    def flush(self) -> None:
+        """Wait until every queued target row is on disk (readers and job rewrites do)."""
+        with self._queue:
+            while self._pending or self._writing:
+                self._queue.wait(1.0)
+
+    def _reading(self):
+        self.flush()
+        return self._lock
+
+    def _enqueue(self, job_id: str, rows: List[tuple], statement: str = _UPSERT_TARGET) -> None:
+        with self._queue:
+            if self._pending and self._pending[-1][0] == statement:
+                self._pending[-1][1].extend(rows)  # batches queued meanwhile: one executemany
+            else:
+                self._pending.append((statement, list(rows)))
+            self._pending_jobs.add(job_id)
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_loop, name="pbt-job-store", daemon=True
+                )
+                self._writer.start()
+            self._queue.notify_all()
+
+    def _write_loop(self) -> None:
+        me = threading.current_thread()
+        while True:
+            with self._queue:
+                while not self._pending and self._writer is me:
+                    self._queue.wait()
+                if not self._pending:
+                    return  # closed, nothing left
+                groups, jobs = self._pending, self._pending_jobs
+                self._pending, self._pending_jobs = [], set()
+                self._writing = True
+            rows = sum(len(g[1]) for g in groups)
+            try:  # everything queued meanwhile goes in one transaction, in order
+                with self._transaction() as db:
+                    for statement, values in groups:
+                        db.executemany(statement, values)
+                    for job_id in jobs:
+                        self._touch(db, job_id)
+                for job_id in jobs:
+                    self._changed(job_id)
+            except sqlite3.Error:
+                log.exception("could not save %d rows to the job store", rows)
+            finally:
+                with self._queue:
+                    self._writing = False
+                    self._queue.notify_all()
 
     # -- writing ------------------------------------------------------------------
     def save_job(self, job: BulkJob) -> None:
         """Write the whole job in one transaction (before its first request is sent)."""
+        self.flush()  # queued results of an earlier state must not land after this
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?)",
@@ -99,37 +171,41 @@ class JobStore:
             db.executemany(
                 _UPSERT_TARGET, [_target_row(job.job_id, t, i) for i, t in enumerate(job.targets)]
             )
+        self._changed(job.job_id)
 
     def save_chunks(self, job_id: str, chunks: Iterable[Chunk]) -> None:
-        with self._transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)",
-                [_chunk_row(job_id, c) for c in chunks],
-            )
-            self._touch(db, job_id)
+        # queued like results (a chunk's state changes between result batches; waiting on
+        # the writer's transaction here was the main thread's longest stall)
+        rows = [_chunk_row(job_id, c) for c in chunks]
+        if rows:
+            self._enqueue(job_id, rows, _UPSERT_CHUNK)
 
     def save_targets(self, job: BulkJob, targets: Iterable[Target]) -> None:
         """Persist changed targets (results as they arrive) without rewriting the job."""
-        order = {t.key: i for i, t in enumerate(job.targets)}
-        with self._transaction() as db:
-            db.executemany(
-                _UPSERT_TARGET, [_target_row(job.job_id, t, order.get(t.key, 0)) for t in targets]
-            )
-            self._touch(db, job.job_id)
+        # rows made now (a snapshot; the job's own key index: a batch costs its own rows,
+        # not a dict over the whole job), written by the writer thread, queued batches merged
+        rows = [_target_row(job.job_id, t, job.position(t.key)) for t in targets]
+        if rows:
+            self._enqueue(job.job_id, rows)
 
     def set_state(self, job_id: str, state: str, error: Optional[str] = None) -> None:
+        # a handful per job (started, interrupted, done): on disk when this returns, after
+        # what is queued, so another reader of the file sees the job's state at once
+        self.flush()
         with self._transaction() as db:
-            db.execute("UPDATE jobs SET state=?, error=? WHERE job_id=?", (state, error, job_id))
+            db.execute(_SET_STATE, (state, error, job_id))
             self._touch(db, job_id)
 
     def delete_job(self, job_id: str) -> None:
+        self.flush()
         with self._transaction() as db:
             for table in ("targets", "chunks", "jobs"):
                 db.execute(f"DELETE FROM {table} WHERE job_id=?", (job_id,))  # noqa: S608
+        self._changed(job_id)
 
     # -- reading ------------------------------------------------------------------
     def load_job(self, job_id: str) -> BulkJob:
-        with self._lock:
+        with self._reading():
             row = self._db.execute(
                 "SELECT job_id, created_time, endpoint, layer, parameters, state, error, version "
                 "FROM jobs WHERE job_id=?",
@@ -173,34 +249,47 @@ class JobStore:
         )
 
     def list_jobs(self) -> List[JobSummary]:
-        with self._lock:
+        with self._reading():
             jobs = self._db.execute(
                 "SELECT job_id, created_time, updated_time, layer, endpoint, state FROM jobs "
                 "ORDER BY created_time DESC"
             ).fetchall()
-            counts = self._db.execute(
-                "SELECT job_id, status, COUNT(*) FROM targets GROUP BY job_id, status"
-            ).fetchall()
-            features = dict(  # a split or cut feature is several targets: say features
-                self._db.execute(
-                    "SELECT job_id, COUNT(DISTINCT feature_id) FROM targets GROUP BY job_id"
-                ).fetchall()
-            )
-        by_job: Dict[str, Dict[str, int]] = {}
-        for job_id, status, n in counts:
-            by_job.setdefault(job_id, {s: 0 for s in TargetStatus.ALL})[status] = n
+            by_job = self._job_counts(jobs)
         result = []
         for job_id, created, updated, layer, endpoint, state in jobs:
             c = by_job.get(job_id, {s: 0 for s in TargetStatus.ALL})
+            features = c.pop("features", 0)
             c["total"] = sum(c.values())
-            c["features"] = features.get(job_id, 0)
+            c["features"] = features  # a split or cut feature is several targets
             name = json.loads(layer or "{}").get("name", "")
             result.append(JobSummary(job_id, created, updated, name, endpoint, state, c))
         return result
 
+    def _job_counts(self, jobs) -> Dict[str, Dict[str, int]]:
+        """Counts per job, recounted only for jobs written since the last call (the Jobs
+        list refreshes while results arrive: not a GROUP BY over every job each time)."""
+        cache = self._counts_cache  # job_id -> (generation, counts)
+        out = {}
+        for job_id, *_ in jobs:
+            hit = cache.get(job_id)
+            generation = self._generation.get(job_id, 0)
+            if hit is None or hit[0] != generation:
+                counts = {s: 0 for s in TargetStatus.ALL}
+                for status, n in self._db.execute(
+                    "SELECT status, COUNT(*) FROM targets WHERE job_id=? GROUP BY status",
+                    (job_id,),
+                ):
+                    counts[status] = n
+                counts["features"] = self._db.execute(
+                    "SELECT COUNT(DISTINCT feature_id) FROM targets WHERE job_id=?", (job_id,)
+                ).fetchone()[0]
+                hit = cache[job_id] = (generation, counts)
+            out[job_id] = dict(hit[1])
+        return out
+
     def unfinished_job_ids(self) -> List[str]:
         """Jobs with a request that may have reached the server and no final answer yet."""
-        with self._lock:
+        with self._reading():
             rows = self._db.execute(
                 "SELECT job_id FROM jobs WHERE state IN ('running', 'interrupted', 'following') "
                 "ORDER BY created_time"
@@ -219,7 +308,7 @@ class JobStore:
         by provider and source.
         """
         wanted = {int(f) for f in feature_ids}
-        with self._lock:
+        with self._reading():
             jobs = self._db.execute(
                 "SELECT job_id, created_time, layer, state FROM jobs "
                 "WHERE endpoint=? AND job_id<>?",
@@ -239,7 +328,7 @@ class JobStore:
         found: Dict[int, tuple] = {}
         final = ("FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED")
         for job_id, (created, in_flight) in sorted(same.items(), key=lambda kv: kv[1][0]):
-            with self._lock:
+            with self._reading():
                 rows = self._db.execute(
                     "SELECT feature_id, status, order_id, order_status FROM targets WHERE job_id=?",
                     (job_id,),
@@ -255,7 +344,7 @@ class JobStore:
 
     def find_order(self, order_id: str) -> Optional[tuple]:
         """(job_id, target key) of the target that created this order, if any."""
-        with self._lock:
+        with self._reading():
             return self._db.execute(
                 "SELECT job_id, key FROM targets WHERE order_id=?", (order_id,)
             ).fetchone()
@@ -263,6 +352,10 @@ class JobStore:
     # -- helpers ------------------------------------------------------------------
     def _transaction(self):
         return _Transaction(self._db, self._lock)
+
+    def _changed(self, job_id: str) -> None:
+        with self._queue:
+            self._generation[job_id] = self._generation.get(job_id, 0) + 1
 
     @staticmethod
     def _touch(db, job_id: str) -> None:
@@ -299,6 +392,14 @@ def _chunk_row(job_id: str, c: Chunk) -> tuple:
     )
 
 
+_ATTEMPT_FIELDS = tuple(f.name for f in fields(Attempt))
+
+
+def _attempt_dict(a: Attempt) -> dict:
+    # asdict() deep-copies: 50 us an attempt, most of a results batch's cost on the main thread
+    return {name: getattr(a, name) for name in _ATTEMPT_FIELDS}
+
+
 def _target_row(job_id: str, t: Target, seq: int) -> tuple:
     return (
         job_id,
@@ -314,8 +415,8 @@ def _target_row(job_id: str, t: Target, seq: int) -> tuple:
         t.capture_count,
         t.chunk_index,
         t.part,
-        json.dumps(t.warnings),
-        json.dumps([asdict(a) for a in t.attempts]),
+        json.dumps(t.warnings) if t.warnings else "[]",
+        json.dumps([_attempt_dict(a) for a in t.attempts]) if t.attempts else "[]",
         seq,
     )
 

@@ -97,3 +97,19 @@ def _transform(geom: QgsGeometry, src, dest) -> Optional[QgsGeometry]:
     except QgsCsException:  # outside the CRS's area: no geometry rather than a wrong one
         return None
     return geom
+
+
+def sent_part(target, transform: Optional[QgsCoordinateTransform]) -> Optional[QgsGeometry]:
+    """A part's sent geometry through ``transform`` (WGS 84 -> the layer's CRS, None: as
+    is); None for a whole feature or a part without a payload. For callers that read the
+    source geometries in one pass (ui/result_layer.py)."""
+    if not target.part:
+        return None
+    sent = payload_geometry(target)
+    if sent is None or transform is None:
+        return sent
+    try:
+        sent.transform(transform)
+    except QgsCsException:
+        return None
+    return sent

@@ -120,9 +120,11 @@ def plugin_data_dir(tmp_path, monkeypatch):
 def loaded_plugin(qgis_iface, main_window, plugin_data_dir):
     """The plugin loaded as QGIS does: classFactory(iface), initGui(); unload() at teardown."""
     import planet_bulk_tasking
+    from qgis.PyQt.QtCore import QCoreApplication
 
     plugin = planet_bulk_tasking.classFactory(qgis_iface)
     plugin.initGui()
+    QCoreApplication.processEvents()  # QGIS's event loop: the provider and jobs start there
     yield plugin
     if plugin.action is not None:  # the test may have unloaded it already
         plugin.unload()

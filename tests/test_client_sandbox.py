@@ -64,9 +64,12 @@ def test_create_poll_and_read_every_payload(sandbox, client_of):
     assert (summary.successful_payload_count, summary.failed_payload_count) == (699, 1)
     assert summary.processing_payload_count == 0
     before = c.requests_made
-    results = list(c.iter_bulk_payloads(bid))  # default page size 500 -> 2 pages
+    results = list(c.iter_bulk_payloads(bid, page_size=500))  # 2 pages
     assert c.requests_made - before == 2
     assert len(results) == 700
+    before = c.requests_made
+    assert len(list(c.iter_bulk_payloads(bid))) == 700  # default: pages of 1000, one request
+    assert c.requests_made - before == 1
     failed = [r for r in results if r.status == "failed"]
     assert len(failed) == 1 and "181" in failed[0].reason
     assert failed[0].payload["name"] == "field 3"

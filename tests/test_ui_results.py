@@ -18,6 +18,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QGuiApplication, QKeySequence
 from qgis.PyQt.QtTest import QTest
+from support import process_until
 
 CYCLE = [
     TargetStatus.SUCCEEDED,
@@ -259,7 +260,8 @@ def test_thousands_of_rows_update_in_place(panel, qgis_new_project):
     elapsed = time.perf_counter() - t0
     assert not resets
     assert panel.visible_targets()[0].key == "3"  # failed first, still sorted
-    assert panel.progress.counts["succeeded"] == n - 1
+    # a big job's counts follow at most 4 times a second (each counts every row)
+    assert process_until(lambda: panel.progress.counts["succeeded"] == n - 1, 5)
     assert elapsed < 10, elapsed
     panel.set_filter(ResultsProxy.FILTER_FAILED)
     assert panel.proxy.rowCount() == 1

@@ -214,6 +214,8 @@ class PlanetBulkTaskingDock(QDockWidget):
 
         # debounced refreshes: many reports per second become one repaint
         self._jobs_timer = self._timer(300, self.refresh_jobs)
+        # results batches: the Jobs list's counts every 2 s (each refresh counts in SQL)
+        self._jobs_counts_timer = self._timer(2000, self.refresh_jobs)
         self._rows_timer = self._timer(150, self._refresh_shown_job)
         self._layer_timer = self._timer(1000, self.results.update_result_layer)
         self._orders_timer = self._timer(1500, self._announce_order_changes)
@@ -668,8 +670,8 @@ class PlanetBulkTaskingDock(QDockWidget):
             self.notices.push(self.tr("Cancelled job"), text, Qgis.MessageLevel.Info)
 
     def _on_targets_changed(self, job_id: str, keys: list):
-        if self._jobs_timer.isActive() is False:
-            self._jobs_timer.start()
+        if not self._jobs_counts_timer.isActive():
+            self._jobs_counts_timer.start()
         if job_id == self._job_id:
             self.results.refresh_keys(keys)
             if not self._layer_timer.isActive():

@@ -5,6 +5,7 @@ Rows never move in the source model: row i is ``job.targets[i]``. Updates emit
 model reset, so a proxy keeps its sorting and the view keeps its selection.
 """
 
+import gc
 from typing import Dict, Iterable, List, Optional
 
 from qgis.PyQt.QtCore import QModelIndex, Qt
@@ -25,6 +26,7 @@ from .status import (
 from .table_model import ColumnsModel
 
 REFUSED_ACTIONS = ("edit refused", "cancel refused")
+BIG_JOB = 10_000  # targets
 #: job states in which a READY target will not be sent unless the analyst acts
 STOPPED_STATES = ("done", "cancelled", "failed", "error")
 
@@ -57,28 +59,55 @@ class ResultsModel(ColumnsModel):
         super().__init__(parent)
         self._job: Optional[BulkJob] = None
         self._row_of_key: Dict[str, int] = {}
-        self._rows_of_fid: Dict[int, List[int]] = {}
+        self._rows_of_fid: Optional[Dict[int, List[int]]] = None
         self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
+        self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
 
     # -- job ---------------------------------------------------------------
     def job(self) -> Optional[BulkJob]:
         return self._job
+
+    _froze_heap = False  # whether a shown big job froze the collector's heap
 
     def set_job(self, job: Optional[BulkJob]):
         self.beginResetModel()
         self._job = job
         self._reindex()
         self.endResetModel()
+        if job is not None and len(job.targets) >= BIG_JOB:
+            # a big job's million objects (targets, payload dicts) live as long as it is
+            # shown: out of the cyclic collector's full walks (0.2-0.7 s each at 100,000
+            # targets, several per job); they are still freed by reference counting
+            gc.freeze()
+            ResultsModel._froze_heap = True
+        elif ResultsModel._froze_heap:
+            # freezing is process-wide: once no big job is shown, hand everything back to
+            # the collector so no cycle made meanwhile (by QGIS or another plugin) stays
+            gc.unfreeze()
+            ResultsModel._froze_heap = False
 
     def _reindex(self):
         self._sort_cache = {}
+        self._search_cache = None
         self._row_of_key = {}
-        self._rows_of_fid = {}
+        self._rows_of_fid = None  # made when the map first asks (selection sync)
         if self._job is None:
             return
-        for row, t in enumerate(self._job.targets):
-            self._row_of_key[t.key] = row
-            self._rows_of_fid.setdefault(int(t.feature_id), []).append(row)
+        targets = self._job.targets
+        self._row_of_key = dict(zip([t.key for t in targets], range(len(targets))))
+
+    def _fid_index(self) -> Dict[int, List[int]]:
+        """feature id -> rows (several for the parts of a multipart feature)."""
+        if self._rows_of_fid is None:
+            targets = self._job.targets if self._job else []
+            fids = [int(t.feature_id) for t in targets]
+            index = {fid: [row] for row, fid in enumerate(fids)}
+            if len(index) < len(fids):  # parts: one feature, several rows
+                index = {}
+                for row, fid in enumerate(fids):
+                    index.setdefault(fid, []).append(row)
+            self._rows_of_fid = index
+        return self._rows_of_fid
 
     def target(self, row: int) -> Optional[Target]:
         if self._job is None or not 0 <= row < len(self._job.targets):
@@ -89,10 +118,15 @@ class ResultsModel(ColumnsModel):
         return self._row_of_key.get(key)
 
     def rows_of_feature_ids(self, fids: Iterable[int]) -> List[int]:
+        index = self._fid_index()
         rows: List[int] = []
         for fid in fids:
-            rows.extend(self._rows_of_fid.get(int(fid), ()))
+            rows.extend(index.get(int(fid), ()))
         return rows
+
+    def feature_ids_of_rows(self, rows: Iterable[int]) -> List[int]:
+        targets = self._job.targets if self._job else []
+        return sorted({int(targets[r].feature_id) for r in rows if 0 <= r < len(targets)})
 
     def refresh_keys(self, keys: Iterable[str]):
         """Tell views that these targets changed (status, order id, reason)."""
@@ -108,9 +142,16 @@ class ResultsModel(ColumnsModel):
         keys = self._sort_cache.get(column)
         if keys is None:
             targets = self._job.targets if self._job else []
-            keys = [self._sort_value(t, column) for t in targets]
+            keys = self._column_keys(targets, column)
             self._sort_cache[column] = keys
         return keys
+
+    def search_texts(self) -> List[str]:
+        """What the text filter looks in, per row (cached; kept fresh by refresh_*)."""
+        if self._search_cache is None:
+            targets = self._job.targets if self._job else []
+            self._search_cache = [self._search_text(t) for t in targets]
+        return self._search_cache
 
     def _emit_rows(self, rows: List[int], contiguous: bool = False):
         if not rows:
@@ -121,6 +162,10 @@ class ResultsModel(ColumnsModel):
             for column, keys in self._sort_cache.items():
                 for row in changed:
                     keys[row] = self._sort_value(targets[row], column)
+        if self._search_cache is not None:
+            targets, texts = self._job.targets, self._search_cache
+            for row in range(rows[0], rows[-1] + 1) if contiguous else rows:
+                texts[row] = self._search_text(targets[row])
         last_col = self.COLUMN_COUNT - 1
         if not contiguous and len(rows) > 64 and rows[-1] - rows[0] < 4 * len(rows):
             contiguous = True  # many scattered rows close together: one signal is cheaper
@@ -246,17 +291,21 @@ class ResultsModel(ColumnsModel):
         if role == self.SortRole:
             return self._sort_value(t, col)
         if role == self.SearchRole:
-            return " ".join(
-                [
-                    str(t.feature_id),
-                    t.name or "",
-                    t.order_id or "",
-                    t.order_status or "",
-                    self._problem(t),
-                    " ".join(t.warnings or []),
-                ]
-            ).lower()
+            return self._search_text(t)
         return None
+
+    @staticmethod
+    def _search_text(t: Target) -> str:
+        return " ".join(
+            [
+                str(t.feature_id),
+                t.name or "",
+                t.order_id or "",
+                t.order_status or "",
+                ResultsModel._problem(t),
+                " ".join(t.warnings or []),
+            ]
+        ).lower()
 
     def tooltip(self, t: Target, col: int) -> str:
         """The row's label and its history: every attempt with its bulk id and time (UTC)."""
@@ -281,6 +330,24 @@ class ResultsModel(ColumnsModel):
             what = "Cancel refused" if last.status == "cancel refused" else "Edit refused"
             text = f"{what}: {last.reason or ''}".rstrip(": ")
         return text  # warnings have their own column: an error is not a warning
+
+    @classmethod
+    def _column_keys(cls, targets: List[Target], col: int) -> list:
+        """_sort_value of every target, the common columns without a call per row."""
+        if col == cls.COL_STATUS:
+            rank = STATUS_RANK.get
+            return [
+                float(rank(t.status, 9)) * 1e15 + float(t.feature_id) * 1000 + int(t.part or 0)
+                for t in targets
+            ]
+        if col == cls.COL_FEATURE:
+            return [float(t.feature_id) * 1000.0 + int(t.part or 0) for t in targets]
+        if col == cls.COL_NAME:
+            return [(t.name or "").lower() for t in targets]
+        if col == cls.COL_ORDER:
+            return [t.order_id or "" for t in targets]
+        value = cls._sort_value
+        return [value(t, col) for t in targets]
 
     @staticmethod
     def _sort_value(t: Target, col: int):

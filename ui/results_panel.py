@@ -2,6 +2,7 @@
 
 import os
 from collections import Counter
+from itertools import islice
 from typing import List, Optional
 
 from qgis.core import Qgis, QgsApplication, QgsProject, QgsVectorLayer
@@ -24,12 +25,18 @@ from ..core.job import BulkJob, Target
 from . import export
 from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
-from .result_layer import add_result_layer, update_result_layer
-from .results_model import ResultsModel
+from .result_layer import (
+    MAX_WRITES_PER_UPDATE,
+    add_result_layer,
+    update_result_layer_part,
+)
+from .results_model import BIG_JOB, REFUSED_ACTIONS, ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
 from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
 from .widgets import WrapLabel
+
+LAYER_SCAN_PER_UPDATE = 10_000  # targets a result layer update compares in one call
 
 
 def job_counts(job: BulkJob, refused: bool = False) -> dict:
@@ -61,6 +68,14 @@ class ResultsPanel(QWidget):
         self._iface = iface
         self._layer_id: Optional[str] = None
         self._result_layer_id: Optional[str] = None
+        # targets changed since the result layers were written (an ordered dict used as a
+        # queue: taking a slice costs the slice), None: every target, from _layer_cursor
+        self._layer_keys: Optional[dict] = None
+        self._layer_cursor = 0
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(250)
+        self._counts_timer.timeout.connect(self._update_counts)
         self.refused_jobs: set = set()  # job ids whose key Planet refused: nothing got in
         self._paused_sort = None  # (column, order) the header sorts by, paused while running
         self._outcomes_timer = QTimer(self)
@@ -218,6 +233,7 @@ class ResultsPanel(QWidget):
         return self.model.job()
 
     def set_job(self, job: Optional[BulkJob], layer: Optional[QgsVectorLayer] = None):
+        self._layer_keys, self._layer_cursor = None, 0  # result layers: compare every target
         self.model.set_job(job)
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
         self._result_layer_id = None
@@ -293,10 +309,15 @@ class ResultsPanel(QWidget):
         return layer if isinstance(layer, QgsVectorLayer) else None
 
     def refresh_keys(self, keys):
+        keys = list(keys)
+        if self._layer_keys is not None:
+            self._layer_keys.update(dict.fromkeys(keys))
         self.model.refresh_keys(keys)
         job = self.job()
-        if job is not None:
+        if job is not None and len(job.targets) < BIG_JOB:
             self.progress.set_counts(self.job_counts(job))
+        elif not self._counts_timer.isActive():
+            self._counts_timer.start()  # counted over every row: at most 4 times a second
         if not self._outcomes_timer.isActive():
             self._outcomes_timer.start()  # counted over every row: at most twice a second
 
@@ -317,7 +338,13 @@ class ResultsPanel(QWidget):
             button.setVisible(bool(n) or current == ResultsProxy.order_filter(status))
         self.outcome_bar.setVisible(bool(counts) or current.startswith(ResultsProxy.ORDER_PREFIX))
 
+    def _update_counts(self):
+        job = self.job()
+        if job is not None:
+            self.progress.set_counts(self.job_counts(job))
+
     def refresh_all(self):
+        self._layer_keys, self._layer_cursor = None, 0
         self.model.refresh_all()
         job = self.job()
         if job is not None:
@@ -337,9 +364,34 @@ class ResultsPanel(QWidget):
         ]
 
     def update_result_layer(self):
-        job = self.job()
-        for layer in self.result_layers():
-            update_result_layer(layer, job)
+        """Write what changed since the last call into the job's result layers (the dock
+        calls it every second while results arrive): work per batch, not per job."""
+        job, keys = self.job(), self._layer_keys
+        if job is None or keys is not None and not keys:
+            return
+        layers = self.result_layers()
+        if not layers:
+            self._layer_keys = {}
+            return
+        # a bounded slice now (10,000 compared, 250 written at most), the rest 50 ms later:
+        # no long write on the main thread, even when every target may have changed
+        if keys is None:  # every target, from the cursor on
+            start = self._layer_cursor
+            part = [t.key for t in job.targets[start : start + LAYER_SCAN_PER_UPDATE]]
+        else:
+            part = list(islice(keys, LAYER_SCAN_PER_UPDATE))
+        looked = min(
+            update_result_layer_part(layer, job, part, MAX_WRITES_PER_UPDATE)[1] for layer in layers
+        )
+        if keys is None:
+            self._layer_cursor += looked
+            if self._layer_cursor >= len(job.targets):
+                self._layer_keys, self._layer_cursor = {}, 0
+        else:
+            for key in part[:looked]:
+                del keys[key]
+        if self._layer_keys is None or self._layer_keys:
+            QTimer.singleShot(50, self.update_result_layer)
 
     def _update_buttons(self):
         has_rows = self.model.rowCount() > 0
@@ -347,7 +399,9 @@ class ResultsPanel(QWidget):
         self.export_button.setEnabled(has_rows)
         self.orders_button.setEnabled(has_rows)
         job = self.job()
-        refused = job is not None and any(ResultsModel._refused(t) for t in job.targets)
+        refused = job is not None and any(
+            t.attempts and t.attempts[-1].status in REFUSED_ACTIONS for t in job.targets
+        )
         button = self.filter_buttons[ResultsProxy.FILTER_REFUSED]
         button.setVisible(refused or self.proxy.status_filter() == ResultsProxy.FILTER_REFUSED)
         self._update_outcomes()

@@ -4,7 +4,7 @@ from typing import List
 
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import Qt, QUrl, pyqtSignal
-from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QKeySequence
+from qgis.PyQt.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QRegion
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QMenu, QTableView
 
 from .results_model import ResultsModel
@@ -51,8 +51,24 @@ class ResultsView(QTableView):
         self.customContextMenuRequested.connect(self._show_menu)
         self.doubleClicked.connect(self._on_double_click)
 
+    def visualRegionForSelection(self, selection):  # noqa: N802
+        # Qt unites one rectangle per selection range (10,000 scattered rows: a second of
+        # QRegion work); repainting the visible rows is a few milliseconds
+        return QRegion(self.viewport().rect())
+
+    def selected_rows(self) -> List[int]:
+        """Selected (proxy) rows, ascending, read from the selection's ranges: Qt's
+        selectedRows() checks every row against every range (quadratic)."""
+        model = self.selectionModel()
+        rows = set()
+        for rng in model.selection() if model else ():
+            rows.update(range(rng.top(), rng.bottom() + 1))
+        return sorted(rows)
+
     def setModel(self, model):  # noqa: N802
         super().setModel(model)
+        if hasattr(model, "attach_selection"):  # ResultsProxy carries the selection itself
+            model.attach_selection(self.selectionModel())
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         metrics = self.fontMetrics()
@@ -88,9 +104,8 @@ class ResultsView(QTableView):
 
     # -- selection helpers ---------------------------------------------------------
     def selected_values(self, role) -> List:
-        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
-        rows = sorted(rows, key=lambda i: i.row())
-        return [self.model().data(i, role) for i in rows]
+        model = self.model()
+        return [model.data(model.index(row, 0), role) for row in self.selected_rows()]
 
     def selected_feature_ids(self) -> List[int]:
         seen, out = set(), []
@@ -109,8 +124,8 @@ class ResultsView(QTableView):
     def selected_order_ids(self) -> List[str]:
         model = self.model()
         out = []
-        for index in sorted(self.selectionModel().selectedRows(), key=lambda i: i.row()):
-            order = model.data(index.sibling(index.row(), ResultsModel.COL_ORDER))
+        for row in self.selected_rows():
+            order = model.data(model.index(row, ResultsModel.COL_ORDER))
             if order:
                 out.append(order)
         return out

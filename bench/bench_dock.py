@@ -1,0 +1,302 @@
+"""Through the dock: N orders submitted from a layer's features with the map canvas, the
+results table and a result layer live, against the sandbox in its own process (2,000
+payloads/s, the default 10 requests/s per key).
+
+Prints, measured in the same run:
+* how long the Submit click blocks (build, write-ahead, start);
+* the worst main-thread stall and p99 while the job runs (5 ms heartbeat timer), the share
+  of the run spent in stalls over 50 ms, full garbage collections during the run;
+* the "Result layer" click (made while results arrive, updated every second by the dock);
+* wall time / the sandbox's own processing time (N / 2,000 s);
+* requests per 1,000 orders (the sandbox's count: POSTs, polls, /payloads pages, /orders).
+
+Goals (issue 17): stall <= 100 ms (50), ratio <= 1.1, <= 6 requests per 1,000 orders.
+Usage: bench/bench_dock.py [--orders 10000] [--runs 1]
+"""
+
+import argparse
+import gc
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import plugin_path  # noqa: E402
+
+plugin_path.ensure_importable()
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from qgis.core import QgsApplication  # noqa: E402
+
+RATE = 2000.0
+os.environ["PL_API_KEY"] = "sandbox-key"  # the sandbox's key (the dock reads PL_API_KEY)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_sandbox():
+    port = free_port()
+    proc = subprocess.Popen(
+        ["/usr/bin/python3", "-m", "sandbox", "--port", str(port), "--rate", str(RATE)]
+        + (["--verbose"] if os.environ.get("PBT_SANDBOX_LOG") else []),
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=open(os.environ["PBT_SANDBOX_LOG"], "w")  # noqa: SIM115
+        if os.environ.get("PBT_SANDBOX_LOG")
+        else subprocess.DEVNULL,
+        text=True,
+    )
+    for line in proc.stdout:
+        if line.startswith("Planet Tasking sandbox on"):
+            return proc, line.split(" on ", 1)[1].strip()
+    raise RuntimeError("the sandbox did not start")
+
+
+def counters(base_url: str) -> dict:
+    origin = base_url.rsplit("/tasking/v2", 1)[0]
+    with urllib.request.urlopen(origin + "/_sandbox/counters", timeout=10) as reply:
+        return json.loads(reply.read())
+
+
+def point_layer(n: int):
+    from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
+
+    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "sites", "memory")
+    feats = []
+    for i in range(n):
+        f = QgsFeature(layer.fields())
+        f.setAttribute(0, f"site-{i:06d}")
+        f.setGeometry(
+            QgsGeometry.fromPointXY(QgsPointXY(-120 + (i % 1000) * 1e-3, 35 + i // 1000 * 1e-2))
+        )
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    QgsProject.instance().addMapLayer(layer)
+    return layer
+
+
+def run_once(n: int, iface, timeout: float) -> dict:
+    from planet_bulk_tasking.ui import settings_panel
+    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
+    from qgis.PyQt.QtCore import QCoreApplication, QElapsedTimer, QTimer
+
+    proc, base_url = start_sandbox()
+    dock = PlanetBulkTaskingDock(iface)
+    dock.ask_choice = lambda title, text, choices: "send"  # the question before spending
+    try:
+        layer = point_layer(n)
+        iface.mapCanvas().setLayers([layer])
+        iface.mapCanvas().setExtent(layer.extent())
+        dock.settings.set_mode(settings_panel.MODE_CUSTOM, base_url)
+        dock.compose.set_layer(layer)
+        dock.compose.selected_only.setChecked(False)
+        dock.resize(500, 800)
+        dock.show()
+        ended = []
+        dock.job_ended.connect(lambda job_id, how: ended.append((how, time.monotonic())))
+        gc.collect()
+        gc_pauses, gc_started = [], []
+
+        def on_gc(phase, info):
+            if phase == "start":
+                gc_started[:] = [time.perf_counter()]
+            elif info["generation"] == 2 and gc_started:
+                gc_pauses.append(time.perf_counter() - gc_started[0])
+
+        gc.callbacks.append(on_gc)
+        beats = []
+        clock = QElapsedTimer()
+        clock.start()
+        heartbeat = QTimer()
+        heartbeat.setTimerType(0)  # Qt.PreciseTimer
+        heartbeat.timeout.connect(lambda: beats.append(clock.nsecsElapsed() / 1e9))
+        heartbeat.start(5)
+        before = counters(base_url)
+        t0 = time.monotonic()
+        c0 = clock.nsecsElapsed() / 1e9
+        assert dock.submit(), dock.submit_problems()
+        submit_block = time.monotonic() - t0
+        layer_click = None
+        click_window = (0.0, 0.0)  # the click's own block is reported apart from the stalls
+        profile = None
+        if os.environ.get("PBT_PROFILE"):
+            import cProfile
+
+            profile = cProfile.Profile()
+            profile.enable()
+        sampler = _StallSampler(beats, clock) if os.environ.get("PBT_SAMPLE") else None
+        deadline = time.monotonic() + timeout
+        while not ended and time.monotonic() < deadline:
+            QCoreApplication.processEvents()
+            if layer_click is None and dock.results.model.rowCount() and time.monotonic() - t0 > 3:
+                t = time.monotonic()
+                click_from = clock.nsecsElapsed() / 1e9
+                dock.results.add_result_layer()
+                layer_click = time.monotonic() - t
+                click_window = (click_from, clock.nsecsElapsed() / 1e9)
+            time.sleep(0.001)
+        heartbeat.stop()
+        gc.callbacks.remove(on_gc)
+        if sampler is not None:
+            sampler.report()
+        if profile is not None:
+            import pstats
+
+            profile.disable()
+            pstats.Stats(profile).sort_stats("tottime").print_stats(25)
+        if not ended:
+            raise RuntimeError("the job did not end")
+        how, t_end = ended[0]
+        after = counters(base_url)
+        gaps = [
+            b - a
+            for a, b in zip(beats, beats[1:])
+            if a >= c0 and not (a <= click_window[1] and b >= click_window[0])
+        ]
+        gaps.sort()
+        run = t_end - t0
+        stalled = sum(g for g in gaps if g > 0.05)
+        job = dock.results.job()
+        succeeded = job.counts()["succeeded"]
+        requests = after["requests"] - before["requests"]
+        return {
+            "how": how,
+            "succeeded": succeeded,
+            "submit": submit_block,
+            "worst": gaps[-1] if gaps else 0.0,
+            "p99": gaps[int(0.99 * (len(gaps) - 1))] if gaps else 0.0,
+            "stalled": stalled / run,
+            "gc": [round(p * 1000) for p in gc_pauses],
+            "layer_click": layer_click,
+            "ratio": run / (n / RATE),
+            "wall": run,
+            "per_1000": requests / n * 1000,
+            "requests": requests,
+        }
+    finally:
+        dock.shutdown()
+        dock.deleteLater()
+        QCoreApplication.processEvents()
+        from qgis.core import QgsProject
+
+        QgsProject.instance().removeAllMapLayers()
+        proc.terminate()
+        proc.wait(10)
+
+
+class _StallSampler:
+    """PBT_SAMPLE=1: every 10 ms, when the heartbeat is over 60 ms late, note where the main
+    thread is (its innermost plugin frames): which code makes the stalls."""
+
+    def __init__(self, beats, clock):
+        import collections
+        import threading
+        import traceback
+
+        self.hits = collections.Counter()
+        main = threading.main_thread().ident
+        self.stop = threading.Event()
+
+        def run():
+            while not self.stop.wait(0.01):
+                if not beats or clock.nsecsElapsed() / 1e9 - beats[-1] < 0.06:
+                    continue
+                frame = sys._current_frames().get(main)
+                stack = traceback.extract_stack(frame)
+                ours = [
+                    f"{os.path.basename(f.filename)}:{f.name}"
+                    for f in stack
+                    if "planet_bulk_tasking" in f.filename
+                ][-3:]
+                self.hits[" < ".join(reversed(ours)) or stack[-1].name] += 1
+
+        threading.Thread(target=run, daemon=True).start()
+
+    def report(self):
+        self.stop.set()
+        print("  main thread during stalls (10 ms samples):")
+        for where, n in self.hits.most_common(12):
+            print(f"    {n * 10:6d} ms  {where}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--orders", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=900.0)
+    args = ap.parse_args(argv)
+    app = QgsApplication([], True)
+    app.initQgis()
+    from planet_bulk_tasking.ui import settings_panel  # noqa: F401  (import cost not timed)
+    from qgis.gui import QgsMapCanvas
+    from qgis.PyQt.QtWidgets import QMainWindow
+
+    window = QMainWindow()
+    canvas = QgsMapCanvas(window)
+    window.setCentralWidget(canvas)
+    window.resize(1000, 700)
+    window.show()
+    iface = _iface(window, canvas)
+    print(f"dock, {args.orders:,} orders, sandbox {RATE:g} payloads/s in its own process")
+    for i in range(args.runs):
+        r = run_once(args.orders, iface, args.timeout)
+        print(
+            f"  run {i + 1}: {r['how']}, {r['succeeded']:,} created; Submit click "
+            f"{r['submit'] * 1000:.0f} ms; worst stall {r['worst'] * 1000:.0f} ms, p99 "
+            f"{r['p99'] * 1000:.0f} ms, {r['stalled'] * 100:.1f} % of the run in stalls > 50 ms; "
+            f"'Result layer' click {r['layer_click'] * 1000 if r['layer_click'] else 0:.0f} ms; "
+            f"wall {r['wall']:.1f} s, ratio {r['ratio']:.3f}; requests {r['requests']} "
+            f"({r['per_1000']:.1f} per 1,000 orders); full GCs {r['gc']} ms",
+            flush=True,
+        )
+    app.exitQgis()
+    return 0
+
+
+def _iface(window, canvas):
+    class Bar:
+        def pushMessage(self, *a, **k):  # noqa: N802
+            pass
+
+        def pushWidget(self, *a, **k):  # noqa: N802
+            pass
+
+        def clearWidgets(self):  # noqa: N802
+            pass
+
+    from qgis.PyQt.QtCore import QObject, pyqtSignal
+
+    class Iface(QObject):
+        currentLayerChanged = pyqtSignal(object)  # noqa: N815
+
+        def mainWindow(self):  # noqa: N802
+            return window
+
+        def mapCanvas(self):  # noqa: N802
+            return canvas
+
+        def messageBar(self):  # noqa: N802
+            return Bar()
+
+        def activeLayer(self):  # noqa: N802
+            return None
+
+        def __getattr__(self, name):  # anything else the dock may call: a no-op
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return lambda *a, **k: None
+
+    return Iface()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
