@@ -128,3 +128,14 @@ def loaded_plugin(qgis_iface, main_window, plugin_data_dir):
     yield plugin
     if plugin.action is not None:  # the test may have unloaded it already
         plugin.unload()
+
+
+@pytest.fixture
+def panel(qgis_iface):
+    """A Results panel (the dock's Results tab on its own), shut down after the test."""
+    from planet_bulk_tasking.ui.results_panel import ResultsPanel
+
+    p = ResultsPanel(qgis_iface)
+    yield p
+    p.shutdown()
+    p.deleteLater()

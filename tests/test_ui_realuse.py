@@ -5,12 +5,11 @@ from collections import Counter
 
 import pytest
 from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.ui.results_panel import ResultsPanel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtTest import QTest
-from test_ui_results import make_job, select_proxy_rows
+from test_ui_results import make_job, process, select_proxy_rows
 
 
 @pytest.fixture
@@ -28,17 +27,6 @@ def mercator_sites(qgis_new_project):
     QgsProject.instance().addMapLayer(layer)
     return layer
 
-
-@pytest.fixture
-def panel(qgis_iface):
-    p = ResultsPanel(qgis_iface)
-    yield p
-    p.shutdown()
-    p.deleteLater()
-
-
-def process():
-    QCoreApplication.processEvents()
 
 
 # -- 1: a filter only filters the table ---------------------------------------------------------

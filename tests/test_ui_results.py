@@ -5,7 +5,6 @@ import csv
 import pytest
 from planet_bulk_tasking.core.job import BulkJob, LayerRef, Target, TargetStatus
 from planet_bulk_tasking.ui.results_model import ResultsModel
-from planet_bulk_tasking.ui.results_panel import ResultsPanel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import (
     QgsCoordinateReferenceSystem,
@@ -57,14 +56,6 @@ def mercator_layer(qgis_new_project):
     layer.dataProvider().addFeatures(feats)
     QgsProject.instance().addMapLayer(layer)
     return layer
-
-
-@pytest.fixture
-def panel(qgis_iface):
-    p = ResultsPanel(qgis_iface)
-    yield p
-    p.shutdown()
-    p.deleteLater()
 
 
 def process():
