@@ -628,6 +628,16 @@ class TaskingClient:
             )
         return granted
 
+    def _retry_after_wait(
+        self, attempt: int, limit: int, words: str, delay: float, spend_as: Optional[str] = None
+    ) -> None:
+        """Count the retry, tell the listener (the dock shows it at once), then wait;
+        ``spend_as``: the delay is still to be taken from the job's wait budget."""
+        with self._lock:
+            self.retries_made += 1
+        self._tell_retry(attempt, limit, words)
+        self._wait(self._spend_wait(delay, spend_as) if spend_as is not None else delay)
+
     def _tell_retry(self, attempt: int, limit: int, words: str) -> None:
         if self.on_retry is not None:
             try:
@@ -996,10 +1006,9 @@ class TaskingClient:
                     delay,
                 )
                 attempt += 1
-                with self._lock:
-                    self.retries_made += 1
-                self._tell_retry(attempt, limit, _retry_words(error, url))
-                self._wait(self._spend_wait(delay, error.kind))
+                self._retry_after_wait(
+                    attempt, limit, _retry_words(error, url), delay, spend_as=error.kind
+                )
                 continue
             self._count(resp.status_code)
             logger.debug(
@@ -1029,10 +1038,7 @@ class TaskingClient:
                     delay,
                 )
                 attempt += 1
-                with self._lock:
-                    self.retries_made += 1
-                self._tell_retry(attempt, retries, _retry_words(status, url))
-                self._wait(delay)
+                self._retry_after_wait(attempt, retries, _retry_words(status, url), delay)
                 continue
             if status in (301, 302, 303, 307, 308) and method in ("GET", "HEAD"):
                 location = resp.headers.get("Location")
