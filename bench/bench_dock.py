@@ -31,6 +31,7 @@ import plugin_path  # noqa: E402
 plugin_path.ensure_importable()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from bench_common import GcPauses  # noqa: E402
 from qgis.core import QgsApplication  # noqa: E402
 
 RATE = 2000.0
@@ -103,16 +104,7 @@ def run_once(n: int, iface, timeout: float) -> dict:
         dock.show()
         ended = []
         dock.job_ended.connect(lambda job_id, how: ended.append((how, time.monotonic())))
-        gc.collect()
-        gc_pauses, gc_started = [], []
-
-        def on_gc(phase, info):
-            if phase == "start":
-                gc_started[:] = [time.perf_counter()]
-            elif info["generation"] == 2 and gc_started:
-                gc_pauses.append(time.perf_counter() - gc_started[0])
-
-        gc.callbacks.append(on_gc)
+        gc_recorder = GcPauses().start()
         beats = []
         clock = QElapsedTimer()
         clock.start()
@@ -145,7 +137,7 @@ def run_once(n: int, iface, timeout: float) -> dict:
                 click_window = (click_from, clock.nsecsElapsed() / 1e9)
             time.sleep(0.001)
         heartbeat.stop()
-        gc.callbacks.remove(on_gc)
+        gc_pauses = gc_recorder.stop()
         if sampler is not None:
             sampler.report()
         if profile is not None:
@@ -258,6 +250,14 @@ def main(argv=None) -> int:
             f"({r['per_1000']:.1f} per 1,000 orders); full GCs {r['gc']} ms",
             flush=True,
         )
+    # every QGIS object goes before exitQgis, or QGIS crashes on the way out (exit 139)
+    from qgis.core import QgsProject
+
+    QgsProject.instance().removeAllMapLayers()
+    window.close()
+    del iface, canvas, window
+    gc.collect()
+    app.processEvents()
     app.exitQgis()
     return 0
 

@@ -16,7 +16,6 @@ Not a timed test. Usage::
 """
 
 import argparse
-import gc
 import os
 import sys
 import time
@@ -28,26 +27,9 @@ import plugin_path  # noqa: E402
 plugin_path.ensure_importable()
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from qgis.core import (  # noqa: E402
-    QgsApplication,
-    QgsFeature,
-    QgsGeometry,
-    QgsPointXY,
-    QgsVectorLayer,
-)
+from bench_common import GcPauses, point_layer  # noqa: E402
+from qgis.core import QgsApplication  # noqa: E402
 from qgis.PyQt.QtCore import QEventLoop, QTimer  # noqa: E402
-
-
-def point_layer(n: int) -> QgsVectorLayer:
-    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "bench", "memory")
-    feats = []
-    for i in range(n):
-        f = QgsFeature(layer.fields())
-        f.setAttribute(0, f"bench-{i:06d}")
-        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(-120 + (i % 1000) * 1e-3, 35 + i // 1000)))
-        feats.append(f)
-    layer.dataProvider().addFeatures(feats)
-    return layer
 
 
 def main(argv=None) -> int:
@@ -89,16 +71,7 @@ def main(argv=None) -> int:
 
         # full (generation 2) collections hold the GIL for their whole walk of the heap:
         # settle the set-up's garbage first and report any that happen during the run
-        gc.collect()
-        gc_pauses, gc_started = [], []
-
-        def on_gc(phase, info):
-            if phase == "start":
-                gc_started[:] = [time.perf_counter()]
-            elif info["generation"] == 2 and gc_started:
-                gc_pauses.append(time.perf_counter() - gc_started[0])
-
-        gc.callbacks.append(on_gc)
+        gc_recorder = GcPauses().start()
         beats = []
         heartbeat = QTimer()
         heartbeat.timeout.connect(lambda: beats.append(time.monotonic()))
@@ -116,7 +89,7 @@ def main(argv=None) -> int:
         runner.start(job, make_client)
         loop.exec_()
         heartbeat.stop()
-        gc.callbacks.remove(on_gc)
+        gc_pauses = gc_recorder.stop()
         runner.stop(5000)
         if not ended:
             print(f"no end within {args.timeout} s: {runner.last_progress}")

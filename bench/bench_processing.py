@@ -22,27 +22,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 if "processing" in sys.modules:  # a checkout called 'processing' must not hide QGIS's
     del sys.modules["processing"]
 
-from qgis.core import (  # noqa: E402
-    QgsApplication,
-    QgsFeature,
-    QgsGeometry,
-    QgsPointXY,
-    QgsProcessingFeedback,
-    QgsVectorLayer,
-)
+from bench_common import point_layer  # noqa: E402
+from qgis.core import QgsApplication, QgsProcessingFeedback  # noqa: E402
 from qgis.PyQt.QtCore import QEventLoop, QTimer  # noqa: E402
-
-
-def point_layer(n: int) -> QgsVectorLayer:
-    layer = QgsVectorLayer("Point?crs=EPSG:4326&field=name:string", "bench", "memory")
-    feats = []
-    for i in range(n):
-        f = QgsFeature(layer.fields())
-        f.setAttribute(0, f"bench-{i:06d}")
-        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(-120 + (i % 1000) * 1e-3, 35 + i // 1000)))
-        feats.append(f)
-    layer.dataProvider().addFeatures(feats)
-    return layer
 
 
 def wait_for(predicate, timeout: float) -> None:
