@@ -10,6 +10,7 @@ from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from .core import settings
+from .core.identity import PLUGIN_ID
 from .core.log import setup_logging, teardown_logging
 
 try:  # compiled from resources.qrc by `make build` on Qt5 (pyrcc5); Qt6 has no pyrcc, so
@@ -17,7 +18,6 @@ try:  # compiled from resources.qrc by `make build` on Qt5 (pyrcc5); Qt6 has no 
 except ImportError:
     resources_rc = None
 
-PLUGIN_ID = "planet_bulk_tasking"
 PLUGIN_DIR = os.path.dirname(os.path.abspath(__file__))
 ICON_PATH = os.path.join(PLUGIN_DIR, "icons", "icon.svg")
 

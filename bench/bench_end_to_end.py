@@ -45,10 +45,10 @@ def main(argv=None) -> int:
     app.setPrefixPath("/usr", True)
     app.initQgis()
 
-    from planet_bulk_tasking.core.client import TaskingClient
-    from planet_bulk_tasking.core.job import TargetStatus
-    from planet_bulk_tasking.core.payloads import OrderParameters, create_job
-    from planet_bulk_tasking.core.worker import JobRunner
+    from planet_bulk_tasking.core.engine.worker import JobRunner
+    from planet_bulk_tasking.core.model.job import TargetStatus
+    from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+    from planet_bulk_tasking.core.tasking.client import TaskingClient
     from planet_bulk_tasking.sandbox import SandboxServer
 
     srv = SandboxServer(processing_rate=args.processing_rate, rate_limit=args.rate_limit)

@@ -31,9 +31,9 @@ plugin_path.ensure_importable()
 
 import requests  # noqa: E402
 from hostile_server import HostileServer, gzip_bomb  # noqa: E402
-from planet_bulk_tasking.core.api import parse_error_body  # noqa: E402
-from planet_bulk_tasking.core.client import TaskingClient  # noqa: E402
-from planet_bulk_tasking.core.errors import TaskingError  # noqa: E402
+from planet_bulk_tasking.core.tasking.api import parse_error_body  # noqa: E402
+from planet_bulk_tasking.core.tasking.client import TaskingClient  # noqa: E402
+from planet_bulk_tasking.core.tasking.errors import TaskingError  # noqa: E402
 
 KEY = "PLAK7f3c9e2b41d84a6f9c0e5d7b2a1c3e4f"
 SUMMARY = {"id": "b", "status": "RUNNING", "payload_count": 1000}

@@ -106,8 +106,8 @@ def main() -> int:
 
 
 def run(args) -> None:
-    from planet_bulk_tasking.core import payloads
-    from planet_bulk_tasking.core.payloads import OrderParameters, create_job
+    from planet_bulk_tasking.core.targets import payloads
+    from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 
     t0 = time.perf_counter()
     path = make_points_gpkg(args.n)

@@ -24,7 +24,7 @@ BATCH = 1000
 
 
 def make_job():
-    from planet_bulk_tasking.core.job import BulkJob, Chunk, ChunkState, Target, TargetStatus
+    from planet_bulk_tasking.core.model.job import BulkJob, Chunk, ChunkState, Target, TargetStatus
 
     targets = [
         Target(key=str(i), feature_id=i, name=f"site {i}", status=TargetStatus.SUBMITTED)
@@ -43,7 +43,7 @@ def make_job():
 
 
 def run(panel_refresh: bool):
-    from planet_bulk_tasking.core.job import TargetStatus
+    from planet_bulk_tasking.core.model.job import TargetStatus
     from planet_bulk_tasking.ui.results_panel import ResultsPanel
     from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 

@@ -25,7 +25,7 @@ GOAL_MS = 100.0
 
 
 def make_job():
-    from planet_bulk_tasking.core.job import BulkJob, Target, TargetStatus
+    from planet_bulk_tasking.core.model.job import BulkJob, Target, TargetStatus
 
     statuses = (TargetStatus.SUCCEEDED,) * 8 + (TargetStatus.FAILED, TargetStatus.SKIPPED)
     targets = []
@@ -157,7 +157,7 @@ def main():
     view.selectionModel().clearSelection()
     layer.removeSelection()
     timed(app, "result layer (GeoPackage, 'Result layer' click)", panel.add_result_layer, results)
-    from planet_bulk_tasking.core.job import TargetStatus
+    from planet_bulk_tasking.core.model.job import TargetStatus
 
     def batch(start):
         keys = [str(i) for i in range(start, N, N // 1000)]

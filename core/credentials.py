@@ -21,7 +21,7 @@ from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from . import settings
-from .client import PLANET_TASKING_URL, AuthHeaders
+from .tasking.client import PLANET_TASKING_URL, AuthHeaders
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,10 @@ import re
 
 from qgis.core import Qgis, QgsMessageLog
 
-from .keys import redact_known
+from .identity import LOGGER_NAME, PLUGIN_NAME
+from .tasking.keys import redact_known
 
-LOGGER_NAME = "planet_bulk_tasking"
-LOG_TAG = "Planet Bulk Tasking"
+LOG_TAG = PLUGIN_NAME  # the Log Messages tab
 
 _SECRET_PATTERNS = (
     re.compile(r"(api-key\s+)\S+", re.IGNORECASE),

@@ -11,11 +11,12 @@ from typing import Callable, Optional
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QTimer
 
-from .client import TaskingClient
 from .credentials import configured_api_key
-from .manager import JobManager
+from .identity import PLUGIN_ID
+from .jobs.manager import JobManager
+from .model.store import JobStore
 from .qgis_proxy import proxies_from_qgis_settings
-from .store import JobStore
+from .tasking.client import TaskingClient
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ PRACTICE_FAULTS = {"payload_failure_rate": 0.05}
 
 
 def default_data_dir() -> str:
-    return os.path.join(QgsApplication.qgisSettingsDirPath(), "planet_bulk_tasking")
+    return os.path.join(QgsApplication.qgisSettingsDirPath(), PLUGIN_ID)
 
 
 class PracticeSandbox:

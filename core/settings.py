@@ -9,7 +9,9 @@ from typing import Any
 
 from qgis.core import QgsSettings
 
-PREFIX = "planet_bulk_tasking/"
+from .identity import PLUGIN_ID
+
+PREFIX = PLUGIN_ID + "/"
 
 # the plugin's keys (under PREFIX)
 ENDPOINT_MODE = "endpoint_mode"
@@ -46,6 +48,6 @@ def qgis_value(key: str, default: Any = None, value_type: type = str) -> Any:
 
 def window_days(*, prefix: str = PREFIX) -> int:
     """The default window length in days (1..365; 14, the flexible minimum, when unset)."""
-    from .parameters import DEFAULT_WINDOW_DAYS, window_duration
+    from .targets.parameters import DEFAULT_WINDOW_DAYS, window_duration
 
     return window_duration(value(WINDOW_DAYS, str(DEFAULT_WINDOW_DAYS), prefix=prefix)).days

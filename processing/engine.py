@@ -22,20 +22,20 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, pyqtSignal
 
 from ..core import services as core_services
-from ..core.client import PLANET_TASKING_URL, TaskingClient
 from ..core.credentials import (
     ENV_KEY,
     CredentialError,
     configured_authcfg,
     credential_from_authcfg,
 )
-from ..core.errors import TaskingError
-from ..core.http_safety import check_base_url
-from ..core.job import BulkJob, ChunkState
-from ..core.manager import JOB_FOLLOWING, JobManager
+from ..core.jobs.manager import JOB_FOLLOWING, JobManager
+from ..core.model.job import BulkJob, ChunkState
+from ..core.model.store import JobStore
 from ..core.qgis_proxy import proxies_from_qgis_settings
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
-from ..core.store import JobStore
+from ..core.tasking.client import PLANET_TASKING_URL, TaskingClient
+from ..core.tasking.errors import TaskingError
+from ..core.tasking.http_safety import check_base_url
 
 PLANET = "planet"
 PRACTICE = "practice"

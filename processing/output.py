@@ -12,9 +12,9 @@ from qgis.core import (
     QgsWkbTypes,
 )
 
-from ..core.job import BulkJob, ChunkState, Target
+from ..core.model.job import BulkJob, ChunkState, Target
 from ..core.qgis_compat import field_type
-from ..core.target_geometry import payload_geometry, target_geometry
+from ..core.targets.target_geometry import payload_geometry, target_geometry
 
 WGS84 = "EPSG:4326"
 

@@ -4,11 +4,12 @@ from typing import Callable, Optional
 
 from qgis.core import QgsProcessingProvider
 
+from ..core.identity import PLUGIN_ID
 from .engine import JobHandover
 from .refresh_orders import RefreshOrdersAlgorithm
 from .submit_orders import SubmitOrdersAlgorithm
 
-PROVIDER_ID = "planet_bulk_tasking"
+PROVIDER_ID = PLUGIN_ID
 
 
 class PlanetBulkTaskingProvider(QgsProcessingProvider):

@@ -16,9 +16,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 
-from ..core.client import TaskingClient
-from ..core.errors import CancelledError, TaskingError
-from ..core.monitor import OrderUpdate, order_update
+from ..core.engine.monitor import OrderUpdate, order_update
+from ..core.tasking.client import TaskingClient
+from ..core.tasking.errors import CancelledError, TaskingError
 from .engine import (
     AUTHCFG,
     ENDPOINT,

@@ -26,10 +26,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import settings
-from ..core.errors import AuthenticationError, PermissionDeniedError
-from ..core.job import BulkJob, ChunkState, TargetStatus
-from ..core.manager import JobManager
-from ..core.parameters import (
+from ..core.jobs.manager import JobManager
+from ..core.model.job import BulkJob, ChunkState, TargetStatus
+from ..core.targets.parameters import (
     FLEXIBLE,
     MAX_MONITORING_COUNT,
     MONITORING,
@@ -37,7 +36,13 @@ from ..core.parameters import (
     OrderParameters,
     to_utc_datetime,
 )
-from ..core.payloads import BuildCancelled, InvalidParameters, create_job, validate_for_layer
+from ..core.targets.payloads import (
+    BuildCancelled,
+    InvalidParameters,
+    create_job,
+    validate_for_layer,
+)
+from ..core.tasking.errors import AuthenticationError, PermissionDeniedError
 from .engine import (
     AUTHCFG,
     ENDPOINT,

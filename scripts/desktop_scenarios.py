@@ -118,7 +118,7 @@ def sandbox(**kw):
 
 
 def server_orders(srv):
-    from planet_bulk_tasking.core.client import TaskingClient
+    from planet_bulk_tasking.core.tasking.client import TaskingClient
 
     with TaskingClient(srv.base_url, "sandbox-key") as client:
         return list(client.iter_orders())
@@ -282,7 +282,7 @@ def scenario_a(plugin, layer, state):
 
 # -- issue12-b ---------------------------------------------------------------------------------
 def scenario_b(plugin, layer, state):
-    from planet_bulk_tasking.core.job import ChunkState
+    from planet_bulk_tasking.core.model.job import ChunkState
     from planet_bulk_tasking.ui import settings_panel
 
     dock = plugin.dock

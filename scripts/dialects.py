@@ -86,7 +86,7 @@ def layer(n, name):
 
 
 def factory_for(base_url):
-    from planet_bulk_tasking.core.client import TaskingClient
+    from planet_bulk_tasking.core.tasking.client import TaskingClient
 
     def for_endpoint(endpoint=None):
         def make(stop_event=None):
@@ -101,7 +101,7 @@ def factory_for(base_url):
 
 
 def server_orders(base_url):
-    from planet_bulk_tasking.core.client import TaskingClient
+    from planet_bulk_tasking.core.tasking.client import TaskingClient
 
     with TaskingClient(base_url, KEY, backoff_base=0.05, max_retry_after=2.0) as client:
         return {o["id"]: o for o in client.iter_orders(page_size=1000)}
@@ -121,8 +121,8 @@ class Recorder:
 
 
 def make_manager(base_url, db):
-    from planet_bulk_tasking.core.manager import JobManager
-    from planet_bulk_tasking.core.store import JobStore
+    from planet_bulk_tasking.core.jobs.manager import JobManager
+    from planet_bulk_tasking.core.model.store import JobStore
 
     manager = JobManager(
         JobStore(db),
@@ -135,7 +135,7 @@ def make_manager(base_url, db):
 
 def check_linked(job, orders):
     """0 lost, 0 duplicated, every target linked or with a reason."""
-    from planet_bulk_tasking.core.job import TargetStatus
+    from planet_bulk_tasking.core.model.job import TargetStatus
 
     by_name = Counter(o["name"] for o in orders.values())
     check(max(by_name.values(), default=1) == 1, "an order was created twice")
@@ -155,9 +155,9 @@ def check_linked(job, orders):
 
 
 def run_dialect(name, n, workdir):
-    from planet_bulk_tasking.core.job import ChunkState, TargetStatus
-    from planet_bulk_tasking.core.parameters import OrderParameters
-    from planet_bulk_tasking.core.payloads import create_job
+    from planet_bulk_tasking.core.model.job import ChunkState, TargetStatus
+    from planet_bulk_tasking.core.targets.parameters import OrderParameters
+    from planet_bulk_tasking.core.targets.payloads import create_job
     from planet_bulk_tasking.sandbox import SandboxServer
 
     db = os.path.join(workdir, f"{name.replace(',', '+')}.sqlite")

@@ -5,8 +5,8 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from planet_bulk_tasking.core import payloads
-from planet_bulk_tasking.core.payloads import OrderParameters, build_targets
+from planet_bulk_tasking.core.targets import payloads
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,

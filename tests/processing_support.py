@@ -4,7 +4,7 @@ import os
 import sys
 
 import pytest
-from planet_bulk_tasking.core.store import JobStore
+from planet_bulk_tasking.core.model.store import JobStore
 from qgis.core import QgsProcessingFeedback
 
 

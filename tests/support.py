@@ -2,7 +2,7 @@
 
 import time
 
-from planet_bulk_tasking.core.client import TaskingClient
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QTimer
 

@@ -10,17 +10,17 @@ import base64
 import pytest
 import requests
 from auth_support import TOKEN, TokenServer, oauth2_config, remove_config, store_config
-from planet_bulk_tasking.core.client import AuthHeaders, TaskingClient
 from planet_bulk_tasking.core.credentials import (
     CredentialError,
     configured_api_key,
     credential_from_authcfg,
     key_from_authcfg,
 )
-from planet_bulk_tasking.core.errors import AuthenticationError
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.services import PluginServices
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.tasking.client import AuthHeaders, TaskingClient
+from planet_bulk_tasking.core.tasking.errors import AuthenticationError
 from support import SANDBOX_KEY, point_layer, server_orders, wait_until
 
 
@@ -152,7 +152,7 @@ def test_token_and_basic_password_are_masked_in_every_form():
 
 
 def test_a_header_with_a_line_break_is_never_sent(sandbox):
-    from planet_bulk_tasking.core.errors import InvalidKeyError
+    from planet_bulk_tasking.core.tasking.errors import InvalidKeyError
 
     credential = AuthHeaders({"Authorization": "Bearer abc\ndef-ghijkl"})
     with TaskingClient(sandbox.base_url, credential) as client:

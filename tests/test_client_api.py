@@ -6,15 +6,15 @@ import uuid
 from email.utils import formatdate
 
 import pytest
-from planet_bulk_tasking.core import api
-from planet_bulk_tasking.core.api import BulkSummary, Page, PayloadResult
-from planet_bulk_tasking.core.client import (
+from planet_bulk_tasking.core.tasking import api
+from planet_bulk_tasking.core.tasking.api import BulkSummary, Page, PayloadResult
+from planet_bulk_tasking.core.tasking.client import (
     TaskingClient,
     default_user_agent,
     parse_retry_after,
 )
-from planet_bulk_tasking.core.errors import UnsafeUrlError
-from planet_bulk_tasking.core.http_safety import (
+from planet_bulk_tasking.core.tasking.errors import UnsafeUrlError
+from planet_bulk_tasking.core.tasking.http_safety import (
     check_base_url,
     is_loopback_host,
     resolve_link,
@@ -321,8 +321,8 @@ def test_client_modules_import_no_qgis_and_no_qt():
     code = (
         f"import sys; sys.path.insert(0, {str(scripts)!r}); import plugin_path; "
         "plugin_path.ensure_importable(); "
-        "import planet_bulk_tasking.core.client, planet_bulk_tasking.core.api, "
-        "planet_bulk_tasking.core.errors, planet_bulk_tasking.core.http_safety; "
+        "import planet_bulk_tasking.core.tasking.client, planet_bulk_tasking.core.tasking.api, "
+        "planet_bulk_tasking.core.tasking.errors, planet_bulk_tasking.core.tasking.http_safety; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5', 'PyQt6', 'sip')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

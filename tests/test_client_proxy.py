@@ -1,8 +1,8 @@
 """proxies_from_qgis_settings: QGIS's Settings > Options > Network proxy as a requests dict."""
 
 import pytest
-from planet_bulk_tasking.core.client import TaskingClient
 from planet_bulk_tasking.core.qgis_proxy import proxies_from_qgis_settings
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from qgis.core import QgsSettings
 
 KEYS = (

@@ -5,9 +5,9 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from planet_bulk_tasking.core.api import BulkSummary
-from planet_bulk_tasking.core.client import TaskingClient
-from planet_bulk_tasking.core.errors import (
+from planet_bulk_tasking.core.tasking.api import BulkSummary
+from planet_bulk_tasking.core.tasking.client import TaskingClient
+from planet_bulk_tasking.core.tasking.errors import (
     AuthenticationError,
     NetworkError,
     NotFoundError,

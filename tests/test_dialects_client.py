@@ -9,10 +9,10 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from planet_bulk_tasking.core.api import PayloadStatus
-from planet_bulk_tasking.core.bulk_actions import BulkAction
-from planet_bulk_tasking.core.client import TaskingClient
-from planet_bulk_tasking.core.errors import (
+from planet_bulk_tasking.core.engine.bulk_actions import BulkAction
+from planet_bulk_tasking.core.tasking.api import PayloadStatus
+from planet_bulk_tasking.core.tasking.client import TaskingClient
+from planet_bulk_tasking.core.tasking.errors import (
     ConflictError,
     NotFoundError,
     PayloadTooLargeError,

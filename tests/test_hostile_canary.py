@@ -12,12 +12,12 @@ import os
 
 import pytest
 from hostile_server import HostileServer, MiniTasking, find_key, key_forms
-from planet_bulk_tasking.core.client import TaskingClient
-from planet_bulk_tasking.core.job import TargetStatus
+from planet_bulk_tasking.core.jobs.manager import JobManager
 from planet_bulk_tasking.core.log import LOG_TAG, setup_logging, teardown_logging
-from planet_bulk_tasking.core.manager import JobManager
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job
-from planet_bulk_tasking.core.store import JobStore
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.model.store import JobStore
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.ui.export import export_csv
 from qgis.core import QgsApplication, QgsSettings
 from support import point_layer, wait_until

@@ -11,10 +11,10 @@ import uuid
 
 import pytest
 from hostile_server import HostileServer, find_key, gzip_bomb, wait_for
-from planet_bulk_tasking.core import api
-from planet_bulk_tasking.core.api import parse_error_body
-from planet_bulk_tasking.core.client import TaskingClient, WaitBudget
-from planet_bulk_tasking.core.errors import (
+from planet_bulk_tasking.core.tasking import api
+from planet_bulk_tasking.core.tasking.api import parse_error_body
+from planet_bulk_tasking.core.tasking.client import TaskingClient, WaitBudget
+from planet_bulk_tasking.core.tasking.errors import (
     BadSummaryError,
     CancelledError,
     InvalidKeyError,

@@ -8,7 +8,7 @@ import pytest
 import requests
 import urllib3
 from hostile_server import HostileServer
-from planet_bulk_tasking.core import transport
+from planet_bulk_tasking.core.tasking import transport
 
 MAJOR = int(urllib3.__version__.split(".")[0])
 

@@ -7,11 +7,11 @@ import time
 
 import pytest
 from hostile_server import HostileServer, MiniTasking, wait_for
-from planet_bulk_tasking.core.client import TaskingClient
-from planet_bulk_tasking.core.errors import BadSummaryError, InvalidKeyError, WaitLimitError
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job
-from planet_bulk_tasking.core.worker import NO_RESULT_REASON, JobRunner
+from planet_bulk_tasking.core.engine.worker import NO_RESULT_REASON, JobRunner
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.tasking.client import TaskingClient
+from planet_bulk_tasking.core.tasking.errors import BadSummaryError, InvalidKeyError, WaitLimitError
 from support import point_layer, wait_until
 
 KEY = "PLAK7f3c9e2b41d84a6f9c0e5d7b2a1c3e4f"
@@ -220,7 +220,7 @@ import plugin_path
 plugin_path.ensure_importable()
 from concurrent.futures import ThreadPoolExecutor
 from hostile_server import HostileServer
-from planet_bulk_tasking.core.client import TaskingClient
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 srv = HostileServer(lambda r, c: (c.head(200, {"Connection": "close"}),
                                   c.drip(b"{", 1.0, forever=True)))
 stop = threading.Event()

@@ -115,7 +115,7 @@ def french_plugin(french_qm, french_locale, request):
 
 
 def test_plugin_installs_the_french_translator(french_plugin):
-    from planet_bulk_tasking.core.job import TargetStatus
+    from planet_bulk_tasking.core.model.job import TargetStatus
     from planet_bulk_tasking.ui.status import order_status_label, status_label
 
     plugin = french_plugin

@@ -12,11 +12,11 @@ import time
 from collections import Counter
 
 import pytest
-from planet_bulk_tasking.core.job import ChunkState, TargetStatus
-from planet_bulk_tasking.core.manager import JOB_INTERRUPTED, JobManager
-from planet_bulk_tasking.core.monitor import FINAL_ORDER_STATES
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job
-from planet_bulk_tasking.core.store import JobStore
+from planet_bulk_tasking.core.engine.monitor import FINAL_ORDER_STATES
+from planet_bulk_tasking.core.jobs.manager import JOB_INTERRUPTED, JobManager
+from planet_bulk_tasking.core.model.job import ChunkState, TargetStatus
+from planet_bulk_tasking.core.model.store import JobStore
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from support import client_factory, point_layer, server_orders, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -177,9 +177,9 @@ sys.path.insert(0, {scripts!r}); sys.path.insert(0, {tests!r})
 import plugin_path; plugin_path.ensure_importable()
 from qgis.core import QgsApplication
 app = QgsApplication([], False); app.initQgis()
-from planet_bulk_tasking.core.manager import JobManager
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job
-from planet_bulk_tasking.core.store import JobStore
+from planet_bulk_tasking.core.jobs.manager import JobManager
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.model.store import JobStore
 from support import client_factory, point_layer
 manager = JobManager(JobStore({db!r}), client_factory({url!r}))
 job = create_job(point_layer({n}), OrderParameters(), selected_only=False, endpoint={url!r})

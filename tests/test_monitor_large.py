@@ -2,9 +2,9 @@
 1,000 (not id__in batches of ~180), every watched order reported until final, orders added
 later (and other orders of the account) handled, a handful of requests per poll."""
 
-from planet_bulk_tasking.core.client import TaskingClient
-from planet_bulk_tasking.core.monitor import LARGE_ORDER_SET, OrderMonitor
-from planet_bulk_tasking.core.threads import TaskThread
+from planet_bulk_tasking.core.engine.monitor import LARGE_ORDER_SET, OrderMonitor
+from planet_bulk_tasking.core.jobs.threads import TaskThread
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from support import SANDBOX_KEY, server_orders, wait_until
 from test_dialects_worker import new_job, run_job
 

@@ -36,7 +36,7 @@ def test_zip_holds_only_runtime_files_under_the_plugin_id(plugin_zip):
         "LICENSE",
         "resources_rc.py",
         "icons/icon.svg",
-        "core/job.py",
+        "core/model/job.py",
     ):
         assert f"planet_bulk_tasking/{required}" in names
     for forbidden in (

@@ -4,8 +4,8 @@ general QgsFeature path only: the point paths never see them."""
 
 import pytest
 from payload_layers import NOW, file_layer, geojson, memory, paths  # noqa: F401
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import (
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.payloads import (
     OrderParameters,
     build_targets,
     create_job,

@@ -5,10 +5,9 @@ from datetime import datetime, timezone
 
 import pytest
 from payload_layers import paths  # noqa: F401
-from planet_bulk_tasking.core.api import build_create_body, encode_body
-from planet_bulk_tasking.core.chunking import BODY_OVERHEAD, body_size, payload_size
-from planet_bulk_tasking.core.job import BulkJob, Target, TargetStatus
-from planet_bulk_tasking.core.payloads import (
+from planet_bulk_tasking.core.model.chunking import BODY_OVERHEAD, body_size, payload_size
+from planet_bulk_tasking.core.model.job import BulkJob, Target, TargetStatus
+from planet_bulk_tasking.core.targets.payloads import (
     OrderParameters,
     build_targets,
     create_job,
@@ -16,6 +15,7 @@ from planet_bulk_tasking.core.payloads import (
     make_chunks,
     strip_credentials,
 )
+from planet_bulk_tasking.core.tasking.api import build_create_body, encode_body
 from qgis.core import QgsFeature, QgsGeometry, QgsLineString, QgsPoint, QgsPolygon, QgsVectorLayer
 
 READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED

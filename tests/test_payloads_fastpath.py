@@ -6,11 +6,11 @@ import random
 from datetime import datetime, timezone
 
 import pytest
-from planet_bulk_tasking.core import fast_read, payloads
-from planet_bulk_tasking.core.api import encode_body
-from planet_bulk_tasking.core.chunking import body_size
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import OrderParameters, build_targets, create_job
+from planet_bulk_tasking.core.model.chunking import body_size
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets import fast_read, payloads
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets, create_job
+from planet_bulk_tasking.core.tasking.api import encode_body
 from qgis.core import QgsVectorLayer
 
 np = pytest.importorskip("numpy")

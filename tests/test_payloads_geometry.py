@@ -5,16 +5,16 @@ import math
 import os
 
 import pytest
-from planet_bulk_tasking.core.api import encode_body
-from planet_bulk_tasking.core.geometry import round7
-from planet_bulk_tasking.core.job import Target, TargetStatus
-from planet_bulk_tasking.core.payloads import (
+from planet_bulk_tasking.core.model.job import Target, TargetStatus
+from planet_bulk_tasking.core.qgis_compat import make_field
+from planet_bulk_tasking.core.targets.geometry import round7
+from planet_bulk_tasking.core.targets.payloads import (
     InvalidParameters,
     OrderParameters,
     build_targets,
     create_job,
 )
-from planet_bulk_tasking.core.qgis_compat import make_field
+from planet_bulk_tasking.core.tasking.api import encode_body
 from qgis.core import (
     QgsCircularString,
     QgsCompoundCurve,
@@ -741,7 +741,7 @@ def test_round7_gives_short_seven_decimal_numbers():
 
 
 def test_converter_refuses_unsupported_types_and_untransformable_polygons(qgis_app):
-    from planet_bulk_tasking.core.geometry import GeometryConverter
+    from planet_bulk_tasking.core.targets.geometry import GeometryConverter
 
     conv = GeometryConverter(QgsCoordinateReferenceSystem("EPSG:4326"))
     [(part, geom, why)] = conv.convert(QgsGeometry.fromWkt("Triangle((0 0, 1 0, 0 1, 0 0))"))

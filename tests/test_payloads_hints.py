@@ -15,8 +15,8 @@ from payload_layers import (  # noqa: F401
     memory,
     paths,
 )
-from planet_bulk_tasking.core.job import BulkJob, TargetStatus
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job, job_hints
+from planet_bulk_tasking.core.model.job import BulkJob, TargetStatus
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job, job_hints
 from qgis.core import QgsWkbTypes
 
 READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
@@ -165,7 +165,7 @@ def test_binary_name_field_on_the_point_paths(qgis_app, tmp_path, paths):  # noq
     )
     params = OrderParameters(name_expression='"data"')
     for fast in (True, False):
-        import planet_bulk_tasking.core.payloads as payloads
+        import planet_bulk_tasking.core.targets.payloads as payloads
 
         payloads.FAST_READ = fast
         try:

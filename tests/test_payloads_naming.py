@@ -3,13 +3,13 @@
 from datetime import datetime, timezone
 
 import pytest
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.naming import (
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.naming import (
     FALLBACK_NAME_EXPRESSION,
     FeatureExpression,
     make_context,
 )
-from planet_bulk_tasking.core.payloads import (
+from planet_bulk_tasking.core.targets.payloads import (
     BuildCancelled,
     OrderParameters,
     build_targets,

@@ -4,8 +4,8 @@ import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import (
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.payloads import (
     InvalidParameters,
     MonitoringCadence,
     OrderParameters,

@@ -13,8 +13,8 @@ from payload_layers import (  # noqa: F401
     memory,
     paths,
 )
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import OrderParameters, build_targets
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets
 from qgis.core import QgsWkbTypes
 
 READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED

@@ -9,8 +9,8 @@ times are built on the general QgsFeature path only (the point fast paths do not
 import pytest
 from osgeo import ogr, osr
 from payload_layers import NOW, csv, file_layer, geojson, memory, paths  # noqa: F401
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import (
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.payloads import (
     NO_TIME_ZONE,
     OrderParameters,
     build_targets,

@@ -4,7 +4,7 @@ import os
 
 import pytest
 from auth_support import TOKEN, TokenServer, oauth2_config, remove_config
-from planet_bulk_tasking.core.store import JobStore
+from planet_bulk_tasking.core.model.store import JobStore
 from planet_bulk_tasking.processing.provider import PlanetBulkTaskingProvider
 from processing_support import (  # noqa: F401 (qgis_processing_ready: a fixture)
     Feedback,

@@ -5,8 +5,8 @@ import json
 import os
 
 import pytest
-from planet_bulk_tasking.core.job import ChunkState, TargetStatus
-from planet_bulk_tasking.core.manager import JobManager
+from planet_bulk_tasking.core.jobs.manager import JobManager
+from planet_bulk_tasking.core.model.job import ChunkState, TargetStatus
 from planet_bulk_tasking.processing.provider import PlanetBulkTaskingProvider
 from processing_support import (  # noqa: F401 (qgis_processing_ready: a fixture)
     Feedback,

@@ -4,7 +4,7 @@ with the plugin loaded, a job the algorithm did not wait for is carried on by th
 JobManager; a refused key stops the run with the service's words and nothing sent."""
 
 import pytest
-from planet_bulk_tasking.core.job import ChunkState, TargetStatus
+from planet_bulk_tasking.core.model.job import ChunkState, TargetStatus
 from planet_bulk_tasking.processing.provider import PlanetBulkTaskingProvider
 from processing_support import (  # noqa: F401 (qgis_processing_ready: a fixture)
     Feedback,

@@ -4,9 +4,9 @@ through processing.run in practice mode; the OUTPUT layer and the dock's Jobs ta
 
 from datetime import timedelta
 
-from planet_bulk_tasking.core.job import TargetStatus, parse_utc
+from planet_bulk_tasking.core.model.job import TargetStatus, parse_utc
 from planet_bulk_tasking.core.services import PluginServices
-from planet_bulk_tasking.core.target_geometry import payload_geometry
+from planet_bulk_tasking.core.targets.target_geometry import payload_geometry
 from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
 from processing_support import Feedback, qgis_processing_ready, rows, stored  # noqa: F401
 from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProject, QgsVectorLayer

@@ -5,7 +5,7 @@ import subprocess
 import sys
 import textwrap
 
-from planet_bulk_tasking.core.job import (
+from planet_bulk_tasking.core.model.job import (
     BulkJob,
     Chunk,
     ChunkState,
@@ -14,7 +14,7 @@ from planet_bulk_tasking.core.job import (
     TargetStatus,
     new_uuid,
 )
-from planet_bulk_tasking.core.store import JobStore
+from planet_bulk_tasking.core.model.store import JobStore
 
 
 def _job(n=5, endpoint="http://127.0.0.1:1/tasking/v2"):
@@ -113,8 +113,8 @@ def test_a_committed_job_survives_sigkill(tmp_path):
         import os, signal, sys
         sys.path.insert(0, {os.path.join(root, "scripts")!r})
         import plugin_path; plugin_path.ensure_importable()
-        from planet_bulk_tasking.core.job import BulkJob, Target
-        from planet_bulk_tasking.core.store import JobStore
+        from planet_bulk_tasking.core.model.job import BulkJob, Target
+        from planet_bulk_tasking.core.model.store import JobStore
         store = JobStore({str(path)!r})
         job = BulkJob(job_id="job-1", targets=[Target(key=str(i), feature_id=i, name=str(i))
                                                for i in range(1000)], state="running")

@@ -3,8 +3,8 @@ written in the background, in order, merged; every reader and job rewrite sees t
 
 import threading
 
-from planet_bulk_tasking.core.job import BulkJob, Target, TargetStatus
-from planet_bulk_tasking.core.store import JobStore
+from planet_bulk_tasking.core.model.job import BulkJob, Target, TargetStatus
+from planet_bulk_tasking.core.model.store import JobStore
 
 
 def _job(n):

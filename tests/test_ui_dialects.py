@@ -5,7 +5,7 @@ edit and a bulk cancel. The table, the tiles and the messages must tell the serv
 from collections import Counter
 
 import pytest
-from planet_bulk_tasking.core.job import TargetStatus
+from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.ui.results_model import ResultsModel
 from qgis.core import QgsProject, QgsVectorLayer
 from support import server_orders, wait_until
@@ -132,7 +132,7 @@ def test_cancel_mid_run_tells_the_truth_against_a_dialect(
     """Cancel while bulks are on their way: the bulks Planet accepted are followed to
     their orders (found through /orders/ when /payloads hides or renames them), the
     others are 'not sent' and have no order; 'Cancel these orders' cancels exactly those."""
-    from planet_bulk_tasking.core.job import ChunkState
+    from planet_bulk_tasking.core.model.job import ChunkState
     from support import point_layer
 
     monkeypatch.setenv("PL_API_KEY", "sandbox-key")

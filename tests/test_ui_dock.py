@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from planet_bulk_tasking.core.job import TargetStatus
+from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
 from planet_bulk_tasking.ui.results_model import ResultsModel

@@ -6,8 +6,8 @@ HTTP, real threads (all joined at teardown)."""
 import re
 
 import pytest
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.monitor import FINAL_ORDER_STATES
+from planet_bulk_tasking.core.engine.monitor import FINAL_ORDER_STATES
+from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.services import PluginServices
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.dock import PROJECT_JOBS_KEY, PROJECT_SCOPE, PlanetBulkTaskingDock
@@ -118,7 +118,7 @@ def test_job_outlives_the_plugin_and_resumes_in_a_new_instance(
 
     loaded_plugin.unload()  # QGIS closes mid-run: every thread joined, dock deleted
     _flush_deletes()
-    from planet_bulk_tasking.core.store import JobStore
+    from planet_bulk_tasking.core.model.store import JobStore
 
     store = JobStore(str(plugin_data_dir / "jobs.sqlite"))
     assert store.load_job(job_id).state == "interrupted"

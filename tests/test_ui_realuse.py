@@ -4,7 +4,7 @@ unless a test says so)."""
 from collections import Counter
 
 import pytest
-from planet_bulk_tasking.core.job import TargetStatus
+from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
@@ -158,7 +158,7 @@ def test_nothing_is_sent_without_an_answer_and_live_orders_can_be_left_out(
 def test_cancel_says_what_planet_accepted_and_can_cancel_those_orders(
     real_dock, make_sandbox, qgis_new_project
 ):
-    from planet_bulk_tasking.core.job import ChunkState
+    from planet_bulk_tasking.core.model.job import ChunkState
     from planet_bulk_tasking.ui import settings_panel
     from support import point_layer, server_orders, wait_until
 
@@ -238,8 +238,8 @@ def _closed_port() -> int:
 
 
 def test_client_tells_each_retry_before_waiting():
-    from planet_bulk_tasking.core.client import TaskingClient
-    from planet_bulk_tasking.core.errors import NetworkError
+    from planet_bulk_tasking.core.tasking.client import TaskingClient
+    from planet_bulk_tasking.core.tasking.errors import NetworkError
 
     port = _closed_port()
     told = []
@@ -392,7 +392,7 @@ def test_created_tile_and_order_outcomes_as_counts_and_filters(
 def test_wrong_key_says_nothing_was_created_and_where_the_key_came_from(
     real_dock, contributors, sandbox, monkeypatch
 ):
-    from planet_bulk_tasking.core.job import TargetStatus as S
+    from planet_bulk_tasking.core.model.job import TargetStatus as S
     from planet_bulk_tasking.ui import settings_panel
     from planet_bulk_tasking.ui.results_model import ResultsModel
     from qgis.core import Qgis
@@ -523,7 +523,7 @@ def test_jobs_columns_give_room_to_layer_and_destination(real_dock, contributors
 
 # -- 10: rows do not jump while a job runs --------------------------------------------------------
 def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
-    from planet_bulk_tasking.core.job import BulkJob, Target
+    from planet_bulk_tasking.core.model.job import BulkJob, Target
 
     targets = [
         Target(key=str(i), feature_id=i, name=f"site {i}", status=TargetStatus.SUBMITTED)
@@ -680,7 +680,7 @@ def test_warnings_have_their_own_column_and_the_csv_has_lon_lat(contributors, pa
 
 
 def test_a_refused_key_from_an_auth_configuration_is_named(real_dock, monkeypatch):
-    from planet_bulk_tasking.core.errors import AuthenticationError, PermissionDeniedError
+    from planet_bulk_tasking.core.tasking.errors import AuthenticationError, PermissionDeniedError
 
     dock = real_dock
     monkeypatch.setattr(type(dock.settings), "authcfg_name", lambda self: "Planet work key")

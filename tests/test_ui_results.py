@@ -3,7 +3,7 @@
 import csv
 
 import pytest
-from planet_bulk_tasking.core.job import BulkJob, LayerRef, Target, TargetStatus
+from planet_bulk_tasking.core.model.job import BulkJob, LayerRef, Target, TargetStatus
 from planet_bulk_tasking.ui.results_model import ResultsModel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import (

@@ -5,7 +5,7 @@ or not, with filters on, and the selection must follow its rows through a sort."
 import random
 
 import pytest
-from planet_bulk_tasking.core.job import Attempt, BulkJob, Target, TargetStatus
+from planet_bulk_tasking.core.model.job import Attempt, BulkJob, Target, TargetStatus
 from planet_bulk_tasking.ui.results_model import ResultsModel
 from planet_bulk_tasking.ui.results_panel import ResultsPanel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
@@ -174,7 +174,7 @@ def test_selection_follows_its_rows_through_sorts_and_both_ways_to_the_map(layer
 def test_result_layer_built_in_one_pass_and_updated_with_only_what_changed(
     qgis_new_project, tmp_path
 ):
-    from planet_bulk_tasking.core.job import LayerRef
+    from planet_bulk_tasking.core.model.job import LayerRef
     from planet_bulk_tasking.ui.result_layer import add_result_layer, update_result_layer
 
     source = QgsVectorLayer("MultiPoint?crs=EPSG:4326", "multi", "memory")

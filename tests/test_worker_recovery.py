@@ -3,10 +3,10 @@ words), the worker finds the created orders through /orders/ and links each to i
 by content. Real sandbox over HTTP, real QThread."""
 
 import pytest
-from planet_bulk_tasking.core.client import TaskingClient
-from planet_bulk_tasking.core.job import TargetStatus
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job
-from planet_bulk_tasking.core.worker import NO_RESULT_REASON, JobRunner
+from planet_bulk_tasking.core.engine.worker import NO_RESULT_REASON, JobRunner
+from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from support import SANDBOX_KEY, point_layer, server_orders, wait_until
 
 

@@ -14,17 +14,7 @@ import time
 from collections import Counter
 
 import pytest
-from planet_bulk_tasking.core.api import PayloadResult, PayloadStatus
-from planet_bulk_tasking.core.client import TaskingClient
-from planet_bulk_tasking.core.errors import (
-    AuthenticationError,
-    NetworkError,
-    PermissionDeniedError,
-    UnsafeUrlError,
-)
-from planet_bulk_tasking.core.job import BulkJob, ChunkState, TargetStatus
-from planet_bulk_tasking.core.payloads import OrderParameters, create_job
-from planet_bulk_tasking.core.worker import (
+from planet_bulk_tasking.core.engine.worker import (
     NO_RESULT_REASON,
     BulkWorker,
     JobRunner,
@@ -32,6 +22,16 @@ from planet_bulk_tasking.core.worker import (
     _Watch,
     apply_outcomes,
     match_results,
+)
+from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, TargetStatus
+from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.tasking.api import PayloadResult, PayloadStatus
+from planet_bulk_tasking.core.tasking.client import TaskingClient
+from planet_bulk_tasking.core.tasking.errors import (
+    AuthenticationError,
+    NetworkError,
+    PermissionDeniedError,
+    UnsafeUrlError,
 )
 from qgis.PyQt.QtCore import QTimer
 from support import SANDBOX_KEY as KEY

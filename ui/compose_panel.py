@@ -28,8 +28,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.naming import default_name_expression
-from ..core.parameters import (
+from ..core.identity import PLUGIN_ID
+from ..core.targets.naming import default_name_expression
+from ..core.targets.parameters import (
     DEFAULT_START_DELAY,
     DEFAULT_WINDOW_DAYS,
     FLEXIBLE,
@@ -42,15 +43,15 @@ from ..core.parameters import (
     OrderParameters,
     window_duration,
 )
-from ..core.payloads import validate_for_layer
+from ..core.targets.payloads import validate_for_layer
 
 ERROR_STYLE = "color: #b2182b;"
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
-PROJECT_SCOPE = "planet_bulk_tasking"
+PROJECT_SCOPE = PLUGIN_ID
 #: set on the plugin's own layers (result layers): never a target for new orders
-PLUGIN_LAYER_PROPERTY = "planet_bulk_tasking/job_id"
+PLUGIN_LAYER_PROPERTY = PLUGIN_ID + "/job_id"
 
 
 def is_plugin_layer(layer) -> bool:

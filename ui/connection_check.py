@@ -2,7 +2,7 @@
 
 from qgis.PyQt.QtCore import pyqtSignal
 
-from ..core.threads import BackgroundTask, TaskThread
+from ..core.jobs.threads import BackgroundTask, TaskThread
 
 
 class ConnectionCheckTask(BackgroundTask):
@@ -15,7 +15,7 @@ class ConnectionCheckTask(BackgroundTask):
         self._proxies = proxies
 
     def work(self):
-        from ..core.client import TaskingClient
+        from ..core.tasking.client import TaskingClient
 
         client = TaskingClient(
             self._base_url,

@@ -37,9 +37,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.bulk_actions import starts_within_24h
-from ..core.job import BulkJob, LayerRef, TargetStatus
-from ..core.monitor import FINAL_ORDER_STATES
+from ..core.engine.bulk_actions import starts_within_24h
+from ..core.engine.monitor import FINAL_ORDER_STATES
+from ..core.identity import PLUGIN_ID
+from ..core.model.job import BulkJob, LayerRef, TargetStatus
 from ..core.services import PluginServices
 from .compose_panel import ComposePanel
 from .jobs_panel import JobsPanel, confirm_forget_text, endpoint_label
@@ -52,7 +53,7 @@ from .settings_panel import SettingsPanel
 from .status import history_lines, order_status_label, utc_text
 from .widgets import WrapLabel, plural
 
-PROJECT_SCOPE = "planet_bulk_tasking"
+PROJECT_SCOPE = PLUGIN_ID
 PROJECT_JOBS_KEY = "jobs"
 
 
@@ -64,7 +65,7 @@ def find_layer(ref: LayerRef) -> Optional[QgsVectorLayer]:
         return layer
     if not ref.source:
         return None
-    from ..core.payloads import strip_credentials
+    from ..core.targets.payloads import strip_credentials
 
     for candidate in project.mapLayers().values():
         if (
@@ -336,7 +337,7 @@ class PlanetBulkTaskingDock(QDockWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _build_job(self) -> Optional[BulkJob]:
-        from ..core.payloads import BuildCancelled, InvalidParameters, create_job
+        from ..core.targets.payloads import BuildCancelled, InvalidParameters, create_job
 
         layer = self.compose.layer()
         if layer is None:
@@ -524,7 +525,7 @@ class PlanetBulkTaskingDock(QDockWidget):
     @staticmethod
     def make_client(base_url, api_key, **kwargs):
         """A TaskingClient for the private services' threads (tests may replace this)."""
-        from ..core.client import TaskingClient
+        from ..core.tasking.client import TaskingClient
 
         return TaskingClient(base_url, api_key, **kwargs)
 
@@ -744,7 +745,7 @@ class PlanetBulkTaskingDock(QDockWidget):
         return note
 
     def _ended_text(self, job: BulkJob) -> tuple:
-        from ..core.job import ChunkState
+        from ..core.model.job import ChunkState
 
         counts = job.counts()
         created = counts.get(TargetStatus.SUCCEEDED, 0)
@@ -771,7 +772,7 @@ class PlanetBulkTaskingDock(QDockWidget):
     def key_words(self, job_id: str, error) -> str:
         """A refused key (401/403), said with where that key came from."""
         from ..core.credentials import ENV_KEY
-        from ..core.errors import AuthenticationError, PermissionDeniedError
+        from ..core.tasking.errors import AuthenticationError, PermissionDeniedError
 
         source = self._key_sources.get(job_id) or self.settings.key_source()
         where = {
@@ -1132,7 +1133,7 @@ class PlanetBulkTaskingDock(QDockWidget):
                         layer=job.layer.name
                     )
                 ]
-            from ..core.payloads import OrderParameters, build_targets
+            from ..core.targets.payloads import OrderParameters, build_targets
 
             result = build_targets(
                 layer,

@@ -5,7 +5,7 @@ from typing import List, Optional
 
 from qgis.core import QgsCoordinateTransformContext, QgsProject, QgsVectorFileWriter
 
-from ..core.job import BulkJob, Target
+from ..core.model.job import BulkJob, Target
 from .result_layer import build_result_layer
 
 CSV_COLUMNS = (

@@ -28,10 +28,10 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.client import PLANET_TASKING_URL
-from ..core.job import TargetStatus
+from ..core.model.job import TargetStatus
+from ..core.model.store import JobSummary
 from ..core.services import PRACTICE_ENDPOINT
-from ..core.store import JobSummary
+from ..core.tasking.client import PLANET_TASKING_URL
 from .status import utc_text
 from .table_look import fit_column, pale_selection
 from .table_model import ColumnsModel

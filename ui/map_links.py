@@ -23,7 +23,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QItemSelection, QItemSelectionModel, QObject, pyqtSignal
 
-from ..core.target_geometry import source_part
+from ..core.targets.target_geometry import source_part
 from .results_model import ResultsModel
 
 

@@ -21,8 +21,8 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.job import parse_utc
-from ..core.parameters import iso_utc
+from ..core.model.job import parse_utc
+from ..core.targets.parameters import iso_utc
 from .widgets import WrapLabel, plural
 
 DATE_FORMAT = "yyyy-MM-dd HH:mm 'UTC'"

@@ -16,8 +16,8 @@ from qgis.PyQt.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..core.job import BulkJob, TargetStatus
-from ..core.payloads import job_hints
+from ..core.model.job import BulkJob, TargetStatus
+from ..core.targets.payloads import job_hints
 from .widgets import plural
 
 PREVIEW_PAYLOADS = 3

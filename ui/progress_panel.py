@@ -12,7 +12,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.job import TargetStatus
+from ..core.model.job import TargetStatus
 from .status import STATUS_COLORS
 from .widgets import WrapLabel
 

@@ -24,9 +24,10 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
-from ..core.job import BulkJob, TargetStatus
+from ..core.identity import PLUGIN_ID
+from ..core.model.job import BulkJob, TargetStatus
 from ..core.qgis_compat import make_field
-from ..core.target_geometry import payload_geometry, sent_part, was_cut
+from ..core.targets.target_geometry import payload_geometry, sent_part, was_cut
 from .status import ORDER_STATUS_COLORS, order_status_label, status_label
 
 FIELD_NAMES = (
@@ -39,7 +40,7 @@ FIELD_NAMES = (
     "order_updated",
     "error",
 )
-JOB_PROPERTY = "planet_bulk_tasking/job_id"  # on the plugin's own layers (never a target)
+JOB_PROPERTY = PLUGIN_ID + "/job_id"  # on the plugin's own layers (never a target)
 #: the layer is coloured by the order's status at Planet once known, else by the submit status
 STYLE_EXPRESSION = 'coalesce("order_status", "status")'
 
@@ -362,7 +363,7 @@ def result_folder(project=None) -> str:
     project = project or QgsProject.instance()
     if project.fileName():
         return os.path.join(project.absolutePath(), "planet_orders")
-    return os.path.join(QgsApplication.qgisSettingsDirPath(), "planet_bulk_tasking", "results")
+    return os.path.join(QgsApplication.qgisSettingsDirPath(), PLUGIN_ID, "results")
 
 
 def result_path(job: BulkJob, folder: str) -> str:

@@ -10,7 +10,7 @@ from typing import Dict, Iterable, List, Optional
 
 from qgis.PyQt.QtCore import QModelIndex, Qt
 
-from ..core.job import BulkJob, Target, TargetStatus
+from ..core.model.job import BulkJob, Target, TargetStatus
 from .status import (
     ORDER_STATUS_RANK,
     STATUS_RANK,

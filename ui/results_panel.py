@@ -21,11 +21,12 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import settings
-from ..core.job import BulkJob, Target
+from ..core.model.job import BulkJob, Target
 from . import export
 from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
 from .result_layer import (
+    JOB_PROPERTY,
     MAX_WRITES_PER_UPDATE,
     add_result_layer,
     update_result_layer_part,
@@ -43,7 +44,7 @@ def job_counts(job: BulkJob, refused: bool = False) -> dict:
     """job.counts() plus "unsent": ready targets whose bulk was never posted (a bulk on its
     way when the job stopped may have reached Planet: those are not "not sent"), or every
     ready target when Planet refused the key (``refused``: nothing got in)."""
-    from ..core.job import ChunkState, TargetStatus
+    from ..core.model.job import ChunkState, TargetStatus
 
     counts = job.counts()
     posted = set()
@@ -360,7 +361,7 @@ class ResultsPanel(QWidget):
             layer
             for layer in QgsProject.instance().mapLayers().values()
             if isinstance(layer, QgsVectorLayer)
-            and layer.customProperty("planet_bulk_tasking/job_id") == job.job_id
+            and layer.customProperty(JOB_PROPERTY) == job.job_id
         ]
 
     def update_result_layer(self):

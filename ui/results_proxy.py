@@ -22,7 +22,7 @@ from qgis.PyQt.QtCore import (
     pyqtSignal,
 )
 
-from ..core.job import TargetStatus
+from ..core.model.job import TargetStatus
 from .results_model import ResultsModel
 
 _SORT_HINT = QAbstractItemModel.LayoutChangeHint.VerticalSortHint

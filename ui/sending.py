@@ -11,9 +11,9 @@ from typing import Dict, List
 
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.chunking import make_chunks
-from ..core.job import BulkJob, TargetStatus
-from ..core.parameters import MONITORING, OrderParameters
+from ..core.model.chunking import make_chunks
+from ..core.model.job import BulkJob, TargetStatus
+from ..core.targets.parameters import MONITORING, OrderParameters
 from .status import utc_text
 from .widgets import plural
 
@@ -143,7 +143,7 @@ def leave_out(job: BulkJob, live: Dict[int, tuple]) -> int:
 # -- after a cancel: what is true --------------------------------------------------------------
 def sent_facts(job: BulkJob) -> dict:
     """What a cancel could and could not stop, from the job's chunks and targets."""
-    from ..core.job import ChunkState
+    from ..core.model.job import ChunkState
 
     accepted = [c for c in job.chunks if c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE)]
     doubt = [c for c in job.chunks if c.state == ChunkState.POSTING]

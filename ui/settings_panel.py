@@ -25,10 +25,10 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import settings
-from ..core.client import PLANET_TASKING_URL
 from ..core.credentials import ENV_KEY, SETTINGS_PREFIX, key_from_authcfg
-from ..core.parameters import MAX_WINDOW_DAYS
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
+from ..core.targets.parameters import MAX_WINDOW_DAYS
+from ..core.tasking.client import PLANET_TASKING_URL
 from .connection_check import ConnectionCheck
 
 MODE_PLANET = "planet"
@@ -210,8 +210,8 @@ class SettingsPanel(QWidget):
             url = self.custom_edit.text().strip()
             if not url:
                 return self.tr("Enter the custom API address in Settings.")
-            from ..core.errors import UnsafeUrlError
-            from ..core.http_safety import check_base_url
+            from ..core.tasking.errors import UnsafeUrlError
+            from ..core.tasking.http_safety import check_base_url
 
             try:
                 check_base_url(url)

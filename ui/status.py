@@ -3,7 +3,7 @@
 from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor, QIcon, QPainter, QPixmap
 
-from ..core.job import TargetStatus
+from ..core.model.job import TargetStatus
 
 CONTEXT = "PlanetBulkTasking"
 

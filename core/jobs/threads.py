@@ -9,7 +9,7 @@ import threading
 
 from qgis.PyQt.QtCore import QCoreApplication, QEvent, QObject, QThread, pyqtSignal, pyqtSlot
 
-from .errors import CancelledError, TaskingError
+from ..tasking.errors import CancelledError, TaskingError
 
 log = logging.getLogger(__name__)
 

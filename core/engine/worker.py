@@ -57,16 +57,16 @@ from qgis.PyQt.QtCore import (
     pyqtSlot,
 )
 
-from .api import PayloadStatus
-from .client import DEFAULT_JOB_WAIT, SMALL_ORDER_SET, WaitBudget
-from .errors import (
+from ..model.job import BulkJob, ChunkState, ResultMatcher, Target, TargetStatus, utc_now_iso
+from ..tasking.api import PayloadStatus
+from ..tasking.client import DEFAULT_JOB_WAIT, SMALL_ORDER_SET, WaitBudget
+from ..tasking.errors import (
     CancelledError,
     NotFoundError,
     PayloadTooLargeError,
     RequestRejectedError,
     TaskingError,
 )
-from .job import BulkJob, ChunkState, ResultMatcher, Target, TargetStatus, utc_now_iso
 from .recovery import confirm_orders, recover_from_orders, successes_missing
 
 logger = logging.getLogger(__name__)

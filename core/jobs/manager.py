@@ -11,13 +11,13 @@ from typing import Callable, Dict, Iterable, List, Optional
 
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
-from .bulk_actions import ActionOutcome, BulkAction
-from .chunking import make_chunks
-from .job import Attempt, BulkJob, ChunkState, Target, TargetStatus, utc_now_iso
-from .monitor import FINAL_ORDER_STATES, OrderMonitor, OrderUpdate
-from .store import JobStore
+from ..engine.bulk_actions import ActionOutcome, BulkAction
+from ..engine.monitor import FINAL_ORDER_STATES, OrderMonitor, OrderUpdate
+from ..engine.worker import JOB_CANCELLED, JOB_DONE, JobRunner
+from ..model.chunking import make_chunks
+from ..model.job import Attempt, BulkJob, ChunkState, Target, TargetStatus, utc_now_iso
+from ..model.store import JobStore
 from .threads import TaskThread
-from .worker import JOB_CANCELLED, JOB_DONE, JobRunner
 
 log = logging.getLogger(__name__)
 
@@ -186,7 +186,7 @@ class JobManager(QObject):
 
     # -- bulk edit / cancel ---------------------------------------------------------
     def edit_orders(self, job_id: str, keys: Iterable[str], changes: dict) -> TaskThread:
-        from .bulk_actions import edit_items
+        from ..engine.bulk_actions import edit_items
 
         job = self.job(job_id)
         items = edit_items(_order_ids(job, keys), changes)

@@ -73,10 +73,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDateTime, Qt
 
+from ..model.chunking import MAX_BYTES, MAX_PAYLOADS, make_chunks, payload_size
+from ..model.job import BulkJob, LayerRef, Target, TargetStatus
 from .antimeridian import CROSSES
-from .chunking import MAX_BYTES, MAX_PAYLOADS, make_chunks, payload_size
 from .geometry import SCALE, SWAPPED_QUESTION, GeometryConverter, round7
-from .job import BulkJob, LayerRef, Target, TargetStatus
 from .naming import (
     MAX_NAME_LENGTH,
     NOT_TEXT_NAME,

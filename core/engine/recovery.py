@@ -17,9 +17,9 @@ import logging
 from datetime import timedelta
 from typing import Iterable, Iterator, List, Optional, Set, Tuple
 
-from .api import Order
-from .errors import NotFoundError
-from .job import ResultMatcher, Target, TargetStatus, parse_utc
+from ..model.job import ResultMatcher, Target, TargetStatus, parse_utc
+from ..tasking.api import Order
+from ..tasking.errors import NotFoundError
 
 logger = logging.getLogger(__name__)
 

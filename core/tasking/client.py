@@ -53,6 +53,7 @@ from requests.utils import should_bypass_proxies
 
 from . import api, keys, transport
 from .api import BulkSummary, ConnectionReport, Page, PayloadResult
+from .backoff import Backoff
 from .errors import (
     AuthenticationError,
     BadSummaryError,
@@ -78,7 +79,6 @@ from .http_safety import check_base_url, describe_url, is_loopback_host, resolve
 logger = logging.getLogger(__name__)
 
 PLANET_TASKING_URL = "https://api.planet.com/tasking/v2"
-PLUGIN_ID = "planet_bulk_tasking"
 USER_AGENT_PRODUCT = "PlanetBulkTaskingQGIS"
 
 DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds
@@ -646,9 +646,7 @@ class TaskingClient:
                 logger.debug("on_retry callback failed", exc_info=True)
 
     def _backoff(self, attempt: int) -> float:
-        """Exponential with "equal jitter": between half and all of base * 2**attempt."""
-        span = min(self.backoff_max, self.backoff_base * (2**attempt))
-        return span / 2 + random.uniform(0, span / 2)
+        return Backoff(self.backoff_base, self.backoff_max, jitter=True).delay(attempt)
 
     def _count(self, status: Union[int, str]) -> None:
         with self._lock:

@@ -14,11 +14,11 @@ from typing import Callable, Dict, Iterable, List, NamedTuple, Optional
 
 from qgis.PyQt.QtCore import pyqtSignal
 
-from .api import Order
-from .client import SMALL_ORDER_SET
-from .errors import TaskingError
-from .job import parse_utc
-from .threads import BackgroundTask
+from ..jobs.threads import BackgroundTask
+from ..model.job import parse_utc
+from ..tasking.api import Order
+from ..tasking.client import SMALL_ORDER_SET
+from ..tasking.errors import TaskingError
 
 FINAL_ORDER_STATES = frozenset({"FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED"})
 

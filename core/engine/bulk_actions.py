@@ -15,10 +15,10 @@ from typing import Callable, Dict, List, NamedTuple, Optional
 
 from qgis.PyQt.QtCore import pyqtSignal
 
-from .api import Order, PayloadStatus, times_in_words
-from .errors import NotFoundError, RequestRejectedError, TaskingError
-from .job import new_uuid, parse_utc
-from .threads import BackgroundTask
+from ..jobs.threads import BackgroundTask
+from ..model.job import new_uuid, parse_utc
+from ..tasking.api import Order, PayloadStatus, times_in_words
+from ..tasking.errors import NotFoundError, RequestRejectedError, TaskingError
 
 logger = logging.getLogger(__name__)
 
