@@ -33,7 +33,8 @@ from ..core.model.job import BulkJob, ChunkState
 from ..core.model.store import JobStore
 from ..core.qgis_proxy import proxies_from_qgis_settings
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
-from ..core.tasking.client import PLANET_TASKING_URL, TaskingClient
+from ..core.tasking.api import PLANET_TASKING_URL
+from ..core.tasking.client import TaskingClient
 from ..core.tasking.errors import TaskingError
 from ..core.tasking.http_safety import check_base_url
 

@@ -8,12 +8,10 @@ from email.utils import formatdate
 import pytest
 from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.api import BulkSummary, Page, PayloadResult
-from planet_bulk_tasking.core.tasking.client import (
-    TaskingClient,
-    default_user_agent,
-    parse_retry_after,
-)
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import UnsafeUrlError
+from planet_bulk_tasking.core.tasking.failures import parse_retry_after
+from planet_bulk_tasking.core.tasking.http_core import default_user_agent
 from planet_bulk_tasking.core.tasking.http_safety import (
     check_base_url,
     is_loopback_host,

@@ -13,7 +13,7 @@ import pytest
 from hostile_server import HostileServer, find_key, gzip_bomb, wait_for
 from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.api import parse_error_body
-from planet_bulk_tasking.core.tasking.client import TaskingClient, WaitBudget
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (
     BadSummaryError,
     CancelledError,
@@ -24,6 +24,7 @@ from planet_bulk_tasking.core.tasking.errors import (
     TaskingError,
     WaitLimitError,
 )
+from planet_bulk_tasking.core.tasking.facts import WaitBudget
 
 KEY = "PLAK7f3c9e2b41d84a6f9c0e5d7b2a1c3e4f"
 PAYLOAD = {"name": "a", "geometry": {"type": "Point", "coordinates": [10.0, 50.0]}}

@@ -31,7 +31,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.model.job import TargetStatus
 from ..core.model.store import JobSummary
 from ..core.services import PRACTICE_ENDPOINT
-from ..core.tasking.client import PLANET_TASKING_URL
+from ..core.tasking.api import PLANET_TASKING_URL
 from .status import utc_text
 from .table_look import fit_column, pale_selection
 from .table_model import ColumnsModel

@@ -17,12 +17,12 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..jobs.threads import BackgroundTask
 from ..model.job import new_uuid, parse_utc
+from ..tasking.api import MAX_PAYLOADS_PER_BULK as MAX_PER_BULK
 from ..tasking.api import Order, PayloadStatus, times_in_words
 from ..tasking.errors import NotFoundError, RequestRejectedError, TaskingError
 
 logger = logging.getLogger(__name__)
 
-MAX_PER_BULK = 1000
 EDITABLE_FIELDS = ("name", "rank", "start_time", "end_time")
 NO_RESULT = "the service returned no result for this order"
 PER_ORDER_RATE = 8.0  # requests/s on the per-order path: under Planet's 10/s per key

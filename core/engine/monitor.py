@@ -16,8 +16,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from ..jobs.threads import BackgroundTask
 from ..model.job import parse_utc
-from ..tasking.api import Order
-from ..tasking.client import SMALL_ORDER_SET
+from ..tasking.api import SMALL_ORDER_SET, Order
 from ..tasking.errors import TaskingError
 
 FINAL_ORDER_STATES = frozenset({"FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED"})

@@ -58,8 +58,7 @@ from qgis.PyQt.QtCore import (
 )
 
 from ..model.job import BulkJob, ChunkState, ResultMatcher, Target, TargetStatus, utc_now_iso
-from ..tasking.api import PayloadStatus
-from ..tasking.client import DEFAULT_JOB_WAIT, SMALL_ORDER_SET, WaitBudget
+from ..tasking.api import SMALL_ORDER_SET, PayloadStatus
 from ..tasking.errors import (
     CancelledError,
     NotFoundError,
@@ -67,6 +66,7 @@ from ..tasking.errors import (
     RequestRejectedError,
     TaskingError,
 )
+from ..tasking.facts import DEFAULT_JOB_WAIT, WaitBudget
 from .recovery import confirm_orders, recover_from_orders, successes_missing
 
 logger = logging.getLogger(__name__)
