@@ -10,7 +10,7 @@ import time
 import uuid
 
 import pytest
-from hostile_server import HostileServer, find_key, gzip_bomb, wait_for
+from hostile_server import HostileServer, find_key, gzip_bomb
 from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.api import parse_error_body
 from planet_bulk_tasking.core.tasking.client import TaskingClient

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 import urllib3
-from hostile_server import HostileServer
+from hostile_server import HostileServer, wait_for
 from planet_bulk_tasking.core.tasking import transport
 
 MAJOR = int(urllib3.__version__.split(".")[0])
@@ -143,3 +143,7 @@ def test_the_watchdog_fires_deadlines_and_stop_events_once():
     stop.set()
     assert done.wait(5)
     assert sorted(fired) == [("deadline", "deadline"), ("stop", "stop")]
+    # nothing left to watch: the thread ends (no thread of an unloaded plugin lingers)
+    assert wait_for(
+        lambda: not [t for t in threading.enumerate() if t.name == "pbt-http-watchdog"], 5
+    )

@@ -195,9 +195,11 @@ class Watchdog:
     """One daemon thread that fires ``on_fire(reason)`` for a watch whose deadline passed
     or whose stop event was set. It sleeps until the nearest deadline; only while a
     watched request has a stop event does it look at the events, every ``POLL`` s
-    (a ``threading.Event`` tells no one when it is set)."""
+    (a ``threading.Event`` tells no one when it is set). Started by the first watch,
+    it ends after ``IDLE`` s with nothing to watch."""
 
     POLL = 0.025
+    IDLE = 0.5  # seconds without a watch before the thread ends
 
     def __init__(self):
         self._cond = threading.Condition()
@@ -248,6 +250,14 @@ class Watchdog:
                                 logger.debug("watchdog callback failed", exc_info=True)
                     finally:
                         self._cond.acquire()
+                    continue
+                if not self._watches:
+                    # idle: end, so no thread of a plugin's (reloaded, unloaded) module
+                    # outlives its work; a busy client keeps this one
+                    self._cond.wait(self.IDLE)
+                    if not self._watches:
+                        self._thread = None
+                        return
                     continue
                 deadlines = [w.deadline for w in self._watches if w.deadline is not None]
                 timeout = max(0.0, min(deadlines) - now) if deadlines else None
