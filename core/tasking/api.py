@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 # --- limits ---------------------------------------------------------------------------
 MAX_PAYLOADS_PER_BULK = 1000  # [doc]
+#: watched orders beyond this are read through -updated_time pages, not id__in batches
+LARGE_ORDER_SET = 1000
 MAX_BODY_BYTES = 1_000_000  # [doc] "request bodies over 1 MB are refused"
 MAX_ERROR_TEXT = 600  # characters of server text kept in an error
 MAX_ERROR_BODY_CHARS = 64 * 1024  # of an error body, only this much is parsed
