@@ -26,7 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import settings
-from ..core.model.job import BulkJob, ChunkState, TargetStatus
+from ..core.model.job import BulkJob, ChunkState, JobState, TargetStatus
 from ..core.targets.parameters import (
     FLEXIBLE,
     MAX_MONITORING_COUNT,
@@ -66,7 +66,7 @@ from .output import (
 SCHEDULINGS = (FLEXIBLE, MONITORING)
 CADENCES = ("DAILY", "WEEKLY", "MONTHLY")
 #: job states the dock's JobManager carries on (the algorithm did not wait for the end)
-HANDED_OVER_STATES = ("interrupted", "following")
+HANDED_OVER_STATES = (JobState.INTERRUPTED, JobState.FOLLOWING)
 
 
 class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):

@@ -312,7 +312,7 @@ def test_user_agent_names_plugin_and_qgis_versions():
     custom.close()
 
 
-def test_client_modules_import_no_qgis_and_no_qt():
+def test_client_and_engine_modules_import_no_qgis_and_no_qt():
     import subprocess
     import sys
     from pathlib import Path
@@ -323,6 +323,8 @@ def test_client_modules_import_no_qgis_and_no_qt():
         "plugin_path.ensure_importable(); "
         "import planet_bulk_tasking.core.tasking.client, planet_bulk_tasking.core.tasking.api, "
         "planet_bulk_tasking.core.tasking.errors, planet_bulk_tasking.core.tasking.http_safety; "
+        "import planet_bulk_tasking.core.engine.submit, planet_bulk_tasking.core.engine.monitor, "
+        "planet_bulk_tasking.core.engine.bulk_actions, planet_bulk_tasking.core.model.store; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5', 'PyQt6', 'sip')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

@@ -178,7 +178,6 @@ def test_id_filter_that_works_is_used(sandbox, client_of):
     assert c.fact("id__in") is True and c.id_filter_works(ids[0]) is True
 
 
-@pytest.mark.parametrize("dialect", ["bulk-actions-refused", "bulk-actions-noop"])
 def results_into(got: list):
     """An engine's on_event that keeps the ActionOutcomes of its "results" reports."""
 
@@ -189,6 +188,7 @@ def results_into(got: list):
     return on_event
 
 
+@pytest.mark.parametrize("dialect", ["bulk-actions-refused", "bulk-actions-noop"])
 def test_edit_and_cancel_fall_back_to_documented_per_order_calls(make_sandbox, client_of, dialect):
     srv = make_sandbox(dialect=dialect, order_clock=1.0)
     c = client_of(srv)

@@ -86,7 +86,8 @@ def test_restart_mid_run_resumes_from_disk_without_resending(make_sandbox, manag
     manager.submit(job)
     assert wait_until(lambda: any(c.state == ChunkState.ACCEPTED for c in job.chunks), 20)
     manager.shutdown()  # QGIS closes mid-run
-    assert JobStore(str(tmp_path / "jobs.sqlite")).load_job(job.job_id).state == JobState.INTERRUPTED
+    saved = JobStore(str(tmp_path / "jobs.sqlite")).load_job(job.job_id)
+    assert saved.state == JobState.INTERRUPTED
 
     fresh, rec = managers(srv.base_url)  # a new QGIS session, same profile
     assert fresh.resume_unfinished() == [job.job_id]

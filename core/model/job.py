@@ -219,6 +219,16 @@ class BulkJob:
         counts["total"] = len(self.targets)
         return counts
 
+    def unsent(self, every_ready: bool = False) -> int:
+        """Ready targets whose bulk was never posted (a bulk on its way when the job stopped
+        may have reached Planet: those are not "not sent"); every ready one when
+        ``every_ready`` (Planet refused the key: nothing got in)."""
+        posted = set()
+        if not every_ready:
+            posted = {k for c in self.chunks if c.state != ChunkState.NEW for k in c.target_keys}
+        ready = (t for t in self.targets if t.status == TargetStatus.READY)
+        return sum(1 for t in ready if t.key not in posted)
+
     def summary(self) -> Dict[str, int]:
         """``counts()`` and the chunks': what progress reports carry (an engine adds its
         own figures: processing, requests, elapsed...)."""
