@@ -291,6 +291,8 @@ class JobDriver:
         how = self._run_engine(follow_only=True, stop=lambda: time.monotonic() > deadline)
         if how == "finished":
             job.state = JobState.CANCELLED
+        elif how == "failed":
+            job.apply_run_end(how, self.error)
         return "cancelled"  # else left "following" on disk: the dock finishes it
 
     def _sent(self, chunk) -> bool:

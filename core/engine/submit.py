@@ -437,7 +437,7 @@ class SubmitEngine(Engine):
 
             # 4. sleep until something comes back, a poll is due, or we are told
             idle = [w.due for w in self._watches.values() if not w.busy]
-            timeout = 0.5
+            timeout = 0.1 if self._cancel_check is not None else 0.5  # a check is polled
             if idle and len(polls) < self.max_polls_in_flight:
                 timeout = min(timeout, max(0.0, min(idle) - time.monotonic()))
             if self._delayed:
