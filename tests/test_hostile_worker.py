@@ -1,4 +1,4 @@
-"""Whole jobs (JobRunner: real QThread, real layers, real HTTP on 127.0.0.1) against
+"""Whole jobs (SubmitEngine on a BackgroundJob: real QThread, real layers, real HTTP) against
 hostile servers: every run ends in bounded time, every target accounted for, and the
 worker thread stops within 2 s of a cancel whatever the server does."""
 
