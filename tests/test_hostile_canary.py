@@ -16,9 +16,9 @@ from planet_bulk_tasking.core.jobs.manager import JobManager
 from planet_bulk_tasking.core.log import LOG_TAG, setup_logging, teardown_logging
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
+from planet_bulk_tasking.core.outputs.export import export_csv
 from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from planet_bulk_tasking.core.tasking.client import TaskingClient
-from planet_bulk_tasking.ui.export import export_csv
 from qgis.core import QgsApplication, QgsSettings
 from support import point_layer, wait_until
 

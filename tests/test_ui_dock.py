@@ -18,7 +18,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel
-from support import BadFieldClient, process_until
+from support import BadFieldClient, add_result_layer, process_until
 
 pytestmark = pytest.mark.usefixtures("no_plugin_settings")
 
@@ -289,7 +289,7 @@ def test_custom_url_3857_failures_links_and_notice(
     dock.results.view.doubleClicked.emit(index)
     assert 8.5 < canvas.extent().center().x() < 9.5
     # result layer on demand
-    layer = dock.results.add_result_layer()
+    layer = add_result_layer(dock.results)
     assert layer.featureCount() == 12
     statuses = sorted(f["status"] for f in layer.getFeatures())
     assert statuses.count("failed") == 2 and statuses.count("succeeded") == 8

@@ -8,12 +8,12 @@ import re
 import pytest
 from planet_bulk_tasking.core.engine.monitor import FINAL_ORDER_STATES
 from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.outputs.result_layer import STYLE_EXPRESSION
 from planet_bulk_tasking.core.services import PluginServices
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.dock import PROJECT_JOBS_KEY, PROJECT_SCOPE, PlanetBulkTaskingDock
 from planet_bulk_tasking.ui.jobs_panel import JobsModel
 from planet_bulk_tasking.ui.order_dialogs import OrderChangesDialog
-from planet_bulk_tasking.ui.result_layer import STYLE_EXPRESSION
 from planet_bulk_tasking.ui.results_model import ResultsModel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import (
@@ -26,7 +26,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
-from support import BadFieldClient, point_layer, server_orders, wait_until
+from support import BadFieldClient, add_result_layer, point_layer, server_orders, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -189,7 +189,7 @@ def test_order_states_in_table_layer_and_one_notice(make_dock, make_sandbox):
     layer = point_layer(6, "watched")
     QgsProject.instance().addMapLayer(layer)
     job = submit_and_wait(dock, layer)
-    result_layer = dock.results.add_result_layer()
+    result_layer = add_result_layer(dock.results)
     assert result_layer.renderer().classAttribute() == STYLE_EXPRESSION
     pushed = []
     dock.notices.push = lambda title, text, *a, **k: pushed.append((title, text))
@@ -375,7 +375,7 @@ def test_job_without_its_layer_still_shows_orders_and_links_return(
     assert "not in the project" in dock.results.layer_note.text()
     assert not dock.results.zoom_to([1])  # says why instead of failing
     # a result layer still works without the source (geometry from the payloads)
-    assert dock.results.add_result_layer().featureCount() == 8
+    assert add_result_layer(dock.results).featureCount() == 8
 
     again = QgsVectorLayer(path, "sites (again)", "ogr")  # a new layer id, same source
     QgsProject.instance().addMapLayer(again)

@@ -9,6 +9,7 @@ from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtTest import QTest
+from support import add_result_layer, update_result_layer
 from test_ui_results import make_job, process, select_proxy_rows
 
 
@@ -345,7 +346,7 @@ def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
     # the result layer: added, made active, never taken as the target
     job = make_job(contributors, "Name")
     dock.results.set_job(job, contributors)
-    result = dock.results.add_result_layer()
+    result = add_result_layer(dock.results)
     qgis_iface.setActiveLayer(result)
     qgis_iface.currentLayerChanged.emit(result)
     assert compose.layer() is contributors
@@ -559,13 +560,13 @@ def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
 def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
     contributors, contributors_count, panel, tmp_path
 ):
-    from planet_bulk_tasking.ui.result_layer import JOB_PROPERTY
+    from planet_bulk_tasking.core.outputs.result_layer import JOB_PROPERTY
 
     project = QgsProject.instance()
     assert project.write(str(tmp_path / "survey.qgz"))
     job = make_job(contributors, "Name")
     panel.set_job(job, contributors)
-    layer = panel.add_result_layer()
+    layer = add_result_layer(panel)
     assert layer.providerType() == "ogr"
     path = layer.source().split("|")[0]
     assert path.startswith(str(tmp_path / "planet_orders"))  # next to the project
@@ -575,7 +576,7 @@ def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
     # an order outcome appears: the legend follows, still distinct
     t = next(t for t in job.targets if t.status == TargetStatus.SUCCEEDED)
     t.order_status = "REJECTED"
-    panel.update_result_layer()
+    update_result_layer(panel)
     legend = {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
     assert "REJECTED" in legend and len(set(legend.values())) == len(legend)
     assert project.write()
