@@ -188,6 +188,7 @@ def main():
     timed(app, "clear (set_job None)", lambda: panel.set_job(None), results)
     worst = max(results, key=lambda r: r[1])
     print(f"worst table operation: {worst[0]} {worst[1]:.1f} ms (goal < {GOAL_MS:.0f} ms)")
+    panel.shutdown()  # joins the result writer thread
     panel.close()
     QgsProject.instance().removeAllMapLayers()
     app.exitQgis()

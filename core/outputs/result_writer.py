@@ -32,7 +32,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerFeatureSource,
 )
-from qgis.PyQt.QtCore import QObject, pyqtSignal
+from qgis.PyQt.QtCore import QObject, QThread, pyqtSignal
 
 from ..model.job import BulkJob
 from .result_layer import (
@@ -149,6 +149,18 @@ def gpkg_table(layer: QgsVectorLayer) -> Optional[tuple]:
     return path, parts.get("layerName") or LAYER_NAME
 
 
+class _WriterThread(QThread):
+    """A QThread, not a Python thread: QGIS's OGR connection pool starts Qt timers on the
+    thread that releases a connection, which Qt allows only in threads it started."""
+
+    def __init__(self, loop: Callable):
+        super().__init__()
+        self._loop = loop
+
+    def run(self):
+        self._loop()
+
+
 class _Done:
     """A worker's answer, carried to the main thread by ResultLayers._done."""
 
@@ -171,7 +183,8 @@ class ResultLayers(QObject):
         self._done.connect(self._finish)
         self._queue: queue.Queue = queue.Queue()
         self._lock = threading.Lock()
-        self._thread: Optional[threading.Thread] = None
+        self._thread: Optional[QThread] = None
+        self._retired: list = []  # threads that ended when idle: kept until they finished
         self._pending = 0  # tasks asked and not finished (main thread)
         self._closed = False
 
@@ -260,8 +273,10 @@ class ResultLayers(QObject):
             thread = self._thread
             if thread is not None:
                 self._queue.put(None)
-        if thread is not None:
-            thread.join()
+            threads = self._retired + ([thread] if thread is not None else [])
+            self._retired = []
+        for t in threads:
+            t.wait()
 
     # -- plumbing ----------------------------------------------------------------------------
     @staticmethod
@@ -285,9 +300,8 @@ class ResultLayers(QObject):
         with self._lock:
             self._queue.put((work, then, failed))
             if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="result layer writer", daemon=True
-                )
+                self._retired = [t for t in self._retired if not t.isFinished()]
+                self._thread = _WriterThread(self._run)
                 self._thread.start()
 
     def _run(self):
@@ -297,12 +311,11 @@ class ResultLayers(QObject):
             except queue.Empty:
                 with self._lock:
                     if self._queue.empty():
+                        self._retired.append(self._thread)
                         self._thread = None
                         return
                 continue
             if task is None:
-                with self._lock:
-                    self._thread = None
                 return
             work, then, failed = task
             try:
