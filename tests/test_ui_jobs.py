@@ -9,9 +9,8 @@ import pytest
 from planet_bulk_tasking.core.engine.monitor import FINAL_ORDER_STATES
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.outputs.result_layer import STYLE_EXPRESSION
-from planet_bulk_tasking.core.services import PluginServices
 from planet_bulk_tasking.ui import settings_panel
-from planet_bulk_tasking.ui.dock import PROJECT_JOBS_KEY, PROJECT_SCOPE, PlanetBulkTaskingDock
+from planet_bulk_tasking.ui.dock import PROJECT_JOBS_KEY, PROJECT_SCOPE
 from planet_bulk_tasking.ui.jobs_panel import JobsModel
 from planet_bulk_tasking.ui.order_dialogs import OrderChangesDialog
 from planet_bulk_tasking.ui.results_model import ResultsModel
@@ -38,27 +37,19 @@ def clean_settings(monkeypatch):
 
 
 @pytest.fixture
-def make_dock(qgis_iface, qgis_new_project, tmp_path):
-    """A dock on its own PluginServices (fast polling); both shut down at teardown."""
-    made = []
+def make_dock(make_plugin_dock):
+    """A dock on its own PluginServices (fast polling), sending to ``base_url``; both shut
+    down at teardown (conftest's make_plugin_dock)."""
 
     def _make(base_url, **services_kw):
         services_kw.setdefault("worker_options", {"min_poll_interval": 0.05})
         services_kw.setdefault("monitor_options", {"min_interval": 0.1, "max_interval": 0.4})
-        services = PluginServices(data_dir=str(tmp_path / f"data{len(made)}"), **services_kw)
-        dock = PlanetBulkTaskingDock(qgis_iface, services=services)
+        dock = make_plugin_dock(**services_kw)
         dock.ask_choice = lambda title, text, choices: "send"  # the question before spending
         dock.settings.set_mode(settings_panel.MODE_CUSTOM, base_url)
-        made.append((dock, services))
         return dock
 
-    yield _make
-    for dock, services in made:
-        dock.shutdown()
-        services.shutdown()
-        assert all(not services.manager.is_running(j) for j in services.manager.jobs)
-        dock.deleteLater()
-    QCoreApplication.processEvents()
+    return _make
 
 
 def submit_and_wait(dock, layer, timeout=60):

@@ -75,21 +75,9 @@ def test_rows_leaving_a_filter_while_a_job_runs_keep_their_features(contributors
 
 # -- 2: ask before spending ----------------------------------------------------------------------
 @pytest.fixture
-def real_dock(qgis_iface, qgis_new_project, tmp_path, monkeypatch):
-    from planet_bulk_tasking.core.services import PluginServices
-    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
-
+def real_dock(make_plugin_dock, monkeypatch):
     monkeypatch.setenv("PL_API_KEY", "sandbox-key")
-    services = PluginServices(
-        data_dir=str(tmp_path / "data"), worker_options={"min_poll_interval": 0.05}
-    )
-    dock = PlanetBulkTaskingDock(qgis_iface, services=services)
-    yield dock
-    dock.shutdown()
-    services.shutdown()
-    assert all(not services.manager.is_running(j) for j in services.manager.jobs)
-    dock.deleteLater()
-    QCoreApplication.processEvents()
+    return make_plugin_dock(worker_options={"min_poll_interval": 0.05})
 
 
 def send_and_wait(dock, timeout=60):

@@ -161,6 +161,15 @@ class DockJobs:
         self.update_submit_state()
         return job
 
+    def show_rows(self, job_id: Optional[str], filter_name: str):
+        """The job's rows under this filter: Results tab, dock raised (a notice's button)."""
+        if job_id and job_id != self._job_id:
+            self.show_job(job_id)
+        self.results.set_filter(filter_name)
+        self.tabs.setCurrentIndex(self.TAB_RESULTS)
+        self.show()
+        self.raise_()
+
     def open_job(self, job_id: str):
         if self.show_job(job_id) is not None:
             self.tabs.setCurrentIndex(self.TAB_RESULTS)

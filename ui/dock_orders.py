@@ -92,12 +92,7 @@ class DockOrders:
 
     def show_order_outcome(self, job_id: str, status: str):
         """Show the rows whose order reached this state (Rejected, Expired…)."""
-        if job_id != self._job_id:
-            self.show_job(job_id)
-        self.results.set_filter(ResultsProxy.order_filter(status))
-        self.tabs.setCurrentIndex(self.TAB_RESULTS)
-        self.show()
-        self.raise_()
+        self.show_rows(job_id, ResultsProxy.order_filter(status))
 
     def _selected(self, keys, wanted) -> List:
         job = self.results.job()
@@ -303,12 +298,7 @@ class DockOrders:
             self.notices.push(title, text, Qgis.MessageLevel.Success)
 
     def show_refused(self, job_id: Optional[str] = None):
-        if job_id and job_id != self._job_id:
-            self.show_job(job_id)
-        self.results.set_filter(ResultsProxy.FILTER_REFUSED)
-        self.tabs.setCurrentIndex(self.TAB_RESULTS)
-        self.show()
-        self.raise_()
+        self.show_rows(job_id, ResultsProxy.FILTER_REFUSED)
 
     def _on_action_failed(self, job_id: str, kind: str, error):
         message = getattr(error, "user_message", None) or str(error)

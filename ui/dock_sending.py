@@ -364,9 +364,4 @@ class DockSending:
 
     def show_failed(self, job_id: Optional[str] = None):
         """Show the failed rows: Results tab, failed filter, dock raised."""
-        if job_id and job_id != self._job_id:
-            self.show_job(job_id)
-        self.results.set_filter(ResultsProxy.FILTER_FAILED)
-        self.tabs.setCurrentIndex(self.TAB_RESULTS)
-        self.show()
-        self.raise_()
+        self.show_rows(job_id, ResultsProxy.FILTER_FAILED)
