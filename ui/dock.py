@@ -160,6 +160,7 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
         self.notices = Notices(iface, self)
 
         # -- wiring ---------------------------------------------------------------------------
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.compose.changed.connect(self._on_form_changed)
         self.settings.changed.connect(self.update_submit_state)
         self.settings.changed.connect(self._apply_window_setting)
@@ -182,8 +183,11 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
 
         # debounced refreshes: many reports per second become one repaint
         self._jobs_timer = self._timer(300, self.refresh_jobs)
-        # results batches: the Jobs list's counts every 2 s (each refresh counts in SQL)
-        self._jobs_counts_timer = self._timer(2000, self.refresh_jobs)
+        # a job's chunks and results: the Jobs list's states and counts, when it is shown
+        self._jobs_changed_timer = self._timer(300, self._refresh_jobs_if_shown)
+        self._jobs_counts_timer = self._timer(2000, self._refresh_jobs_if_shown)
+        self._jobs_stale = False
+        self._chunk_states: Dict[str, list] = {}  # the shown job's chunk states, last look
         self._rows_timer = self._timer(150, self._refresh_shown_job)
         self._layer_timer = self._timer(1000, self.results.update_result_layer)
         self._orders_timer = self._timer(1500, self._announce_order_changes)
@@ -380,7 +384,14 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
         if self._is_shut_down:
             return
         self._is_shut_down = True
-        for timer in (self._jobs_timer, self._rows_timer, self._layer_timer, self._orders_timer):
+        for timer in (
+            self._jobs_timer,
+            self._jobs_changed_timer,
+            self._jobs_counts_timer,
+            self._rows_timer,
+            self._layer_timer,
+            self._orders_timer,
+        ):
             timer.stop()
         for signal, slot in self._manager_connections + self._project_connections:
             try:

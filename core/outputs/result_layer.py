@@ -180,7 +180,7 @@ def result_title(job: BulkJob) -> str:
 def job_legend_values(job: BulkJob) -> list:
     """The legend values a result layer of this job shows, from the job (reading the
     layer back cost 0.6 s per 100,000 features)."""
-    return _legend_order({t.order_status or t.status for t in job.targets} - {None, ""})
+    return legend_order({t.order_status or t.status for t in job.targets} - {None, ""})
 
 
 def source_geometries(source, wanted: set, feature_count: int) -> dict:
@@ -248,10 +248,10 @@ def present_values(layer: QgsVectorLayer) -> list:
         value = feature["order_status"] or feature["status"]
         if value:
             seen.add(str(value))
-    return _legend_order(seen)
+    return legend_order(seen)
 
 
-def _legend_order(values) -> list:
+def legend_order(values) -> list:
     order = list(LEGEND_COLORS)
     return sorted({str(v) for v in values}, key=lambda v: (order.index(v) if v in order else 99, v))
 
@@ -284,7 +284,7 @@ def restyle_if_needed(layer: QgsVectorLayer, values=None):
         if isinstance(renderer, QgsCategorizedSymbolRenderer)
         else None
     )
-    present = present_values(layer) if values is None else _legend_order(values)
+    present = present_values(layer) if values is None else legend_order(values)
     if shown != present:
         style_by_status(layer, present)
         return True

@@ -43,6 +43,7 @@ from .result_layer import (
     from_wgs84,
     layer_shape,
     layer_state,
+    legend_order,
     remember_state,
     restyle_if_needed,
     result_features,
@@ -187,6 +188,7 @@ class ResultLayers(QObject):
         self._retired: list = []  # threads that ended when idle: kept until they finished
         self._pending = 0  # tasks asked and not finished (main thread)
         self._closed = False
+        self._tables: dict = {}  # layer id -> (GeoPackage path, table), None: not one
 
     def busy(self) -> bool:
         return self._pending > 0
@@ -207,7 +209,7 @@ class ResultLayers(QObject):
             source = QgsVectorLayerFeatureSource(source_layer)
             to_layer, count = from_wgs84(source_layer), source_layer.featureCount()
         context = project.transformContext()
-        legend = sorted({r.values[2] or r.values[0] for r in rows} - {None, ""})
+        legend = legend_order({r.values[2] or r.values[0] for r in rows} - {None, ""})
 
         def work():
             os.makedirs(folder, exist_ok=True)
@@ -244,7 +246,8 @@ class ResultLayers(QObject):
         changes, looked = state.changes(targets, limit)
         if not changes:
             return looked
-        where = gpkg_table(layer)
+        where = self._tables.get(layer.id()) or gpkg_table(layer)
+        self._tables[layer.id()] = where
         if where is None:  # memory layer (a folder that could not be written): cheap here
             write_changes(layer, changes, state)
             return looked
