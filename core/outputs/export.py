@@ -8,7 +8,7 @@ from qgis.core import QgsProject
 
 from ..model.job import BulkJob, Target
 from ..targets.target_geometry import payload_geometry
-from .result_layer import from_wgs84, layer_shape, snapshot, usable
+from .result_layer import from_wgs84, layer_shape, snapshot, target_rows, usable
 
 CSV_COLUMNS = (
     "feature_id",
@@ -68,7 +68,7 @@ def export_geopackage(path: str, job: BulkJob, source_layer, layer_name: str = "
     from .result_writer import write_geopackage
 
     source_layer = usable(source_layer)
-    rows = snapshot(job)
+    rows = target_rows(snapshot(job))
     wkb, crs = layer_shape(rows, source_layer)
     to_layer = from_wgs84(source_layer) if source_layer is not None else None
     count = source_layer.featureCount() if source_layer is not None else 0

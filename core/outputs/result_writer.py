@@ -2,7 +2,7 @@
 
 A "Result layer" click at 100,000 targets used to block QGIS 4-7 s (features built and
 written on the main thread), and every results batch then wrote its changes there at
-~65 us a feature. Here the main thread only copies the targets into plain rows
+~65 us a feature. Here the main thread only copies the targets' values
 (core.outputs.result_layer.snapshot) and opens a QgsVectorLayerFeatureSource on the source
 layer (QGIS's way to read a layer from another thread); one worker thread writes the file
 with its own QgsVectorFileWriter, and writes later changes with its own SQLite connection,
@@ -43,7 +43,6 @@ from .result_layer import (
     from_wgs84,
     layer_shape,
     layer_state,
-    legend_order,
     remember_state,
     restyle_if_needed,
     result_features,
@@ -52,9 +51,12 @@ from .result_layer import (
     result_path,
     result_title,
     row_key,
+    rows_legend,
     snapshot,
     source_geometries,
+    source_shape,
     style_by_status,
+    target_rows,
     usable,
     write_changes,
 )
@@ -200,8 +202,8 @@ class ResultLayers(QObject):
         project = project or QgsProject.instance()
         folder = folder or result_folder(project)
         source_layer = usable(source_layer)
-        rows = snapshot(job)
-        wkb, crs = layer_shape(rows, source_layer)
+        plain = snapshot(job)  # the job goes on changing: the writer reads this copy
+        shape = source_shape(source_layer)
         path = self._free_path(result_path(job, folder), project)
         source = to_layer = None
         count = 0
@@ -209,17 +211,18 @@ class ResultLayers(QObject):
             source = QgsVectorLayerFeatureSource(source_layer)
             to_layer, count = from_wgs84(source_layer), source_layer.featureCount()
         context = project.transformContext()
-        legend = legend_order({r.values[2] or r.values[0] for r in rows} - {None, ""})
 
         def work():
+            rows = target_rows(plain)
+            wkb, crs = shape or layer_shape(rows, None)
             os.makedirs(folder, exist_ok=True)
             if os.path.exists(path):
                 os.remove(path)  # a new job never has one; a file of a removed layer may
             ok, error = write_geopackage(path, rows, source, count, wkb, crs, to_layer, context)
-            return (read_layout(path, rows) if ok else None), error
+            return (read_layout(path, rows) if ok else None), error, rows_legend(rows)
 
         def then(result):
-            state, error = result
+            state, error, legend = result
             layer = None
             if state is not None:
                 layer = QgsVectorLayer(f"{path}|layername={LAYER_NAME}", result_title(job), "ogr")
