@@ -241,7 +241,7 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
     # -- state ------------------------------------------------------------------------------
     @property
     def runner(self):
-        """The shown job's JobRunner while it has one in this session."""
+        """The shown job's run (a BackgroundJob) while it has one in this session."""
         return self.manager.runner(self._job_id) if self._job_id else None
 
     def is_running(self) -> bool:

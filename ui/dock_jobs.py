@@ -11,7 +11,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.identity import PLUGIN_ID
 from ..core.layers import find_layer
-from ..core.model.job import BulkJob
+from ..core.model.job import BulkJob, JobState
 from ..core.outputs.job_facts import sent_facts
 from . import sending
 from .jobs_panel import confirm_forget_text, endpoint_label
@@ -89,7 +89,7 @@ class DockJobs:
             self._rows_timer.start()  # chunk states: READY -> SUBMITTED rows
         if job_id in self._followed and not self.manager.is_running(job_id):
             job = self.manager.jobs.get(job_id)
-            if job is not None and job.state not in ("following", "running"):
+            if job is not None and job.state not in (JobState.FOLLOWING, JobState.RUNNING):
                 self._followed.discard(job_id)
                 self._cancelled.discard(job_id)
                 self._after_follow(job)
@@ -182,7 +182,9 @@ class DockJobs:
         running = self.manager.is_running(job_id)
         self.results.set_running(running)
         state = self.jobs.model.state_label(
-            "running" if running else ("interrupted" if job.state == "running" else job.state)
+            JobState.RUNNING
+            if running
+            else (JobState.INTERRUPTED if job.state == JobState.RUNNING else job.state)
         )
         self.results.progress.set_state(
             tr("Job of {when} UTC · layer {layer} · sent to {where} · {state}").format(

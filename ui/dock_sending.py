@@ -9,7 +9,7 @@ from typing import Optional
 from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..core.model.job import BulkJob
+from ..core.model.job import BulkJob, JobState
 from ..core.outputs.job_facts import ended_counts, live_orders, sent_facts
 from . import sending
 from .preview_panel import summarize
@@ -307,7 +307,7 @@ class DockSending:
         if how == "cancelled":
             title, level = tr("Sending cancelled"), Qgis.MessageLevel.Info
             facts = sent_facts(job)
-            following = job.state == "following"
+            following = job.state == JobState.FOLLOWING
             if following:
                 self._followed.add(job_id)  # _after_follow says what exists at the end
             else:

@@ -10,10 +10,9 @@ each payload is serialised once.
 import json
 from typing import Dict, Iterable, List, Optional
 
+from ..tasking.api import MAX_CHUNK_BYTES as MAX_BYTES
+from ..tasking.api import MAX_PAYLOADS_PER_BULK as MAX_PAYLOADS
 from .job import Chunk, Target, TargetStatus, new_uuid
-
-MAX_PAYLOADS = 1000
-MAX_BYTES = 900_000  # the API refuses bodies over 1 MB; keep a margin
 
 #: what core.api.encode_body uses (compact, UTF-8); len() of the text is not its size in bytes
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
