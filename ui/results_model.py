@@ -132,6 +132,18 @@ class ResultsModel(ColumnsModel):
         """Tell views that these targets changed (status, order id, reason)."""
         rows = sorted({self._row_of_key[k] for k in keys if k in self._row_of_key})
         self._emit_rows(rows)
+        self._refreeze()
+
+    @staticmethod
+    def _refreeze():
+        """After each applied batch, while a big job is shown: what survived since the last
+        freeze (the engine's copy of the job, results, caches) joins the frozen heap.
+        After a freeze, CPython starts a full collection once the objects promoted since
+        the last one exceed a quarter of the (now tiny) unfrozen old generation: 16-17
+        full walks of 0.1-0.3 s per 100,000 job. Frozen, the old generation stays small
+        and each full walk cheap. gc.freeze() only splices lists: O(1)."""
+        if ResultsModel._froze_heap:
+            gc.freeze()
 
     def refresh_all(self):
         if self._job and self._job.targets:

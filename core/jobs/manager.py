@@ -260,7 +260,7 @@ class JobManager(QObject):
             label = _ACTION_DONE[kind] if o.ok else f"{kind} refused"
             t.attempts.append(Attempt(o.bulk_id, label, o.order_id, o.reason, utc_now_iso()))
             if o.ok and kind == "edit" and t.payload is not None:
-                t.payload.update(changes)
+                t.payload = {**t.payload, **changes}  # replaced: the store may hold the old
                 t.name = str(t.payload.get("name", t.name))
             if o.ok and kind == "cancel":
                 t.order_status = "CANCELLED"
