@@ -8,7 +8,8 @@ from planet_bulk_tasking.core.engine.monitor import OrderMonitor
 from planet_bulk_tasking.core.engine.worker import NO_RESULT_REASON, JobRunner
 from planet_bulk_tasking.core.jobs.threads import TaskThread
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.sandbox.api import Response
 from support import SANDBOX_KEY, point_layer, server_orders, wait_until

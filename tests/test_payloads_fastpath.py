@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 import pytest
 from planet_bulk_tasking.core.model.chunking import body_size
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets import fast_read, payloads
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets, create_job
+from planet_bulk_tasking.core.targets import build, fast_read
+from planet_bulk_tasking.core.targets.build import build_targets, create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.api import encode_body
 from qgis.core import QgsVectorLayer
 
@@ -71,11 +72,11 @@ def spy(monkeypatch):
 
 def both(monkeypatch, vl, *, params=None, **kw):
     params = params or OrderParameters()
-    monkeypatch.setattr(payloads, "FAST_READ", True)
+    monkeypatch.setattr(build, "FAST_READ", True)
     fast = build_targets(vl, params, now=NOW, **kw)
-    monkeypatch.setattr(payloads, "FAST_READ", False)
+    monkeypatch.setattr(build, "FAST_READ", False)
     slow = build_targets(vl, params, now=NOW, **kw)
-    monkeypatch.setattr(payloads, "FAST_READ", True)
+    monkeypatch.setattr(build, "FAST_READ", True)
     return fast, slow
 
 
@@ -299,11 +300,11 @@ def test_chunks_identical_and_under_the_byte_bound(qgis_app, tmp_path, monkeypat
     vl = write_layer(tmp_path / "c.gpkg", rows)
     jobs = {}
     for fast in (True, False):
-        monkeypatch.setattr(payloads, "FAST_READ", fast)
+        monkeypatch.setattr(build, "FAST_READ", fast)
         jobs[fast] = create_job(
             vl, OrderParameters(), selected_only=False, max_bytes=max_bytes, now=NOW
         )
-    monkeypatch.setattr(payloads, "FAST_READ", True)
+    monkeypatch.setattr(build, "FAST_READ", True)
     a, b = jobs[True], jobs[False]
     assert [c.target_keys for c in a.chunks] == [c.target_keys for c in b.chunks]
     assert [(t.key, t.payload, t.chunk_index, t.status) for t in a.targets] == [

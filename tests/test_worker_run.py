@@ -24,7 +24,8 @@ from planet_bulk_tasking.core.engine.worker import (
     match_results,
 )
 from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.api import PayloadResult, PayloadStatus
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (

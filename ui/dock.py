@@ -65,7 +65,7 @@ def find_layer(ref: LayerRef) -> Optional[QgsVectorLayer]:
         return layer
     if not ref.source:
         return None
-    from ..core.targets.payloads import strip_credentials
+    from ..core.targets.layer_ref import strip_credentials
 
     for candidate in project.mapLayers().values():
         if (
@@ -337,7 +337,7 @@ class PlanetBulkTaskingDock(QDockWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _build_job(self) -> Optional[BulkJob]:
-        from ..core.targets.payloads import BuildCancelled, InvalidParameters, create_job
+        from ..core.targets.build import BuildCancelled, InvalidParameters, create_job
 
         layer = self.compose.layer()
         if layer is None:
@@ -1133,7 +1133,8 @@ class PlanetBulkTaskingDock(QDockWidget):
                         layer=job.layer.name
                     )
                 ]
-            from ..core.targets.payloads import OrderParameters, build_targets
+            from ..core.targets.build import build_targets
+            from ..core.targets.parameters import OrderParameters
 
             result = build_targets(
                 layer,

@@ -17,7 +17,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.model.job import BulkJob, TargetStatus
-from ..core.targets.payloads import job_hints
+from ..core.targets.hints import job_hints
 from .widgets import plural
 
 PREVIEW_PAYLOADS = 3
