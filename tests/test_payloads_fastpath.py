@@ -23,14 +23,34 @@ NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
 NAN = float("nan")
 
 
-def write_layer(path, rows, epsg=3857, gtype=None, name_type=None, driver="GPKG", layer="pts"):
-    """rows: (name or None, WKT / None / (x, y) for a point that WKT cannot write)."""
+def write_layer(
+    path, rows, epsg=3857, gtype=None, name_type=None, driver="GPKG", layer="pts", encoding="UTF-8"
+):
+    """rows: (name or None, WKT / None / (x, y) for a point that WKT cannot write);
+    ``encoding``: a shapefile's DBF encoding (written to its .cpg)."""
     ogr.UseExceptions()
+    from osgeo import gdal
+
+    # QGIS reads shapefiles with SHAPE_ENCODING="" (no recoding by OGR): write real
+    # CP1252 bytes with OGR's recoding on, then give QGIS its setting back
+    was = gdal.GetConfigOption("SHAPE_ENCODING")
+    gdal.SetConfigOption("SHAPE_ENCODING", None)
+    try:
+        _write_ogr(path, rows, epsg, gtype, name_type, driver, layer, encoding)
+    finally:
+        gdal.SetConfigOption("SHAPE_ENCODING", was)
+    uri = f"{path}|layername={layer}" if driver == "GPKG" else str(path)
+    vl = QgsVectorLayer(uri, "sites", "ogr")
+    assert vl.isValid()
+    return vl
+
+
+def _write_ogr(path, rows, epsg, gtype, name_type, driver, layer, encoding):
     drv = ogr.GetDriverByName(driver)
     ds = drv.CreateDataSource(str(path))
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(epsg)
-    opts = ["ENCODING=UTF-8"] if driver == "ESRI Shapefile" else []
+    opts = [f"ENCODING={encoding}"] if driver == "ESRI Shapefile" else []
     lyr = ds.CreateLayer(layer, srs, gtype or ogr.wkbPoint, options=opts)
     if name_type is not False:
         lyr.CreateField(ogr.FieldDefn("name", ogr.OFTString if name_type is None else name_type))
@@ -48,10 +68,6 @@ def write_layer(path, rows, epsg=3857, gtype=None, name_type=None, driver="GPKG"
             f.SetGeometry(ogr.CreateGeometryFromWkt(geom))
         lyr.CreateFeature(f)
     ds = None
-    uri = f"{path}|layername={layer}" if driver == "GPKG" else str(path)
-    vl = QgsVectorLayer(uri, "sites", "ogr")
-    assert vl.isValid()
-    return vl
 
 
 @pytest.fixture
@@ -282,11 +298,28 @@ def test_missing_numpy_or_gdal_falls_back(qgis_app, tmp_path, monkeypatch, spy):
     assert_same(fast, slow)
 
 
-def test_shapefile_same_on_both_paths(qgis_app, tmp_path, monkeypatch):
+@pytest.mark.parametrize("encoding", ["UTF-8", "CP1252", "ISO-8859-1"])
+def test_shapefile_same_on_both_paths(qgis_app, tmp_path, monkeypatch, spy, encoding):
     rows = [r for r in MESSY if r[1] is None or isinstance(r[1], tuple)]
-    vl = write_layer(tmp_path / "shp.shp", rows, driver="ESRI Shapefile")
+    rows += [("Ærø øst – ½", (10.0, 10.0)), ("naïve façade", (20.0, 20.0))]
+    rows = [(n, g) for n, g in rows if n is None or _encodes(n, encoding)]
+    vl = write_layer(tmp_path / "shp.shp", rows, driver="ESRI Shapefile", encoding=encoding)
+    cpg = (tmp_path / "shp.cpg").read_text()
+    assert (cpg == "UTF-8") == (encoding == "UTF-8"), cpg
     fast, slow = both(monkeypatch, vl, selected_only=False)
+    assert spy["fast"] == 1  # the bulk reader read it (QGIS does not decode UTF-8 here)
     assert_same(fast, slow)
+    names = {t.name for t in fast.targets}
+    assert "naïve façade" in names
+    assert ("Ærø øst – ½" in names) == _encodes("Ærø øst – ½", encoding)
+
+
+def _encodes(text, encoding):
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize("max_bytes", [900_000, 20_000, 3_000])

@@ -135,12 +135,13 @@ def _read(src, name_field, feedback):
     if parts is None:
         return None
     codec = "utf-8"
+    # Shapefiles: QGIS sets SHAPE_ENCODING="" and decodes the DBF's bytes itself with the
+    # layer's encoding (the .cpg, or the user's choice); read the same bytes and decode
+    # them the same way. Without that setting OGR recodes: only UTF-8 both sides is safe.
+    raw_dbf = gdal.GetConfigOption("SHAPE_ENCODING") == ""
     with _ogr_exceptions(ogr):
-        # shapefiles: the DBF's bytes as they are (QGIS sets SHAPE_ENCODING="" for the
-        # same reason), decoded below with the encoding QGIS decodes them with
-        ds, lyr = _open_layer(
-            gdal, parts, DRIVERS, ["ENCODING="]
-        )  # ds: the layer lives as long as it does
+        options = ["ENCODING="] if raw_dbf else None
+        ds, lyr = _open_layer(gdal, parts, DRIVERS, options)  # lyr lives as long as ds
         if lyr is None:
             return None
         defn = lyr.GetLayerDefn()
@@ -157,6 +158,10 @@ def _read(src, name_field, feedback):
             if ds.GetDriver().ShortName != "GPKG":
                 codec = _python_codec(src.encoding)
                 if codec is None:
+                    return None
+                if not raw_dbf and (
+                    codec != "utf-8" or not lyr.TestCapability(ogr.OLCStringsAsUTF8)
+                ):
                     return None
             keep.append(name_field)
         lyr.SetIgnoredFields(
