@@ -6,7 +6,9 @@ same run, alternating and best of ``--repeat``:
 
 * plain iteration: ``for f in layer.getFeatures(): f.geometry()``;
 * ``create_job(layer, OrderParameters(), selected_only=False)``: targets, payloads,
-  sizes and chunks, on the path the plugin takes for that layer.
+  sizes and chunks, on the path the plugin takes for that layer;
+* ``prepare_build`` with every feature selected: the main-thread step of a Submit
+  click (the rest, ``plan.job()``, runs on a worker thread).
 
 and prints both times and their ratio (goal ≤ 2.0; GeoPackage ≤ 1.5).
 ``--general`` also times the general QgsFeature path (bulk reader off) and checks
@@ -129,10 +131,10 @@ def make_layer(provider: str, n: int) -> QgsVectorLayer:
 
 def _modules():
     from planet_bulk_tasking.core.targets import build as mod
-    from planet_bulk_tasking.core.targets.build import create_job
+    from planet_bulk_tasking.core.targets.build import create_job, prepare_build
     from planet_bulk_tasking.core.targets.parameters import OrderParameters
 
-    return mod, create_job, OrderParameters
+    return mod, create_job, prepare_build, OrderParameters
 
 
 def main() -> int:
@@ -155,7 +157,7 @@ def main() -> int:
 
 
 def run(args) -> bool:
-    mod, create_job, OrderParameters = _modules()
+    mod, create_job, prepare_build, OrderParameters = _modules()
     ok = True
     print(f"{args.n:,} point features, best of {args.repeat} (alternating)")
     print(f"{'provider':<10} {'plain s':>8} {'build s':>8} {'ratio':>6} {'goal':>5}")
@@ -176,7 +178,17 @@ def run(args) -> bool:
             finally:
                 mod.FAST_READ = True
 
+        def prepare(layer=layer):
+            layer.selectAll()
+            try:
+                t = time.perf_counter()
+                prepare_build(layer, OrderParameters())
+                return time.perf_counter() - t
+            finally:
+                layer.removeSelection()
+
         plain()  # warm caches (file pages, PROJ)
+        best_prepare = min(prepare() for _ in range(args.repeat))
         best = {"plain": float("inf"), "build": float("inf"), "general": float("inf")}
         jobs = {}
         for _ in range(args.repeat):
@@ -198,6 +210,7 @@ def run(args) -> bool:
         print(
             f"{provider:<10} {best['plain']:8.3f} {best['build']:8.3f} {ratio:6.2f} {goal:5.1f}"
             f"  {'met' if ratio <= goal else 'NOT met'}"
+            f"   prepare_build, all selected: {best_prepare * 1000:.0f} ms"
         )
         if args.general:
             same = [(t.key, t.name, t.payload["geometry"]) for t in jobs["build"].targets] == [

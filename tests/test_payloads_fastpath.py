@@ -373,3 +373,15 @@ def test_decode_points_refuses_what_it_does_not_know():
     x, y, bad = fast_read._decode_points(np, geoms, 5)
     assert bad.tolist() == [False, True, True, True, True]
     assert (x[0], y[0]) == (1.5, -2.5) and math.isnan(x[1])
+
+
+def test_without_numpy_same_targets(qgis_app, tmp_path, monkeypatch, spy):
+    """Without NumPy (or GDAL's Arrow reader) the point rules run one value at a time
+    (rules.place_points): the very same targets and sizes."""
+    vl = write_layer(tmp_path / "m.gpkg", MESSY)
+    with_numpy = build_targets(vl, OrderParameters(), selected_only=False, now=NOW)
+    assert spy["fast"] == 1
+    monkeypatch.setattr(fast_read, "available", lambda: False)
+    without = build_targets(vl, OrderParameters(), selected_only=False, now=NOW)
+    assert spy["fast"] == 1  # the bulk reader was not used the second time
+    assert_same(with_numpy, without)
