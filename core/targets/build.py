@@ -236,7 +236,11 @@ def prepare_build(
 
 
 class BuildPlan:
-    """A build captured by ``prepare_build``: ``run`` / ``job`` in any thread, once."""
+    """A build captured by ``prepare_build``: ``run`` / ``job`` in any thread, once.
+    Holds no QgsVectorLayer: the layer's LayerSource, prepared expressions (name,
+    start, end), the geometry converter (CRS transform), the ids asked for."""
+
+    __slots__ = ("params", "now", "src", "layer_ref", "wanted", "name_text", "exprs", "converter")
 
     def run(self, feedback: Optional[QgsFeedback] = None) -> BuildResult:
         """The targets (see the module doc); ``result.cancelled`` when ``feedback`` was."""
