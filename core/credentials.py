@@ -21,7 +21,8 @@ from qgis.PyQt.QtCore import QUrl
 from qgis.PyQt.QtNetwork import QNetworkRequest
 
 from . import settings
-from .tasking.client import PLANET_TASKING_URL, AuthHeaders
+from .tasking.api import PLANET_TASKING_URL
+from .tasking.auth import AuthHeaders
 
 log = logging.getLogger(__name__)
 

@@ -59,7 +59,7 @@ def contributors(qgis_new_project, qgis_data_dir):
 def _fresh_endpoint_facts():
     """What a client learnt about an endpoint (id__in, bulk edit...) is kept per base URL for
     the session: a new sandbox may reuse an old one's port, so every test starts afresh."""
-    from planet_bulk_tasking.core.tasking.client import ENDPOINT_FACTS
+    from planet_bulk_tasking.core.tasking.facts import ENDPOINT_FACTS
 
     ENDPOINT_FACTS.forget()
     yield

@@ -8,12 +8,10 @@ from email.utils import formatdate
 import pytest
 from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.api import BulkSummary, Page, PayloadResult
-from planet_bulk_tasking.core.tasking.client import (
-    TaskingClient,
-    default_user_agent,
-    parse_retry_after,
-)
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import UnsafeUrlError
+from planet_bulk_tasking.core.tasking.failures import parse_retry_after
+from planet_bulk_tasking.core.tasking.http_core import default_user_agent
 from planet_bulk_tasking.core.tasking.http_safety import (
     check_base_url,
     is_loopback_host,
@@ -312,7 +310,7 @@ def test_user_agent_names_plugin_and_qgis_versions():
     custom.close()
 
 
-def test_client_modules_import_no_qgis_and_no_qt():
+def test_every_tasking_engine_and_model_module_imports_no_qgis_and_no_qt():
     import subprocess
     import sys
     from pathlib import Path
@@ -321,8 +319,15 @@ def test_client_modules_import_no_qgis_and_no_qt():
     code = (
         f"import sys; sys.path.insert(0, {str(scripts)!r}); import plugin_path; "
         "plugin_path.ensure_importable(); "
-        "import planet_bulk_tasking.core.tasking.client, planet_bulk_tasking.core.tasking.api, "
-        "planet_bulk_tasking.core.tasking.errors, planet_bulk_tasking.core.tasking.http_safety; "
+        "import importlib, pkgutil; "
+        "pkgs = [importlib.import_module(f'planet_bulk_tasking.core.{p}') "
+        "for p in ('tasking', 'engine', 'model')]; "
+        "names = [f'{p.__name__}.{m.name}' for p in pkgs "
+        "for m in pkgutil.iter_modules(p.__path__)]; "
+        "assert {'planet_bulk_tasking.core.tasking.client', "
+        "'planet_bulk_tasking.core.engine.submit', 'planet_bulk_tasking.core.model.store'} "
+        "<= set(names), names; "
+        "[importlib.import_module(n) for n in names]; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5', 'PyQt6', 'sip')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )

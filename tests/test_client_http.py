@@ -16,8 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from planet_bulk_tasking.core.tasking.api import ConnectionReport
-from planet_bulk_tasking.core.tasking.client import TaskingClient
+from planet_bulk_tasking.core.tasking.client import ConnectionReport, TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (
     AuthenticationError,
     CancelledError,

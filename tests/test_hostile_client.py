@@ -10,10 +10,10 @@ import time
 import uuid
 
 import pytest
-from hostile_server import HostileServer, find_key, gzip_bomb, wait_for
+from hostile_server import HostileServer, find_key, gzip_bomb
 from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.api import parse_error_body
-from planet_bulk_tasking.core.tasking.client import TaskingClient, WaitBudget
+from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (
     BadSummaryError,
     CancelledError,
@@ -24,6 +24,7 @@ from planet_bulk_tasking.core.tasking.errors import (
     TaskingError,
     WaitLimitError,
 )
+from planet_bulk_tasking.core.tasking.facts import WaitBudget
 
 KEY = "PLAK7f3c9e2b41d84a6f9c0e5d7b2a1c3e4f"
 PAYLOAD = {"name": "a", "geometry": {"type": "Point", "coordinates": [10.0, 50.0]}}
@@ -61,8 +62,26 @@ def client():
         c.close()
 
 
-def io_threads():
-    return [t for t in threading.enumerate() if t.name == "pbt-http-io" and t.is_alive()]
+@pytest.fixture
+def threads_started(monkeypatch):
+    """Names of the threads started while the test runs (the client's own: none per
+    request; the process-wide watchdog at most once)."""
+    names = []
+    start = threading.Thread.start
+    caller = threading.current_thread()
+
+    def counting(self):
+        if threading.current_thread() is caller:  # not the test server's own threads
+            names.append(self.name)
+        return start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", counting)
+    return names
+
+
+def request_threads(names):
+    """Threads not the test server's and not the process-wide watchdog."""
+    return [n for n in names if n != "pbt-http-watchdog" and not n.startswith("hostile-")]
 
 
 # --- 1. a wall-clock bound on every answer, and an abort at any stage ------------------
@@ -85,7 +104,7 @@ DRIPS = {
 
 
 @pytest.mark.parametrize("stage", list(DRIPS))
-def test_total_deadline_at_every_stage(server, client, stage):
+def test_total_deadline_at_every_stage(server, client, stage, threads_started):
     srv = server(DRIPS[stage])
     c = client(srv.base_url, deadline=1.0)
     t0 = time.monotonic()
@@ -95,11 +114,12 @@ def test_total_deadline_at_every_stage(server, client, stage):
     assert info.value.kind == NetworkError.TIMEOUT
     assert "within 1 s" in info.value.user_message
     assert 0.9 < took < 2.0, took
-    assert wait_for(lambda: not io_threads(), 2.0), "the I/O thread outlived its socket"
+    assert not request_threads(threads_started), "the request ran on this thread"
 
 
 @pytest.mark.parametrize("stage", list(DRIPS))
 def test_stop_cuts_a_request_at_every_stage(server, client, stage):
+    """A stop_event set by code that does not call abort(): the watchdog notices it."""
     srv = server(DRIPS[stage])
     stop = threading.Event()
     c = client(srv.base_url, stop_event=stop, timeout=(2.0, 30.0))
@@ -108,8 +128,63 @@ def test_stop_cuts_a_request_at_every_stage(server, client, stage):
     with pytest.raises(CancelledError):
         c.get_bulk("b")
     assert time.monotonic() - t0 < 0.8
-    # the socket is shut down: the reader thread ends too, nothing keeps reading
-    assert wait_for(lambda: not io_threads(), 1.0)
+    assert c._adapter.open_sockets() == 0  # shut down: nothing keeps reading
+
+
+@pytest.mark.parametrize("stage", list(DRIPS))
+def test_abort_from_another_thread_cuts_a_request_at_every_stage(
+    server, client, stage, threads_started
+):
+    srv = server(DRIPS[stage])
+    c = client(srv.base_url, timeout=(2.0, 30.0))
+    aborted = []
+    arrived = threading.Event()
+    srv_handler = srv.handler
+
+    def handler(req, conn):
+        arrived.set()
+        return srv_handler(req, conn)
+
+    srv.handler = handler
+
+    def abort_when_in_flight():
+        arrived.wait(5)
+        time.sleep(0.2)  # well inside the stage
+        aborted.append(time.monotonic())
+        c.abort()
+
+    helper = threading.Thread(target=abort_when_in_flight, name="test-abort")
+    helper.start()
+    with pytest.raises(CancelledError):
+        c.get_bulk("b")
+    returned = time.monotonic()
+    helper.join(5)
+    assert returned - aborted[0] < 0.5, returned - aborted[0]
+    assert request_threads(threads_started) == ["test-abort"]
+    # stopped for good: nothing more is sent
+    with pytest.raises(CancelledError):
+        c.get_bulk("b")
+    assert srv.count("GET") == 1
+
+
+def test_abort_ends_a_retry_wait(server, client):
+    srv = server(lambda req, conn: conn.respond(503, {"detail": "x"}, {"Retry-After": "30"}))
+    c = client(srv.base_url, max_retries=3, max_retry_after=60)
+    threading.Timer(0.3, c.abort).start()
+    t0 = time.monotonic()
+    with pytest.raises(CancelledError):
+        c.get_bulk("b")
+    assert time.monotonic() - t0 < 1.3
+    assert c.requests_made == 1 and c.retries_made == 1
+
+
+def test_requests_start_no_thread(server, client, threads_started):
+    srv = server(lambda req, conn: conn.respond(200, SUMMARY))
+    c = client(srv.base_url, stop_event=threading.Event(), deadline=5.0)
+    for _ in range(5):
+        assert c.get_bulk("b").status == "RUNNING"
+    assert c.requests_made == 5
+    assert not request_threads(threads_started), threads_started
 
 
 def test_a_deadline_is_retried_once_not_max_retries_times(server, client):

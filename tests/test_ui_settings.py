@@ -4,7 +4,7 @@ off the main thread."""
 import time
 
 import pytest
-from planet_bulk_tasking.core.tasking.client import PLANET_TASKING_URL
+from planet_bulk_tasking.core.tasking.api import PLANET_TASKING_URL
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.settings_panel import SettingsPanel
 from qgis.core import QgsSettings

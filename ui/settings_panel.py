@@ -28,7 +28,7 @@ from ..core import settings
 from ..core.credentials import ENV_KEY, SETTINGS_PREFIX, key_from_authcfg
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
 from ..core.targets.parameters import MAX_WINDOW_DAYS
-from ..core.tasking.client import PLANET_TASKING_URL
+from ..core.tasking.api import PLANET_TASKING_URL
 from .connection_check import ConnectionCheck
 
 MODE_PLANET = "planet"

@@ -10,13 +10,9 @@ each payload is serialised once.
 import json
 from typing import Dict, Iterable, List, Optional
 
-from ..tasking.api import MAX_BODY_BYTES, MAX_PAYLOADS_PER_BULK
+from ..tasking.api import MAX_CHUNK_BYTES as MAX_BYTES
+from ..tasking.api import MAX_PAYLOADS_PER_BULK as MAX_PAYLOADS
 from .job import Chunk, Target, TargetStatus, new_uuid
-
-MAX_PAYLOADS = MAX_PAYLOADS_PER_BULK
-#: the API refuses bodies over MAX_BODY_BYTES: a 10 % margin for what we do not count
-#: (headers are not in the body, but a proxy's or the server's own accounting may differ)
-MAX_BYTES = MAX_BODY_BYTES * 9 // 10
 
 #: what core.api.encode_body uses (compact, UTF-8); len() of the text is not its size in bytes
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode

@@ -17,11 +17,25 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
+from .html_text import html_text
+
 logger = logging.getLogger(__name__)
 
-# --- limits ---------------------------------------------------------------------------
+PLANET_TASKING_URL = "https://api.planet.com/tasking/v2"  # [doc]
+
+# --- limits: every number the API (or our reading of it) imposes, defined here only --------
 MAX_PAYLOADS_PER_BULK = 1000  # [doc]
+#: watched orders beyond this are read through -updated_time pages, not id__in batches
+LARGE_ORDER_SET = 1000
 MAX_BODY_BYTES = 1_000_000  # [doc] "request bodies over 1 MB are refused"
+MAX_CHUNK_BYTES = 900_000  # what a bulk body is filled to: a margin under MAX_BODY_BYTES
+DEFAULT_PAGE_SIZE = 1000  # the largest page the listings give [assumed]: fewer requests
+BULK_LIST_PAGE_SIZE = 100  # GET /bulk/ pages (a user has few bulks)
+MAX_ID_QUERY_CHARS = 7000  # encoded id__in: 179 order UUIDs, URLs < 7.5 kB (usual limit 8 kB)
+MAX_LIST_ITEMS = 1_000_000  # no list the plugin reads is longer (a lying count aside)
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # decoded; a /payloads page of 1000 is ~2 MB
+#: order sets up to this size are watched with one GET per order when id__in is ignored
+SMALL_ORDER_SET = 20
 MAX_ERROR_TEXT = 600  # characters of server text kept in an error
 MAX_ERROR_BODY_CHARS = 64 * 1024  # of an error body, only this much is parsed
 MAX_NESTING = 50  # deeper error structures are cut (the message is in the first levels)
@@ -616,28 +630,6 @@ def error_text(value: Any) -> str:
         return "(unreadable)"
 
 
-_TAG = re.compile(r"<[^<>]*>")  # a tag cannot contain '<': every scan stops there (linear)
-_SPACES = re.compile(r"\s+")
-
-
-def _drop_blocks(text: str, lower: str, name: str) -> str:
-    """Remove <name ...>...</name> blocks with str.find only (linear: each search
-    starts where the last one ended; an unclosed block drops the rest)."""
-    out, pos = [], 0
-    opening, closing = f"<{name}", f"</{name}"
-    while True:
-        start = lower.find(opening, pos)
-        if start < 0:
-            out.append(text[pos:])
-            return "".join(out)
-        out.append(text[pos:start])
-        end = lower.find(closing, start)
-        if end < 0:
-            return "".join(out)
-        close = lower.find(">", end)
-        pos = len(text) if close < 0 else close + 1
-
-
 _TIME_FIELDS = (("start_time", "Start time (UTC)"), ("end_time", "End time (UTC)"))
 
 
@@ -646,28 +638,6 @@ def times_in_words(text: str) -> str:
     for name, words in _TIME_FIELDS:
         text = re.sub(rf"(^|; |\.)\b{name}\b:", lambda m, w=words: m.group(1) + w + ":", text)
     return text
-
-
-def _strip_html(text: str) -> str:
-    """Readable words of an HTML error page, in time linear in its (bounded) size."""
-    text = text[:MAX_ERROR_BODY_CHARS]
-    if "<" not in text:
-        return text
-    lower = text.lower()
-    title = ""
-    start = lower.find("<title")
-    if start >= 0:
-        opened = lower.find(">", start)
-        end = lower.find("</title", opened) if opened >= 0 else -1
-        if end > opened >= 0:
-            title = _SPACES.sub(" ", text[opened + 1 : end]).strip()[:200]
-    body = _drop_blocks(text, lower, "script")
-    body = _drop_blocks(body, body.lower(), "style")
-    body = _TAG.sub(" ", body)
-    body = _SPACES.sub(" ", body).strip()
-    if title and title not in body[:200]:
-        return f"{title}: {body}"
-    return body
 
 
 def parse_error_body(text: Optional[str]) -> Tuple[Optional[str], Dict[str, List[str]]]:
@@ -683,7 +653,7 @@ def parse_error_body(text: Optional[str]) -> Tuple[Optional[str], Dict[str, List
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        return truncate(_strip_html(text)) or None, {}
+        return truncate(html_text(text[:MAX_ERROR_BODY_CHARS])) or None, {}
     if isinstance(data, dict) and isinstance(data.get("error"), dict):
         # {"error": {"reason": "invalid_request", "details": "..." or {field: [...]}}}
         inner = data["error"]
@@ -720,23 +690,3 @@ def parse_error_body(text: Optional[str]) -> Tuple[Optional[str], Dict[str, List
     if isinstance(data, list):
         return (error_text(data) or None), {}
     return truncate(str(data)) or None, {}
-
-
-# --- connection check -----------------------------------------------------------------
-@dataclass
-class ConnectionReport:
-    """What ``check_connection`` found, in the user's words."""
-
-    state: str  # valid | invalid | forbidden | unreachable
-    message: str
-    status: Optional[int] = None
-    details: Optional[str] = None
-
-    VALID = "valid"
-    INVALID = "invalid"
-    FORBIDDEN = "forbidden"
-    UNREACHABLE = "unreachable"
-
-    @property
-    def ok(self) -> bool:
-        return self.state == self.VALID

@@ -1,4 +1,4 @@
-"""The socket-level part of the HTTP client: abortable connections and a bounded body read.
+"""The socket-level part of the HTTP client: abortable connections, deadlines, a bounded body read.
 
 No QGIS, no Qt. The only module that knows urllib3 internals (1.26 on Debian 12,
 2.x on Debian 13; ``tests/test_hostile_transport.py`` pins both):
@@ -6,8 +6,12 @@ No QGIS, no Qt. The only module that knows urllib3 internals (1.26 on Debian 12,
 * ``TrackingAdapter`` remembers every socket its connections open (the socket
   itself, not ``conn.sock``: http.client hands the socket to the response and
   sets ``conn.sock = None`` when the server says ``Connection: close``), so
-  ``abort()`` can shut them down from another thread at any stage after connect:
-  status line, headers, body;
+  ``cut()`` / ``abort()`` can shut them down from another thread at any stage
+  after connect: status line, headers, body. The request itself runs on the
+  caller's thread; a shut-down socket makes its blocked read return at once;
+* ``WATCHDOG``: one daemon thread for the whole process that cuts requests past
+  their total deadline, and notices a caller's ``stop_event`` set by code that
+  does not call ``abort()`` (no thread per request);
 * ``read_body`` reads a streamed response in chunks, decompresses gzip/deflate
   itself with a bound on the *decoded* size (a gzip bomb stops at the cap without
   ever being expanded), and checks that as many bytes arrived as
@@ -18,9 +22,10 @@ import http.client
 import logging
 import socket
 import threading
+import time
 import weakref
 import zlib
-from typing import Optional
+from typing import Callable, Optional, Set
 
 import requests
 import urllib3
@@ -74,18 +79,42 @@ def _tracked_pool_class(pool_cls, adapter_ref):
     return type(pool_cls.__name__, (pool_cls,), {"ConnectionCls": conn_cls, "_pbt_tracking": True})
 
 
+#: urllib3 majors whose internals (pool_classes_by_scheme, ConnectionCls.connect,
+#: conn.sock) the tracking relies on; the pin test fails clearly on another one
+KNOWN_URLLIB3_MAJORS = (1, 2)
+
+
+def _shut(sock) -> bool:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 class TrackingAdapter(HTTPAdapter):
-    """An HTTPAdapter whose sockets ``abort()`` can shut down from any thread."""
+    """An HTTPAdapter whose sockets ``cut()`` and ``abort()`` shut down from any thread.
+
+    ``begin()`` numbers each request, so a late ``cut(request)`` (a deadline that
+    fired just as its request ended) never reaches the next one; a socket that
+    connects after the cut (the cut came mid-connect) is shut as soon as it exists.
+    """
 
     def __init__(self, **kw):
         self._socks: weakref.WeakSet[socket.socket] = weakref.WeakSet()
         self._socks_lock = threading.Lock()
+        self._request = 0
+        self._cutting = False  # the current request was cut: so is a socket it opens now
+        self._aborted = False  # for good: every socket, now and later
         self.tracking = False  # True once the pool classes are patched
         super().__init__(**kw)
 
     def _track(self, sock) -> None:
         with self._socks_lock:
             self._socks.add(sock)
+            cut = self._cutting or self._aborted
+        if cut:
+            _shut(sock)
 
     def _patch(self, manager) -> None:
         try:
@@ -97,7 +126,7 @@ class TrackingAdapter(HTTPAdapter):
                 )
             manager.pool_classes_by_scheme = patched
             self.tracking = True
-        except Exception:  # noqa: BLE001 - the deadline thread still ends the wait
+        except Exception:  # noqa: BLE001 - timeouts and the deadline still end a request
             logger.debug("socket tracking unavailable with urllib3 %s", urllib3.__version__)
 
     def init_poolmanager(self, *args, **kwargs):
@@ -113,18 +142,131 @@ class TrackingAdapter(HTTPAdapter):
         with self._socks_lock:
             return sum(1 for s in self._socks if s.fileno() != -1)
 
-    def abort(self) -> int:
-        """Shut down every socket this adapter opened; returns how many were open."""
+    def begin(self) -> int:
+        """A new request starts: the number ``cut`` takes."""
         with self._socks_lock:
+            self._request += 1
+            self._cutting = False
+            return self._request
+
+    def cut(self, request: Optional[int] = None) -> int:
+        """Shut down every socket (of ``request`` if given and still current); how many."""
+        with self._socks_lock:
+            if request is not None and request != self._request:
+                return 0
+            self._cutting = True
             socks = list(self._socks)
-        cut = 0
-        for sock in socks:
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-                cut += 1
-            except (OSError, ValueError):
-                pass
-        return cut
+        return sum(_shut(sock) for sock in socks)
+
+    def abort(self) -> int:
+        """``cut()`` for good: sockets opened later are shut too."""
+        with self._socks_lock:
+            self._aborted = True
+        return self.cut()
+
+
+class Watch:
+    """One request (or wait) the watchdog looks after; ``fired``: None, "deadline" or "stop"."""
+
+    __slots__ = ("deadline", "event", "on_fire", "fired", "_dog")
+
+    def __init__(self, dog, on_fire, deadline, event):
+        self._dog = dog
+        self.on_fire = on_fire
+        self.deadline = deadline
+        self.event = event
+        self.fired: Optional[str] = None
+
+    def _due(self, now: float) -> Optional[str]:
+        if self.event is not None and self.event.is_set():
+            return "stop"
+        if self.deadline is not None and now >= self.deadline:
+            return "deadline"
+        return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._dog.unwatch(self)
+
+
+class Watchdog:
+    """One daemon thread that fires ``on_fire(reason)`` for a watch whose deadline passed
+    or whose stop event was set. It sleeps until the nearest deadline; only while a
+    watched request has a stop event does it look at the events, every ``POLL`` s
+    (a ``threading.Event`` tells no one when it is set). Started by the first watch,
+    it ends after ``IDLE`` s with nothing to watch."""
+
+    POLL = 0.025
+    IDLE = 0.5  # seconds without a watch before the thread ends
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._watches: Set[Watch] = set()
+        self._thread: Optional[threading.Thread] = None
+
+    def watch(
+        self,
+        on_fire: Callable[[str], None],
+        *,
+        seconds: Optional[float] = None,
+        event: Optional[threading.Event] = None,
+    ) -> Watch:
+        deadline = None if seconds is None else time.monotonic() + seconds
+        w = Watch(self, on_fire, deadline, event)
+        if deadline is None and event is None:
+            return w  # nothing to look after
+        with self._cond:
+            self._watches.add(w)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="pbt-http-watchdog", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify()
+        return w
+
+    def unwatch(self, w: Watch) -> None:
+        with self._cond:
+            self._watches.discard(w)
+
+    def _run(self) -> None:
+        with self._cond:
+            while True:
+                now = time.monotonic()
+                due = [(w, w._due(now)) for w in self._watches]
+                due = [(w, why) for w, why in due if why]
+                if due:
+                    for w, why in due:
+                        self._watches.discard(w)
+                        w.fired = why
+                    self._cond.release()
+                    try:
+                        for w, why in due:
+                            try:
+                                w.on_fire(why)
+                            except Exception:  # noqa: BLE001 - the dog keeps watching
+                                logger.debug("watchdog callback failed", exc_info=True)
+                    finally:
+                        self._cond.acquire()
+                    continue
+                if not self._watches:
+                    # idle: end, so no thread of a plugin's (reloaded, unloaded) module
+                    # outlives its work; a busy client keeps this one
+                    self._cond.wait(self.IDLE)
+                    if not self._watches:
+                        self._thread = None
+                        return
+                    continue
+                deadlines = [w.deadline for w in self._watches if w.deadline is not None]
+                timeout = max(0.0, min(deadlines) - now) if deadlines else None
+                if any(w.event is not None for w in self._watches):
+                    timeout = self.POLL if timeout is None else min(timeout, self.POLL)
+                self._cond.wait(timeout)
+
+
+WATCHDOG = Watchdog()
 
 
 # --- the body --------------------------------------------------------------------------
@@ -183,8 +325,9 @@ def _read_raw(raw, amount: int) -> bytes:
         raise IncompleteBody(f"connection broken while reading the body: {exc!r}") from None
 
 
-def read_body(resp, *, max_bytes: int, abandoned: threading.Event, method: str = "GET") -> bytes:
-    """The whole decoded body of a ``stream=True`` response, or a typed failure."""
+def read_body(resp, *, max_bytes: int, abandoned=None, method: str = "GET") -> bytes:
+    """The whole decoded body of a ``stream=True`` response, or a typed failure.
+    ``abandoned`` (anything with ``is_set()``): checked between chunks."""
     if method == "HEAD" or resp.status_code in (204, 304) or resp.status_code < 200:
         return b""
     encoding = (resp.headers.get("Content-Encoding") or "").strip().lower()
@@ -194,7 +337,7 @@ def read_body(resp, *, max_bytes: int, abandoned: threading.Event, method: str =
     out = bytearray()
     got = 0
     while True:
-        if abandoned.is_set():
+        if abandoned is not None and abandoned.is_set():
             raise Abandoned()
         chunk = _read_raw(raw, CHUNK_BYTES)
         if not chunk:
@@ -237,7 +380,10 @@ __all__ = [
     "Abandoned",
     "IncompleteBody",
     "ResponseTooLarge",
+    "KNOWN_URLLIB3_MAJORS",
     "TrackingAdapter",
     "UnknownEncoding",
+    "WATCHDOG",
+    "Watch",
     "read_body",
 ]
