@@ -16,10 +16,10 @@ from planet_bulk_tasking.core.jobs.manager import JobManager
 from planet_bulk_tasking.core.log import LOG_TAG, setup_logging, teardown_logging
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
+from planet_bulk_tasking.core.outputs.export import export_csv
 from planet_bulk_tasking.core.targets.build import create_job
 from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.client import TaskingClient
-from planet_bulk_tasking.ui.export import export_csv
 from qgis.core import QgsApplication, QgsSettings
 from support import point_layer, wait_until
 
@@ -57,14 +57,11 @@ class CanaryServer(MiniTasking):
             self.forced["post500"] -= 1
             body = json.dumps({"detail": f"boom for {got} " + " ".join(echoes(CANARY))})
             # the raw JSON-escaped form is only possible in a hand-written body
-            body = body[:-2] + " \\u0050\\u004c\\u0041\\u004b" + CANARY[4:] + '"}'
-            return conn.respond(500, body, {"Content-Type": "application/json", "X-Echo": got})
-        if (
-            "/payloads" not in req.route
-            and req.route.count("/") == 4
-            and self.forced["poll503"]
-            and req.method == "GET"
-        ):
+            body = body[:-2] + ' \\u0050\\u004c\\u0041\\u004b' + CANARY[4:] + '"}'
+            return conn.respond(500, body, {"Content-Type": "application/json",
+                                            "X-Echo": got})
+        if "/payloads" not in req.route and req.route.count("/") == 4 and \
+                self.forced["poll503"] and req.method == "GET":
             self.forced["poll503"] -= 1
             return conn.respond(503, f"<html><title>{got}</title>{echoes(CANARY)}</html>")
         if req.route.endswith("/orders/"):
@@ -77,11 +74,8 @@ class Cheat(MiniTasking):
 
     def __call__(self, req, conn):
         got = req.headers.get("authorization", "")
-        conn.respond(
-            401,
-            {"detail": f"bad {got}", "echo": echoes(CANARY)},
-            {"WWW-Authenticate": f'Basic realm="{CANARY}"'},
-        )
+        conn.respond(401, {"detail": f"bad {got}", "echo": echoes(CANARY)},
+                     {"WWW-Authenticate": f'Basic realm="{CANARY}"'})
 
 
 @pytest.fixture
@@ -119,16 +113,14 @@ def test_canary_key_never_kept_anywhere(tmp_path, qgis_log, no_plugin_settings):
 
     def factory_for(endpoint):
         def make(stop_event=None):
-            return TaskingClient(
-                endpoint, CANARY, stop_event=stop_event, backoff_base=0.01, max_retry_after=0.1
-            )
+            return TaskingClient(endpoint, CANARY, stop_event=stop_event,
+                                 backoff_base=0.01, max_retry_after=0.1)
 
         return make
 
     store = JobStore(str(tmp_path / "jobs.sqlite"))
     manager = JobManager(
-        store,
-        factory_for,
+        store, factory_for,
         worker_options={"min_poll_interval": 0.05, "post_retry_delay": 0.05},
         monitor_options={"min_interval": 0.1, "max_interval": 0.3},
     )
@@ -137,12 +129,8 @@ def test_canary_key_never_kept_anywhere(tmp_path, qgis_log, no_plugin_settings):
     texts = []
     try:
         jobs = [
-            create_job(
-                point_layer(20, name=name),
-                OrderParameters(),
-                selected_only=False,
-                endpoint=srv.base_url,
-            )
+            create_job(point_layer(20, name=name), OrderParameters(), selected_only=False,
+                       endpoint=srv.base_url)
             for name, srv in (("sites", good), ("other", bad))
         ]
         for job in jobs:
@@ -154,16 +142,10 @@ def test_canary_key_never_kept_anywhere(tmp_path, qgis_log, no_plugin_settings):
         counts = jobs[0].counts()
         assert counts[TargetStatus.SUCCEEDED] == 10 and counts[TargetStatus.FAILED] == 10
         assert all("***" in t.reason for t in jobs[0].targets if t.status == "failed"), [
-            t.reason for t in jobs[0].targets
-        ]
+            t.reason for t in jobs[0].targets]
         error = ended[jobs[1].job_id][1]
-        texts += [
-            str(error),
-            repr(error),
-            error.user_message,
-            str(error.details),
-            jobs[1].error or "",
-        ]
+        texts += [str(error), repr(error), error.user_message, str(error.details),
+                  jobs[1].error or ""]
         for job in jobs:
             texts += [t.reason or "" for t in job.targets]
             texts += [c.reason or "" for c in job.chunks]
@@ -182,7 +164,9 @@ def test_canary_key_never_kept_anywhere(tmp_path, qgis_log, no_plugin_settings):
         "QGIS message log": "\n".join(qgis_log),
         "raw log records": "\n".join(raw.texts),
         "CSV export": csv_path.read_bytes(),
-        "QgsSettings values": "\n".join(f"{k}={settings.value(k)}" for k in settings.allKeys()),
+        "QgsSettings values": "\n".join(
+            f"{k}={settings.value(k)}" for k in settings.allKeys()
+        ),
     }
     if os.path.exists(settings.fileName()):
         places["QgsSettings file"] = open(settings.fileName(), "rb").read()
@@ -211,12 +195,10 @@ def _model_texts(model) -> list:
 
 
 @pytest.mark.parametrize("server_class", [CanaryServer, Cheat], ids=["forced errors", "401"])
-def test_canary_key_never_in_the_dock(
-    qgis_iface, qgis_new_project, monkeypatch, no_plugin_settings, server_class
-):
+def test_canary_key_never_in_the_dock(qgis_iface, make_plugin_dock, monkeypatch,
+                                      no_plugin_settings, server_class):
     """The same through the dock: message-bar notices, the results table, the job's text."""
     from planet_bulk_tasking.ui import settings_panel
-    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
     from qgis.core import QgsProject
     from support import process_until
 
@@ -224,19 +206,13 @@ def test_canary_key_never_in_the_dock(
     monkeypatch.setenv("PL_API_KEY", CANARY)
     layer = point_layer(10)
     QgsProject.instance().addMapLayer(layer)
-    dock = PlanetBulkTaskingDock(qgis_iface)
+    dock = make_plugin_dock()
     asked = []  # the question before spending is answered, and checked for the key too
     dock.ask_choice = lambda title, text, choices: asked.append(text) or "send"
     notices = []
     real_push = dock.notices.push
-    monkeypatch.setattr(
-        dock.notices,
-        "push",
-        lambda title, text, *a, **kw: (
-            notices.append(f"{title}: {text}"),
-            real_push(title, text, *a, **kw),
-        )[1],
-    )
+    monkeypatch.setattr(dock.notices, "push", lambda title, text, *a, **kw: (
+        notices.append(f"{title}: {text}"), real_push(title, text, *a, **kw))[1])
     try:
         dock.settings.set_mode(settings_panel.MODE_CUSTOM, srv.base_url)
         dock.compose.set_layer(layer)

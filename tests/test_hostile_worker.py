@@ -144,14 +144,11 @@ class _Null:
 def test_endless_paging_ends_and_keeps_targets_submitted(server, runs):
     def endless(req, conn, bulk_id):
         n = int(req.query.get("page", "0"))
-        conn.respond(
-            200,
-            {
-                "count": 10**9,
-                "next": f"/tasking/v2/bulk/{bulk_id}/payloads?page={n + 1}",
-                "results": [{"status": "PROCESSING"}] * 50,
-            },
-        )
+        conn.respond(200, {
+            "count": 10**9,
+            "next": f"/tasking/v2/bulk/{bulk_id}/payloads?page={n + 1}",
+            "results": [{"status": "PROCESSING"}] * 50,
+        })
 
     srv = server(MiniTasking(payloads=endless))
     job = make_job(srv.base_url)
@@ -167,13 +164,8 @@ def test_endless_paging_ends_and_keeps_targets_submitted(server, runs):
 # --- 9. a summary that is not an object: a typed failure after a few tries -----------------
 @pytest.mark.parametrize("body", ["[]", "null", '"ok"', "{}"])
 def test_non_object_summary_fails_the_job_after_a_few_polls(server, runs, body):
-    srv = server(
-        MiniTasking(
-            summary=lambda req, conn, b: conn.respond(
-                200, body, {"Content-Type": "application/json"}
-            )
-        )
-    )
+    srv = server(MiniTasking(summary=lambda req, conn, b: conn.respond(
+        200, body, {"Content-Type": "application/json"})))
     job = make_job(srv.base_url)
     run = runs(job, factory(srv.base_url))
     assert run.wait(20) == "failed"
@@ -197,15 +189,11 @@ def test_odd_key_fails_the_job_up_front(server, runs):
 
 # --- 12. Retry-After of 10^9: the job's total wait is capped and shown ----------------------
 def test_retry_after_stacking_is_capped_per_job(server, runs):
-    srv = server(
-        MiniTasking(
-            summary=lambda req, conn, b: conn.respond(
-                429, {"detail": "slow down"}, {"Retry-After": "1000000000"}
-            )
-        )
-    )
+    srv = server(MiniTasking(summary=lambda req, conn, b: conn.respond(
+        429, {"detail": "slow down"}, {"Retry-After": "1000000000"})))
     job = make_job(srv.base_url)
-    run = runs(job, factory(srv.base_url, max_retries=10, max_retry_after=0.3), max_total_wait=1.5)
+    run = runs(job, factory(srv.base_url, max_retries=10, max_retry_after=0.3),
+               max_total_wait=1.5)
     t0 = time.monotonic()
     assert run.wait(20) == "failed"
     assert time.monotonic() - t0 < 6.0
@@ -247,9 +235,7 @@ def test_a_python_process_exits_within_2_s_of_stop_while_the_server_drips(tmp_pa
     script.write_text(PROBE)
     proc = subprocess.run(
         [sys.executable, str(script), os.path.join(root, "scripts"), os.path.join(root, "tests")],
-        capture_output=True,
-        text=True,
-        timeout=30,
+        capture_output=True, text=True, timeout=30,
     )
     exited = time.time()
     assert proc.returncode == 0, proc.stderr[-2000:]
