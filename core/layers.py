@@ -17,7 +17,7 @@ def find_layer(ref: LayerRef, project=None) -> Optional[QgsVectorLayer]:
         return layer
     if not ref.source:
         return None
-    from .targets.payloads import strip_credentials
+    from .targets.layer_ref import strip_credentials
 
     for candidate in project.mapLayers().values():
         if (

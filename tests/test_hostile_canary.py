@@ -17,7 +17,8 @@ from planet_bulk_tasking.core.log import LOG_TAG, setup_logging, teardown_loggin
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
 from planet_bulk_tasking.core.outputs.export import export_csv
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from qgis.core import QgsApplication, QgsSettings
 from support import point_layer, wait_until

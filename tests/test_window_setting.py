@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from planet_bulk_tasking.core import settings
 from planet_bulk_tasking.core.services import PracticeSandbox
+from planet_bulk_tasking.core.targets.build import create_job
 from planet_bulk_tasking.core.targets.parameters import OrderParameters, window_duration
-from planet_bulk_tasking.core.targets.payloads import create_job
 from planet_bulk_tasking.ui.compose_panel import ComposePanel
 from planet_bulk_tasking.ui.settings_panel import SettingsPanel
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer

@@ -18,7 +18,8 @@ from engine_support import Run
 from planet_bulk_tasking.core.engine.matching import match_results
 from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON, SubmitEngine, _Watch
 from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, PayloadOutcome, TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.api import PayloadResult, PayloadStatus
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (

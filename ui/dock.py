@@ -308,7 +308,7 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
 
     # -- building ---------------------------------------------------------------------------
     def _build_job(self) -> Optional[BulkJob]:
-        from ..core.targets.payloads import BuildCancelled, InvalidParameters, create_job
+        from ..core.targets.build import BuildCancelled, InvalidParameters, create_job
 
         layer = self.compose.layer()
         if layer is None:

@@ -35,7 +35,8 @@ def revised_payloads(job: BulkJob, targets, values: dict) -> Tuple[Dict[str, dic
                     layer=job.layer.name
                 )
             ]
-        from ..targets.payloads import OrderParameters, build_targets
+        from ..targets.build import build_targets
+        from ..targets.parameters import OrderParameters
 
         result = build_targets(
             layer,
