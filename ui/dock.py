@@ -80,6 +80,8 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
         self.last_confirmation = ""
         self.last_refused: List[tuple] = []  # (target label, reason) of the last action
         self._preview_job: Optional[BulkJob] = None
+        self._building: Optional[int] = None  # features of a Submit being prepared
+        self._build_task = None  # its BackgroundJob
         self._preview_fresh = False
         self._last_error = None
         self._is_shut_down = False
@@ -252,6 +254,8 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
 
     def submit_problems(self) -> List[str]:
         """Why Submit is disabled, in words (empty: it is enabled)."""
+        if self._building is not None:
+            return [self.tr("Preparing {n} targets…").format(n=f"{self._building:,}")]
         if self.is_running():
             return [self.tr("Orders are being sent: wait for the end, or cancel.")]
         problems = list(self.compose.problems())
@@ -399,6 +403,8 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
             except (TypeError, RuntimeError):
                 pass
         self.settings.shutdown()
+        if self._build_task is not None:  # a Submit still preparing: nothing was sent
+            self._build_task.stop()
         self.compose.shutdown()
         self.results.shutdown()
         self.notices.clear()

@@ -161,8 +161,15 @@ class DockJobs:
 
     def refresh_jobs(self):
         self._jobs_stale = False
+        counted = {}
+        for job_id, job in self.manager.jobs.items():
+            if self.manager.is_running(job_id):  # in memory: not counted again in SQL
+                counts = job.counts()
+                del counts["total"]
+                counts["features"] = len({t.feature_id for t in job.targets})
+                counted[job_id] = counts
         try:
-            summaries = self.services.store.list_jobs()
+            summaries = self.services.store.list_jobs(wait=False, counted=counted)
         except Exception:  # store closed (unloading) or damaged: keep the last list
             return
         running = {s.job_id for s in summaries if self.manager.is_running(s.job_id)}

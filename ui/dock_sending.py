@@ -6,13 +6,14 @@ import html
 from datetime import datetime, timezone
 from typing import Optional
 
-from qgis.core import Qgis
+from qgis.core import Qgis, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.model.job import BulkJob, JobState
 from ..core.outputs.job_facts import ended_counts, live_orders, sent_facts
-from . import sending
+from . import build_task, sending
 from .preview_panel import summarize
+from .results_model import BIG_JOB
 from .results_proxy import ResultsProxy
 from .status import utc_text
 from .widgets import plural
@@ -32,11 +33,86 @@ class DockSending:
         if problems:
             self.update_submit_state()
             return False
+        layer = self.compose.layer()
+        if (
+            not self._preview_fresh
+            and layer is not None
+            and self.compose.feature_count() >= build_task.BUILD_IN_BACKGROUND_FROM
+        ):
+            return self._build_then_send(layer, confirm)
         job = self._preview_job if self._preview_fresh else self.preview()
         self._preview_fresh = False
         self._preview_job = None
         if job is None:
             return False
+        return self._send(job, confirm)
+
+    def _build_then_send(self, layer, confirm: bool) -> bool:
+        """Many features: the click only captures what the build needs (prepare_build)
+        and returns; the job is built on a thread, then asked about and sent
+        (``_on_built``). Nothing is sent before the answer."""
+        from ..core.targets.build import InvalidParameters, prepare_build
+
+        self._preview_fresh = False
+        self._preview_job = None
+        try:
+            plan = prepare_build(
+                layer,
+                self.compose.parameters(),
+                selected_only=self.compose.selected_only.isChecked(),
+                transform_context=QgsProject.instance().transformContext(),
+            )
+        except InvalidParameters as exc:
+            self.notices.push(
+                tr("Planet Bulk Tasking"), "; ".join(exc.problems), Qgis.MessageLevel.Warning
+            )
+            return False
+        except ValueError as exc:
+            self.notices.push(tr("Planet Bulk Tasking"), str(exc), Qgis.MessageLevel.Warning)
+            return False
+        n = self.compose.feature_count()
+        what = (layer.name(), n)
+
+        def built(how, job, error):
+            self._building = None
+            task.deleteLater()
+            self._on_built(how, job, error, what, confirm)
+
+        self._building = n
+        task = build_task.start_build(plan, self, built)
+        self._build_task = task
+        self.update_submit_state()
+        return True
+
+    def _on_built(self, how: str, job, error, what: tuple, confirm: bool) -> None:
+        layer_name, n = what
+        self._build_task = None
+        if self._is_shut_down:
+            return
+        self.update_submit_state()
+        if how == "cancelled":
+            self.notices.push(
+                tr("Not sent"),
+                tr(
+                    "Preparing the orders of {n} features of layer {layer} was cancelled: "
+                    "nothing was sent."
+                ).format(n=f"{n:,}", layer=layer_name),
+                Qgis.MessageLevel.Info,
+            )
+        elif how == "failed" or job is None:
+            self.notices.push(
+                tr("Planet Bulk Tasking"),
+                tr(
+                    "The orders of {n} features of layer {layer} could not be prepared, "
+                    "nothing was sent: {error}"
+                ).format(n=f"{n:,}", layer=layer_name, error=error),
+                Qgis.MessageLevel.Critical,
+            )
+        else:
+            self._send(job, confirm)
+
+    def _send(self, job: BulkJob, confirm: bool) -> bool:
+        """Ask before spending, then hand the built job to the JobManager."""
         summary = summarize(job)
         layer = self.compose.layer()
         if summary["orders"] == 0:
@@ -82,7 +158,8 @@ class DockSending:
             ).format(where=self.settings.endpoint_label(), **summary)
         )
         try:
-            self.manager.submit(job)
+            # a big job is written ahead by the store's thread; its run starts once on disk
+            self.manager.submit(job, background_save=len(job.targets) >= BIG_JOB)
         except Exception as exc:  # the job store could not be written: nothing was sent
             self.results.set_running(False)
             self.notices.push(
@@ -114,9 +191,7 @@ class DockSending:
             destination += f" ({self.settings.base_url()})"
         text = sending.question(job, summary, destination, live)
         self.last_confirmation = text
-        answer = self.ask_choice(
-            tr("Send orders to Planet?"), text, sending.choices(summary, live)
-        )
+        answer = self.ask_choice(tr("Send orders to Planet?"), text, sending.choices(summary, live))
         if answer == sending.LEAVE_OUT:
             n = sending.leave_out(job, live)
             if summarize(job)["orders"] == 0:
@@ -132,15 +207,16 @@ class DockSending:
                 return False
             return True
         if answer != sending.SEND_ALL:
-            self.notices.push(
-                tr("Not sent"), tr("Nothing was sent."), Qgis.MessageLevel.Info
-            )
+            self.notices.push(tr("Not sent"), tr("Nothing was sent."), Qgis.MessageLevel.Info)
             return False
         return True
 
     def cancel(self):
         """Stop sending. What Planet already accepted cannot be stopped by this: the
         state line says so, and offers to cancel those orders."""
+        if self._build_task is not None:  # still preparing: nothing was sent
+            self._build_task.cancel()
+            return
         if self.is_running():
             self._cancelled.add(self._job_id)
             self.manager.cancel(self._job_id)
@@ -286,9 +362,7 @@ class DockSending:
                 if source == "env"
                 else tr("check it in Settings")
             ).format(env=ENV_KEY)
-            return tr("Planet refused {where} (401, not valid): {fix}").format(
-                where=where, fix=fix
-            )
+            return tr("Planet refused {where} (401, not valid): {fix}").format(where=where, fix=fix)
         if isinstance(error, PermissionDeniedError):
             return tr(
                 "Planet accepted {where} but it may not task (403): tasking needs a contract "

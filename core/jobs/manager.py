@@ -42,6 +42,7 @@ class JobManager(QObject):
     action_failed = pyqtSignal(str, str, object)  # job_id, edit|cancel, TaskingError
     retrying = pyqtSignal(str, int, int, str)  # job_id, attempt, max, words ("cannot connect…")
     jobs_resumed = pyqtSignal(list)  # job ids picked up after a restart (resume_unfinished)
+    _saved = pyqtSignal(str, object)  # from the store's writer thread: job_id, error or None
 
     def __init__(
         self,
@@ -70,6 +71,8 @@ class JobManager(QObject):
         self._cancel_later: Dict[str, set] = {}  # job id -> keys to cancel once created
         self._cancel_batch: Dict[str, list] = {}  # job id -> created keys to cancel next
         self._closing = False
+        self._saving: Dict[str, bool] = {}  # job id -> cancelled, while written ahead
+        self._saved.connect(self._on_saved)
 
     # -- jobs ----------------------------------------------------------------------
     def job(self, job_id: str) -> BulkJob:
@@ -78,6 +81,8 @@ class JobManager(QObject):
         return self.jobs[job_id]
 
     def is_running(self, job_id: str) -> bool:
+        if job_id in self._saving:
+            return True
         run = self._runs.get(job_id)
         return run is not None and run.is_running()
 
@@ -85,13 +90,37 @@ class JobManager(QObject):
         """The job's current (or last) run in this session (for the dock and tests)."""
         return self._runs.get(job_id)
 
-    def submit(self, job: BulkJob) -> None:
-        """Write the job to disk, then send it. Nothing leaves before the write."""
+    def submit(self, job: BulkJob, background_save: bool = False) -> None:
+        """Write the job to disk, then send it. Nothing leaves before the write.
+
+        ``background_save``: the store's writer thread writes the job (100,000 targets:
+        seconds) and the run starts once that write is durable; this returns at once and
+        the job counts as running meanwhile. A failed write ends the job "failed"."""
         job.state = JobState.RUNNING
-        self.store.save_job(job)
+        if not background_save:
+            self.store.save_job(job)
         self._adopt(job)
         self.job_added.emit(job.job_id)
+        if not background_save:
+            self._run(job)
+            return
+        self._saving[job.job_id] = False  # True once cancelled while being written
+        job_id = job.job_id
+        self.store.save_job(job, then=lambda error: self._saved.emit(job_id, error))
+
+    def _on_saved(self, job_id: str, error) -> None:
+        cancelled = self._saving.pop(job_id, False)
+        job = self.jobs.get(job_id)
+        if job is None or self._closing:
+            return  # on disk as running: resumed at the next start, nothing sent twice
+        if error is not None:
+            job.state, job.error = JobState.ERROR, f"The job could not be saved: {error}"
+            self.job_changed.emit(job_id)
+            self.job_ended.emit(job_id, "failed", error)
+            return
         self._run(job)
+        if cancelled:
+            self.cancel(job_id)  # the engine ends at once, before its first request
 
     def resume(self, job_id: str) -> None:
         """Carry on a job: re-posts unsent or unconfirmed chunks with their own ids (safe).
@@ -134,6 +163,9 @@ class JobManager(QObject):
     def cancel(self, job_id: str) -> None:
         """Stop sending. Bulks the server may already have are still followed (read only)."""
         if job_id in self._following:
+            return
+        if job_id in self._saving:
+            self._saving[job_id] = True
             return
         run = self._runs.get(job_id)
         if run is not None:

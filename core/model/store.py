@@ -43,6 +43,7 @@ _UPSERT_TARGET = (
     f"INSERT OR REPLACE INTO targets ({_TARGET_COLUMNS}) VALUES ({', '.join('?' * 16)})"
 )
 _UPSERT_CHUNK = "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)"
+_WHOLE_JOB = "whole job"  # queued save_job(then=...): (job, then)
 _SNAPSHOT = "targets snapshot"  # queued target snapshots: serialised by the writer thread
 _SET_STATE = "UPDATE jobs SET state=?, error=? WHERE job_id=?"
 
@@ -81,6 +82,8 @@ class JobStore:
         self._writer: Optional[threading.Thread] = None
         self._generation: Dict[str, int] = {}  # job_id -> writes so far (list_jobs' cache)
         self._counts_cache: Dict[str, tuple] = {}
+        self._read_db: Optional[sqlite3.Connection] = None  # list_jobs(wait=False)
+        self._reader_lock = threading.Lock()
 
     def close(self) -> None:
         self.flush()
@@ -91,6 +94,9 @@ class JobStore:
             writer.join(5.0)
         with self._lock:
             self._db.close()
+        with self._reader_lock:
+            if self._read_db is not None:
+                self._read_db.close()
 
     # -- the writer thread ------------------------------------------------------------
     def flush(self) -> None:
@@ -129,6 +135,14 @@ class JobStore:
                 self._pending, self._pending_jobs = [], set()
                 self._writing = True
             rows = sum(len(g[1]) for g in groups)
+            while groups and groups[0][0] is _WHOLE_JOB:
+                self._write_whole_jobs(groups.pop(0)[1])
+            after = next((i for i, g in enumerate(groups) if g[0] is _WHOLE_JOB), len(groups))
+            if after < len(groups):  # rows queued after a whole job: written after it
+                with self._queue:
+                    self._pending[:0] = groups[after:]
+                    self._pending_jobs |= jobs
+                groups = groups[:after]
             try:  # everything queued meanwhile goes in one transaction, in order
                 with self._transaction() as db:
                     for statement, values in groups:
@@ -146,10 +160,30 @@ class JobStore:
                     self._writing = False
                     self._queue.notify_all()
 
+    def _write_whole_jobs(self, jobs: List[tuple]) -> None:
+        for job, then in jobs:
+            try:
+                self._write_job(job)
+            except sqlite3.Error as exc:
+                log.exception("could not save the job")
+                then(exc)
+            else:
+                then(None)
+
     # -- writing ------------------------------------------------------------------
-    def save_job(self, job: BulkJob) -> None:
-        """Write the whole job in one transaction (before its first request is sent)."""
+    def save_job(self, job: BulkJob, then=None) -> None:
+        """Write the whole job in one transaction (before its first request is sent).
+
+        ``then(error)``: written by the writer thread instead, after what is queued;
+        ``then`` is called there with None once the job is on disk, else the error. The
+        caller must not change the job until then (its rows are made by that thread)."""
+        if then is not None:
+            self._enqueue(job.job_id, [(job, then)], _WHOLE_JOB)
+            return
         self.flush()  # queued results of an earlier state must not land after this
+        self._write_job(job)
+
+    def _write_job(self, job: BulkJob) -> None:
         with self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?)",
@@ -254,13 +288,23 @@ class JobStore:
             targets=[_target_from_row(r) for r in targets],
         )
 
-    def list_jobs(self) -> List[JobSummary]:
-        with self._reading():
-            jobs = self._db.execute(
+    def list_jobs(
+        self, wait: bool = True, counted: Optional[Dict[str, Dict[str, int]]] = None
+    ) -> List[JobSummary]:
+        """``wait=False``: what is on disk now, read through a second connection (WAL:
+        never waiting for the writer thread, which may be writing a 100,000-target job).
+        ``counted``: the caller's own counts of some jobs (its running jobs, in memory:
+        counting them in SQL after every batch cost 0.1-0.4 s of the main thread)."""
+        reading = self._reading() if wait else self._reader_lock
+        db = self._db if wait else self._reader()
+        with reading:
+            jobs = db.execute(
                 "SELECT job_id, created_time, updated_time, layer, endpoint, state FROM jobs "
                 "ORDER BY created_time DESC"
             ).fetchall()
-            by_job = self._job_counts(jobs)
+            known = counted or {}
+            by_job = self._job_counts([j for j in jobs if j[0] not in known], db)
+        by_job.update({k: dict(v) for k, v in known.items()})
         result = []
         for job_id, created, updated, layer, endpoint, state in jobs:
             c = by_job.get(job_id, {s: 0 for s in TargetStatus.ALL})
@@ -271,7 +315,12 @@ class JobStore:
             result.append(JobSummary(job_id, created, updated, name, endpoint, state, c))
         return result
 
-    def _job_counts(self, jobs) -> Dict[str, Dict[str, int]]:
+    def _reader(self) -> sqlite3.Connection:
+        if self._read_db is None:
+            self._read_db = sqlite3.connect(self.path, check_same_thread=False)
+        return self._read_db
+
+    def _job_counts(self, jobs, db) -> Dict[str, Dict[str, int]]:
         """Counts per job, recounted only for jobs written since the last call (the Jobs
         list refreshes while results arrive: not a GROUP BY over every job each time)."""
         cache = self._counts_cache  # job_id -> (generation, counts)
@@ -281,12 +330,12 @@ class JobStore:
             generation = self._generation.get(job_id, 0)
             if hit is None or hit[0] != generation:
                 counts = {s: 0 for s in TargetStatus.ALL}
-                for status, n in self._db.execute(
+                for status, n in db.execute(
                     "SELECT status, COUNT(*) FROM targets WHERE job_id=? GROUP BY status",
                     (job_id,),
                 ):
                     counts[status] = n
-                counts["features"] = self._db.execute(
+                counts["features"] = db.execute(
                     "SELECT COUNT(DISTINCT feature_id) FROM targets WHERE job_id=?", (job_id,)
                 ).fetchone()[0]
                 hit = cache[job_id] = (generation, counts)
@@ -437,13 +486,41 @@ def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
     """``_target_row`` without its JSON: what must be copied now (attempts change in place
     as later results arrive; payloads and warnings are replaced, never changed)."""
     attempts = [_attempt_dict(a) for a in t.attempts] if t.attempts else None
-    return (job_id, t, seq, t.name, t.payload, t.status, t.reason, t.order_id, t.order_status,
-            t.order_updated, t.capture_count, t.chunk_index, t.warnings, attempts)
+    return (
+        job_id,
+        t,
+        seq,
+        t.name,
+        t.payload,
+        t.status,
+        t.reason,
+        t.order_id,
+        t.order_status,
+        t.order_updated,
+        t.capture_count,
+        t.chunk_index,
+        t.warnings,
+        attempts,
+    )
 
 
 def _snapshot_row(s: tuple) -> tuple:
-    (job_id, t, seq, name, payload, status, reason, order_id, order_status, updated, captures,
-     chunk_index, warnings, attempts) = s
+    (
+        job_id,
+        t,
+        seq,
+        name,
+        payload,
+        status,
+        reason,
+        order_id,
+        order_status,
+        updated,
+        captures,
+        chunk_index,
+        warnings,
+        attempts,
+    ) = s
     return (
         job_id,
         t.key,
