@@ -261,8 +261,10 @@ def scenario_a(plugin, layer, state):
         f"{dock.compose.name_widget.expression()!r} / {expression_other!r}",
     )
     dock.tabs.setCurrentIndex(dock.TAB_RESULTS)
+    added = []  # the result layer is written on its own thread: wait for it, not a delay
+    dock.results.result_layer_added.connect(added.append)
     click(dock.results.layer_button)
-    yield 800
+    yield lambda: added
     result = next(
         (
             lyr

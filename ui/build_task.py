@@ -44,5 +44,11 @@ def start_build(plan, parent, on_end) -> BackgroundJob:
     thread ("finished" | "cancelled" | "failed")."""
     engine = BuildEngine(plan)
     task = BackgroundJob(engine, "pbt-build", parent)
-    task.ended.connect(lambda how: on_end(how, engine.job, engine.error))
+    # a cancel on the caller's thread wins even if the build had just finished: the
+    # answer it gets is the one the user asked for
+    task.ended.connect(
+        lambda how: on_end(
+            CANCELLED if engine.feedback.isCanceled() else how, engine.job, engine.error
+        )
+    )
     return task.start()
