@@ -208,6 +208,7 @@ class _StallSampler:
         import traceback
 
         self.hits = collections.Counter()
+        self.episodes = collections.defaultdict(collections.Counter)  # last beat -> places
         main = threading.main_thread().ident
         self.stop = threading.Event()
 
@@ -222,7 +223,9 @@ class _StallSampler:
                     for f in stack
                     if "planet_bulk_tasking" in f.filename
                 ][-3:]
-                self.hits[" < ".join(reversed(ours)) or stack[-1].name] += 1
+                where = " < ".join(reversed(ours)) or stack[-1].name
+                self.hits[where] += 1
+                self.episodes[beats[-1]][where] += 1
 
         threading.Thread(target=run, daemon=True).start()
 
@@ -231,6 +234,11 @@ class _StallSampler:
         print("  main thread during stalls (10 ms samples):")
         for where, n in self.hits.most_common(12):
             print(f"    {n * 10:6d} ms  {where}")
+        print("  the longest stalls (at s into the run: where, 10 ms samples):")
+        longest = sorted(self.episodes.items(), key=lambda kv: -sum(kv[1].values()))[:4]
+        for at, places in longest:
+            top = "; ".join(f"{w} x{n}" for w, n in places.most_common(3))
+            print(f"    {at:7.2f} s  {sum(places.values()) * 10 + 60:5d} ms+  {top}")
 
 
 def main(argv=None) -> int:

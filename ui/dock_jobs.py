@@ -163,7 +163,8 @@ class DockJobs:
         self._jobs_stale = False
         counted = {}
         for job_id, job in self.manager.jobs.items():
-            if self.manager.is_running(job_id):  # in memory: not counted again in SQL
+            # running or shown: in memory, the truth, and changing (in SQL: 0.3 s at 100,000)
+            if job_id == self._job_id or self.manager.is_running(job_id):
                 counts = job.counts()
                 del counts["total"]
                 counts["features"] = len({t.feature_id for t in job.targets})
