@@ -7,6 +7,8 @@ from qgis.core import QgsFeedback
 from ..core.engine.base import CANCELLED, FAILED, FINISHED
 from ..core.jobs.background import BackgroundJob
 from ..core.targets.build import BuildCancelled
+from ..core.targets.hints import job_hints
+from .preview_panel import summarize
 
 #: a Submit of at least this many features builds off the main thread (fewer build in
 #: well under 100 ms: the click then asks at once, as it always did)
@@ -22,10 +24,13 @@ class BuildEngine:
         self.on_event = None
         self.error = None
         self.job = None
+        self.summary = self.hints = None  # what the dock shows of it, worked out here too
 
     def run(self) -> str:
         try:
             self.job = self.plan.job(self.feedback)
+            self.summary = summarize(self.job)
+            self.hints = job_hints(self.job.targets)
         except BuildCancelled:
             return CANCELLED
         except Exception as exc:  # reported in words on the main thread, nothing sent

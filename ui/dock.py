@@ -82,6 +82,7 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
         self._preview_job: Optional[BulkJob] = None
         self._building: Optional[int] = None  # features of a Submit being prepared
         self._build_task = None  # its BackgroundJob
+        self.last_answer = ""  # the answer to the last question before spending
         self._preview_fresh = False
         self._last_error = None
         self._is_shut_down = False

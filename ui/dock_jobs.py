@@ -132,8 +132,8 @@ class DockJobs:
         states = [c.state for c in job.chunks]
         seen = self._chunk_states.get(job.job_id)
         self._chunk_states = {job.job_id: states}
-        if seen is None:  # the first look at this job
-            self.results.refresh_all()
+        if seen is None:  # the first look at this job (set_job made its caches)
+            self.results.refresh_all(everything=False)
             return
         keys = [
             k

@@ -149,9 +149,9 @@ class DockOrders:
         self.results.refresh_keys(list(revised))
         self.results.set_running(True)
         self.results.progress.set_state(
-            plural(
-                len(revised), tr("Resending {n} order…"), tr("Resending {n} orders…")
-            ).format(n=len(revised))
+            plural(len(revised), tr("Resending {n} order…"), tr("Resending {n} orders…")).format(
+                n=len(revised)
+            )
         )
         self.update_submit_state()
         self.refresh_jobs()
@@ -212,9 +212,9 @@ class DockOrders:
         if confirm and not self.ask(tr("Edit orders"), text):
             return None
         self.results.progress.set_state(
-            plural(
-                len(targets), tr("Editing {n} order…"), tr("Editing {n} orders…")
-            ).format(n=len(targets))
+            plural(len(targets), tr("Editing {n} order…"), tr("Editing {n} orders…")).format(
+                n=len(targets)
+            )
         )
         return self.manager.edit_orders(job.job_id, [t.key for t in targets], changes)
 
@@ -251,9 +251,9 @@ class DockOrders:
         if confirm and not self.ask(tr("Cancel orders"), text):
             return None
         self.results.progress.set_state(
-            plural(
-                len(targets), tr("Cancelling {n} order…"), tr("Cancelling {n} orders…")
-            ).format(n=len(targets))
+            plural(len(targets), tr("Cancelling {n} order…"), tr("Cancelling {n} orders…")).format(
+                n=len(targets)
+            )
         )
         return self.manager.cancel_orders(job.job_id, [t.key for t in targets])
 
@@ -268,14 +268,10 @@ class DockOrders:
                     labels[t.order_id] = t.label
         self.last_refused = [(labels.get(o.order_id, o.order_id), o.reason) for o in refused]
         if kind == "edit":
-            text = plural(ok, tr("{n} order changed"), tr("{n} orders changed")).format(
-                n=ok
-            )
+            text = plural(ok, tr("{n} order changed"), tr("{n} orders changed")).format(n=ok)
             title = tr("Orders edited")
         else:
-            text = plural(
-                ok, tr("{n} order cancelled"), tr("{n} orders cancelled")
-            ).format(n=ok)
+            text = plural(ok, tr("{n} order cancelled"), tr("{n} orders cancelled")).format(n=ok)
             title = tr("Orders cancelled")
         if refused:
             first = self.last_refused[0]

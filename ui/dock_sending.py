@@ -75,8 +75,9 @@ class DockSending:
 
         def built(how, job, error):
             self._building = None
+            engine = task.engine
             task.deleteLater()
-            self._on_built(how, job, error, what, confirm)
+            self._on_built(how, job, error, what, confirm, engine)
 
         self._building = n
         task = build_task.start_build(plan, self, built)
@@ -84,7 +85,7 @@ class DockSending:
         self.update_submit_state()
         return True
 
-    def _on_built(self, how: str, job, error, what: tuple, confirm: bool) -> None:
+    def _on_built(self, how: str, job, error, what: tuple, confirm: bool, engine) -> None:
         layer_name, n = what
         self._build_task = None
         if self._is_shut_down:
@@ -109,11 +110,12 @@ class DockSending:
                 Qgis.MessageLevel.Critical,
             )
         else:
-            self._send(job, confirm)
+            self._send(job, confirm, (engine.summary, engine.hints))
 
-    def _send(self, job: BulkJob, confirm: bool) -> bool:
-        """Ask before spending, then hand the built job to the JobManager."""
-        summary = summarize(job)
+    def _send(self, job: BulkJob, confirm: bool, known: Optional[tuple] = None) -> bool:
+        """Ask before spending, then hand the built job to the JobManager. ``known``:
+        (summary, hints) the build thread worked out already (O(job) each)."""
+        summary, hints = known or (summarize(job), None)
         layer = self.compose.layer()
         if summary["orders"] == 0:
             self.notices.push(
@@ -144,8 +146,9 @@ class DockSending:
             if not self.confirm_sending(job, summary):
                 self.preview_panel.show_job(job)
                 return False
-            summary = summarize(job)
-        self.preview_panel.show_job(job)
+            if self.last_answer == sending.LEAVE_OUT:  # targets were skipped: count again
+                summary, hints = summarize(job), None
+        self.preview_panel.show_job(job, summary=summary, hints=hints)
         self._job_id = job.job_id
         self.results.set_job(job, layer)
         self.results.set_filter(ResultsProxy.FILTER_ALL)
@@ -192,6 +195,7 @@ class DockSending:
         text = sending.question(job, summary, destination, live)
         self.last_confirmation = text
         answer = self.ask_choice(tr("Send orders to Planet?"), text, sending.choices(summary, live))
+        self.last_answer = answer
         if answer == sending.LEAVE_OUT:
             n = sending.leave_out(job, live)
             if summarize(job)["orders"] == 0:
@@ -402,7 +406,7 @@ class DockSending:
             level = Qgis.MessageLevel.Warning if failed else Qgis.MessageLevel.Success
         shown = job_id == self._job_id
         if shown:
-            self.results.refresh_all()
+            self.results.refresh_all(everything=False)  # every result came row by row
             self.results.update_result_layer()
             self.results.set_running(False)
             ended_at = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")

@@ -79,12 +79,21 @@ class PreviewPanel(QGroupBox):
         layout.addWidget(self.json_edit)
         self.show_job(None)
 
-    def show_job(self, job: Optional[BulkJob], stale: bool = False):
+    def show_job(
+        self,
+        job: Optional[BulkJob],
+        stale: bool = False,
+        summary: Optional[dict] = None,
+        hints: Optional[list] = None,
+    ):
+        """``summary`` / ``hints``: summarize(job) / job_hints, when known already."""
         self.job = job
         self._stale = stale
         self.skipped_list.clear()
         self.json_edit.clear()
-        self.hints = job_hints(job.targets) if job is not None else []
+        if hints is None:
+            hints = job_hints(job.targets) if job is not None else []
+        self.hints = hints
         # core texts are English, like the skip reasons
         self.hints_label.setText("".join(f"<p>⚠ {html.escape(h)}</p>" for h in self.hints))
         self.hints_label.setVisible(bool(self.hints))
@@ -92,7 +101,7 @@ class PreviewPanel(QGroupBox):
             for w in (self.skipped_title, self.skipped_list, self.json_title, self.json_edit):
                 w.hide()
             return
-        s = summarize(job)
+        s = summary if summary is not None else summarize(job)
         text = plural(
             s["bulks"],
             self.tr("{features} features → {orders} orders in 1 bulk request"),

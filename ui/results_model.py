@@ -145,9 +145,14 @@ class ResultsModel(ColumnsModel):
         if ResultsModel._froze_heap:
             gc.freeze()
 
-    def refresh_all(self):
-        if self._job and self._job.targets:
+    def refresh_all(self, recompute: bool = True):
+        if not (self._job and self._job.targets):
+            return
+        if recompute:
             self._emit_rows([0, len(self._job.targets) - 1], contiguous=True)
+        else:
+            last = self.index(len(self._job.targets) - 1, self.COLUMN_COUNT - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def sort_keys(self, column: int) -> list:
         """Sort value of every row for this column (cached; kept fresh by refresh_*)."""
