@@ -44,6 +44,11 @@ _UPSERT_TARGET = (
 )
 _UPSERT_CHUNK = "INSERT OR REPLACE INTO chunks VALUES (?,?,?,?,?,?,?,?)"
 _WHOLE_JOB = "whole job"  # queued save_job(then=...): (job, then)
+_UPDATE_RESULT = (
+    "UPDATE targets SET name=?, status=?, reason=?, order_id=?, order_status=?, "
+    "order_updated=?, capture_count=?, chunk_index=?, attempts=?, seq=? WHERE job_id=? AND key=?"
+)
+_NOTHING = object()
 _SNAPSHOT = "targets snapshot"  # queued target snapshots: serialised by the writer thread
 _SET_STATE = "UPDATE jobs SET state=?, error=? WHERE job_id=?"
 
@@ -83,6 +88,8 @@ class JobStore:
         self._generation: Dict[str, int] = {}  # job_id -> writes so far (list_jobs' cache)
         self._counts_cache: Dict[str, tuple] = {}
         self._read_db: Optional[sqlite3.Connection] = None  # list_jobs(wait=False)
+        # job_id -> {key: the payload dict on disk}: written by save_job / the writer only
+        self._payloads: Dict[str, Dict[str, object]] = {}
         self._reader_lock = threading.Lock()
 
     def close(self) -> None:
@@ -147,7 +154,8 @@ class JobStore:
                 with self._transaction() as db:
                     for statement, values in groups:
                         if statement is _SNAPSHOT:
-                            statement, values = _UPSERT_TARGET, map(_snapshot_row, values)
+                            self._write_snapshots(db, values)
+                            continue
                         db.executemany(statement, values)
                     for job_id in jobs:
                         self._touch(db, job_id)
@@ -208,6 +216,7 @@ class JobStore:
             db.executemany(
                 _UPSERT_TARGET, [_target_row(job.job_id, t, i) for i, t in enumerate(job.targets)]
             )
+            self._payloads[job.job_id] = {t.key: t.payload for t in job.targets}
         self._changed(job.job_id)
 
     def save_chunks(self, job_id: str, chunks: Iterable[Chunk]) -> None:
@@ -236,7 +245,26 @@ class JobStore:
             db.execute(_SET_STATE, (state, error, job_id))
             self._touch(db, job_id)
 
+    def _write_snapshots(self, db, snapshots: List[tuple]) -> None:
+        """Writer thread. A target whose payload is the very dict last written (results,
+        order statuses: most rows) gets an UPDATE of what changes, without the payload's
+        JSON (the writer's GIL time is the main thread's wait)."""
+        full, short = [], []
+        for snap in snapshots:
+            written = self._payloads.get(snap[0])
+            if written is not None and snap[4] is written.get(snap[1].key, _NOTHING):
+                short.append(_result_row(snap))
+            else:
+                full.append(_snapshot_row(snap))
+                if written is not None:
+                    written[snap[1].key] = snap[4]
+        if full:
+            db.executemany(_UPSERT_TARGET, full)
+        if short:
+            db.executemany(_UPDATE_RESULT, short)
+
     def delete_job(self, job_id: str) -> None:
+        self._payloads.pop(job_id, None)
         self.flush()
         with self._transaction() as db:
             for table in ("targets", "chunks", "jobs"):
@@ -502,6 +530,15 @@ def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
         t.warnings,
         attempts,
     )
+
+
+def _result_row(s: tuple) -> tuple:
+    """``_UPDATE_RESULT``'s values from a snapshot (payload and warnings unchanged)."""
+    (job_id, t, seq, name, _p, status, reason, order_id, order_status, updated, captures,
+     chunk_index, _w, attempts) = s  # fmt: skip
+    history = json.dumps(attempts) if attempts else "[]"
+    return (name, status, reason, order_id, order_status, updated, captures, chunk_index,
+            history, seq, job_id, t.key)  # fmt: skip
 
 
 def _snapshot_row(s: tuple) -> tuple:
