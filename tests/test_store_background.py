@@ -4,21 +4,9 @@ a result batch is only snapshotted by the caller (the writer makes the JSON)."""
 
 import threading
 
-from planet_bulk_tasking.core.model.job import Attempt, BulkJob, Target, TargetStatus
+from planet_bulk_tasking.core.model.job import Attempt, TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
-
-
-def _job(n):
-    targets = [
-        Target(
-            key=str(i),
-            feature_id=i,
-            name=f"site {i}",
-            payload={"name": f"site {i}", "geometry": {"type": "Point", "coordinates": [i, 1]}},
-        )
-        for i in range(n)
-    ]
-    return BulkJob(endpoint="http://127.0.0.1:1/tasking/v2", targets=targets)
+from test_store_writer import _job
 
 
 def test_a_job_written_ahead_by_the_writer_then_its_results(tmp_path):

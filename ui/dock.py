@@ -312,15 +312,13 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
         self.notices.push(title, text, level)
 
     # -- building ---------------------------------------------------------------------------
-    def _build_job(self) -> Optional[BulkJob]:
-        from ..core.targets.build import BuildCancelled, InvalidParameters, create_job
+    def _prepare_build(self, layer):
+        """What building the form's orders needs (a BuildPlan: main thread, no feature read),
+        or None once the problem is said."""
+        from ..core.targets.build import InvalidParameters, prepare_build
 
-        layer = self.compose.layer()
-        if layer is None:
-            return None
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            job = create_job(
+            return prepare_build(
                 layer,
                 self.compose.parameters(),
                 selected_only=self.compose.selected_only.isChecked(),
@@ -330,7 +328,20 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
             self.notices.push(
                 self.tr("Planet Bulk Tasking"), "; ".join(exc.problems), Qgis.MessageLevel.Warning
             )
+        except ValueError as exc:
+            self.notices.push(self.tr("Planet Bulk Tasking"), str(exc), Qgis.MessageLevel.Warning)
+        return None
+
+    def _build_job(self) -> Optional[BulkJob]:
+        from ..core.targets.build import BuildCancelled
+
+        layer = self.compose.layer()
+        if layer is None:
             return None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            plan = self._prepare_build(layer)
+            return None if plan is None else plan.job()
         except BuildCancelled:
             return None
         except ValueError as exc:
@@ -338,7 +349,6 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
             return None
         finally:
             QApplication.restoreOverrideCursor()
-        return job
 
     def preview(self) -> Optional[BulkJob]:
         """Build the orders (nothing is sent) and show the summary and first payloads."""

@@ -6,7 +6,7 @@ import html
 from datetime import datetime, timezone
 from typing import Optional
 
-from qgis.core import Qgis, QgsProject
+from qgis.core import Qgis
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core.model.job import BulkJob, JobState
@@ -51,24 +51,10 @@ class DockSending:
         """Many features: the click only captures what the build needs (prepare_build)
         and returns; the job is built on a thread, then asked about and sent
         (``_on_built``). Nothing is sent before the answer."""
-        from ..core.targets.build import InvalidParameters, prepare_build
-
         self._preview_fresh = False
         self._preview_job = None
-        try:
-            plan = prepare_build(
-                layer,
-                self.compose.parameters(),
-                selected_only=self.compose.selected_only.isChecked(),
-                transform_context=QgsProject.instance().transformContext(),
-            )
-        except InvalidParameters as exc:
-            self.notices.push(
-                tr("Planet Bulk Tasking"), "; ".join(exc.problems), Qgis.MessageLevel.Warning
-            )
-            return False
-        except ValueError as exc:
-            self.notices.push(tr("Planet Bulk Tasking"), str(exc), Qgis.MessageLevel.Warning)
+        plan = self._prepare_build(layer)
+        if plan is None:
             return False
         n = self.compose.feature_count()
         what = (layer.name(), n)

@@ -490,24 +490,7 @@ def _attempt_dict(a: Attempt) -> dict:
 
 
 def _target_row(job_id: str, t: Target, seq: int) -> tuple:
-    return (
-        job_id,
-        t.key,
-        t.feature_id,
-        t.name,
-        None if t.payload is None else json.dumps(t.payload, separators=(",", ":")),
-        t.status,
-        t.reason,
-        t.order_id,
-        t.order_status,
-        t.order_updated,
-        t.capture_count,
-        t.chunk_index,
-        t.part,
-        json.dumps(t.warnings) if t.warnings else "[]",
-        json.dumps([_attempt_dict(a) for a in t.attempts]) if t.attempts else "[]",
-        seq,
-    )
+    return _snapshot_row(_target_snapshot(job_id, t, seq))
 
 
 def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
@@ -532,49 +515,28 @@ def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
     )
 
 
+# a snapshot: (job_id, target, seq, name, payload, status, reason, order_id, order_status,
+# order_updated, capture_count, chunk_index, warnings, attempts); [5:12] are the columns
+# between payload and part, in the table's order
 def _result_row(s: tuple) -> tuple:
     """``_UPDATE_RESULT``'s values from a snapshot (payload and warnings unchanged)."""
-    (job_id, t, seq, name, _p, status, reason, order_id, order_status, updated, captures,
-     chunk_index, _w, attempts) = s  # fmt: skip
-    history = json.dumps(attempts) if attempts else "[]"
-    return (name, status, reason, order_id, order_status, updated, captures, chunk_index,
-            history, seq, job_id, t.key)  # fmt: skip
+    history = json.dumps(s[13]) if s[13] else "[]"
+    return (s[3], *s[5:12], history, s[2], s[0], s[1].key)
 
 
 def _snapshot_row(s: tuple) -> tuple:
-    (
-        job_id,
-        t,
-        seq,
-        name,
-        payload,
-        status,
-        reason,
-        order_id,
-        order_status,
-        updated,
-        captures,
-        chunk_index,
-        warnings,
-        attempts,
-    ) = s
+    t, payload, warnings, attempts = s[1], s[4], s[12], s[13]
     return (
-        job_id,
+        s[0],
         t.key,
         t.feature_id,
-        name,
+        s[3],
         None if payload is None else json.dumps(payload, separators=(",", ":")),
-        status,
-        reason,
-        order_id,
-        order_status,
-        updated,
-        captures,
-        chunk_index,
+        *s[5:12],
         t.part,
         json.dumps(warnings) if warnings else "[]",
         json.dumps(attempts) if attempts else "[]",
-        seq,
+        s[2],
     )
 
 
