@@ -939,6 +939,21 @@
     <context>
         <name>PlanetBulkTaskingDock</name>
         <message>
+            <location filename="../ui/dock.py" line="262" />
+            <source>Preparing {n} targets…</source>
+            <translation>Préparation de {n} cibles…</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock_sending.py" line="92" />
+            <source>Preparing the orders of {n} features of layer {layer} was cancelled: nothing was sent.</source>
+            <translation>La préparation des commandes de {n} entités de la couche {layer} a été annulée : rien n'a été envoyé.</translation>
+        </message>
+        <message>
+            <location filename="../ui/dock_sending.py" line="100" />
+            <source>The orders of {n} features of layer {layer} could not be prepared, nothing was sent: {error}</source>
+            <translation>Les commandes de {n} entités de la couche {layer} n'ont pas pu être préparées, rien n'a été envoyé : {error}</translation>
+        </message>
+        <message>
             <location filename="../ui/jobs_panel.py" line="357" />
             <source>Forget the job of {when} UTC (layer {layer}, {n} order(s))? It is removed from this computer only: its orders stay at Planet.</source>
             <translation>Oublier la tâche du {when} UTC (couche {layer}, {n} commande(s)) ? Elle est supprimée de cet ordinateur uniquement : ses commandes restent chez Planet.</translation>

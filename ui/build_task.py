@@ -12,7 +12,7 @@ from .preview_panel import summarize
 
 #: a Submit of at least this many features builds off the main thread (fewer build in
 #: well under 100 ms: the click then asks at once, as it always did)
-BUILD_IN_BACKGROUND_FROM = 5_000
+BUILD_IN_BACKGROUND_FROM = 10_000
 
 
 class BuildEngine:
