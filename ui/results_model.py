@@ -353,12 +353,13 @@ class ResultsModel(ColumnsModel):
         """_sort_value of every target, the common columns without a call per row."""
         if col == cls.COL_STATUS:
             rank = STATUS_RANK.get
+            # the same floats as _sort_value, without a float()/int() call per row (ranks,
+            # feature ids and parts are ints already)
             return [
-                float(rank(t.status, 9)) * 1e15 + float(t.feature_id) * 1000 + int(t.part or 0)
-                for t in targets
+                rank(t.status, 9) * 1e15 + t.feature_id * 1000.0 + (t.part or 0) for t in targets
             ]
         if col == cls.COL_FEATURE:
-            return [float(t.feature_id) * 1000.0 + int(t.part or 0) for t in targets]
+            return [t.feature_id * 1000.0 + (t.part or 0) for t in targets]
         if col == cls.COL_NAME:
             return [(t.name or "").lower() for t in targets]
         if col == cls.COL_ORDER:

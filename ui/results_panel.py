@@ -237,6 +237,16 @@ class ResultsPanel(QWidget):
         self.sync.set_layer(self.source_layer())
         self.sort_default()
         self.view.fit_columns()
+        if job is not None and len(job.targets) >= BIG_JOB:
+            # counted over every row: on the next turn of the event loop, so the table's
+            # fill and these counts are two short waits rather than one long one
+            QTimer.singleShot(0, self._update_counts_and_buttons)
+            return
+        self.progress.set_counts(self.job_counts(job) if job else {})
+        self._update_buttons()
+
+    def _update_counts_and_buttons(self):
+        job = self.job()
         self.progress.set_counts(self.job_counts(job) if job else {})
         self._update_buttons()
 
