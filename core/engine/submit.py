@@ -147,6 +147,8 @@ class _Watch:
         "processing",
         "fails",
         "unconfirmed",
+        "done",
+        "summary",
     )
 
     def __init__(self, chunk, keys, due, interval):
@@ -160,6 +162,8 @@ class _Watch:
         self.processing = len(keys)
         self.fails = 0  # transient poll failures in a row
         self.unconfirmed = False  # POSTING when followed: the server may not have it
+        self.done = 0  # payloads the server had processed at the last read
+        self.summary = None  # the COMPLETE summary whose results are being read
 
 
 class SubmitEngine(Engine):
@@ -219,6 +223,12 @@ class SubmitEngine(Engine):
         self._poll_now = threading.Event()
         self._local = threading.local()
         self._watches: Dict[int, _Watch] = {}
+        # the server's pace (payloads/s over every watched bulk, measured between status
+        # reads while it had work): polls go when a bulk should be done, not on a timer
+        self._rate = 0.0
+        self._sample: Optional[tuple] = None  # (monotonic time, payloads done, work left)
+        self._done_finished = 0  # payloads of the bulks no longer watched
+        self._complete: deque = deque()  # watches whose results wait to be read
         self._last_progress = 0.0
         self._t0 = 0.0
 
@@ -258,15 +268,31 @@ class SubmitEngine(Engine):
     def _post_task(self, bulk_id: str, payloads: List[dict]) -> str:
         return self._client().create_bulk(payloads, bulk_id) or bulk_id
 
-    def _poll_task(self, bulk_id: str, targets: List[Target]):
-        """GET the summary; once COMPLETE, read every page and match as it streams in
-        (only keys and strings are kept: no pile of result dicts for the GC to walk)."""
+    def _status_task(self, due: List[str], watched: List[str]) -> dict:
+        """The status of the watched bulks: one ``GET /bulk/`` listing for all of them (when
+        more than one is watched), ``GET /bulk/<id>`` for the due ones it did not hold.
+        Returns {bulk id: BulkSummary or the TaskingError of its own GET}."""
         client = self._client()
-        summary = client.get_bulk(bulk_id)
-        if not summary.is_complete:
-            return summary, None
+        out: dict = {}
+        if len(watched) > 1:
+            out.update(client.list_bulk_summaries(watched))
+        for bulk_id in due:
+            if bulk_id in out:
+                continue
+            try:
+                out[bulk_id] = client.get_bulk(bulk_id)
+            except CancelledError:
+                raise
+            except TaskingError as exc:
+                out[bulk_id] = exc
+        return out
+
+    def _results_task(self, bulk_id: str, targets: List[Target], summary):
+        """A COMPLETE bulk: read every page and match as it streams in (only keys and
+        strings are kept: no pile of result dicts for the GC to walk)."""
+        client = self._client()
         report = match_report(targets, client.iter_bulk_payloads(bulk_id))
-        return summary, self._settle(client, summary, targets, report)
+        return self._settle(client, summary, targets, report)
 
     def _settle(self, client, summary, targets: List[Target], report: MatchReport) -> tuple:
         """Results that need the orders themselves: own ids to confirm, contradictions,
@@ -331,7 +357,7 @@ class SubmitEngine(Engine):
     def work(self) -> None:
         self._t0 = time.monotonic()
         pool = ThreadPoolExecutor(
-            max_workers=self.max_in_flight + self.max_polls_in_flight,
+            max_workers=self.max_in_flight + self.max_polls_in_flight + 1,  # + status reads
             thread_name_prefix="pbt-http",
         )
         try:
@@ -378,7 +404,8 @@ class SubmitEngine(Engine):
         self._emit_progress(force=True)
 
         posts: Dict[object, tuple] = {}  # future -> (chunk, keys)
-        polls: Dict[object, _Watch] = {}  # future -> watch
+        reads: Dict[object, _Watch] = {}  # future -> watch whose results it reads
+        status: Optional[tuple] = None  # (future, the watches it reads) of the status read
 
         def wake(_f):
             self._wake.set()
@@ -403,32 +430,38 @@ class SubmitEngine(Engine):
                 posts[fut] = (chunk, keys)
                 fut.add_done_callback(wake)
 
-            # 2. start polls that are due
+            # 2. once one is due, read every watched bulk's status (one request where the
+            # server lists them); then the results of those COMPLETE
             now = time.monotonic()
             if self._poll_now.is_set():
                 self._poll_now.clear()
                 for w in self._watches.values():
                     w.due = now
                     w.interval = self.min_poll_interval
-            for w in sorted(self._watches.values(), key=lambda w: w.due):
-                if len(polls) >= self.max_polls_in_flight or w.due > now:
-                    break
-                if w.busy:
-                    continue
-                w.busy = True
+            idle = [w for w in self._watches.values() if not w.busy]
+            due = [w.chunk.bulk_id for w in idle if w.due <= now]
+            if status is None and due:
+                for w in idle:
+                    w.busy = True
+                fut = pool.submit(self._status_task, due, [w.chunk.bulk_id for w in idle])
+                status = (fut, idle)
+                fut.add_done_callback(wake)
+            while self._complete and len(reads) < self.max_polls_in_flight:
+                w = self._complete.popleft()
                 targets = [job.target(k) for k in w.keys]
-                fut = pool.submit(self._poll_task, w.chunk.bulk_id, targets)
-                polls[fut] = w
+                fut = pool.submit(self._results_task, w.chunk.bulk_id, targets, w.summary)
+                reads[fut] = w
                 fut.add_done_callback(wake)
 
             # 3. handle what came back
             for fut in [f for f in posts if f.done()]:
                 chunk, keys = posts.pop(fut)
                 self._on_posted(chunk, keys, fut)
-            for fut in [f for f in polls if f.done()]:
-                w = polls.pop(fut)
-                w.busy = False
-                self._on_polled(w, fut)
+            if status is not None and status[0].done():
+                (fut, watches), status = status, None
+                self._on_status(watches, fut)
+            for fut in [f for f in reads if f.done()]:
+                self._on_results(reads.pop(fut), fut)
             if self.stopped:
                 break
             self._emit_progress()
@@ -439,8 +472,10 @@ class SubmitEngine(Engine):
             # 4. sleep until something comes back, a poll is due, or we are told
             idle = [w.due for w in self._watches.values() if not w.busy]
             timeout = 0.1 if self._cancel_check is not None else 0.5  # a check is polled
-            if idle and len(polls) < self.max_polls_in_flight:
+            if idle and status is None:
                 timeout = min(timeout, max(0.0, min(idle) - time.monotonic()))
+            if self._complete and len(reads) < self.max_polls_in_flight:
+                timeout = 0.0
             if self._delayed:
                 soonest = min(d[0] for d in self._delayed)
                 timeout = min(timeout, max(0.0, soonest - time.monotonic()))
@@ -491,47 +526,76 @@ class SubmitEngine(Engine):
             ]
         )
         self._watch(chunk, keys, self.min_poll_interval)
+        self._plan_polls(time.monotonic())  # with the server's pace known: when it is due
         self._emit_progress(force=True)
 
-    def _on_polled(self, w: _Watch, fut) -> None:
+    def _on_status(self, watches: List[_Watch], fut) -> None:
+        """A status read came back: each bulk it read is scheduled, or queued for its
+        results once COMPLETE; the server's pace is measured when it read them all."""
         try:
-            summary, results = fut.result()
-        except NotFoundError as exc:
-            if w.unconfirmed:  # the POST never arrived: the chunk is simply unsent
-                self._watches.pop(w.chunk.index, None)
-                w.chunk.state = ChunkState.NEW
-                self.emit("chunk_status", w.chunk.index, NOT_RECEIVED)
-                return
-            # the server does not know a bulk we took as accepted (an unconfirmed 409 of an
-            # earlier version, or a server that lost it): post it again with the same id,
-            # which cannot create it twice; a server that keeps forgetting is an error
-            tries = self._reposts.get(w.chunk.index, 0) + 1
-            self._reposts[w.chunk.index] = tries
-            if tries > self.max_post_retries:
-                self.fail(exc)
-                return
-            logger.warning("bulk %s: not found (404) after it was accepted; posting it again "
-                           "with the same id", w.chunk.bulk_id)  # fmt: skip
+            statuses = fut.result()
+        except BaseException as exc:
+            for w in watches:
+                w.busy = False
+            due = [w for w in watches if w.due <= time.monotonic()]
+            for w in due[:1]:  # one failure of one request, not one per bulk
+                self._on_poll_error(w, exc)
+            return
+        now = time.monotonic()
+        read = []
+        for w in sorted(watches, key=lambda w: w.chunk.index):
+            w.busy = False
+            got = statuses.get(w.chunk.bulk_id)
+            if isinstance(got, BaseException):
+                self._on_poll_error(w, got)
+            elif got is not None:
+                read.append((w, got))
+                self._on_summary(w, got, now)
+        if len(read) == len(watches):
+            self._measure_pace(now)
+        self._plan_polls(now)
+
+    def _on_results(self, w: _Watch, fut) -> None:
+        try:
+            results = fut.result()
+        except BaseException as exc:
+            w.busy, w.summary = False, None
+            self._on_poll_error(w, exc)
+            return
+        w.fails = 0
+        self._finish_chunk(w, results)
+
+    def _on_poll_error(self, w: _Watch, exc: BaseException) -> None:
+        """A bulk's status or results could not be read."""
+        if isinstance(exc, NotFoundError):
+            if not w.unconfirmed:
+                # the server does not know a bulk we took as accepted (an unconfirmed 409 of
+                # an earlier version, or a server that lost it): post it again with the same
+                # id, which cannot create it twice; a server that keeps forgetting is an error
+                tries = self._reposts.get(w.chunk.index, 0) + 1
+                self._reposts[w.chunk.index] = tries
+                if tries > self.max_post_retries:
+                    self.fail(exc)
+                    return
+                logger.warning("bulk %s: not found (404) after it was accepted; posting it "
+                               "again with the same id", w.chunk.bulk_id)  # fmt: skip
+                self._delayed.append((time.monotonic() + self.post_retry_delay, w.chunk))
+            # else the POST never arrived: the chunk is simply unsent
             self._watches.pop(w.chunk.index, None)
             w.chunk.state = ChunkState.NEW
             self.emit("chunk_status", w.chunk.index, NOT_RECEIVED)
-            self._delayed.append((time.monotonic() + self.post_retry_delay, w.chunk))
             return
-        except TaskingError as exc:
-            if isinstance(exc, CancelledError) or not exc.transient:
-                self.fail(exc)
-                return
-            w.fails += 1
-            if w.fails >= self.max_poll_failures:
-                self.fail(exc)
-                return
-            w.due = time.monotonic() + self._failing_poll.next(w.interval)
-            return
-        except BaseException as exc:
+        if not isinstance(exc, TaskingError) or isinstance(exc, CancelledError):
             self.fail(exc)
             return
+        w.fails += 1
+        if not exc.transient or w.fails >= self.max_poll_failures:
+            self.fail(exc)
+            return
+        w.due = time.monotonic() + self._failing_poll.next(w.interval)
+
+    def _on_summary(self, w: _Watch, summary, now: float) -> None:
         w.fails = 0
-        now = time.monotonic()
         chunk = w.chunk
         if w.unconfirmed:  # the server has it after all: accepted, as if answered 202
             w.unconfirmed = False
@@ -546,12 +610,44 @@ class SubmitEngine(Engine):
             )
         if chunk.status != summary.status:
             chunk.status = summary.status
-            if results is None:
+            if not summary.is_complete:  # COMPLETE is reported once its results are in
                 self.emit("chunk_status", chunk.index, summary.status)
-        if results is None:
+        if not summary.is_complete:
             self._schedule(w, summary, now)
             return
-        self._finish_chunk(w, results)
+        w.busy, w.summary = True, summary
+        w.done = summary.payload_count if summary.payload_count is not None else len(w.keys)
+        w.processing = 0
+        self._complete.append(w)
+
+    def _measure_pace(self, now: float) -> None:
+        """The server's pace over every watched bulk since the last full read, counted
+        only while it had work throughout (idle time would make it look slow)."""
+        done = self._done_finished + sum(w.done for w in self._watches.values())
+        left = sum(w.processing for w in self._watches.values())
+        previous, self._sample = self._sample, (now, done, left)
+        if previous is None or not previous[2] or not left or now - previous[0] < 0.05:
+            return
+        if done > previous[1]:
+            rate = (done - previous[1]) / (now - previous[0])
+            self._rate = rate if not self._rate else 0.5 * (self._rate + rate)
+        else:
+            self._rate = 0.0  # not moving: the bulks' own back-off decides
+
+    def _plan_polls(self, now: float) -> None:
+        """With the server's pace known, each bulk is due when the work queued up to it
+        (the server takes a key's bulks in order) should be done; the next status read
+        goes then, and no sooner (at least every 3 s, for progress)."""
+        if not self._rate:
+            return
+        queued = 0
+        for w in sorted(self._watches.values(), key=lambda w: w.chunk.index):
+            if w.busy or w.fails:
+                continue
+            queued += w.processing
+            eta = queued / self._rate
+            # a little late rather than early: an early read costs a request and a wait
+            w.due = now + min(3.0, max(0.02, eta * 1.02 + 0.01))
 
     def _schedule(self, w: _Watch, summary, now: float) -> None:
         """Next poll of a bulk that is not COMPLETE yet.
@@ -569,6 +665,7 @@ class SubmitEngine(Engine):
             w.processing = summary.processing_payload_count
         elif done is not None:
             w.processing = max(0, total - done)
+        w.done = max(0, total - w.processing)
         previous, w.last = w.last, ((now, done) if done is not None else w.last)
         if done is None:
             w.rate = 0.0
@@ -618,13 +715,15 @@ class SubmitEngine(Engine):
         chunk.state = ChunkState.COMPLETE
         chunk.status = "COMPLETE"
         self.emit("chunk_status", chunk.index, "COMPLETE")
-        self._watches.pop(chunk.index, None)
+        if self._watches.pop(chunk.index, None) is not None:
+            self._done_finished += w.done
+        w.summary = None
         # a bulk finished: the oldest one still waiting may start now (servers tend
         # to work through a key's bulks in order); the others keep backing off
         waiting = [
             o for o in self._watches.values() if o.rate == 0.0 and not (o.last and o.last[1])
         ]
-        if waiting:
+        if waiting and not self._rate:
             nxt = min(waiting, key=lambda o: o.chunk.index)
             nxt.interval = self.min_poll_interval
             nxt.due = min(nxt.due, time.monotonic() + self.min_poll_interval)
