@@ -49,8 +49,9 @@ from ..model.job import (
     PayloadOutcome,
     Target,
     TargetStatus,
+    parse_utc,
 )
-from ..tasking.api import SMALL_ORDER_SET
+from ..tasking.api import SMALL_ORDER_SET, BulkSummary
 from ..tasking.backoff import Backoff
 from ..tasking.errors import (
     CancelledError,
@@ -61,7 +62,13 @@ from ..tasking.errors import (
 )
 from ..tasking.facts import DEFAULT_JOB_WAIT, WaitBudget
 from .base import Engine
-from .matching import MatchReport, match_report, place_failures, settle_contradictions
+from .matching import (
+    MatchReport,
+    match_report,
+    place_failures,
+    prepare_matcher,
+    settle_contradictions,
+)
 from .recovery import confirm_orders, recover_from_orders, successes_missing
 
 logger = logging.getLogger(__name__)
@@ -97,6 +104,27 @@ def record_event(job: BulkJob, store, name: str, args: tuple) -> Optional[List[T
     if store is not None:
         store.save_targets(job, named)
     return named
+
+
+def _outcome(fn: Callable, *args) -> Callable:
+    """Run ``fn(*args)`` now; a callable that returns its value or raises its exception
+    (kept for the thread that handles it)."""
+    try:
+        value = fn(*args)
+    except BaseException as exc:  # noqa: BLE001 - handed over whole, raised where handled
+        error = exc
+
+        def fail():
+            raise error
+
+        return fail
+    return lambda: value
+
+
+def _server_order(w: "_Watch") -> tuple:
+    """The order a server works through a key's bulks: the one it has started first, then
+    by its creation time (two POSTs in flight may be answered in either order)."""
+    return (w.done == 0, w.created if w.created is not None else float("inf"), w.seq)
 
 
 def copy_job(job: BulkJob) -> BulkJob:
@@ -149,6 +177,9 @@ class _Watch:
         "unconfirmed",
         "done",
         "summary",
+        "seq",
+        "created",
+        "matcher",
     )
 
     def __init__(self, chunk, keys, due, interval):
@@ -164,6 +195,9 @@ class _Watch:
         self.unconfirmed = False  # POSTING when followed: the server may not have it
         self.done = 0  # payloads the server had processed at the last read
         self.summary = None  # the COMPLETE summary whose results are being read
+        self.seq = 0  # order of acceptance: the server works through a key's bulks so
+        self.created = None  # the server's creation time (epoch), a surer order than seq
+        self.matcher = None  # future of its results' index, made while the server works
 
 
 class SubmitEngine(Engine):
@@ -229,6 +263,8 @@ class SubmitEngine(Engine):
         self._sample: Optional[tuple] = None  # (monotonic time, payloads done, work left)
         self._done_finished = 0  # payloads of the bulks no longer watched
         self._complete: deque = deque()  # watches whose results wait to be read
+        self._accepted = 0  # bulks watched so far (their order of acceptance)
+        self._pool: Optional[ThreadPoolExecutor] = None  # while run() works
         self._last_progress = 0.0
         self._t0 = 0.0
 
@@ -268,14 +304,20 @@ class SubmitEngine(Engine):
     def _post_task(self, bulk_id: str, payloads: List[dict]) -> str:
         return self._client().create_bulk(payloads, bulk_id) or bulk_id
 
-    def _status_task(self, due: List[str], watched: List[str]) -> dict:
-        """The status of the watched bulks: one ``GET /bulk/`` listing for all of them (when
-        more than one is watched), ``GET /bulk/<id>`` for the due ones it did not hold.
-        Returns {bulk id: BulkSummary or the TaskingError of its own GET}."""
+    def _status_task(self, due: List[str], watched: Dict[str, _Watch]) -> tuple:
+        """The status of the watched bulks (``{bulk id: watch}``, oldest first): one ``GET
+        /bulk/`` listing for all of them (when more than one is watched), ``GET /bulk/<id>``
+        for the due ones it did not hold. The first one COMPLETE has its results read right
+        here (no hop through the loop: the last bulk's results end the job).
+        Returns ``({bulk id: BulkSummary or the TaskingError of its GET}, first COMPLETE
+        (bulk id, a callable giving its results or raising) or None, when it was sent)``:
+        the server counted what was done when the request arrived, not when the answer was
+        handled (after a results read, that can be a quarter of a second later)."""
         client = self._client()
+        sent = time.monotonic()
         out: dict = {}
         if len(watched) > 1:
-            out.update(client.list_bulk_summaries(watched))
+            out.update(client.list_bulk_summaries(list(watched)))
         for bulk_id in due:
             if bulk_id in out:
                 continue
@@ -285,13 +327,26 @@ class SubmitEngine(Engine):
                 raise
             except TaskingError as exc:
                 out[bulk_id] = exc
-        return out
+        for bulk_id, w in watched.items():
+            summary = out.get(bulk_id)
+            if isinstance(summary, BulkSummary) and summary.is_complete:
+                targets = [self.job.target(k) for k in w.keys]
+                results = _outcome(self._results_task, bulk_id, targets, summary, w.matcher)
+                return out, (bulk_id, results), sent
+        return out, None, sent
 
-    def _results_task(self, bulk_id: str, targets: List[Target], summary):
+    def _results_task(self, bulk_id: str, targets: List[Target], summary, prepared=None):
         """A COMPLETE bulk: read every page and match as it streams in (only keys and
-        strings are kept: no pile of result dicts for the GC to walk)."""
+        strings are kept: no pile of result dicts for the GC to walk). ``prepared``: the
+        future of its matcher, made beforehand."""
         client = self._client()
-        report = match_report(targets, client.iter_bulk_payloads(bulk_id))
+        matcher = None
+        if prepared is not None:
+            try:
+                matcher = prepared.result()
+            except Exception:  # noqa: BLE001 - made again below, where a failure is reported
+                matcher = None
+        report = match_report(targets, client.iter_bulk_payloads(bulk_id), matcher)
         return self._settle(client, summary, targets, report)
 
     def _settle(self, client, summary, targets: List[Target], report: MatchReport) -> tuple:
@@ -360,9 +415,11 @@ class SubmitEngine(Engine):
             max_workers=self.max_in_flight + self.max_polls_in_flight + 1,  # + status reads
             thread_name_prefix="pbt-http",
         )
+        self._pool = pool
         try:
             self._loop(pool)
         finally:
+            self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
 
     def finish(self, how: str) -> None:
@@ -382,9 +439,10 @@ class SubmitEngine(Engine):
         return keys, payloads
 
     def _watch(self, chunk, keys, delay: float) -> None:
-        self._watches[chunk.index] = _Watch(
-            chunk, keys, time.monotonic() + delay, self.min_poll_interval
-        )
+        w = _Watch(chunk, keys, time.monotonic() + delay, self.min_poll_interval)
+        self._accepted += 1
+        w.seq = self._accepted
+        self._watches[chunk.index] = w
 
     def _loop(self, pool: ThreadPoolExecutor) -> None:
         job = self.job
@@ -443,13 +501,16 @@ class SubmitEngine(Engine):
             if status is None and due:
                 for w in idle:
                     w.busy = True
-                fut = pool.submit(self._status_task, due, [w.chunk.bulk_id for w in idle])
+                watched = {w.chunk.bulk_id: w for w in sorted(idle, key=_server_order)}
+                fut = pool.submit(self._status_task, due, watched)
                 status = (fut, idle)
                 fut.add_done_callback(wake)
             while self._complete and len(reads) < self.max_polls_in_flight:
                 w = self._complete.popleft()
                 targets = [job.target(k) for k in w.keys]
-                fut = pool.submit(self._results_task, w.chunk.bulk_id, targets, w.summary)
+                fut = pool.submit(
+                    self._results_task, w.chunk.bulk_id, targets, w.summary, w.matcher
+                )
                 reads[fut] = w
                 fut.add_done_callback(wake)
 
@@ -461,7 +522,7 @@ class SubmitEngine(Engine):
                 (fut, watches), status = status, None
                 self._on_status(watches, fut)
             for fut in [f for f in reads if f.done()]:
-                self._on_results(reads.pop(fut), fut)
+                self._on_results(reads.pop(fut), fut.result)
             if self.stopped:
                 break
             self._emit_progress()
@@ -533,7 +594,7 @@ class SubmitEngine(Engine):
         """A status read came back: each bulk it read is scheduled, or queued for its
         results once COMPLETE; the server's pace is measured when it read them all."""
         try:
-            statuses = fut.result()
+            statuses, first, now = fut.result()
         except BaseException as exc:
             for w in watches:
                 w.busy = False
@@ -541,9 +602,8 @@ class SubmitEngine(Engine):
             for w in due[:1]:  # one failure of one request, not one per bulk
                 self._on_poll_error(w, exc)
             return
-        now = time.monotonic()
         read = []
-        for w in sorted(watches, key=lambda w: w.chunk.index):
+        for w in sorted(watches, key=_server_order):
             w.busy = False
             got = statuses.get(w.chunk.bulk_id)
             if isinstance(got, BaseException):
@@ -554,10 +614,15 @@ class SubmitEngine(Engine):
         if len(read) == len(watches):
             self._measure_pace(now)
         self._plan_polls(now)
+        w = next((w for w in self._complete if first and w.chunk.bulk_id == first[0]), None)
+        if w is not None:
+            self._complete.remove(w)
+            self._on_results(w, first[1])
 
-    def _on_results(self, w: _Watch, fut) -> None:
+    def _on_results(self, w: _Watch, results_of: Callable) -> None:
+        w.matcher = None  # used up (a read that failed makes a new one)
         try:
-            results = fut.result()
+            results = results_of()
         except BaseException as exc:
             w.busy, w.summary = False, None
             self._on_poll_error(w, exc)
@@ -608,6 +673,9 @@ class SubmitEngine(Engine):
                     if self.job.target(k).status != TargetStatus.SUBMITTED
                 ]
             )
+        if w.created is None and summary.created_time:
+            created = parse_utc(summary.created_time)
+            w.created = created.timestamp() if created else None
         if chunk.status != summary.status:
             chunk.status = summary.status
             if not summary.is_complete:  # COMPLETE is reported once its results are in
@@ -641,13 +709,17 @@ class SubmitEngine(Engine):
         if not self._rate:
             return
         queued = 0
-        for w in sorted(self._watches.values(), key=lambda w: w.chunk.index):
+        for w in sorted(self._watches.values(), key=_server_order):
             if w.busy or w.fails:
                 continue
+            if not queued and w.matcher is None and self._pool is not None:
+                # the next bulk to finish: its results' index is ready when they come
+                targets = [self.job.target(k) for k in w.keys]
+                w.matcher = self._pool.submit(prepare_matcher, targets)
             queued += w.processing
             eta = queued / self._rate
             # a little late rather than early: an early read costs a request and a wait
-            w.due = now + min(3.0, max(0.02, eta * 1.02 + 0.01))
+            w.due = now + min(3.0, max(0.02, eta * 1.03 + 0.015))
 
     def _schedule(self, w: _Watch, summary, now: float) -> None:
         """Next poll of a bulk that is not COMPLETE yet.
