@@ -719,7 +719,7 @@ class SubmitEngine(Engine):
             queued += w.processing
             eta = queued / self._rate
             # a little late rather than early: an early read costs a request and a wait
-            w.due = now + min(3.0, max(0.02, eta * 1.03 + 0.015))
+            w.due = now + min(3.0, max(0.02, eta * 1.01 + 0.01))
 
     def _schedule(self, w: _Watch, summary, now: float) -> None:
         """Next poll of a bulk that is not COMPLETE yet.
