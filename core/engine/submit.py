@@ -69,6 +69,7 @@ from .matching import (
     prepare_matcher,
     settle_contradictions,
 )
+from .pacing import Pace, Watch, outcome, schedule_alone, server_order
 from .recovery import confirm_orders, recover_from_orders, successes_missing
 
 logger = logging.getLogger(__name__)
@@ -106,27 +107,6 @@ def record_event(job: BulkJob, store, name: str, args: tuple) -> Optional[List[T
     return named
 
 
-def _outcome(fn: Callable, *args) -> Callable:
-    """Run ``fn(*args)`` now; a callable that returns its value or raises its exception
-    (kept for the thread that handles it)."""
-    try:
-        value = fn(*args)
-    except BaseException as exc:  # noqa: BLE001 - handed over whole, raised where handled
-        error = exc
-
-        def fail():
-            raise error
-
-        return fail
-    return lambda: value
-
-
-def _server_order(w: "_Watch") -> tuple:
-    """The order a server works through a key's bulks: the one it has started first, then
-    by its creation time (two POSTs in flight may be answered in either order)."""
-    return (w.done == 0, w.created if w.created is not None else float("inf"), w.seq)
-
-
 def copy_job(job: BulkJob) -> BulkJob:
     """A copy of ``job`` for the worker, cheap enough for the main thread.
 
@@ -159,45 +139,6 @@ def copy_job(job: BulkJob) -> BulkJob:
         error=job.error,
         version=job.version,
     )
-
-
-class _Watch:
-    """Polling state of one accepted bulk."""
-
-    __slots__ = (
-        "chunk",
-        "keys",
-        "due",
-        "interval",
-        "busy",
-        "last",
-        "rate",
-        "processing",
-        "fails",
-        "unconfirmed",
-        "done",
-        "summary",
-        "seq",
-        "created",
-        "matcher",
-    )
-
-    def __init__(self, chunk, keys, due, interval):
-        self.chunk = chunk
-        self.keys = keys
-        self.due = due
-        self.interval = interval
-        self.busy = False
-        self.last = None  # (monotonic time, done count)
-        self.rate = 0.0  # payloads per second seen on the server
-        self.processing = len(keys)
-        self.fails = 0  # transient poll failures in a row
-        self.unconfirmed = False  # POSTING when followed: the server may not have it
-        self.done = 0  # payloads the server had processed at the last read
-        self.summary = None  # the COMPLETE summary whose results are being read
-        self.seq = 0  # order of acceptance: the server works through a key's bulks so
-        self.created = None  # the server's creation time (epoch), a surer order than seq
-        self.matcher = None  # future of its results' index, made while the server works
 
 
 class SubmitEngine(Engine):
@@ -256,12 +197,9 @@ class SubmitEngine(Engine):
 
         self._poll_now = threading.Event()
         self._local = threading.local()
-        self._watches: Dict[int, _Watch] = {}
-        # the server's pace (payloads/s over every watched bulk, measured between status
-        # reads while it had work): polls go when a bulk should be done, not on a timer
-        self._rate = 0.0
-        self._sample: Optional[tuple] = None  # (monotonic time, payloads done, work left)
-        self._done_finished = 0  # payloads of the bulks no longer watched
+        self._watches: Dict[int, Watch] = {}
+        # polls go when a bulk should be done, not on a timer
+        self._pace = Pace()
         self._complete: deque = deque()  # watches whose results wait to be read
         self._accepted = 0  # bulks watched so far (their order of acceptance)
         self._pool: Optional[ThreadPoolExecutor] = None  # while run() works
@@ -304,7 +242,7 @@ class SubmitEngine(Engine):
     def _post_task(self, bulk_id: str, payloads: List[dict]) -> str:
         return self._client().create_bulk(payloads, bulk_id) or bulk_id
 
-    def _status_task(self, due: List[str], watched: Dict[str, _Watch]) -> tuple:
+    def _status_task(self, due: List[str], watched: Dict[str, Watch]) -> tuple:
         """The status of the watched bulks (``{bulk id: watch}``, oldest first): one ``GET
         /bulk/`` listing for all of them (when more than one is watched), ``GET /bulk/<id>``
         for the due ones it did not hold. The first one COMPLETE has its results read right
@@ -331,7 +269,7 @@ class SubmitEngine(Engine):
             summary = out.get(bulk_id)
             if isinstance(summary, BulkSummary) and summary.is_complete:
                 targets = [self.job.target(k) for k in w.keys]
-                results = _outcome(self._results_task, bulk_id, targets, summary, w.matcher)
+                results = outcome(self._results_task, bulk_id, targets, summary, w.matcher)
                 return out, (bulk_id, results), sent
         return out, None, sent
 
@@ -439,7 +377,7 @@ class SubmitEngine(Engine):
         return keys, payloads
 
     def _watch(self, chunk, keys, delay: float) -> None:
-        w = _Watch(chunk, keys, time.monotonic() + delay, self.min_poll_interval)
+        w = Watch(chunk, keys, time.monotonic() + delay, self.min_poll_interval)
         self._accepted += 1
         w.seq = self._accepted
         self._watches[chunk.index] = w
@@ -462,7 +400,7 @@ class SubmitEngine(Engine):
         self._emit_progress(force=True)
 
         posts: Dict[object, tuple] = {}  # future -> (chunk, keys)
-        reads: Dict[object, _Watch] = {}  # future -> watch whose results it reads
+        reads: Dict[object, Watch] = {}  # future -> watch whose results it reads
         status: Optional[tuple] = None  # (future, the watches it reads) of the status read
 
         def wake(_f):
@@ -501,7 +439,7 @@ class SubmitEngine(Engine):
             if status is None and due:
                 for w in idle:
                     w.busy = True
-                watched = {w.chunk.bulk_id: w for w in sorted(idle, key=_server_order)}
+                watched = {w.chunk.bulk_id: w for w in sorted(idle, key=server_order)}
                 fut = pool.submit(self._status_task, due, watched)
                 status = (fut, idle)
                 fut.add_done_callback(wake)
@@ -590,7 +528,7 @@ class SubmitEngine(Engine):
         self._plan_polls(time.monotonic())  # with the server's pace known: when it is due
         self._emit_progress(force=True)
 
-    def _on_status(self, watches: List[_Watch], fut) -> None:
+    def _on_status(self, watches: List[Watch], fut) -> None:
         """A status read came back: each bulk it read is scheduled, or queued for its
         results once COMPLETE; the server's pace is measured when it read them all."""
         try:
@@ -603,7 +541,7 @@ class SubmitEngine(Engine):
                 self._on_poll_error(w, exc)
             return
         read = []
-        for w in sorted(watches, key=_server_order):
+        for w in sorted(watches, key=server_order):
             w.busy = False
             got = statuses.get(w.chunk.bulk_id)
             if isinstance(got, BaseException):
@@ -612,14 +550,14 @@ class SubmitEngine(Engine):
                 read.append((w, got))
                 self._on_summary(w, got, now)
         if len(read) == len(watches):
-            self._measure_pace(now)
+            self._pace.measure(self._watches.values(), now)
         self._plan_polls(now)
         w = next((w for w in self._complete if first and w.chunk.bulk_id == first[0]), None)
         if w is not None:
             self._complete.remove(w)
             self._on_results(w, first[1])
 
-    def _on_results(self, w: _Watch, results_of: Callable) -> None:
+    def _on_results(self, w: Watch, results_of: Callable) -> None:
         w.matcher = None  # used up (a read that failed makes a new one)
         try:
             results = results_of()
@@ -630,7 +568,7 @@ class SubmitEngine(Engine):
         w.fails = 0
         self._finish_chunk(w, results)
 
-    def _on_poll_error(self, w: _Watch, exc: BaseException) -> None:
+    def _on_poll_error(self, w: Watch, exc: BaseException) -> None:
         """A bulk's status or results could not be read."""
         if isinstance(exc, NotFoundError):
             if not w.unconfirmed:
@@ -659,7 +597,7 @@ class SubmitEngine(Engine):
             return
         w.due = time.monotonic() + self._failing_poll.next(w.interval)
 
-    def _on_summary(self, w: _Watch, summary, now: float) -> None:
+    def _on_summary(self, w: Watch, summary, now: float) -> None:
         w.fails = 0
         chunk = w.chunk
         if w.unconfirmed:  # the server has it after all: accepted, as if answered 202
@@ -681,83 +619,26 @@ class SubmitEngine(Engine):
             if not summary.is_complete:  # COMPLETE is reported once its results are in
                 self.emit("chunk_status", chunk.index, summary.status)
         if not summary.is_complete:
-            self._schedule(w, summary, now)
+            schedule_alone(w, summary, now, self.min_poll_interval, self._idle_poll)
             return
         w.busy, w.summary = True, summary
         w.done = summary.payload_count if summary.payload_count is not None else len(w.keys)
         w.processing = 0
         self._complete.append(w)
 
-    def _measure_pace(self, now: float) -> None:
-        """The server's pace over every watched bulk since the last full read, counted
-        only while it had work throughout (idle time would make it look slow)."""
-        done = self._done_finished + sum(w.done for w in self._watches.values())
-        left = sum(w.processing for w in self._watches.values())
-        previous, self._sample = self._sample, (now, done, left)
-        if previous is None or not previous[2] or not left or now - previous[0] < 0.05:
-            return
-        if done > previous[1]:
-            rate = (done - previous[1]) / (now - previous[0])
-            self._rate = rate if not self._rate else 0.5 * (self._rate + rate)
-        else:
-            self._rate = 0.0  # not moving: the bulks' own back-off decides
-
     def _plan_polls(self, now: float) -> None:
-        """With the server's pace known, each bulk is due when the work queued up to it
-        (the server takes a key's bulks in order) should be done; the next status read
-        goes then, and no sooner (at least every 3 s, for progress)."""
-        if not self._rate:
+        """With the server's pace known, each bulk is due when it should be done; the next
+        status read goes then, and no sooner."""
+        if not self._pace.rate:
             return
-        queued = 0
-        for w in sorted(self._watches.values(), key=_server_order):
-            if w.busy or w.fails:
-                continue
-            if not queued and w.matcher is None and self._pool is not None:
+        for i, (w, due) in enumerate(self._pace.due_times(self._watches.values(), now)):
+            w.due = due
+            if i == 0 and w.matcher is None and self._pool is not None:
                 # the next bulk to finish: its results' index is ready when they come
                 targets = [self.job.target(k) for k in w.keys]
                 w.matcher = self._pool.submit(prepare_matcher, targets)
-            queued += w.processing
-            eta = queued / self._rate
-            # a little late rather than early: an early read costs a request and a wait
-            w.due = now + min(3.0, max(0.02, eta * 1.01 + 0.01))
 
-    def _schedule(self, w: _Watch, summary, now: float) -> None:
-        """Next poll of a bulk that is not COMPLETE yet.
-
-        * running with a measured rate (two samples while it ran): poll when the
-          server should be done (ETA), at least every 3 s for progress;
-        * just started (first sample with progress): poll again soon, to measure;
-        * pending / not moving: back off (x1.6) up to ``max_poll_interval``.
-        """
-        total = summary.payload_count if summary.payload_count is not None else len(w.keys)
-        done = summary.done_count
-        if done is None and summary.processing_payload_count is not None:
-            done = max(0, total - summary.processing_payload_count)
-        if summary.processing_payload_count is not None:
-            w.processing = summary.processing_payload_count
-        elif done is not None:
-            w.processing = max(0, total - done)
-        w.done = max(0, total - w.processing)
-        previous, w.last = w.last, ((now, done) if done is not None else w.last)
-        if done is None:
-            w.rate = 0.0
-        elif previous is not None and previous[1] > 0 and now > previous[0]:
-            # both samples while running: a fair rate (0 if it stalled)
-            w.rate = max(0.0, (done - previous[1]) / (now - previous[0]))
-        else:
-            w.rate = 0.0
-        if w.rate > 0:
-            eta = max(0, total - done) / w.rate
-            delay = min(max(eta, self.min_poll_interval), 3.0)
-            w.interval = self.min_poll_interval
-        elif done and (previous is None or previous[1] == 0):
-            delay = w.interval = self.min_poll_interval  # it just started: measure it
-        else:
-            delay = w.interval
-            w.interval = self._idle_poll.next(w.interval)
-        w.due = now + delay
-
-    def _finish_chunk(self, w: _Watch, matched) -> None:
+    def _finish_chunk(self, w: Watch, matched) -> None:
         """A COMPLETE bulk's matched results -> outcomes (what changed), chunk COMPLETE."""
         chunk = w.chunk
         job = self.job
@@ -788,14 +669,14 @@ class SubmitEngine(Engine):
         chunk.status = "COMPLETE"
         self.emit("chunk_status", chunk.index, "COMPLETE")
         if self._watches.pop(chunk.index, None) is not None:
-            self._done_finished += w.done
+            self._pace.done_finished += w.done
         w.summary = None
         # a bulk finished: the oldest one still waiting may start now (servers tend
         # to work through a key's bulks in order); the others keep backing off
         waiting = [
             o for o in self._watches.values() if o.rate == 0.0 and not (o.last and o.last[1])
         ]
-        if waiting and not self._rate:
+        if waiting and not self._pace.rate:
             nxt = min(waiting, key=lambda o: o.chunk.index)
             nxt.interval = self.min_poll_interval
             nxt.due = min(nxt.due, time.monotonic() + self.min_poll_interval)
