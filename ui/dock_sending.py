@@ -166,7 +166,10 @@ class DockSending:
         )
         self.tabs.setCurrentIndex(self.TAB_RESULTS)
         self.update_submit_state()
-        self.refresh_jobs()
+        if len(job.targets) < BIG_JOB:
+            # a big job is still being written ahead: the Jobs list shows it once it is on
+            # disk (job_added / job_changed refresh it), not from a count now
+            self.refresh_jobs()
         self.jobs.select_job(job.job_id, emit=False)
         self.job_started.emit(job.job_id)
         return True
