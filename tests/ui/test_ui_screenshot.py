@@ -11,7 +11,8 @@ from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsSettin
 from qgis.PyQt.QtCore import QCoreApplication
 from support import BadFieldClient, process_until
 
-ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ARTIFACTS = os.path.join(ROOT, "artifacts")
 
 
 def settle(seconds=0.2):

@@ -20,10 +20,10 @@ from planet_bulk_tasking.core.tasking.errors import (
 )
 from planet_bulk_tasking.sandbox import SandboxServer
 from planet_bulk_tasking.sandbox.dialects import DIALECTS
-from test_client_sandbox import wait_complete
+from sandbox_support import wait_complete
 
 KEY = "sandbox-key"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def order(i, start_in=timedelta(days=2), days=15):

@@ -19,7 +19,7 @@ from planet_bulk_tasking.core.model.store import JobStore
 from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from support import client_factory, point_layer, server_orders, wait_until
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class Recorder:

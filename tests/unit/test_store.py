@@ -108,7 +108,7 @@ def test_file_never_holds_the_key(tmp_path, monkeypatch):
 def test_a_committed_job_survives_sigkill(tmp_path):
     """The write-ahead promise: once save_job returns, a killed process loses nothing."""
     path = tmp_path / "jobs.sqlite"
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     script = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {os.path.join(root, "scripts")!r})
