@@ -49,7 +49,7 @@ shapefile) first try ``_ogr_points``: core/fast_read.py reads fid, name and WKB 
 batches (no QgsFeature per feature), decodes, transforms (same QgsCoordinateTransform),
 rounds and sizes vectorised with NumPy. It is taken only when the result is provably the
 general path's (see fast_read's module doc; ``FAST_READ = False`` forces the general path)
-and tests/test_payloads_fastpath.py checks both agree. See bench/bench_payloads.py.
+and tests/qgis/test_payloads_fastpath.py checks both agree. See bench/bench_payloads.py.
 """
 
 import gc
