@@ -3,6 +3,7 @@
 
 import time
 
+from hostile_server import wait_for  # noqa: F401 (the plain condition wait, importable here)
 from planet_bulk_tasking.core.tasking.api import BulkSummary
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 

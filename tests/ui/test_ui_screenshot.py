@@ -17,6 +17,7 @@ ARTIFACTS = os.path.join(ROOT, "artifacts")
 
 def settle(seconds=0.2):
     """Let layouts settle as they would in QGIS's event loop."""
+    # nothing to wait on: a screenshot wants layouts and painting done, which have no signal
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         QCoreApplication.processEvents()

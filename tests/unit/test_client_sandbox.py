@@ -13,7 +13,7 @@ from planet_bulk_tasking.core.tasking.errors import (
     PermissionDeniedError,
     RequestRejectedError,
 )
-from sandbox_support import wait_complete
+from sandbox_support import wait_complete, wait_for
 
 KEY = "sandbox-key"
 
@@ -191,7 +191,8 @@ def test_timeouts_never_create_a_bulk_twice(make_sandbox, client_of):
     with pytest.raises(NetworkError) as info:
         c.create_bulk([order(i) for i in range(3)], bid)
     assert info.value.kind == "timeout"
-    time.sleep(0.6)  # let the server finish what it received
+    # the server answers each of the three POSTs after its latency
+    assert wait_for(lambda: sum(srv.counters["responses"].values()) >= 3, 10.0)
     srv.set_faults()
     assert srv.counters["bulks_created"] == 1  # three POSTs, one bulk
     # resuming later with the same id: 409 for our own id == accepted
