@@ -610,7 +610,7 @@ def test_no_proxy_and_loopback_bypass_the_proxy(stub, client_for):
         "https://api.planet.example/tasking/v2",
         proxies={"https": proxy.origin, "no_proxy": "intranet.local,planet.example"},
     )
-    assert c2._proxies == {"http": None, "https": None, "all": None}
+    assert c2.proxies == {"http": None, "https": None, "all": None}
 
 
 # --- the key never leaks --------------------------------------------------------------
