@@ -1,9 +1,9 @@
 """End to end: 10,000 orders in 10 bulks from a memory layer of points, against the sandbox.
 
-Runs the real chain (create_job -> JobRunner/BulkWorker on a QThread -> TaskingClient ->
+Runs the real chain (create_job -> SubmitEngine on a BackgroundJob QThread -> TaskingClient ->
 in-process SandboxServer over HTTP on 127.0.0.1) and prints:
 
-* wall time of the run (start() to the worker's last signal);
+* wall time of the run (start() to the run's ended);
 * requests made (the clients' ``requests_made`` summed, and the sandbox's own count);
 * the worst main-thread stall, from a 20 ms QTimer heartbeat;
 * the ratio of wall time to the sandbox's own processing time (payloads / processing_rate):
@@ -45,7 +45,8 @@ def main(argv=None) -> int:
     app.setPrefixPath("/usr", True)
     app.initQgis()
 
-    from planet_bulk_tasking.core.engine.worker import JobRunner
+    from planet_bulk_tasking.core.engine.submit import SubmitEngine, record_event
+    from planet_bulk_tasking.core.jobs.background import BackgroundJob
     from planet_bulk_tasking.core.model.job import TargetStatus
     from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
     from planet_bulk_tasking.core.tasking.client import TaskingClient
@@ -77,22 +78,30 @@ def main(argv=None) -> int:
         heartbeat.timeout.connect(lambda: beats.append(time.monotonic()))
         heartbeat.start(20)
         ended = []
-        runner = JobRunner()
+        last_progress = {}
+        runner = BackgroundJob(SubmitEngine(job, make_client), "bench-job")
         loop = QEventLoop()
-        runner.ended.connect(lambda _id, how: (ended.append((how, time.monotonic())), loop.quit()))
+
+        def on_report(name, report):  # what JobManager does, minus the store
+            record_event(job, None, name, report)
+            if name == "progress":
+                last_progress.update(report[0])
+
+        runner.reported.connect(on_report)
+        runner.ended.connect(lambda how: (ended.append((how, time.monotonic())), loop.quit()))
         QTimer.singleShot(int(args.timeout * 1000), loop.quit)
         # a few beats first, so the first gap measured is a real one
         warm = QEventLoop()
         QTimer.singleShot(100, warm.quit)
         warm.exec_()
         t0 = time.monotonic()
-        runner.start(job, make_client)
+        runner.start()
         loop.exec_()
         heartbeat.stop()
         gc_pauses = gc_recorder.stop()
         runner.stop(5000)
         if not ended:
-            print(f"no end within {args.timeout} s: {runner.last_progress}")
+            print(f"no end within {args.timeout} s: {last_progress}")
             return 1
         how, t_end = ended[0]
         wall = t_end - t0
@@ -102,11 +111,11 @@ def main(argv=None) -> int:
         processing = args.orders / args.processing_rate
         print(f"outcome: {how}; counts: {counts}")
         if how != "finished" or counts[TargetStatus.SUCCEEDED] != args.orders:
-            print(f"error: {runner.last_error!r}")
+            print(f"error: {runner.error!r}")
             return 1
         print(f"wall time: {wall:.2f} s for {args.orders} orders in {len(job.chunks)} bulks")
         print(
-            f"requests: {runner.last_progress.get('requests')} by the clients; "
+            f"requests: {last_progress.get('requests')} by the clients; "
             f"{sandbox['requests']} seen by the sandbox {sandbox['responses']}; "
             f"orders created {sandbox['orders_created']}, bulks {sandbox['bulks_created']}"
         )

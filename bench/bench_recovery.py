@@ -1,5 +1,5 @@
 """Linking when /payloads hides the successes: 10,000 orders in 10 bulks, sandbox dialect
-``hide-succeeded`` (the docs' literal words), through the real JobRunner / worker thread.
+``hide-succeeded`` (the docs' literal words), through the real SubmitEngine on its thread.
 
 Before issue 10 a fixed allowance of orders scanned from the newest left 6,000-8,500 of the
 10,000 targets unlinked. Prints targets linked, unlinked, orders on the server, requests and
@@ -28,7 +28,8 @@ from qgis.PyQt.QtCore import QCoreApplication  # noqa: E402
 
 def run(dialect: str, n: int, rate: float) -> str:
     from dialects import KEY, factory_for, layer, server_orders  # scripts/dialects.py
-    from planet_bulk_tasking.core.engine.worker import JobRunner
+    from planet_bulk_tasking.core.engine.submit import SubmitEngine, record_event
+    from planet_bulk_tasking.core.jobs.background import BackgroundJob
     from planet_bulk_tasking.core.targets.parameters import OrderParameters
     from planet_bulk_tasking.core.targets.payloads import create_job
     from planet_bulk_tasking.sandbox import SandboxServer
@@ -37,11 +38,14 @@ def run(dialect: str, n: int, rate: float) -> str:
     base = srv.start()
     try:
         job = create_job(layer(n, "bench"), OrderParameters(), selected_only=False, endpoint=base)
-        runner = JobRunner()
+        runner = BackgroundJob(
+            SubmitEngine(job, factory_for(base)(), min_poll_interval=0.1), "bench-job"
+        )
         ended = []
-        runner.ended.connect(lambda _id, how: ended.append(how))
+        runner.reported.connect(lambda name, report: record_event(job, None, name, report))
+        runner.ended.connect(ended.append)
         t0 = time.monotonic()
-        runner.start(job, factory_for(base)(), min_poll_interval=0.1)
+        runner.start()
         while not ended and time.monotonic() - t0 < 900:
             QCoreApplication.processEvents()
             time.sleep(0.01)

@@ -1,8 +1,8 @@
-"""What the algorithms share with the dock: endpoint, credentials, job store, JobManager.
+"""What the algorithms share with the dock: endpoint, credentials, job store, the engine.
 
-``JobDriver`` runs one job on a JobManager living in the algorithm's thread (Processing
-may run algorithms on a background thread; qgis_process runs them on the main thread)
-and keeps a local event loop turning, so the worker's signals are delivered there. The
+``JobDriver`` runs one job's SubmitEngine (``core/engine``) right in the algorithm's
+thread (Processing may run algorithms on a background thread; qgis_process runs them on
+the main thread), written through the dock's JobStore as the dock writes it. The
 feedback shows progress and honours cancel with the dock's honesty: nothing more is
 sent, and what the service already accepted is said and followed.
 """
@@ -19,7 +19,7 @@ from qgis.core import (
     QgsProcessingParameterAuthConfig,
     QgsProcessingParameterString,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QObject, QTimer, pyqtSignal
+from qgis.PyQt.QtCore import QCoreApplication, QObject, Qt, pyqtSignal
 
 from ..core import services as core_services
 from ..core.credentials import (
@@ -28,8 +28,8 @@ from ..core.credentials import (
     configured_authcfg,
     credential_from_authcfg,
 )
-from ..core.jobs.manager import JOB_FOLLOWING, JobManager
-from ..core.model.job import BulkJob, ChunkState
+from ..core.engine.submit import SubmitEngine, record_event
+from ..core.model.job import BulkJob, ChunkState, JobState
 from ..core.model.store import JobStore
 from ..core.qgis_proxy import proxies_from_qgis_settings
 from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
@@ -43,7 +43,6 @@ PRACTICE = "practice"
 #: after a cancel, bulks the service already accepted are followed this long at most; the
 #: job then stays saved as "following" and the dock finishes following it
 FOLLOW_AFTER_CANCEL_S = 120.0
-TICK_MS = 100
 BUILD_SHARE = 10.0  # percent of the progress bar taken by building the orders
 
 
@@ -209,76 +208,101 @@ class JobHandover(QObject):
 
 
 class JobDriver:
-    """Submit ``job`` through ``manager`` (write-ahead) and turn a local event loop until
-    it is done: every bulk complete (``wait``), or every bulk accepted (not ``wait``),
-    or cancelled and what was already accepted followed."""
+    """Submit ``job`` (written to ``store`` first) and run its SubmitEngine in this thread
+    until it is done: every bulk complete (``wait``), or every bulk accepted (not
+    ``wait``), or cancelled and what was already accepted followed."""
 
-    def __init__(self, manager: JobManager, job: BulkJob, feedback, *, wait: bool = True):
-        self.manager, self.job, self.feedback, self.wait = manager, job, feedback, wait
+    def __init__(self, store: JobStore, job: BulkJob, client_factory_for: Callable, feedback,
+                 *, wait: bool = True):  # fmt: skip
+        """``client_factory_for(job.endpoint)`` -> ``factory(stop_event=None)``, as the
+        dock's JobManager takes it (called once the job is saved)."""
+        self.store, self.job, self.feedback, self.wait = store, job, feedback, wait
+        self.client_factory_for = client_factory_for
+        self._factory: Optional[Callable] = None
         self.follow_timeout = FOLLOW_AFTER_CANCEL_S
         self.cancel_requested = False
-        self.cancel_time = 0.0
         self.accepted_at_cancel = 0  # targets in bulks the service had accepted
-        self.runs_ended = 0
         self.outcome = ""  # finished | sent | cancelled | failed
         self.error = None
-        self._loop: Optional[QEventLoop] = None
 
     # -- running -----------------------------------------------------------------------------
     def run(self) -> str:
-        manager, job = self.manager, self.job
-        manager.progress.connect(self._on_progress)
-        manager.job_ended.connect(self._on_job_ended)
+        job = self.job
+        job.state, job.error = JobState.RUNNING, None
         try:
-            manager.submit(job)  # written to the store before the first request
+            self.store.save_job(job)  # written before the first request
         except (sqlite3.Error, OSError) as exc:
             raise QgsProcessingException(
                 f"The job could not be saved, so nothing was sent: {exc}"
             ) from None
-        runner = manager.runner(job.job_id)
-        runner.chunk_accepted.connect(self._on_chunk_accepted)
-        runner.ended.connect(self._on_run_ended)
-        self._loop = QEventLoop()
-        timer = QTimer()
-        timer.setInterval(TICK_MS)
-        timer.timeout.connect(self._tick)
-        timer.start()
-        self._loop.exec()
-        timer.stop()
-        if not self.outcome:
-            self.outcome = "cancelled" if self.cancel_requested else "finished"
+        try:
+            self._factory = self.client_factory_for(job.endpoint)
+            how = self._run_engine(follow_only=False, stop=self._stop_sending)
+            self.outcome = self._settle(how)
+        finally:
+            self.store.save_chunks(job.job_id, job.chunks)
+            self.store.set_state(job.job_id, job.state, job.error)
+            self.store.flush()
         return self.outcome
 
-    def _tick(self) -> None:
-        if self.feedback is not None and self.feedback.isCanceled() and not self.cancel_requested:
-            self._cancel()
-        if self._done():
-            self._loop.quit()
+    def _run_engine(self, follow_only: bool, stop: Callable[[], bool]) -> str:
+        engine = SubmitEngine(
+            self.job, self._factory, follow_only=follow_only, on_event=self._on_event,
+            cancelled=stop,
+        )  # fmt: skip
+        canceled = getattr(self.feedback, "canceled", None)
+        if canceled is not None and not follow_only:
+            # direct: the click's thread cuts the requests at once (this one is busy running)
+            canceled.connect(engine.cancel, Qt.ConnectionType.DirectConnection)
+        try:
+            return engine.run()
+        finally:
+            if canceled is not None and not follow_only:
+                canceled.disconnect(engine.cancel)
+            self.error = engine.error
+
+    def _stop_sending(self) -> bool:
+        """The first run's cancel check: the user's cancel, or (not ``wait``) all sent."""
+        if self.feedback is not None and self.feedback.isCanceled():
+            return True
+        return not self.wait and all(self._sent(c) for c in self.job.chunks)
+
+    def _settle(self, how: str) -> str:
+        """The first run ended: the job's state, a follow after a cancel, the outcome."""
+        job = self.job
+        if how == "failed":
+            job.apply_run_end(how, self.error)
+            return "failed"
+        unsent = any(c.state in (ChunkState.NEW, ChunkState.POSTING) for c in job.chunks)
+        if how == "finished":
+            job.state = JobState.INTERRUPTED if unsent else JobState.DONE
+            return "finished"
+        if not (self.feedback is not None and self.feedback.isCanceled()):
+            job.state = JobState.INTERRUPTED  # every bulk accepted: the dock follows it
+            return "sent"
+        self.cancel_requested = True
+        self._say_cancelled()
+        in_flight = any(c.state in (ChunkState.ACCEPTED, ChunkState.POSTING) for c in job.chunks)
+        if not in_flight:
+            job.state = JobState.CANCELLED
+            return "cancelled"
+        job.state = JobState.FOLLOWING
+        self.store.set_state(job.job_id, job.state)
+        deadline = time.monotonic() + self.follow_timeout
+        how = self._run_engine(follow_only=True, stop=lambda: time.monotonic() > deadline)
+        if how == "finished":
+            job.state = JobState.CANCELLED
+        elif how == "failed":
+            job.apply_run_end(how, self.error)
+        return "cancelled"  # else left "following" on disk: the dock finishes it
 
     def _sent(self, chunk) -> bool:
         return chunk.state not in (ChunkState.NEW, ChunkState.POSTING)
 
-    def _done(self) -> bool:
-        job, running = self.job, self.manager.is_running(self.job.job_id)
-        if not self.wait and not self.cancel_requested and running:
-            if all(self._sent(c) for c in job.chunks):
-                self.outcome = "sent"
-                return True
-            return False
-        following = job.state == JOB_FOLLOWING
-        if self.cancel_requested and following:
-            if time.monotonic() - self.cancel_time > self.follow_timeout:
-                return True  # left "following" on disk: the dock finishes it
-            return not running and self.runs_ended >= 2  # the follow-only run ended too
-        return not running
-
-    def _cancel(self) -> None:
-        """Stop sending; say what the service certainly has. What was never sent is counted
-        at the end, once requests that were on their way have been checked."""
+    def _say_cancelled(self) -> None:
+        """Say what the service certainly has. What was never sent is counted at the end,
+        once requests that were on their way have been checked."""
         job = self.job
-        self.cancel_requested = True
-        self.cancel_time = time.monotonic()
-        self.manager.cancel(job.job_id)
         accepted = [c for c in job.chunks if c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE)]
         self.accepted_at_cancel = sum(len(c.target_keys) for c in accepted)
         self.feedback.pushInfo(f"Cancelled at {utc_clock()}: no more bulk requests are sent.")
@@ -294,10 +318,19 @@ class JobDriver:
             "A bulk request that was on its way is checked with the service, never sent again."
         )
 
-    # -- reports -----------------------------------------------------------------------------
-    def _on_progress(self, job_id: str, counts: dict) -> None:
-        if job_id != self.job.job_id or self.feedback is None:
+    # -- reports (this thread; "retrying" comes from the engine's pool threads) ---------------
+    def _on_event(self, name: str, *args) -> None:
+        if name == "retrying":
             return
+        record_event(self.job, self.store, name, args)
+        if self.feedback is None:
+            return
+        if name == "progress":
+            self._on_progress(args[0])
+        elif name == "chunk_accepted":
+            self._on_chunk_accepted(*args)
+
+    def _on_progress(self, counts: dict) -> None:
         total = max(1, counts.get("total", 0))
         if self.wait:
             done = counts.get("succeeded", 0) + counts.get("failed", 0) + counts.get("skipped", 0)
@@ -308,18 +341,9 @@ class JobDriver:
         self.feedback.setProgress(BUILD_SHARE + (100.0 - BUILD_SHARE) * min(1.0, share))
 
     def _on_chunk_accepted(self, index: int, bulk_id: str) -> None:
-        chunk = next((c for c in self.job.chunks if c.index == index), None)
+        chunk = self.job.chunk(index)
         size = len(chunk.target_keys) if chunk else 0
         self.feedback.pushInfo(
             f"{utc_clock()}: bulk request {index + 1} of {len(self.job.chunks)} "
             f"({plural(size, '1 order', '{n} orders')}, bulk id {bulk_id}) accepted."
         )
-
-    def _on_run_ended(self, _job_id: str, _how: str) -> None:
-        self.runs_ended += 1
-
-    def _on_job_ended(self, job_id: str, how: str, error) -> None:
-        if job_id != self.job.job_id:
-            return
-        if how == "failed":
-            self.outcome, self.error = "failed", error

@@ -26,8 +26,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import settings
-from ..core.jobs.manager import JobManager
-from ..core.model.job import BulkJob, ChunkState, TargetStatus
+from ..core.model.job import BulkJob, ChunkState, JobState, TargetStatus
 from ..core.targets.parameters import (
     FLEXIBLE,
     MAX_MONITORING_COUNT,
@@ -67,13 +66,13 @@ from .output import (
 SCHEDULINGS = (FLEXIBLE, MONITORING)
 CADENCES = ("DAILY", "WEEKLY", "MONTHLY")
 #: job states the dock's JobManager carries on (the algorithm did not wait for the end)
-HANDED_OVER_STATES = ("interrupted", "following")
+HANDED_OVER_STATES = (JobState.INTERRUPTED, JobState.FOLLOWING)
 
 
 class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
     """Thread-safe (no FlagNoThreading): prepareAlgorithm reads the layer and credentials and
-    builds the job; processAlgorithm runs it with a JobDriver on whatever thread Processing
-    chose, the BulkWorker on its own QThread."""
+    builds the job; processAlgorithm runs its engine with a JobDriver on whatever thread
+    Processing chose."""
 
     INPUT = "INPUT"
     NAME = "NAME"
@@ -366,8 +365,8 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
     def _send(self, job: BulkJob, endpoint: Endpoint, feedback, wait: bool) -> None:
         services = self._services()
         store = open_store(services)
-        manager = JobManager(store, client_factory_for(endpoint, self._credential))
-        driver = JobDriver(manager, job, feedback, wait=wait)
+        factory_for = client_factory_for(endpoint, self._credential)
+        driver = JobDriver(store, job, factory_for, feedback, wait=wait)
         feedback.pushInfo(
             f"{utc_clock()}: sending to {endpoint.label()} (job {job.job_id}, saved in the "
             "plugin's job store before the first request)."
@@ -375,7 +374,6 @@ class SubmitOrdersAlgorithm(QgsProcessingAlgorithm):
         try:
             outcome = driver.run()
         finally:
-            manager.shutdown()  # joins every thread; a job still running is left "interrupted"
             if services is None:
                 store.close()
             endpoint.close()

@@ -1,37 +1,34 @@
-"""'Test connection' off the main thread: one request on a QThread, answer by signal."""
+"""'Test connection' off the main thread: one request run as an engine, answer by signal."""
 
-from qgis.PyQt.QtCore import pyqtSignal
+from ..core.engine.base import Engine
+from ..core.jobs.background import BackgroundJob
 
-from ..core.jobs.threads import BackgroundTask, TaskThread
 
-
-class ConnectionCheckTask(BackgroundTask):
-    report = pyqtSignal(str, str)  # state (valid|invalid|forbidden|unreachable), message
+class ConnectionCheckEngine(Engine):
+    """Reports ``report(state, message)``: valid | invalid | forbidden | unreachable."""
 
     def __init__(self, base_url: str, api_key: str, proxies=None):
-        super().__init__()
-        self._base_url = base_url
+        def make_client(stop_event=None):
+            from ..core.tasking.client import TaskingClient
+
+            client = TaskingClient(
+                base_url,
+                self._key,
+                timeout=(5.0, 15.0),
+                max_retries=1,
+                stop_event=stop_event,
+                proxies=proxies,
+            )
+            self._key = None  # the client holds it for this one request; nobody else
+            return client
+
+        super().__init__(make_client)
         self._key = api_key
-        self._proxies = proxies
 
     def work(self):
-        from ..core.tasking.client import TaskingClient
-
-        client = TaskingClient(
-            self._base_url,
-            self._key,
-            timeout=(5.0, 15.0),
-            max_retries=1,
-            stop_event=self.stop_event,
-            proxies=self._proxies,
-        )
-        try:
-            result = client.check_connection()
-        finally:
-            client.close()
-            self._key = None
+        result = self.new_client().check_connection()
         if not self.cancelled:
-            self.report.emit(result.state, result.message)
+            self.emit("report", result.state, result.message)
 
 
 class ConnectionCheck:
@@ -45,14 +42,15 @@ class ConnectionCheck:
     def running(self) -> bool:
         return self._runner is not None and self._runner.is_running()
 
-    def start(self, base_url, api_key, on_report, on_failed, proxies=None) -> ConnectionCheckTask:
+    def start(self, base_url, api_key, on_report, on_failed, proxies=None) -> BackgroundJob:
         self.stop()
-        task = ConnectionCheckTask(base_url, api_key, proxies)
-        task.report.connect(on_report)
-        task.failed.connect(on_failed)
-        self._runner = TaskThread(task, "pbt-connection-check", self._parent)
-        self._runner.start()
-        return task
+        runner = BackgroundJob(
+            ConnectionCheckEngine(base_url, api_key, proxies), "pbt-connection-check", self._parent
+        )
+        runner.reported.connect(lambda name, args: on_report(*args) if name == "report" else None)
+        runner.ended.connect(lambda how: on_failed(runner.error) if how == "failed" else None)
+        self._runner = runner.start()
+        return runner
 
     def stop(self, timeout_ms: int = 5000) -> bool:
         runner, self._runner = self._runner, None

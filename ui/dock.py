@@ -40,7 +40,7 @@ from qgis.PyQt.QtWidgets import (
 from ..core.engine.bulk_actions import starts_within_24h
 from ..core.engine.monitor import FINAL_ORDER_STATES
 from ..core.identity import PLUGIN_ID
-from ..core.model.job import BulkJob, LayerRef, TargetStatus
+from ..core.model.job import BulkJob, JobState, LayerRef, TargetStatus
 from ..core.services import PluginServices
 from .compose_panel import ComposePanel
 from .jobs_panel import JobsPanel, confirm_forget_text, endpoint_label
@@ -270,7 +270,7 @@ class PlanetBulkTaskingDock(QDockWidget):
     # -- state ------------------------------------------------------------------------------
     @property
     def runner(self):
-        """The shown job's JobRunner while it has one in this session."""
+        """The shown job's run (a BackgroundJob) while it has one in this session."""
         return self.manager.runner(self._job_id) if self._job_id else None
 
     def is_running(self) -> bool:
@@ -643,7 +643,7 @@ class PlanetBulkTaskingDock(QDockWidget):
             self._rows_timer.start()  # chunk states: READY -> SUBMITTED rows
         if job_id in self._followed and not self.manager.is_running(job_id):
             job = self.manager.jobs.get(job_id)
-            if job is not None and job.state not in ("following", "running"):
+            if job is not None and job.state not in (JobState.FOLLOWING, JobState.RUNNING):
                 self._followed.discard(job_id)
                 self._cancelled.discard(job_id)
                 self._after_follow(job)
@@ -811,7 +811,7 @@ class PlanetBulkTaskingDock(QDockWidget):
 
             title, level = self.tr("Sending cancelled"), Qgis.MessageLevel.Info
             facts = sending.sent_facts(job)
-            following = job.state == "following"
+            following = job.state == JobState.FOLLOWING
             if following:
                 self._followed.add(job_id)  # _after_follow says what exists at the end
             else:
@@ -973,7 +973,9 @@ class PlanetBulkTaskingDock(QDockWidget):
         running = self.manager.is_running(job_id)
         self.results.set_running(running)
         state = self.jobs.model.state_label(
-            "running" if running else ("interrupted" if job.state == "running" else job.state)
+            JobState.RUNNING
+            if running
+            else (JobState.INTERRUPTED if job.state == JobState.RUNNING else job.state)
         )
         self.results.progress.set_state(
             self.tr("Job of {when} UTC · layer {layer} · sent to {where} · {state}").format(

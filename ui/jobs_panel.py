@@ -28,7 +28,7 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from ..core.model.job import TargetStatus
+from ..core.model.job import JobState, TargetStatus
 from ..core.model.store import JobSummary
 from ..core.services import PRACTICE_ENDPOINT
 from ..core.tasking.api import PLANET_TASKING_URL
@@ -37,7 +37,7 @@ from .table_look import fit_column, pale_selection
 from .table_model import ColumnsModel
 from .widgets import WrapLabel, plural
 
-RESUMABLE = ("interrupted", "cancelled", "error", "following")
+RESUMABLE = JobState.RESUMABLE
 
 STATE_COLORS = {
     "running": "#e6a117",
@@ -96,12 +96,12 @@ class JobsModel(ColumnsModel):
 
     def state(self, s: JobSummary) -> str:
         """What the user should know: a job 'running' on disk but not here was interrupted."""
-        if s.state == "following":  # cancelled; what was already sent is still followed
-            return "following"
+        if s.state == JobState.FOLLOWING:  # cancelled; what was already sent is still followed
+            return JobState.FOLLOWING
         if s.job_id in self._running:
-            return "running"
-        if s.state in ("running", "draft"):
-            return "interrupted"
+            return JobState.RUNNING
+        if s.state in (JobState.RUNNING, JobState.DRAFT):
+            return JobState.INTERRUPTED
         return s.state or "?"
 
     def state_label(self, state: str) -> str:
@@ -339,7 +339,7 @@ class JobsPanel(QWidget):
         state = self.current_state()
         self.open_button.setEnabled(state is not None)
         self.resume_button.setEnabled(state in RESUMABLE)
-        self.forget_button.setEnabled(state is not None and state != "running")
+        self.forget_button.setEnabled(state is not None and state != JobState.RUNNING)
 
     def build_menu(self) -> QMenu:
         menu = QMenu(self)

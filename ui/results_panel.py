@@ -44,15 +44,8 @@ def job_counts(job: BulkJob, refused: bool = False) -> dict:
     """job.counts() plus "unsent": ready targets whose bulk was never posted (a bulk on its
     way when the job stopped may have reached Planet: those are not "not sent"), or every
     ready target when Planet refused the key (``refused``: nothing got in)."""
-    from ..core.model.job import ChunkState, TargetStatus
-
     counts = job.counts()
-    posted = set()
-    if not refused:
-        posted = {k for c in job.chunks if c.state != ChunkState.NEW for k in c.target_keys}
-    counts["unsent"] = sum(
-        1 for t in job.targets if t.status == TargetStatus.READY and t.key not in posted
-    )
+    counts["unsent"] = job.unsent(refused)
     return counts
 
 

@@ -7,19 +7,20 @@ of zero payloads, means it does not, and the per-order path takes over; what was
 learnt is remembered per endpoint (``client.fact``). Bulk results are matched back
 by order id (never by position); an order the results do not settle is looked at
 with ``GET /orders/<id>``, so the outcome reported is what the order now shows.
+
+Plain Python: ``BulkAction(client_factory, kind, items, on_event=...).run()``; reports
+``bulk_posted(bulk_id, n)``, ``progress(answered, total)`` and ``results([ActionOutcome])``.
 """
 
 import logging
 import time
 from typing import Callable, Dict, List, NamedTuple, Optional
 
-from qgis.PyQt.QtCore import pyqtSignal
-
-from ..jobs.threads import BackgroundTask
 from ..model.job import new_uuid, parse_utc
-from ..tasking.api import MAX_PAYLOADS_PER_BULK as MAX_PER_BULK
-from ..tasking.api import Order, PayloadStatus, times_in_words
+from ..tasking.api import MAX_PAYLOADS_PER_BULK, Order, PayloadStatus, times_in_words
+from ..tasking.backoff import Backoff
 from ..tasking.errors import NotFoundError, RequestRejectedError, TaskingError
+from .base import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -36,40 +37,40 @@ class ActionOutcome(NamedTuple):
     bulk_id: str
 
 
-class BulkAction(BackgroundTask):
+class BulkAction(Engine):
     """kind "edit": items are {"id": order_id, <fields>}; kind "cancel": items are order ids."""
 
-    bulk_posted = pyqtSignal(str, int)  # bulk id, how many orders it carries
-    progress = pyqtSignal(int, int)  # orders answered, total
-    results = pyqtSignal(list)  # [ActionOutcome]
-
-    def __init__(self, client_factory: Callable, kind: str, items: List, *, poll: float = 0.5):
-        super().__init__()
+    def __init__(
+        self,
+        client_factory: Callable,
+        kind: str,
+        items: List,
+        *,
+        poll: float = 0.5,
+        on_event: Optional[Callable] = None,
+    ):
+        super().__init__(client_factory, on_event=on_event)
         if kind not in ("edit", "cancel"):
             raise ValueError(kind)
         self.kind, self.items = kind, list(items)
-        self._client_factory = client_factory
         self.poll = poll
+        self._polls = Backoff(poll, 15.0, factor=1.5)
         self.bulk_ids: List[str] = []
 
     def order_id(self, item) -> str:
         return str(item["id"]) if self.kind == "edit" else str(item)
 
     def work(self) -> None:
-        client = self._client_factory()
-        client.stop_event = self.stop_event
+        client = self.new_client()
         answered = 0
-        try:
-            for start in range(0, len(self.items), MAX_PER_BULK):
-                batch = self.items[start : start + MAX_PER_BULK]
-                outcomes = self._run_batch(client, batch)
-                if outcomes is None:
-                    return
-                answered += len(outcomes)
-                self.results.emit(outcomes)
-                self.progress.emit(answered, len(self.items))
-        finally:
-            client.close()
+        for start in range(0, len(self.items), MAX_PAYLOADS_PER_BULK):
+            batch = self.items[start : start + MAX_PAYLOADS_PER_BULK]
+            outcomes = self._run_batch(client, batch)
+            if outcomes is None:
+                return
+            answered += len(outcomes)
+            self.emit("results", outcomes)
+            self.emit("progress", answered, len(self.items))
 
     def fact_name(self) -> str:
         return f"bulk {self.kind}"
@@ -87,12 +88,12 @@ class BulkAction(BackgroundTask):
         except RequestRejectedError as exc:  # the body refused as a whole
             client.learn(self.fact_name(), False, f"the bulk body was refused: {exc.details}")
             return self._per_order(client, batch)
-        self.bulk_posted.emit(bulk_id, len(batch))
+        self.emit("bulk_posted", bulk_id, len(batch))
         delay = self.poll
         while not (summary := client.get_bulk(bulk_id)).is_complete:
             if not self.sleep(delay):
                 return None
-            delay = min(delay * 1.5, 15.0)
+            delay = self._polls.next(delay)
         if summary.payload_count == 0 or (
             summary.payload_count is None and summary.done_count == 0
         ):
@@ -196,8 +197,7 @@ def _shows_edit(order: Order, item: dict) -> bool:
 
 
 def _result_order_id(result) -> Optional[str]:
-    payload = result.payload or {}
-    oid = payload.get("id") or payload.get("order_id") or result.order_id
+    oid = Order.from_json(result.payload or {}).id or result.order_id
     return str(oid) if oid else None
 
 

@@ -6,18 +6,21 @@ does. ``id__in`` is not documented: a server that ignores it (it answers orders 
 were not asked for) is detected and remembered per endpoint; then a small set is read
 one ``GET /orders/<id>`` each, a larger one through ``ordering=-updated_time`` pages back
 to the last poll. Orders nobody asked for are dropped either way.
+
+Plain Python: ``OrderMonitor(client_factory, on_event=...).run()`` until cancelled;
+reports ``orders_updated([OrderUpdate])`` (only what changed) and ``poll_failed(error)``
+(not fatal: it tries again later).
 """
 
 import threading
 import time
 from typing import Callable, Dict, Iterable, List, NamedTuple, Optional
 
-from qgis.PyQt.QtCore import pyqtSignal
-
-from ..jobs.threads import BackgroundTask
 from ..model.job import parse_utc
-from ..tasking.api import SMALL_ORDER_SET, Order
+from ..tasking.api import LARGE_ORDER_SET, SMALL_ORDER_SET, Order
+from ..tasking.backoff import Backoff
 from ..tasking.errors import TaskingError
+from .base import Engine
 
 FINAL_ORDER_STATES = frozenset({"FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED"})
 
@@ -39,15 +42,10 @@ def order_update(order: dict) -> Optional[OrderUpdate]:
 
 #: a poll through -updated_time pages goes this far before the previous poll (clock skew)
 UPDATED_SLACK = 120.0
-#: more watched orders than this are read through -updated_time pages, not id__in batches
-LARGE_ORDER_SET = 1000
 
 
-class OrderMonitor(BackgroundTask):
-    """Polls the watched orders; emits only what changed since the last poll."""
-
-    orders_updated = pyqtSignal(list)  # [OrderUpdate]
-    poll_failed = pyqtSignal(object)  # TaskingError: not fatal, it tries again later
+class OrderMonitor(Engine):
+    """Polls the watched orders; reports only what changed since the last poll."""
 
     def __init__(
         self,
@@ -56,10 +54,13 @@ class OrderMonitor(BackgroundTask):
         min_interval: float = 30.0,
         max_interval: float = 600.0,
         batch_size: int = 1000,  # the client splits it by URL length (id__in)
+        on_event: Optional[Callable] = None,
     ):
-        super().__init__()
-        self._client_factory = client_factory
+        super().__init__(client_factory, on_event=on_event)
         self.min_interval, self.max_interval = min_interval, max_interval
+        # a failed poll waits twice as long, a poll with no change half as long again
+        self._after_failure = Backoff(min_interval, max_interval)
+        self._after_quiet = Backoff(min_interval, max_interval, factor=1.5)
         self.batch_size = batch_size
         self._lock = threading.Lock()
         self._known: Dict[str, OrderUpdate] = {}
@@ -117,18 +118,14 @@ class OrderMonitor(BackgroundTask):
         self._not_listed |= fresh  # not in the listing at all: no whole walk for them again
 
     def work(self) -> None:
-        client = self._client_factory()
-        client.stop_event = self.stop_event  # a cancel interrupts its retries' back-off too
-        try:
-            while not self.cancelled:
-                self._wake.clear()  # a wake from before this poll is answered by it
-                ids = self.watched()
-                if ids:
-                    self._poll(client, ids)
-                if not self.sleep(self.interval):
-                    return
-        finally:
-            client.close()
+        client = self.new_client()  # a cancel aborts it, its retries' back-off too
+        while not self.cancelled:
+            self._wake.clear()  # a wake from before this poll is answered by it
+            ids = self.watched()
+            if ids:
+                self._poll(client, ids)
+            if not self.sleep(self.interval):
+                return
 
     def _poll(self, client, ids: List[str]) -> None:
         changed: List[OrderUpdate] = []
@@ -145,8 +142,8 @@ class OrderMonitor(BackgroundTask):
         except TaskingError as exc:
             if self.cancelled:
                 return
-            self.poll_failed.emit(exc)
-            self.interval = min(self.max_interval, max(self.interval * 2, self.min_interval))
+            self.emit("poll_failed", exc)
+            self.interval = self._after_failure.next(self.interval)
             return
         self._last_poll = started
         self.polls += 1
@@ -154,7 +151,7 @@ class OrderMonitor(BackgroundTask):
         with self._lock:
             self._watched -= final
         if changed:
-            self.orders_updated.emit(changed)
+            self.emit("orders_updated", changed)
             self.interval = self.min_interval
         else:
-            self.interval = min(self.max_interval, self.interval * 1.5)
+            self.interval = self._after_quiet.next(self.interval)

@@ -1,8 +1,8 @@
 """JobManager: every job's life after "Submit", in one main-thread object.
 
-It writes each job ahead to the JobStore, runs it on a JobRunner (QThread),
-persists every report as it arrives, resumes unfinished jobs after a restart,
-watches created orders, resubmits fixed failures, and edits or cancels orders
+It writes each job ahead to the JobStore, runs it as a SubmitEngine on a
+BackgroundJob (QThread), persists every report as it arrives, resumes unfinished
+jobs after a restart, watches created orders, resubmits fixed failures, and edits or cancels orders
 in bulk. No widgets: the dock and (later) the processing algorithms drive it.
 """
 
@@ -11,20 +11,16 @@ from typing import Callable, Dict, Iterable, List, Optional
 
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
-from ..engine.bulk_actions import ActionOutcome, BulkAction
+from ..engine.bulk_actions import ActionOutcome, BulkAction, edit_items
 from ..engine.monitor import FINAL_ORDER_STATES, OrderMonitor, OrderUpdate
-from ..engine.worker import JOB_CANCELLED, JOB_DONE, JobRunner
+from ..engine.submit import SubmitEngine, record_event
 from ..model.chunking import make_chunks
-from ..model.job import Attempt, BulkJob, ChunkState, Target, TargetStatus, utc_now_iso
+from ..model.job import Attempt, BulkJob, ChunkState, JobState, Target, TargetStatus, utc_now_iso
 from ..model.store import JobStore
-from .threads import TaskThread
+from ..tasking.api import MAX_PAYLOADS_PER_BULK
+from .background import BackgroundJob
 
 log = logging.getLogger(__name__)
-
-JOB_INTERRUPTED = "interrupted"  # QGIS closed (or the plugin unloaded) mid-run: resume on start
-#: the user cancelled: nothing more is sent, but bulks the server may already have are still
-#: followed to the end (their orders exist and must not be lost track of); then "cancelled"
-JOB_FOLLOWING = "following"
 
 
 _ACTION_DONE = {"edit": "edited", "cancel": "cancelled"}  # history words of a bulk action
@@ -58,16 +54,16 @@ class JobManager(QObject):
     ):
         """``client_factory_for(endpoint)`` is called on the main thread (it may read settings
         and the auth database) and returns ``factory(stop_event=None) -> TaskingClient``,
-        which worker threads call."""
+        which engine threads call."""
         super().__init__(parent)
         self.store = store
         self.client_factory_for = client_factory_for
         self.worker_options = worker_options or {}
         self.monitor_options = monitor_options or {}
         self.jobs: Dict[str, BulkJob] = {}
-        self._runners: Dict[str, JobRunner] = {}
-        self._monitors: Dict[str, TaskThread] = {}
-        self._actions: List[TaskThread] = []
+        self._runs: Dict[str, BackgroundJob] = {}  # job id -> its current SubmitEngine run
+        self._monitors: Dict[str, BackgroundJob] = {}  # endpoint -> its OrderMonitor
+        self._actions: List[BackgroundJob] = []
         self._orders: Dict[str, tuple] = {}  # order id -> (job_id, key)
         self._following: set = set()  # job ids whose current run is follow-only
         self.resumed_at_start: List[str] = []  # job ids resume_unfinished picked up
@@ -82,16 +78,16 @@ class JobManager(QObject):
         return self.jobs[job_id]
 
     def is_running(self, job_id: str) -> bool:
-        runner = self._runners.get(job_id)
-        return runner is not None and runner.is_running()
+        run = self._runs.get(job_id)
+        return run is not None and run.is_running()
 
-    def runner(self, job_id: str) -> Optional[JobRunner]:
-        """The job's runner while this session has one (for the dock and tests)."""
-        return self._runners.get(job_id)
+    def runner(self, job_id: str) -> Optional[BackgroundJob]:
+        """The job's current (or last) run in this session (for the dock and tests)."""
+        return self._runs.get(job_id)
 
     def submit(self, job: BulkJob) -> None:
         """Write the job to disk, then send it. Nothing leaves before the write."""
-        job.state = "running"
+        job.state = JobState.RUNNING
         self.store.save_job(job)
         self._adopt(job)
         self.job_added.emit(job.job_id)
@@ -103,17 +99,17 @@ class JobManager(QObject):
         job = self.job(job_id)
         if self.is_running(job_id):
             return
-        if job.state == JOB_FOLLOWING:
+        if job.state == JobState.FOLLOWING:
             self._following.add(job_id)
             self._follow(job)
             return
-        job.state = "running"
+        job.state = JobState.RUNNING
         self.store.set_state(job_id, job.state)
         self._run(job)
 
     def _follow(self, job: BulkJob) -> None:
         self._run(job, follow_only=True)
-        job.state = JOB_FOLLOWING
+        job.state = JobState.FOLLOWING
         self.store.set_state(job.job_id, job.state)
 
     def resume_unfinished(self, watch_orders: bool = True) -> List[str]:
@@ -139,14 +135,14 @@ class JobManager(QObject):
         """Stop sending. Bulks the server may already have are still followed (read only)."""
         if job_id in self._following:
             return
-        runner = self._runners.get(job_id)
-        if runner is not None:
-            runner.cancel()
+        run = self._runs.get(job_id)
+        if run is not None:
+            run.cancel()
 
     def poll_now(self, job_id: str) -> None:
-        runner = self._runners.get(job_id)
-        if runner is not None:
-            runner.poll_now()
+        run = self._runs.get(job_id)
+        if run is not None:
+            run.engine.poll_now()
 
     def forget(self, job_id: str) -> None:
         """Remove a finished job from disk (its orders stay on Planet's side)."""
@@ -185,18 +181,16 @@ class JobManager(QObject):
         return [c.index for c in chunks]
 
     # -- bulk edit / cancel ---------------------------------------------------------
-    def edit_orders(self, job_id: str, keys: Iterable[str], changes: dict) -> TaskThread:
-        from ..engine.bulk_actions import edit_items
-
+    def edit_orders(self, job_id: str, keys: Iterable[str], changes: dict) -> BackgroundJob:
         job = self.job(job_id)
         items = edit_items(_order_ids(job, keys), changes)
         return self._start_action(job, "edit", items, changes)
 
-    def cancel_orders(self, job_id: str, keys: Iterable[str]) -> TaskThread:
+    def cancel_orders(self, job_id: str, keys: Iterable[str]) -> BackgroundJob:
         job = self.job(job_id)
         return self._start_action(job, "cancel", _order_ids(job, keys), {})
 
-    def cancel_when_created(self, job_id: str, keys: Iterable[str]) -> Optional[TaskThread]:
+    def cancel_when_created(self, job_id: str, keys: Iterable[str]) -> Optional[BackgroundJob]:
         """Cancel these targets' orders: those created now, the others as soon as the
         running (or following) job reports them created. Returns the first cancel task."""
         job = self.job(job_id)
@@ -228,29 +222,33 @@ class JobManager(QObject):
                 later.discard(t.key)
                 if t.order_id:
                     batch.append(t.key)
-        if batch and (flush or len(batch) >= 1000):
+        if batch and (flush or len(batch) >= MAX_PAYLOADS_PER_BULK):
             self._cancel_batch[job.job_id] = []
             self.cancel_orders(job.job_id, batch)
         if flush:
             self._cancel_later.pop(job.job_id, None)
 
-    def _start_action(self, job: BulkJob, kind: str, items: list, changes: dict) -> TaskThread:
-        task = BulkAction(self.client_factory_for(job.endpoint), kind, items, poll=0.2)
-        thread = TaskThread(task, f"pbt-{kind}-{job.job_id[:8]}", self)
+    def _start_action(self, job: BulkJob, kind: str, items: list, changes: dict) -> BackgroundJob:
+        engine = BulkAction(self.client_factory_for(job.endpoint), kind, items, poll=0.2)
+        action = BackgroundJob(engine, f"pbt-{kind}-{job.job_id[:8]}", self)
         collected: List[ActionOutcome] = []
-        task.results.connect(collected.extend)
-        task.failed.connect(lambda err: self.action_failed.emit(job.job_id, kind, err))
+
+        def event(name, args):
+            if name == "results":
+                collected.extend(args[0])
 
         def ended(how):
+            if how == "failed":
+                self.action_failed.emit(job.job_id, kind, action.error)
             self._apply_action(job, kind, changes, collected)
             self.action_finished.emit(job.job_id, kind, list(collected))
-            if thread in self._actions:
-                self._actions.remove(thread)
+            if action in self._actions:
+                self._actions.remove(action)
 
-        task.ended.connect(ended)
-        self._actions.append(thread)
-        thread.start()
-        return thread
+        action.reported.connect(event)
+        action.ended.connect(ended)
+        self._actions.append(action)
+        return action.start()
 
     def _apply_action(self, job: BulkJob, kind: str, changes: dict, outcomes) -> None:
         changed = []
@@ -270,7 +268,7 @@ class JobManager(QObject):
         if changed:
             self.store.save_targets(job, changed)
             self.targets_changed.emit(job.job_id, [t.key for t in changed])
-        self._monitor_for(job.endpoint).task.wake()
+        self._monitor_for(job.endpoint).engine.wake()
 
     # -- order monitoring --------------------------------------------------------------
     def _watch_orders(self, job: BulkJob, targets: Optional[List[Target]] = None) -> None:
@@ -282,18 +280,22 @@ class JobManager(QObject):
                 if (t.order_status or "") not in FINAL_ORDER_STATES:
                     ids.append(t.order_id)
         if ids:
-            self._monitor_for(job.endpoint).task.watch(ids)
+            self._monitor_for(job.endpoint).engine.watch(ids)
 
-    def _monitor_for(self, endpoint: str) -> TaskThread:
-        thread = self._monitors.get(endpoint)
-        if thread is None:
-            task = OrderMonitor(self.client_factory_for(endpoint), **self.monitor_options)
-            task.orders_updated.connect(self._on_orders_updated)
-            task.poll_failed.connect(lambda err: log.warning("order status check failed: %s", err))
-            thread = TaskThread(task, "pbt-order-monitor", self)
-            self._monitors[endpoint] = thread
-            thread.start()
-        return thread
+    def _monitor_for(self, endpoint: str) -> BackgroundJob:
+        monitor = self._monitors.get(endpoint)
+        if monitor is None:
+            engine = OrderMonitor(self.client_factory_for(endpoint), **self.monitor_options)
+            monitor = BackgroundJob(engine, "pbt-order-monitor", self)
+            monitor.reported.connect(self._on_monitor_event)
+            self._monitors[endpoint] = monitor.start()
+        return monitor
+
+    def _on_monitor_event(self, name: str, args: tuple) -> None:
+        if name == "orders_updated":
+            self._on_orders_updated(args[0])
+        elif name == "poll_failed":
+            log.warning("order status check failed: %s", args[0])
 
     def _on_orders_updated(self, updates: List[OrderUpdate]) -> None:
         by_job: Dict[str, list] = {}
@@ -326,39 +328,39 @@ class JobManager(QObject):
                 self._orders[t.order_id] = (job.job_id, t.key)
 
     def _run(self, job: BulkJob, follow_only: bool = False) -> None:
-        runner = self._runners.get(job.job_id)
-        if runner is None:
-            runner = JobRunner(self)
-            self._connect(runner, job)
-            self._runners[job.job_id] = runner
+        previous = self._runs.get(job.job_id)
+        if previous is not None:
+            if previous.is_running():
+                raise RuntimeError("this job is already running")
+            previous.deleteLater()
+        job.state, job.error = JobState.RUNNING, None
         options = dict(self.worker_options, follow_only=follow_only)
-        runner.start(job, self.client_factory_for(job.endpoint), **options)
-        self.job_changed.emit(job.job_id)
-
-    def _connect(self, runner: JobRunner, job: BulkJob) -> None:
+        engine = SubmitEngine(job, self.client_factory_for(job.endpoint), **options)
+        run = BackgroundJob(engine, f"pbt-job-{job.job_id[:8]}", self)
         job_id = job.job_id
 
-        def chunks_changed(index, *_):
-            chunk = next((c for c in job.chunks if c.index == index), None)
-            if chunk is not None:
-                self.store.save_chunks(job_id, [chunk])
-            self.job_changed.emit(job_id)
+        def event(name, args):
+            changed = record_event(job, self.store, name, args)
+            if name == "results":
+                self._watch_orders(job, changed)
+                self.targets_changed.emit(job_id, [t.key for t in changed])
+                self._cancel_created(job, changed)
+            elif changed is not None:  # a chunk's state
+                self.job_changed.emit(job_id)
+            elif name == "progress":
+                self.progress.emit(job_id, args[0])
+            elif name == "retrying":
+                self.retrying.emit(job_id, *args)
 
-        def results(outcomes):
-            changed = [job.target(o[0]) for o in outcomes]
-            self.store.save_targets(job, changed)
-            self._watch_orders(job, changed)
-            self.targets_changed.emit(job_id, [t.key for t in changed])
-            self._cancel_created(job, changed)
+        def ended(how):
+            job.apply_run_end(how, run.error)
+            self._on_ended(job, how, run.error)
 
-        runner.chunk_posting.connect(chunks_changed)
-        runner.chunk_accepted.connect(chunks_changed)
-        runner.chunk_rejected.connect(chunks_changed)
-        runner.chunk_status.connect(chunks_changed)
-        runner.results.connect(results)
-        runner.progress.connect(lambda counts: self.progress.emit(job_id, counts))
-        runner.retrying.connect(lambda n, limit, words: self.retrying.emit(job_id, n, limit, words))
-        runner.ended.connect(lambda _id, how: self._on_ended(job, how, runner.last_error))
+        run.reported.connect(event)
+        run.ended.connect(ended)
+        self._runs[job_id] = run
+        run.start()
+        self.job_changed.emit(job_id)
 
     def _on_ended(self, job: BulkJob, how: str, error) -> None:
         following = job.job_id in self._following
@@ -367,15 +369,15 @@ class JobManager(QObject):
         follow_next = False
         if self._closing:
             # resumed at the next start, nothing resent twice (a follow stays a follow)
-            job.state = JOB_FOLLOWING if following else JOB_INTERRUPTED
+            job.state = JobState.FOLLOWING if following else JobState.INTERRUPTED
         elif following:
-            job.state = JOB_CANCELLED if how == "finished" else job.state
+            job.state = JobState.CANCELLED if how == "finished" else job.state
         elif how == "cancelled" and in_flight:
-            job.state, follow_next = JOB_FOLLOWING, True
+            job.state, follow_next = JobState.FOLLOWING, True
         elif how == "finished" and any(
             c.state in (ChunkState.NEW, ChunkState.POSTING) for c in job.chunks
         ):
-            job.state = JOB_INTERRUPTED
+            job.state = JobState.INTERRUPTED
         self.store.save_chunks(job.job_id, job.chunks)
         self.store.set_state(job.job_id, job.state, job.error)
         if not follow_next and not self._closing:
@@ -384,11 +386,11 @@ class JobManager(QObject):
         if not self._closing and not following:
             self.job_ended.emit(job.job_id, how, error if how == "failed" else None)
         if follow_next:
-            # after the cancel's signals are delivered: the runner must be idle to restart
+            # after the cancel's reports are delivered: the run must be over to start again
             QTimer.singleShot(0, lambda: self._follow_if_idle(job))
 
     def _follow_if_idle(self, job: BulkJob) -> None:
-        if self._closing or self.is_running(job.job_id) or job.state != JOB_FOLLOWING:
+        if self._closing or self.is_running(job.job_id) or job.state != JobState.FOLLOWING:
             return
         self._following.add(job.job_id)
         self._follow(job)
@@ -400,14 +402,9 @@ class JobManager(QObject):
     def shutdown(self, timeout_ms: int = 5000) -> None:
         """Stop and join every thread; running jobs are left 'interrupted' on disk."""
         self._closing = True
-        for runner in list(self._runners.values()):
-            runner.stop(timeout_ms)
-        for thread in list(self._monitors.values()) + list(self._actions):
-            thread.stop(timeout_ms)
-        self._runners.clear()
+        for run in list(self._runs.values()) + list(self._monitors.values()) + self._actions:
+            run.stop(timeout_ms)
+        self._runs.clear()
         self._monitors.clear()
         self._actions.clear()
         self.store.flush()  # what the store's writer thread still holds is on disk
-
-
-__all__ = ["JobManager", "JOB_INTERRUPTED", "JOB_FOLLOWING", "JOB_DONE", "JOB_CANCELLED"]

@@ -10,9 +10,31 @@ import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
-from typing import Dict, Iterable, Iterator, List, Optional
+from typing import Dict, Iterable, Iterator, List, NamedTuple, Optional
 
 JOB_FORMAT_VERSION = 1
+
+
+class JobState:
+    """Where a whole job stands (``BulkJob.state``; the store's ``jobs.state`` column)."""
+
+    DRAFT = "draft"  # built, never submitted
+    RUNNING = "running"  # an engine run is (or was, if QGIS died) under way
+    DONE = "done"  # ran to the end
+    CANCELLED = "cancelled"  # the user stopped it; what was sent was followed to the end
+    ERROR = "error"  # a fatal error stopped it (job.error says which)
+    INTERRUPTED = "interrupted"  # QGIS closed or the plugin unloaded mid-run: resumed on start
+    #: the user cancelled: nothing more is sent, but bulks the server may already have are
+    #: still followed to the end (their orders exist); then CANCELLED
+    FOLLOWING = "following"
+
+    ALL = (DRAFT, RUNNING, DONE, CANCELLED, ERROR, INTERRUPTED, FOLLOWING)
+    #: a request may have reached the server and no final answer was read: resumed at start
+    UNFINISHED = (RUNNING, INTERRUPTED, FOLLOWING)
+    #: what the user may carry on from the Jobs list
+    RESUMABLE = (INTERRUPTED, CANCELLED, ERROR, FOLLOWING)
+    #: the state an engine run's end leaves ("finished" | "cancelled" | "failed")
+    AFTER_RUN = {"finished": DONE, "cancelled": CANCELLED, "failed": ERROR}
 
 
 class TargetStatus:
@@ -39,6 +61,20 @@ class ChunkState:
 
     ALL = (NEW, POSTING, ACCEPTED, COMPLETE, REJECTED)
     SENT = (POSTING, ACCEPTED, COMPLETE)
+
+
+#: chunk status of a POSTING chunk that a follow-only run found the server never received
+NOT_RECEIVED = "NOT_RECEIVED"
+
+
+class PayloadOutcome(NamedTuple):
+    """What became of one target, as an engine reports it (``BulkJob.apply_outcomes``)."""
+
+    key: str
+    status: str  # a TargetStatus value
+    order_id: Optional[str] = None
+    reason: Optional[str] = None
+    bulk_id: str = ""
 
 
 _NOW = (0, "")  # (whole second, its text): a results batch stamps 1,000 attempts
@@ -144,7 +180,7 @@ class BulkJob:
     parameters: dict = field(default_factory=dict)
     targets: List[Target] = field(default_factory=list)
     chunks: List[Chunk] = field(default_factory=list)
-    state: str = "draft"  # draft, running, done, cancelled, error
+    state: str = JobState.DRAFT
     error: Optional[str] = None
     version: int = JOB_FORMAT_VERSION
 
@@ -172,12 +208,37 @@ class BulkJob:
     def chunk_by_bulk_id(self, bulk_id: str) -> Optional[Chunk]:
         return next((c for c in self.chunks if c.bulk_id == bulk_id), None)
 
+    def chunk(self, index: int) -> Optional[Chunk]:
+        return next((c for c in self.chunks if c.index == index), None)
+
     def counts(self) -> Dict[str, int]:
+        """Targets per TargetStatus value, and "total"."""
         counts = {s: 0 for s in TargetStatus.ALL}
         for t in self.targets:
             counts[t.status] += 1
         counts["total"] = len(self.targets)
         return counts
+
+    def unsent(self, every_ready: bool = False) -> int:
+        """Ready targets whose bulk was never posted (a bulk on its way when the job stopped
+        may have reached Planet: those are not "not sent"); every ready one when
+        ``every_ready`` (Planet refused the key: nothing got in)."""
+        posted = set()
+        if not every_ready:
+            posted = {k for c in self.chunks if c.state != ChunkState.NEW for k in c.target_keys}
+        ready = (t for t in self.targets if t.status == TargetStatus.READY)
+        return sum(1 for t in ready if t.key not in posted)
+
+    def summary(self) -> Dict[str, int]:
+        """``counts()`` and the chunks': what progress reports carry (an engine adds its
+        own figures: processing, requests, elapsed...)."""
+        out = self.counts()
+        chunks = self.chunks
+        out["chunks"] = len(chunks)
+        out["chunks_accepted"] = sum(c.state == ChunkState.ACCEPTED for c in chunks)
+        out["chunks_complete"] = sum(c.state == ChunkState.COMPLETE for c in chunks)
+        out["chunks_rejected"] = sum(c.state == ChunkState.REJECTED for c in chunks)
+        return out
 
     @property
     def finished(self) -> bool:
@@ -196,6 +257,97 @@ class BulkJob:
         t.status, t.order_id, t.reason = status, order_id, reason
         t.attempts.append(Attempt(bulk_id, status, order_id, reason, utc_now_iso()))
         return t
+
+    # -- an engine's reports, applied to the owner's job (idempotent) ------------
+    def apply_outcomes(self, outcomes: Iterable) -> List[Target]:
+        """Write outcomes into the job. Returns the targets that changed.
+
+        One ``Attempt`` per bulk a target was sent in: news about the same bulk
+        (SUBMITTED, then SUCCEEDED or FAILED) updates that attempt instead of adding
+        one. Idempotent: an outcome already recorded (same status, order id, reason and
+        bulk) is not recorded twice. Chunk states follow: SUBMITTED targets make a
+        NEW/POSTING chunk ACCEPTED; a chunk whose targets are all final becomes
+        COMPLETE (a REJECTED chunk stays so).
+        """
+        changed: List[Target] = []
+        touched = set()
+        for o in outcomes:
+            o = PayloadOutcome(*o)
+            try:
+                t = self.target(o.key)
+            except (KeyError, IndexError):
+                continue
+            last = t.attempts[-1] if t.attempts else None
+            same_bulk = last is not None and last.bulk_id == o.bulk_id
+            if same_bulk and (t.status, t.order_id, t.reason) == (o.status, o.order_id, o.reason):
+                continue
+            if same_bulk and o.bulk_id:
+                # news about the same try (SUBMITTED -> SUCCEEDED/FAILED): brought up to date
+                t.status, t.order_id, t.reason = o.status, o.order_id, o.reason
+                last.status, last.order_id, last.reason = o.status, o.order_id, o.reason
+                last.time = utc_now_iso()
+            else:
+                self.record_result(o.key, o.status, o.order_id, o.reason, o.bulk_id)
+            changed.append(t)
+            if t.chunk_index is not None:
+                touched.add(t.chunk_index)
+            elif o.bulk_id:
+                c = self.chunk_by_bulk_id(o.bulk_id)
+                if c is not None:
+                    touched.add(c.index)
+        for index in touched:
+            c = self.chunk(index)
+            if c is None or c.state in (ChunkState.REJECTED, ChunkState.COMPLETE):
+                continue
+            targets = self.targets_of(c)
+            if targets and all(t.status in TargetStatus.FINAL for t in targets):
+                c.state = ChunkState.COMPLETE
+            elif c.state in (ChunkState.NEW, ChunkState.POSTING) and any(
+                t.status == TargetStatus.SUBMITTED for t in targets
+            ):
+                c.state = ChunkState.ACCEPTED
+        return changed
+
+    def apply_chunk_posting(self, index: int) -> Optional[Chunk]:
+        c = self.chunk(index)
+        if c is not None and c.state == ChunkState.NEW:
+            c.state = ChunkState.POSTING
+        return c
+
+    def apply_chunk_accepted(self, index: int, bulk_id: str) -> Optional[Chunk]:
+        c = self.chunk(index)
+        if c is not None and c.state in (ChunkState.NEW, ChunkState.POSTING):
+            c.state = ChunkState.ACCEPTED
+            c.reason = None
+            if bulk_id:
+                c.bulk_id = bulk_id  # the server's name for it, if it chose another
+        return c
+
+    def apply_chunk_rejected(self, index: int, reason: str) -> Optional[Chunk]:
+        c = self.chunk(index)
+        if c is not None:
+            c.state = ChunkState.REJECTED
+            c.reason = reason
+        return c
+
+    def apply_chunk_status(self, index: int, status: str) -> Optional[Chunk]:
+        """The server's status of a bulk; "COMPLETE" (sent after its results) closes the chunk."""
+        c = self.chunk(index)
+        if c is None:
+            return None
+        if status == NOT_RECEIVED:  # never arrived: unsent, like a NEW chunk
+            c.state, c.status = ChunkState.NEW, None
+            return c
+        c.status = status
+        if status == "COMPLETE" and c.state != ChunkState.REJECTED:
+            c.state = ChunkState.COMPLETE
+        return c
+
+    def apply_run_end(self, how: str, error=None) -> None:
+        """An engine run ended ("finished" | "cancelled" | "failed")."""
+        self.state = JobState.AFTER_RUN.get(how, self.state)
+        if how == "failed":
+            self.error = getattr(error, "user_message", None) or str(error)
 
     # -- serialisation ------------------------------------------------------
     def to_dict(self) -> dict:

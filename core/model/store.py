@@ -13,7 +13,7 @@ import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Dict, Iterable, List, Optional
 
-from .job import Attempt, BulkJob, Chunk, LayerRef, Target, TargetStatus, utc_now_iso
+from .job import Attempt, BulkJob, Chunk, JobState, LayerRef, Target, TargetStatus, utc_now_iso
 
 SCHEMA_VERSION = 1
 
@@ -291,8 +291,9 @@ class JobStore:
         """Jobs with a request that may have reached the server and no final answer yet."""
         with self._reading():
             rows = self._db.execute(
-                "SELECT job_id FROM jobs WHERE state IN ('running', 'interrupted', 'following') "
-                "ORDER BY created_time"
+                f"SELECT job_id FROM jobs WHERE state IN ({_marks(JobState.UNFINISHED)}) "
+                "ORDER BY created_time",
+                JobState.UNFINISHED,
             ).fetchall()
         return [r[0] for r in rows]
 
@@ -324,7 +325,7 @@ class JobStore:
                     continue
             elif not layer.source or ref.get("source") != layer.source:
                 continue
-            same[job_id] = (created, state in ("running", "interrupted", "following"))
+            same[job_id] = (created, state in JobState.UNFINISHED)
         found: Dict[int, tuple] = {}
         final = ("FULFILLED", "EXPIRED", "CANCELLED", "REJECTED", "FAILED")
         for job_id, (created, in_flight) in sorted(same.items(), key=lambda kv: kv[1][0]):
@@ -377,6 +378,11 @@ class _Transaction:
         finally:
             self._lock.release()
         return False
+
+
+def _marks(values) -> str:
+    """``?, ?, ?``: one bound parameter per value (states are bound, never spliced in)."""
+    return ", ".join("?" * len(values))
 
 
 def _chunk_row(job_id: str, c: Chunk) -> tuple:

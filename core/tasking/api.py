@@ -25,6 +25,8 @@ PLANET_TASKING_URL = "https://api.planet.com/tasking/v2"  # [doc]
 
 # --- limits: every number the API (or our reading of it) imposes, defined here only --------
 MAX_PAYLOADS_PER_BULK = 1000  # [doc]
+#: watched orders beyond this are read through -updated_time pages, not id__in batches
+LARGE_ORDER_SET = 1000
 MAX_BODY_BYTES = 1_000_000  # [doc] "request bodies over 1 MB are refused"
 MAX_CHUNK_BYTES = 900_000  # what a bulk body is filled to: a margin under MAX_BODY_BYTES
 DEFAULT_PAGE_SIZE = 1000  # the largest page the listings give [assumed]: fewer requests

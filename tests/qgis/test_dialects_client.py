@@ -178,6 +178,16 @@ def test_id_filter_that_works_is_used(sandbox, client_of):
     assert c.fact("id__in") is True and c.id_filter_works(ids[0]) is True
 
 
+def results_into(got: list):
+    """An engine's on_event that keeps the ActionOutcomes of its "results" reports."""
+
+    def on_event(name, *args):
+        if name == "results":
+            got.extend(args[0])
+
+    return on_event
+
+
 @pytest.mark.parametrize("dialect", ["bulk-actions-refused", "bulk-actions-noop"])
 def test_edit_and_cancel_fall_back_to_documented_per_order_calls(make_sandbox, client_of, dialect):
     srv = make_sandbox(dialect=dialect, order_clock=1.0)
@@ -187,9 +197,9 @@ def test_edit_and_cancel_fall_back_to_documented_per_order_calls(make_sandbox, c
 
     def run(kind, items):
         factory = lambda: TaskingClient(srv.base_url, KEY, backoff_base=0.05)  # noqa: E731
-        action, got = BulkAction(factory, kind, items, poll=0.05), []
-        action.results.connect(got.extend)
-        action.work()  # on this thread: plain HTTP, signals delivered directly
+        got = []
+        action = BulkAction(factory, kind, items, poll=0.05, on_event=results_into(got))
+        assert action.run() == "finished"  # on this thread: plain Python, no Qt
         return action, got
 
     action, got = run("edit", [{"id": i, "name": "renamed", "rank": 3} for i in ids[:2]])
@@ -213,11 +223,11 @@ def test_bulk_edit_that_works_is_remembered(make_sandbox, client_of):
     c = client_of(srv)
     created(c, 2)
     ids = [o["id"] for o in c.iter_orders()]
-    action = BulkAction(lambda: TaskingClient(srv.base_url, KEY), "edit",
-                        [{"id": i, "name": "n2"} for i in ids], poll=0.05)  # fmt: skip
     got = []
-    action.results.connect(got.extend)
-    action.work()
+    action = BulkAction(lambda: TaskingClient(srv.base_url, KEY), "edit",
+                        [{"id": i, "name": "n2"} for i in ids], poll=0.05,
+                        on_event=results_into(got))  # fmt: skip
+    assert action.run() == "finished"
     assert all(o.ok and o.bulk_id for o in got) and c.fact("bulk edit") is True
 
 

@@ -4,9 +4,10 @@ lies on purpose: every target linked to its own order or carrying a reason, neve
 import json
 
 import pytest
+from engine_support import Run
 from planet_bulk_tasking.core.engine.monitor import OrderMonitor
-from planet_bulk_tasking.core.engine.worker import NO_RESULT_REASON, JobRunner
-from planet_bulk_tasking.core.jobs.threads import TaskThread
+from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON
+from planet_bulk_tasking.core.jobs.background import BackgroundJob
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from planet_bulk_tasking.core.tasking.client import TaskingClient
@@ -15,18 +16,15 @@ from support import SANDBOX_KEY, point_layer, server_orders, wait_until
 
 
 def run_job(job, base_url, **options):
-    runner = JobRunner()
-    ended = []
-    runner.ended.connect(lambda _id, how: ended.append(how))
     factory = lambda stop_event=None: TaskingClient(  # noqa: E731
         base_url, SANDBOX_KEY, stop_event=stop_event, backoff_base=0.05
     )
-    runner.start(job, factory, min_poll_interval=0.05, post_retry_delay=0.1, **options)
+    run = Run(job, factory, min_poll_interval=0.05, post_retry_delay=0.1, **options)
     try:
-        assert wait_until(lambda: ended, 90), "the job never ended"
+        assert wait_until(lambda: run.how, 90), "the job never ended"
     finally:
-        assert runner.stop(5000)
-    return ended[0], runner
+        assert run.runner.stop(5000)
+    return run.how, run.runner
 
 
 def linked_to_own_order(job, base_url):
@@ -178,8 +176,11 @@ def test_monitor_without_id_filter_reads_only_what_it_watches(make_sandbox):
         min_interval=0.05, max_interval=0.2,
     )  # fmt: skip
     seen = {}
-    monitor.orders_updated.connect(lambda updates: seen.update({u.order_id: u for u in updates}))
-    thread = TaskThread(monitor, "test-monitor")
+    thread = BackgroundJob(monitor, "test-monitor")
+    thread.reported.connect(
+        lambda name, args: name == "orders_updated"
+        and seen.update({u.order_id: u for u in args[0]})
+    )
     monitor.watch(watched)
     thread.start()
     try:

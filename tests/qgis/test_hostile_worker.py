@@ -1,4 +1,4 @@
-"""Whole jobs (JobRunner: real QThread, real layers, real HTTP on 127.0.0.1) against
+"""Whole jobs (SubmitEngine on a BackgroundJob: real QThread, real layers, real HTTP) against
 hostile servers: every run ends in bounded time, every target accounted for, and the
 worker thread stops within 2 s of a cancel whatever the server does."""
 
@@ -6,13 +6,14 @@ import threading
 import time
 
 import pytest
+from engine_support import Run as EngineRun
 from hostile_server import HostileServer, MiniTasking, wait_for
-from planet_bulk_tasking.core.engine.worker import NO_RESULT_REASON, JobRunner
+from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import BadSummaryError, InvalidKeyError, WaitLimitError
-from support import point_layer, wait_until
+from support import point_layer
 
 KEY = "PLAK7f3c9e2b41d84a6f9c0e5d7b2a1c3e4f"
 FAST = {"min_poll_interval": 0.05, "max_poll_interval": 0.2, "post_retry_delay": 0.05}
@@ -32,21 +33,9 @@ def factory(base_url, key=KEY, **kw):
     return make
 
 
-class Run:
+class Run(EngineRun):
     def __init__(self, job, client_factory, **options):
-        self.job = job
-        self.runner = JobRunner()
-        self.how = self.error = None
-        self.progress = {}
-        self.runner.failed.connect(lambda e: setattr(self, "error", e))
-        self.runner.progress.connect(lambda d: setattr(self, "progress", d))
-        self.runner.ended.connect(lambda j, how: setattr(self, "how", how))
-        self.runner.start(job, client_factory, **dict(FAST, **options))
-
-    def wait(self, timeout):
-        assert wait_until(lambda: self.how is not None, timeout), self.progress
-        assert self.runner.stop(5000)
-        return self.how
+        super().__init__(job, client_factory, **dict(FAST, **options))
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from collections import Counter
 
 import pytest
 from planet_bulk_tasking.core.engine.monitor import FINAL_ORDER_STATES
-from planet_bulk_tasking.core.jobs.manager import JOB_INTERRUPTED, JobManager
-from planet_bulk_tasking.core.model.job import ChunkState, TargetStatus
+from planet_bulk_tasking.core.jobs.manager import JobManager
+from planet_bulk_tasking.core.model.job import ChunkState, JobState, TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
 from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from support import client_factory, point_layer, server_orders, wait_until
@@ -86,7 +86,8 @@ def test_restart_mid_run_resumes_from_disk_without_resending(make_sandbox, manag
     manager.submit(job)
     assert wait_until(lambda: any(c.state == ChunkState.ACCEPTED for c in job.chunks), 20)
     manager.shutdown()  # QGIS closes mid-run
-    assert JobStore(str(tmp_path / "jobs.sqlite")).load_job(job.job_id).state == JOB_INTERRUPTED
+    saved = JobStore(str(tmp_path / "jobs.sqlite")).load_job(job.job_id)
+    assert saved.state == JobState.INTERRUPTED
 
     fresh, rec = managers(srv.base_url)  # a new QGIS session, same profile
     assert fresh.resume_unfinished() == [job.job_id]

@@ -3,7 +3,7 @@
 later (and other orders of the account) handled, a handful of requests per poll."""
 
 from planet_bulk_tasking.core.engine.monitor import LARGE_ORDER_SET, OrderMonitor
-from planet_bulk_tasking.core.jobs.threads import TaskThread
+from planet_bulk_tasking.core.jobs.background import BackgroundJob
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from support import SANDBOX_KEY, server_orders, wait_until
 from test_dialects_worker import new_job, run_job
@@ -27,8 +27,11 @@ def test_thousands_of_orders_followed_in_pages_until_final(make_sandbox):
 
     monitor = OrderMonitor(factory, min_interval=0.2, max_interval=0.5)
     seen = {}
-    monitor.orders_updated.connect(lambda updates: seen.update({u.order_id: u for u in updates}))
-    thread = TaskThread(monitor, "test-monitor")
+    thread = BackgroundJob(monitor, "test-monitor")
+    thread.reported.connect(
+        lambda name, args: name == "orders_updated"
+        and seen.update({u.order_id: u for u in args[0]})
+    )
     monitor.watch(watched)
     thread.start()
     final = ("FULFILLED", "EXPIRED", "REJECTED", "CANCELLED", "FAILED")

@@ -1,5 +1,5 @@
 """The Processing provider through ``processing.run`` against the sandbox: real layers, real
-HTTP to 127.0.0.1, the real JobManager/BulkWorker threads driven by the algorithm's loop."""
+HTTP to 127.0.0.1, the real SubmitEngine run in the algorithm's thread."""
 
 import json
 import os

@@ -3,7 +3,8 @@ words), the worker finds the created orders through /orders/ and links each to i
 by content. Real sandbox over HTTP, real QThread."""
 
 import pytest
-from planet_bulk_tasking.core.engine.worker import NO_RESULT_REASON, JobRunner
+from engine_support import Run
+from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from planet_bulk_tasking.core.tasking.client import TaskingClient
@@ -11,17 +12,14 @@ from support import SANDBOX_KEY, point_layer, server_orders, wait_until
 
 
 def run_job(job, base_url):
-    runner = JobRunner()
-    ended = []
-    runner.ended.connect(lambda _id, how: ended.append(how))
-    runner.start(
+    run = Run(
         job, lambda stop_event=None: TaskingClient(base_url, SANDBOX_KEY, stop_event=stop_event)
     )
     try:
-        assert wait_until(lambda: ended, 60), "no end"
+        assert wait_until(lambda: run.how, 60), "no end"
     finally:
-        assert runner.stop(5000)
-    return ended[0]
+        assert run.runner.stop(5000)
+    return run.how
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""BulkWorker / JobRunner end to end: real memory layers, real QThread, real HTTP to the
+"""SubmitEngine on its BackgroundJob end to end: real memory layers, real QThread, real HTTP to the
 sandbox on 127.0.0.1 (nothing mocked: the only fake server here is a tiny one that answers
 with a Location to another host, which the sandbox never does)."""
 
@@ -14,16 +14,10 @@ import time
 from collections import Counter
 
 import pytest
-from planet_bulk_tasking.core.engine.worker import (
-    NO_RESULT_REASON,
-    BulkWorker,
-    JobRunner,
-    PayloadOutcome,
-    _Watch,
-    apply_outcomes,
-    match_results,
-)
-from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, TargetStatus
+from engine_support import Run
+from planet_bulk_tasking.core.engine.matching import match_results
+from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON, SubmitEngine, _Watch
+from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, PayloadOutcome, TargetStatus
 from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
 from planet_bulk_tasking.core.tasking.api import PayloadResult, PayloadStatus
 from planet_bulk_tasking.core.tasking.client import TaskingClient
@@ -57,44 +51,6 @@ def factory(base_url: str, key: str = KEY, **kw):
         return TaskingClient(base_url, key, stop_event=stop_event, **kw)
 
     return make
-
-
-class Run:
-    """A JobRunner with everything it says recorded."""
-
-    def __init__(self, job: BulkJob, client_factory, **worker_options):
-        self.job = job
-        self.runner = JobRunner()
-        self.how = None
-        self.error = None
-        self.ended_at = None
-        self.posting, self.accepted, self.rejected = [], [], {}
-        self.batches, self.outcomes, self.progress = 0, 0, {}
-        r = self.runner
-        r.chunk_posting.connect(self.posting.append)
-        r.chunk_accepted.connect(lambda i, b: self.accepted.append((i, b)))
-        r.chunk_rejected.connect(self.rejected.__setitem__)
-        r.results.connect(self._on_results)
-        r.progress.connect(lambda d: setattr(self, "progress", d))
-        r.failed.connect(lambda e: setattr(self, "error", e))
-        r.ended.connect(self._on_ended)
-        self.started_at = time.monotonic()
-        r.start(job, client_factory, **worker_options)
-
-    def _on_results(self, outcomes):
-        self.batches += 1
-        self.outcomes += len(outcomes)
-        assert all(isinstance(o, PayloadOutcome) for o in outcomes)
-
-    def _on_ended(self, job_id, how):
-        self.how, self.ended_at = how, time.monotonic()
-
-    def wait(self, timeout: float = 30.0) -> str:
-        assert wait_until(lambda: self.how is not None, timeout), (
-            f"no end after {timeout} s: {self.progress}"
-        )
-        assert self.runner.stop(5000)
-        return self.how
 
 
 @pytest.fixture
@@ -185,7 +141,7 @@ def test_auth_errors_fail_the_run(sandbox, runs, key, error_type):
     run = runs(job, factory(sandbox.base_url, key))
     assert run.wait(10) == "failed"
     assert isinstance(run.error, error_type) and run.error.user_message
-    assert run.runner.last_error is run.error
+    assert run.runner.error is run.error
     assert job.state == "error" and job.error == run.error.user_message
     assert all(t.status == TargetStatus.READY for t in job.targets)  # a resume can continue
     assert sandbox.counters["orders_created"] == 0
@@ -289,7 +245,7 @@ def test_stop_mid_run_joins_and_resume_does_not_recreate(make_sandbox, runs):
     assert run.runner.stop(5000)  # what plugin unload / QGIS quitting does
     print(f"stop() joined in {(time.monotonic() - t0) * 1000:.0f} ms")
     assert time.monotonic() - t0 < 1.5
-    assert not run.runner.is_running() and run.runner.worker is None
+    assert not run.runner.is_running() and run.engine.job is None  # the copy freed
     assert run.how == "cancelled"  # delivered by stop() before it returned
     # the POSTs may or may not have reached the server: the job says "maybe" (POSTING)
     assert all(c.state in (ChunkState.POSTING, ChunkState.ACCEPTED) for c in job.chunks[:2])
@@ -394,9 +350,10 @@ def test_results_matched_by_content_and_unmatched_stay_submitted(qgis_app):
     targets = job.targets_of(chunk)
     # the same name twice (identical payload content): interchangeable, each gets one
     targets[1].payload = dict(targets[0].payload)
-    worker = BulkWorker(job, lambda: None)
     got = []
-    worker.results.connect(got.extend)  # same thread: direct
+    worker = SubmitEngine(
+        job, lambda: None, on_event=lambda name, *args: name == "results" and got.extend(args[0])
+    )
     wjob = worker.job
     for t in wjob.targets_of(wjob.chunks[0]):
         t.status = TargetStatus.SUBMITTED
@@ -411,8 +368,8 @@ def test_results_matched_by_content_and_unmatched_stay_submitted(qgis_app):
     w = _Watch(wjob.chunks[0], [t.key for t in targets], 0.0, 0.25)
     worker._finish_chunk(w, match_results(wjob.targets_of(wjob.chunks[0]), results))
     sub = TargetStatus.SUBMITTED
-    apply_outcomes(job, [PayloadOutcome(t.key, sub, None, None, chunk.bulk_id) for t in targets])
-    changed = apply_outcomes(job, got)
+    job.apply_outcomes([PayloadOutcome(t.key, sub, None, None, chunk.bulk_id) for t in targets])
+    changed = job.apply_outcomes(got)
     assert len(changed) == 50
     for t in targets[2:-2]:
         assert t.status == TargetStatus.SUCCEEDED and t.order_id == f"order-{t.key}"
@@ -425,5 +382,5 @@ def test_results_matched_by_content_and_unmatched_stay_submitted(qgis_app):
     assert targets[2].attempts[0].status == TargetStatus.SUCCEEDED
     # applying the same outcomes again changes nothing (the runner and a UI may both apply)
     attempts = sum(len(t.attempts) for t in job.targets)
-    assert apply_outcomes(job, got) == []
+    assert job.apply_outcomes(got) == []
     assert sum(len(t.attempts) for t in job.targets) == attempts

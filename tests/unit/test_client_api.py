@@ -310,7 +310,7 @@ def test_user_agent_names_plugin_and_qgis_versions():
     custom.close()
 
 
-def test_every_tasking_module_imports_no_qgis_and_no_qt():
+def test_every_tasking_engine_and_model_module_imports_no_qgis_and_no_qt():
     import subprocess
     import sys
     from pathlib import Path
@@ -319,10 +319,15 @@ def test_every_tasking_module_imports_no_qgis_and_no_qt():
     code = (
         f"import sys; sys.path.insert(0, {str(scripts)!r}); import plugin_path; "
         "plugin_path.ensure_importable(); "
-        "import importlib, pkgutil, planet_bulk_tasking.core.tasking as pkg; "
-        "names = [m.name for m in pkgutil.iter_modules(pkg.__path__)]; "
-        "assert {'client', 'api', 'transport', 'http_core'} <= set(names), names; "
-        "[importlib.import_module(f'{pkg.__name__}.{n}') for n in names]; "
+        "import importlib, pkgutil; "
+        "pkgs = [importlib.import_module(f'planet_bulk_tasking.core.{p}') "
+        "for p in ('tasking', 'engine', 'model')]; "
+        "names = [f'{p.__name__}.{m.name}' for p in pkgs "
+        "for m in pkgutil.iter_modules(p.__path__)]; "
+        "assert {'planet_bulk_tasking.core.tasking.client', "
+        "'planet_bulk_tasking.core.engine.submit', 'planet_bulk_tasking.core.model.store'} "
+        "<= set(names), names; "
+        "[importlib.import_module(n) for n in names]; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('qgis', 'PyQt5', 'PyQt6', 'sip')]; "
         "print(bad); sys.exit(1 if bad else 0)"
     )
