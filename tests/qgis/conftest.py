@@ -1,5 +1,5 @@
 """tests/qgis: real QGIS objects, no dock: payload building from layers, Processing, settings,
-result geometry, and the jobs engine on its QThreads (it uses Qt until it is plain Python)."""
+result geometry, and jobs built from layers run through the engine's Qt adapter."""
 
 import os
 import sys
