@@ -4,13 +4,14 @@ logging."""
 import configparser
 import logging
 import os
+import tempfile
 
 from qgis.PyQt.QtCore import QCoreApplication, Qt, QTimer, QTranslator, QUrl
 from qgis.PyQt.QtGui import QDesktopServices, QIcon
 from qgis.PyQt.QtWidgets import QAction
 
 from .core import settings
-from .core.identity import PLUGIN_ID
+from .core.identity import PLUGIN_ID, PLUGIN_NAME
 from .core.log import setup_logging, teardown_logging
 
 try:  # compiled from resources.qrc by `make build` on Qt5 (pyrcc5); Qt6 has no pyrcc, so
@@ -89,7 +90,7 @@ class PlanetBulkTaskingPlugin:
         # ~100 ms): done on the event loop's first turn, not inside QGIS's start
         self._start_pending = True
         QTimer.singleShot(0, self._finish_start)
-        log.info("Planet Bulk Tasking loaded")
+        log.info("%s loaded", PLUGIN_NAME)
 
     def _finish_start(self):
         if not self._start_pending:
@@ -106,7 +107,7 @@ class PlanetBulkTaskingPlugin:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         if self.dock is not None:
-            self.dock.shutdown()  # joins worker threads and stops the practice sandbox
+            self.dock.shutdown()  # disconnects; the jobs are the services' (below)
             self.dock.visibilityChanged.disconnect(self._dock_visibility_changed)
             self.iface.removeDockWidget(self.dock)
             self.dock.setParent(None)
@@ -162,6 +163,9 @@ class PlanetBulkTaskingPlugin:
         # Built on first use, so QGIS starts fast.
         from .ui.dock import PlanetBulkTaskingDock
 
+        if self.services is None:  # no job store at all: _start_services logged why
+            log.error("%s: no job store, the dock cannot open", PLUGIN_NAME)
+            return
         self.dock = PlanetBulkTaskingDock(
             self.iface, self.iface.mainWindow(), services=self.services
         )
@@ -181,8 +185,12 @@ class PlanetBulkTaskingPlugin:
             self.services = PluginServices()
         except Exception:  # an unreadable profile folder must not break QGIS's start
             log.exception("Could not open the job store; jobs will not be saved")
-            self.services = None
-            return
+            try:  # the dock still works, its jobs kept in a temporary folder this session
+                self.services = PluginServices(data_dir=tempfile.mkdtemp(prefix=PLUGIN_ID + "-"))
+            except Exception:
+                log.exception("Could not open a temporary job store either")
+                self.services = None
+                return
         self.services.start()
 
     # -- translations ------------------------------------------------------------

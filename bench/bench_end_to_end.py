@@ -48,7 +48,8 @@ def main(argv=None) -> int:
     from planet_bulk_tasking.core.engine.submit import SubmitEngine, record_event
     from planet_bulk_tasking.core.jobs.background import BackgroundJob
     from planet_bulk_tasking.core.model.job import TargetStatus
-    from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+    from planet_bulk_tasking.core.targets.build import create_job
+    from planet_bulk_tasking.core.targets.parameters import OrderParameters
     from planet_bulk_tasking.core.tasking.client import TaskingClient
     from planet_bulk_tasking.sandbox import SandboxServer
 

@@ -38,7 +38,8 @@ def wait_for(predicate, timeout: float) -> None:
 def dock_path(layer, url: str, data_dir: str) -> float:
     from planet_bulk_tasking.core.jobs.manager import JobManager
     from planet_bulk_tasking.core.model.store import JobStore
-    from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+    from planet_bulk_tasking.core.targets.build import create_job
+    from planet_bulk_tasking.core.targets.parameters import OrderParameters
     from planet_bulk_tasking.core.tasking.client import TaskingClient
 
     store = JobStore(os.path.join(data_dir, "dock.sqlite"))

@@ -30,8 +30,8 @@ def run(dialect: str, n: int, rate: float) -> str:
     from dialects import KEY, factory_for, layer, server_orders  # scripts/dialects.py
     from planet_bulk_tasking.core.engine.submit import SubmitEngine, record_event
     from planet_bulk_tasking.core.jobs.background import BackgroundJob
+    from planet_bulk_tasking.core.targets.build import create_job
     from planet_bulk_tasking.core.targets.parameters import OrderParameters
-    from planet_bulk_tasking.core.targets.payloads import create_job
     from planet_bulk_tasking.sandbox import SandboxServer
 
     srv = SandboxServer(dialect=dialect, processing_rate=rate, rate_limit=10.0, keys=[KEY])

@@ -27,6 +27,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..core import settings
 from ..core.model.job import BulkJob, ChunkState, JobState, TargetStatus
+from ..core.targets.build import BuildCancelled, InvalidParameters, create_job, validate_for_layer
 from ..core.targets.parameters import (
     FLEXIBLE,
     MAX_MONITORING_COUNT,
@@ -34,12 +35,6 @@ from ..core.targets.parameters import (
     MonitoringCadence,
     OrderParameters,
     to_utc_datetime,
-)
-from ..core.targets.payloads import (
-    BuildCancelled,
-    InvalidParameters,
-    create_job,
-    validate_for_layer,
 )
 from ..core.tasking.errors import AuthenticationError, PermissionDeniedError
 from .engine import (

@@ -156,8 +156,8 @@ def check_linked(job, orders):
 
 def run_dialect(name, n, workdir):
     from planet_bulk_tasking.core.model.job import ChunkState, TargetStatus
+    from planet_bulk_tasking.core.targets.build import create_job
     from planet_bulk_tasking.core.targets.parameters import OrderParameters
-    from planet_bulk_tasking.core.targets.payloads import create_job
     from planet_bulk_tasking.sandbox import SandboxServer
 
     db = os.path.join(workdir, f"{name.replace(',', '+')}.sqlite")

@@ -31,7 +31,7 @@ import xml.etree.ElementTree as ET
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 I18N = os.path.join(ROOT, "i18n")
 PLUGIN_ID = "planet_bulk_tasking"
-SOURCE_GLOBS = ["plugin.py", "ui/*.py", "core/*.py", "processing/*.py"]
+SOURCE_GLOBS = ["plugin.py", "ui/*.py", "core/*.py", "core/*/*.py", "processing/*.py"]
 DEFAULT_LOCALES = ["fr"]
 
 #: files whose bare ``tr`` is not a module wrapper pylupdate5 could be read from: the

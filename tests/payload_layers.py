@@ -5,8 +5,9 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-from planet_bulk_tasking.core.targets import payloads
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets
+from planet_bulk_tasking.core.targets import build, general, points_fast
+from planet_bulk_tasking.core.targets.build import build_targets
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransformContext,
@@ -111,15 +112,16 @@ def csv(path, text, x="x", y="y", crs="EPSG:4326", name="sites"):
 @pytest.fixture
 def paths(monkeypatch):
     """Records which build path each build_targets call took: "ogr" (core/fast_read.py),
-    "fast_points" or "generic" (payloads._generic). ``paths.taken`` is reset per build."""
+    "fast_points" (points_fast.read_points) or "generic" (general.read_general).
+    ``paths.taken`` is reset per build."""
 
     class Spy:
         taken = []
 
     real_ogr, real_fast, real_generic = (
-        payloads._ogr_points,
-        payloads._fast_points,
-        payloads._generic,
+        points_fast.read_ogr,
+        points_fast.read_points,
+        general.read_general,
     )
 
     def ogr(*a, **kw):
@@ -136,9 +138,9 @@ def paths(monkeypatch):
         Spy.taken.append("generic")
         return real_generic(*a, **kw)
 
-    monkeypatch.setattr(payloads, "_ogr_points", ogr)
-    monkeypatch.setattr(payloads, "_fast_points", fast)
-    monkeypatch.setattr(payloads, "_generic", generic)
+    monkeypatch.setattr(points_fast, "read_ogr", ogr)
+    monkeypatch.setattr(points_fast, "read_points", fast)
+    monkeypatch.setattr(general, "read_general", generic)
     return Spy
 
 
@@ -146,9 +148,9 @@ def build_on(paths, path, layer, params=None, **kw):
     """Build through one given path ("ogr", "fast_points", "generic") and check it was taken."""
     params = params or OrderParameters()
     kw.setdefault("selected_only", False)
-    fast_read = payloads.FAST_READ
+    fast_read = build.FAST_READ
     try:
-        payloads.FAST_READ = path == "ogr"
+        build.FAST_READ = path == "ogr"
         if path == "generic":
             params = OrderParameters.from_dict(
                 {**params.to_dict(), "name_expression": GENERAL_NAME}
@@ -156,7 +158,7 @@ def build_on(paths, path, layer, params=None, **kw):
         paths.taken = []
         result = build_targets(layer, params, now=NOW, **kw)
     finally:
-        payloads.FAST_READ = fast_read
+        build.FAST_READ = fast_read
     assert paths.taken == [path], paths.taken
     return result
 

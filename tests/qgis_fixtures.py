@@ -75,3 +75,34 @@ def panel(qgis_iface):
     yield p
     p.shutdown()
     p.deleteLater()
+
+
+@pytest.fixture
+def make_plugin_dock(qgis_iface, qgis_new_project, tmp_path):
+    """A dock as plugin.initGui makes it: ``PlanetBulkTaskingDock(iface, services=...)`` on
+    real PluginServices (job store, JobManager, practice sandbox) in a temporary data folder.
+    ``make_plugin_dock(**services_kw)``; at teardown the dock and then the services shut
+    down, as plugin.unload does, and every thread is joined."""
+    from planet_bulk_tasking.core.services import PluginServices
+    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
+    from qgis.PyQt.QtCore import QCoreApplication
+
+    made = []
+
+    def _make(**services_kw):
+        services = PluginServices(data_dir=str(tmp_path / f"plugin_data{len(made)}"), **services_kw)
+        dock = PlanetBulkTaskingDock(qgis_iface, services=services)
+        made.append((dock, services))
+        return dock
+
+    yield _make
+    for dock, services in made:
+        dock.shutdown()
+        services.shutdown()
+        assert not any(services.manager.is_running(j) for j in services.manager.jobs)
+        assert not services.practice.running
+        try:
+            dock.deleteLater()
+        except RuntimeError:  # the test deleted it already
+            pass
+    QCoreApplication.processEvents()

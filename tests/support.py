@@ -59,3 +59,26 @@ def point_layer(
         feats.append(f)
     assert layer.dataProvider().addFeatures(feats)[0]
     return layer
+
+
+def add_result_layer(panel, timeout: float = 60.0):
+    """The "Result layer" click: its GeoPackage is written off the main thread; returns the
+    layer once it is in the project."""
+    added = []
+
+    def took(layer):
+        added.append(layer)
+
+    panel.result_layer_added.connect(took)
+    try:
+        assert panel.add_result_layer()
+        assert process_until(lambda: added, timeout), "the result layer was not added"
+    finally:
+        panel.result_layer_added.disconnect(took)
+    return added[0]
+
+
+def update_result_layer(panel, timeout: float = 30.0):
+    """panel.update_result_layer(), then wait until its writes are in the file."""
+    panel.update_result_layer()
+    assert process_until(lambda: not panel.result_layer_busy(), timeout)

@@ -29,6 +29,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.identity import PLUGIN_ID
+from ..core.targets.build import validate_for_layer
 from ..core.targets.naming import default_name_expression
 from ..core.targets.parameters import (
     DEFAULT_START_DELAY,
@@ -43,7 +44,6 @@ from ..core.targets.parameters import (
     OrderParameters,
     window_duration,
 )
-from ..core.targets.payloads import validate_for_layer
 
 ERROR_STYLE = "color: #b2182b;"
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

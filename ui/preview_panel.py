@@ -17,7 +17,8 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core.model.job import BulkJob, TargetStatus
-from ..core.targets.payloads import job_hints
+from ..core.targets.hints import job_hints
+from ..core.targets.rules import ready_duplicate_names
 from .widgets import plural
 
 PREVIEW_PAYLOADS = 3
@@ -29,11 +30,7 @@ def summarize(job: BulkJob) -> dict:
     skipped = [t for t in job.targets if t.status == TargetStatus.SKIPPED]
     features = len({t.feature_id for t in job.targets})
     bulks = sum(1 for c in job.chunks if c.target_keys)
-    names = {}
-    for t in job.targets:
-        if t.status == TargetStatus.READY:
-            names[t.name] = names.get(t.name, 0) + 1
-    duplicates = {n: c for n, c in names.items() if c > 1}
+    duplicates = ready_duplicate_names(job.targets)
     return {
         "features": features,
         "orders": ready,

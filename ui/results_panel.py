@@ -22,15 +22,11 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import settings
 from ..core.model.job import BulkJob, Target
-from . import export
+from ..core.outputs import export
+from ..core.outputs.result_layer import JOB_PROPERTY
+from ..core.outputs.result_writer import ResultLayers
 from .map_links import RowRemovalFlag, SelectionSync, zoom_to_features
 from .progress_panel import ProgressPanel
-from .result_layer import (
-    JOB_PROPERTY,
-    MAX_WRITES_PER_UPDATE,
-    add_result_layer,
-    update_result_layer_part,
-)
 from .results_model import BIG_JOB, REFUSED_ACTIONS, ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
@@ -56,10 +52,14 @@ class ResultsPanel(QWidget):
     edit_requested = pyqtSignal()
     cancel_orders_requested = pyqtSignal()
     history_requested = pyqtSignal()
+    result_layer_added = pyqtSignal(object)  # QgsVectorLayer: written and in the project
 
     def __init__(self, iface, parent=None):
         super().__init__(parent)
         self._iface = iface
+        # the GeoPackage is written on its own thread; the project gets the finished layer
+        self.result_writer = ResultLayers(self)
+        self.result_writer.added.connect(self._on_result_layer_added)
         self._layer_id: Optional[str] = None
         self._result_layer_id: Optional[str] = None
         # targets changed since the result layers were written (an ordered dict used as a
@@ -359,7 +359,8 @@ class ResultsPanel(QWidget):
 
     def update_result_layer(self):
         """Write what changed since the last call into the job's result layers (the dock
-        calls it every second while results arrive): work per batch, not per job."""
+        calls it every second while results arrive): compared here, work per batch not per
+        job, written on the result writer's thread."""
         job, keys = self.job(), self._layer_keys
         if job is None or keys is not None and not keys:
             return
@@ -367,25 +368,28 @@ class ResultsPanel(QWidget):
         if not layers:
             self._layer_keys = {}
             return
-        # a bounded slice now (10,000 compared, 250 written at most), the rest 50 ms later:
-        # no long write on the main thread, even when every target may have changed
+        # a bounded slice now (10,000 compared), the rest 50 ms later: no long comparison
+        # on the main thread, even when every target may have changed
         if keys is None:  # every target, from the cursor on
             start = self._layer_cursor
-            part = [t.key for t in job.targets[start : start + LAYER_SCAN_PER_UPDATE]]
+            part = job.targets[start : start + LAYER_SCAN_PER_UPDATE]
         else:
-            part = list(islice(keys, LAYER_SCAN_PER_UPDATE))
-        looked = min(
-            update_result_layer_part(layer, job, part, MAX_WRITES_PER_UPDATE)[1] for layer in layers
-        )
+            part = [job.target(k) for k in islice(keys, LAYER_SCAN_PER_UPDATE)]
+        for layer in layers:
+            self.result_writer.update(layer, part)
         if keys is None:
-            self._layer_cursor += looked
+            self._layer_cursor += len(part)
             if self._layer_cursor >= len(job.targets):
                 self._layer_keys, self._layer_cursor = {}, 0
         else:
-            for key in part[:looked]:
-                del keys[key]
+            for t in part:
+                del keys[t.key]
         if self._layer_keys is None or self._layer_keys:
             QTimer.singleShot(50, self.update_result_layer)
+
+    def result_layer_busy(self) -> bool:
+        """A result layer is being written (tests and scenarios wait on this)."""
+        return self.result_writer.busy()
 
     def _update_buttons(self):
         has_rows = self.model.rowCount() > 0
@@ -448,13 +452,23 @@ class ResultsPanel(QWidget):
             )
         return ok
 
-    def add_result_layer(self) -> Optional[QgsVectorLayer]:
+    def add_result_layer(self) -> Optional[str]:
+        """Start writing the shown job's result layer (its GeoPackage path, None without a
+        job); ``result_layer_added`` follows with the layer, in the project."""
         job = self.job()
         if job is None:
             return None
-        layer = add_result_layer(job, self.source_layer())
-        self._result_layer_id = layer.id()
-        return layer
+        return self.result_writer.add(job, self.source_layer())
+
+    def _on_result_layer_added(self, layer: QgsVectorLayer):
+        job = self.job()
+        if job is not None and layer.customProperty(JOB_PROPERTY) == job.job_id:
+            self._result_layer_id = layer.id()
+            # results that came while it was written: the next update compares every
+            # target; one comes within a second even if the job has ended meanwhile
+            self._layer_keys, self._layer_cursor = None, 0
+            QTimer.singleShot(1000, self.update_result_layer)
+        self.result_layer_added.emit(layer)
 
     # -- export ----------------------------------------------------------------------
     def _ask_path(self, title, filter_text, suffix):
@@ -513,3 +527,4 @@ class ResultsPanel(QWidget):
     def shutdown(self):
         self._outcomes_timer.stop()
         self.sync.detach()
+        self.result_writer.shutdown()

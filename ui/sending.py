@@ -140,36 +140,7 @@ def leave_out(job: BulkJob, live: Dict[int, tuple]) -> int:
     return n
 
 
-# -- after a cancel: what is true --------------------------------------------------------------
-def sent_facts(job: BulkJob) -> dict:
-    """What a cancel could and could not stop, from the job's chunks and targets."""
-    from ..core.model.job import ChunkState
-
-    accepted = [c for c in job.chunks if c.state in (ChunkState.ACCEPTED, ChunkState.COMPLETE)]
-    doubt = [c for c in job.chunks if c.state == ChunkState.POSTING]
-    unsent = [c for c in job.chunks if c.state == ChunkState.NEW]
-    keys = [k for c in accepted for k in c.target_keys]
-    targets = [job.target(k) for k in keys]
-    # orders that exist or may still come: what "Cancel these orders" must reach
-    reach = keys + [k for c in doubt for k in c.target_keys]
-    return {
-        "bulks": len([c for c in job.chunks if c.target_keys]),
-        "accepted_bulks": len(accepted),
-        "accepted_orders": len(keys),
-        "accepted_keys": keys,
-        "reach_keys": reach,
-        "created": sum(1 for t in targets if t.status == TargetStatus.SUCCEEDED),
-        "refused": sum(1 for t in targets if t.status == TargetStatus.FAILED),
-        "waiting": sum(
-            1 for t in targets if t.status in (TargetStatus.READY, TargetStatus.SUBMITTED)
-        ),
-        "doubt_bulks": len(doubt),
-        "doubt_orders": sum(len(c.target_keys) for c in doubt),
-        "unsent_bulks": len(unsent),
-        "unsent_orders": sum(len(c.target_keys) for c in unsent),
-    }
-
-
+# -- after a cancel: what is true (the facts are core.outputs.job_facts.sent_facts) ---------
 def cancelled_text(f: dict, following: bool) -> str:
     """The truth after a cancel: what was not sent, what Planet already has."""
     parts = []

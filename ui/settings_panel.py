@@ -26,7 +26,7 @@ from qgis.PyQt.QtWidgets import (
 
 from ..core import settings
 from ..core.credentials import ENV_KEY, SETTINGS_PREFIX, key_from_authcfg
-from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY, PracticeSandbox
+from ..core.services import PRACTICE_ENDPOINT, PRACTICE_KEY
 from ..core.targets.parameters import MAX_WINDOW_DAYS
 from ..core.tasking.api import PLANET_TASKING_URL
 from .connection_check import ConnectionCheck
@@ -51,13 +51,12 @@ class SettingsPanel(QWidget):
     practice_changed = pyqtSignal(bool)
     connection_checked = pyqtSignal(str, str)  # state, message
 
-    def __init__(self, parent=None, settings_prefix: str = SETTINGS_PREFIX, practice=None):
-        """``practice``: the plugin's PracticeSandbox (shared, not stopped here); without
-        one the panel makes its own and stops it at shutdown."""
+    def __init__(self, parent=None, settings_prefix: str = SETTINGS_PREFIX, *, practice):
+        """``practice``: the plugin's PracticeSandbox (core.services; shared, its owner
+        stops it)."""
         super().__init__(parent)
         self._prefix = settings_prefix
-        self._owns_sandbox = practice is None
-        self.sandbox = practice if practice is not None else PracticeSandbox()
+        self.sandbox = practice
         self.check = ConnectionCheck(self)
         self.last_check: Tuple[str, str] = ("", "")
 
@@ -349,5 +348,3 @@ class SettingsPanel(QWidget):
 
     def shutdown(self):
         self.check.stop()
-        if self._owns_sandbox:
-            self.sandbox.stop()

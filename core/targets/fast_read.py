@@ -1,6 +1,8 @@
 """Bulk reading of OGR point layers (GeoPackage, shapefile) without one QgsFeature per feature.
 
-``read_points(layer, name_field)`` opens the layer's source with GDAL/OGR, reads
+``read_points(src, name_field)`` opens the layer's source (``src``: a
+core/targets/source.py LayerSource, captured on the main thread; this module never
+touches the QgsVectorLayer, so it runs in any thread) with GDAL/OGR, reads
 (fid, name, geometry WKB) in Arrow batches as NumPy arrays and decodes the point
 WKB vectorised. It returns ``None`` whenever it cannot guarantee what QGIS itself
 would read (the caller then takes the general path):
@@ -10,7 +12,8 @@ would read (the caller then takes the general path):
   or its subset string is a full ``SELECT`` statement;
 * the layer has uncommitted edits (the edit buffer changes what QGIS returns);
 * the name field is not a plain provider string field that OGR has under the same name
-  (shapefiles: only when OGR returns UTF-8 and QGIS decodes UTF-8 too);
+  (shapefiles: the DBF's bytes are read undecoded and decoded here with the encoding
+  QGIS uses for the layer, strictly: anything that does not decode takes the general path);
 * numpy or the GDAL Python bindings are missing, or anything fails while reading;
 * the number of features read differs from the layer's feature count.
 
@@ -59,16 +62,16 @@ class PointBatch:
 
     def __init__(self, fids, names, xs, ys, special):
         self.fids = fids  # int64 array
-        self.names = names  # bytes array (UTF-8, NULL -> b"") or None (fallback names)
+        self.names = names  # list of str (NULL -> "") or None (fallback names)
         self.xs = xs  # float64 arrays: source coordinates, NaN for specials
         self.ys = ys
         self.special: List[int] = special  # fids to read through QGIS
 
 
-def _source_parts(layer):
+def _source_parts(src):
     from qgis.core import QgsProviderRegistry
 
-    parts = QgsProviderRegistry.instance().decodeUri("ogr", layer.source())
+    parts = QgsProviderRegistry.instance().decodeUri("ogr", src.source)
     path = parts.get("path")
     if not path:
         return None
@@ -93,47 +96,52 @@ def _is_null(v) -> bool:
     return bool(is_null()) if callable(is_null) else False
 
 
-def unsupported_reason(layer, name_field: Optional[str]) -> Optional[str]:
+def unsupported_reason(src, name_field: Optional[str]) -> Optional[str]:
     """Why the fast reader cannot take this layer (None: it may)."""
     if not available():
         return "numpy or GDAL Python bindings missing"
-    if layer.providerType() != "ogr":
+    if src.provider != "ogr":
         return "not an OGR layer"
-    buf = layer.editBuffer()
-    if buf is not None and buf.isModified():
+    if src.modified:
         return "uncommitted edits"
-    subset = (layer.subsetString() or "").strip()
-    if subset.lower().startswith("select"):
+    if src.subset.lower().startswith("select"):
         return "SQL subset"
     if name_field is not None:
         from qgis.core import QgsFields
 
-        fields = layer.fields()
+        fields = src.fields
         idx = fields.lookupField(name_field)
         if idx < 0 or fields.fieldOrigin(idx) != QgsFields.FieldOrigin.OriginProvider:
             return "name field is not a provider field"
     return None
 
 
-def read_points(layer, name_field: Optional[str], feedback=None) -> Optional[PointBatch]:
-    """All features of ``layer`` (honouring its subset string), or None (see module doc)."""
-    if unsupported_reason(layer, name_field) is not None:
+def read_points(src, name_field: Optional[str], feedback=None) -> Optional[PointBatch]:
+    """All features of the layer (honouring its subset string), or None (see module doc).
+    ``names`` come back decoded (str, NULL -> "")."""
+    if unsupported_reason(src, name_field) is not None:
         return None
     try:
-        return _read(layer, name_field, feedback)
+        return _read(src, name_field, feedback)
     except Exception:  # noqa: BLE001 - the general path will read it (and report problems)
         return None
 
 
-def _read(layer, name_field, feedback):
+def _read(src, name_field, feedback):
     np, ogr = _np, _ogr
     from osgeo import gdal
 
-    src = _source_parts(layer)
-    if src is None:
+    parts = _source_parts(src)
+    if parts is None:
         return None
+    codec = "utf-8"
+    # Shapefiles: QGIS sets SHAPE_ENCODING="" and decodes the DBF's bytes itself with the
+    # layer's encoding (the .cpg, or the user's choice); read the same bytes and decode
+    # them the same way. Without that setting OGR recodes: only UTF-8 both sides is safe.
+    raw_dbf = gdal.GetConfigOption("SHAPE_ENCODING") == ""
     with _ogr_exceptions(ogr):
-        ds, lyr = _open_layer(gdal, src, DRIVERS)  # ds: the layer lives as long as it does
+        options = ["ENCODING="] if raw_dbf else None
+        ds, lyr = _open_layer(gdal, parts, DRIVERS, options)  # lyr lives as long as ds
         if lyr is None:
             return None
         defn = lyr.GetLayerDefn()
@@ -148,8 +156,12 @@ def _read(layer, name_field, feedback):
             if fd.GetName() != name_field or fd.GetType() != ogr.OFTString:
                 return None
             if ds.GetDriver().ShortName != "GPKG":
-                enc = (layer.dataProvider().encoding() or "").replace("-", "").upper()
-                if not lyr.TestCapability(ogr.OLCStringsAsUTF8) or enc != "UTF8":
+                codec = _python_codec(src.encoding)
+                if codec is None:
+                    return None
+                if not raw_dbf and (
+                    codec != "utf-8" or not lyr.TestCapability(ogr.OLCStringsAsUTF8)
+                ):
                     return None
             keep.append(name_field)
         lyr.SetIgnoredFields(
@@ -160,8 +172,7 @@ def _read(layer, name_field, feedback):
             ]
             + ["OGR_STYLE"]
         )
-        subset = (layer.subsetString() or "").strip()
-        lyr.SetAttributeFilter(subset or None)
+        lyr.SetAttributeFilter(src.subset or None)
         lyr.SetSpatialFilter(None)
         lyr.ResetReading()
         fid_col = lyr.GetFIDColumn() or "OGC_FID"
@@ -193,10 +204,29 @@ def _read(layer, name_field, feedback):
         xs_a = np.concatenate(xs)
         ys_a = np.concatenate(ys)
         names_a = _concat_bytes(np, names) if name_field is not None else None
-    count = layer.featureCount()
-    if count >= 0 and count != len(fids_a):
+    if src.feature_count >= 0 and src.feature_count != len(fids_a):
         return None
+    if names_a is not None:
+        try:
+            names_a = [b.decode(codec) for b in names_a.tolist()]
+        except UnicodeDecodeError:  # QGIS would show something: let it
+            return None
     return PointBatch(fids_a, names_a, xs_a, ys_a, special)
+
+
+def _python_codec(qgis_encoding: str) -> Optional[str]:
+    """Python's codec for the encoding QGIS decodes a shapefile's DBF with (Qt names:
+    "UTF-8", "windows-1252", "ISO-8859-1"...), None when there is no exact match
+    ("System": the machine's locale)."""
+    import codecs
+
+    name = (qgis_encoding or "").strip()
+    if not name or name.lower() == "system":
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
 
 
 class _ogr_exceptions:
@@ -346,7 +376,7 @@ def repr_len7(v):
 _BY_ID_MAX = 2000
 
 
-def read_datetime_zones(layer, field_name: str, fids=None) -> Optional[dict]:
+def read_datetime_zones(src, field_name: str, fids=None) -> Optional[dict]:
     """``{fid: (year, month, day, hour, minute, second, tzflag)}`` of an OGR DateTime field,
     as OGR reads it: with its time zone flag, which QGIS 3.22's OGR provider drops
     (``"12:00:00+02:00"`` becomes a zone-less 12:00). ``tzflag`` is OGR's: 0 unknown,
@@ -360,27 +390,31 @@ def read_datetime_zones(layer, field_name: str, fids=None) -> Optional[dict]:
         from osgeo import gdal, ogr
     except Exception:  # noqa: BLE001 - no GDAL bindings: the zone stays unknown
         return None
-    if layer.providerType() != "ogr":
-        return None
-    subset = (layer.subsetString() or "").strip()
-    if subset.lower().startswith("select"):
+    if src.provider != "ogr" or src.subset.lower().startswith("select"):
         return None
     try:
-        src = _source_parts(layer)
-        if src is None:
+        parts = _source_parts(src)
+        if parts is None:
             return None
         with _ogr_exceptions(ogr):
-            return _read_zones(gdal, ogr, src, field_name, subset, fids)
+            return _read_zones(gdal, ogr, parts, field_name, src.subset, fids)
     except Exception:  # noqa: BLE001 - unknown zones are reported as such, never guessed
         return None
 
 
-def _open_layer(gdal, src, drivers=None):
+def _open_layer(gdal, parts, drivers=None, shapefile_options=None):
     """(dataset, OGR layer) of a ``_source_parts`` answer, (None, None) when it cannot be
     opened read-only (or is not of one of ``drivers``). Keep the dataset while the layer
     is used: the layer dies with it."""
-    path, layer_name, layer_id = src
-    ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_READONLY)
+    path, layer_name, layer_id = parts
+    flags = gdal.OF_VECTOR | gdal.OF_READONLY
+    ds = None
+    if shapefile_options and path.lower().endswith((".shp", ".dbf")):
+        ds = gdal.OpenEx(
+            path, flags, allowed_drivers=["ESRI Shapefile"], open_options=shapefile_options
+        )
+    if ds is None:
+        ds = gdal.OpenEx(path, flags)
     if ds is None or (drivers is not None and ds.GetDriver().ShortName not in drivers):
         return None, None
     if layer_name:

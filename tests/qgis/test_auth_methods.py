@@ -18,7 +18,8 @@ from planet_bulk_tasking.core.credentials import (
 )
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.services import PluginServices
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.auth import AuthHeaders
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import AuthenticationError

@@ -9,7 +9,8 @@ from planet_bulk_tasking.core.engine.monitor import OrderMonitor
 from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON
 from planet_bulk_tasking.core.jobs.background import BackgroundJob
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.sandbox.api import Response
 from support import SANDBOX_KEY, point_layer, server_orders, wait_until

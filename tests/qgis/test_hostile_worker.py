@@ -10,7 +10,8 @@ from engine_support import Run as EngineRun
 from hostile_server import HostileServer, MiniTasking, wait_for
 from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import BadSummaryError, InvalidKeyError, WaitLimitError
 from support import point_layer

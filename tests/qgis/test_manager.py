@@ -16,7 +16,8 @@ from planet_bulk_tasking.core.engine.monitor import FINAL_ORDER_STATES
 from planet_bulk_tasking.core.jobs.manager import JobManager
 from planet_bulk_tasking.core.model.job import ChunkState, JobState, TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from support import client_factory, point_layer, server_orders, wait_until
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -179,7 +180,8 @@ import plugin_path; plugin_path.ensure_importable()
 from qgis.core import QgsApplication
 app = QgsApplication([], False); app.initQgis()
 from planet_bulk_tasking.core.jobs.manager import JobManager
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.model.store import JobStore
 from support import client_factory, point_layer
 manager = JobManager(JobStore({db!r}), client_factory({url!r}))

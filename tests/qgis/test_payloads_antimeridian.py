@@ -5,12 +5,9 @@ general QgsFeature path only: the point paths never see them."""
 import pytest
 from payload_layers import NOW, file_layer, geojson, memory, paths  # noqa: F401
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import (
-    OrderParameters,
-    build_targets,
-    create_job,
-    job_hints,
-)
+from planet_bulk_tasking.core.targets.build import build_targets, create_job
+from planet_bulk_tasking.core.targets.hints import job_hints
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,

@@ -5,16 +5,16 @@ from datetime import datetime, timezone
 
 import pytest
 from payload_layers import paths  # noqa: F401
-from planet_bulk_tasking.core.model.chunking import BODY_OVERHEAD, body_size, payload_size
-from planet_bulk_tasking.core.model.job import BulkJob, Target, TargetStatus
-from planet_bulk_tasking.core.targets.payloads import (
-    OrderParameters,
-    build_targets,
-    create_job,
-    layer_ref,
+from planet_bulk_tasking.core.model.chunking import (
+    BODY_OVERHEAD,
+    body_size,
     make_chunks,
-    strip_credentials,
+    payload_size,
 )
+from planet_bulk_tasking.core.model.job import BulkJob, Target, TargetStatus
+from planet_bulk_tasking.core.targets.build import build_targets, create_job
+from planet_bulk_tasking.core.targets.layer_ref import layer_ref, strip_credentials
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.api import build_create_body, encode_body
 from qgis.core import QgsFeature, QgsGeometry, QgsLineString, QgsPoint, QgsPolygon, QgsVectorLayer
 

@@ -5,7 +5,8 @@ Lines and polygons take the general QgsFeature path only."""
 import pytest
 from payload_layers import NOW, file_layer, geojson, memory, paths  # noqa: F401
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets
+from planet_bulk_tasking.core.targets.build import build_targets
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from qgis.core import QgsWkbTypes
 
 READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED

@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 import pytest
 from planet_bulk_tasking.core.model.chunking import body_size
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets import fast_read, payloads
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets, create_job
+from planet_bulk_tasking.core.targets import build, fast_read
+from planet_bulk_tasking.core.targets.build import build_targets, create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.api import encode_body
 from qgis.core import QgsVectorLayer
 
@@ -22,14 +23,34 @@ NOW = datetime(2030, 1, 1, tzinfo=timezone.utc)
 NAN = float("nan")
 
 
-def write_layer(path, rows, epsg=3857, gtype=None, name_type=None, driver="GPKG", layer="pts"):
-    """rows: (name or None, WKT / None / (x, y) for a point that WKT cannot write)."""
+def write_layer(
+    path, rows, epsg=3857, gtype=None, name_type=None, driver="GPKG", layer="pts", encoding="UTF-8"
+):
+    """rows: (name or None, WKT / None / (x, y) for a point that WKT cannot write);
+    ``encoding``: a shapefile's DBF encoding (written to its .cpg)."""
     ogr.UseExceptions()
+    from osgeo import gdal
+
+    # QGIS reads shapefiles with SHAPE_ENCODING="" (no recoding by OGR): write real
+    # CP1252 bytes with OGR's recoding on, then give QGIS its setting back
+    was = gdal.GetConfigOption("SHAPE_ENCODING")
+    gdal.SetConfigOption("SHAPE_ENCODING", None)
+    try:
+        _write_ogr(path, rows, epsg, gtype, name_type, driver, layer, encoding)
+    finally:
+        gdal.SetConfigOption("SHAPE_ENCODING", was)
+    uri = f"{path}|layername={layer}" if driver == "GPKG" else str(path)
+    vl = QgsVectorLayer(uri, "sites", "ogr")
+    assert vl.isValid()
+    return vl
+
+
+def _write_ogr(path, rows, epsg, gtype, name_type, driver, layer, encoding):
     drv = ogr.GetDriverByName(driver)
     ds = drv.CreateDataSource(str(path))
     srs = osr.SpatialReference()
     srs.ImportFromEPSG(epsg)
-    opts = ["ENCODING=UTF-8"] if driver == "ESRI Shapefile" else []
+    opts = [f"ENCODING={encoding}"] if driver == "ESRI Shapefile" else []
     lyr = ds.CreateLayer(layer, srs, gtype or ogr.wkbPoint, options=opts)
     if name_type is not False:
         lyr.CreateField(ogr.FieldDefn("name", ogr.OFTString if name_type is None else name_type))
@@ -47,10 +68,6 @@ def write_layer(path, rows, epsg=3857, gtype=None, name_type=None, driver="GPKG"
             f.SetGeometry(ogr.CreateGeometryFromWkt(geom))
         lyr.CreateFeature(f)
     ds = None
-    uri = f"{path}|layername={layer}" if driver == "GPKG" else str(path)
-    vl = QgsVectorLayer(uri, "sites", "ogr")
-    assert vl.isValid()
-    return vl
 
 
 @pytest.fixture
@@ -71,11 +88,11 @@ def spy(monkeypatch):
 
 def both(monkeypatch, vl, *, params=None, **kw):
     params = params or OrderParameters()
-    monkeypatch.setattr(payloads, "FAST_READ", True)
+    monkeypatch.setattr(build, "FAST_READ", True)
     fast = build_targets(vl, params, now=NOW, **kw)
-    monkeypatch.setattr(payloads, "FAST_READ", False)
+    monkeypatch.setattr(build, "FAST_READ", False)
     slow = build_targets(vl, params, now=NOW, **kw)
-    monkeypatch.setattr(payloads, "FAST_READ", True)
+    monkeypatch.setattr(build, "FAST_READ", True)
     return fast, slow
 
 
@@ -281,11 +298,28 @@ def test_missing_numpy_or_gdal_falls_back(qgis_app, tmp_path, monkeypatch, spy):
     assert_same(fast, slow)
 
 
-def test_shapefile_same_on_both_paths(qgis_app, tmp_path, monkeypatch):
+@pytest.mark.parametrize("encoding", ["UTF-8", "CP1252", "ISO-8859-1"])
+def test_shapefile_same_on_both_paths(qgis_app, tmp_path, monkeypatch, spy, encoding):
     rows = [r for r in MESSY if r[1] is None or isinstance(r[1], tuple)]
-    vl = write_layer(tmp_path / "shp.shp", rows, driver="ESRI Shapefile")
+    rows += [("Ærø øst – ½", (10.0, 10.0)), ("naïve façade", (20.0, 20.0))]
+    rows = [(n, g) for n, g in rows if n is None or _encodes(n, encoding)]
+    vl = write_layer(tmp_path / "shp.shp", rows, driver="ESRI Shapefile", encoding=encoding)
+    cpg = (tmp_path / "shp.cpg").read_text()
+    assert (cpg == "UTF-8") == (encoding == "UTF-8"), cpg
     fast, slow = both(monkeypatch, vl, selected_only=False)
+    assert spy["fast"] == 1  # the bulk reader read it (QGIS does not decode UTF-8 here)
     assert_same(fast, slow)
+    names = {t.name for t in fast.targets}
+    assert "naïve façade" in names
+    assert ("Ærø øst – ½" in names) == _encodes("Ærø øst – ½", encoding)
+
+
+def _encodes(text, encoding):
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @pytest.mark.parametrize("max_bytes", [900_000, 20_000, 3_000])
@@ -299,11 +333,11 @@ def test_chunks_identical_and_under_the_byte_bound(qgis_app, tmp_path, monkeypat
     vl = write_layer(tmp_path / "c.gpkg", rows)
     jobs = {}
     for fast in (True, False):
-        monkeypatch.setattr(payloads, "FAST_READ", fast)
+        monkeypatch.setattr(build, "FAST_READ", fast)
         jobs[fast] = create_job(
             vl, OrderParameters(), selected_only=False, max_bytes=max_bytes, now=NOW
         )
-    monkeypatch.setattr(payloads, "FAST_READ", True)
+    monkeypatch.setattr(build, "FAST_READ", True)
     a, b = jobs[True], jobs[False]
     assert [c.target_keys for c in a.chunks] == [c.target_keys for c in b.chunks]
     assert [(t.key, t.payload, t.chunk_index, t.status) for t in a.targets] == [
@@ -339,3 +373,15 @@ def test_decode_points_refuses_what_it_does_not_know():
     x, y, bad = fast_read._decode_points(np, geoms, 5)
     assert bad.tolist() == [False, True, True, True, True]
     assert (x[0], y[0]) == (1.5, -2.5) and math.isnan(x[1])
+
+
+def test_without_numpy_same_targets(qgis_app, tmp_path, monkeypatch, spy):
+    """Without NumPy (or GDAL's Arrow reader) the point rules run one value at a time
+    (rules.place_points): the very same targets and sizes."""
+    vl = write_layer(tmp_path / "m.gpkg", MESSY)
+    with_numpy = build_targets(vl, OrderParameters(), selected_only=False, now=NOW)
+    assert spy["fast"] == 1
+    monkeypatch.setattr(fast_read, "available", lambda: False)
+    without = build_targets(vl, OrderParameters(), selected_only=False, now=NOW)
+    assert spy["fast"] == 1  # the bulk reader was not used the second time
+    assert_same(with_numpy, without)

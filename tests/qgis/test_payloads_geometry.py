@@ -7,13 +7,9 @@ import os
 import pytest
 from planet_bulk_tasking.core.model.job import Target, TargetStatus
 from planet_bulk_tasking.core.qgis_compat import make_field
+from planet_bulk_tasking.core.targets.build import InvalidParameters, build_targets, create_job
 from planet_bulk_tasking.core.targets.geometry import round7
-from planet_bulk_tasking.core.targets.payloads import (
-    InvalidParameters,
-    OrderParameters,
-    build_targets,
-    create_job,
-)
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.api import encode_body
 from qgis.core import (
     QgsCircularString,

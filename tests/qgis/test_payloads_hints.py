@@ -16,7 +16,9 @@ from payload_layers import (  # noqa: F401
     paths,
 )
 from planet_bulk_tasking.core.model.job import BulkJob, TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job, job_hints
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.hints import job_hints
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from qgis.core import QgsWkbTypes
 
 READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED
@@ -165,14 +167,14 @@ def test_binary_name_field_on_the_point_paths(qgis_app, tmp_path, paths):  # noq
     )
     params = OrderParameters(name_expression='"data"')
     for fast in (True, False):
-        import planet_bulk_tasking.core.targets.payloads as payloads
+        import planet_bulk_tasking.core.targets.build as build
 
-        payloads.FAST_READ = fast
+        build.FAST_READ = fast
         try:
             paths.taken = []
             t = create_job(vl, params, selected_only=False, now=NOW).targets[0]
         finally:
-            payloads.FAST_READ = True
+            build.FAST_READ = True
         assert paths.taken == ["fast_points"]
         assert t.status == READY and t.name == "sites 1"
         assert t.warnings == [

@@ -4,19 +4,19 @@ from datetime import datetime, timezone
 
 import pytest
 from planet_bulk_tasking.core.model.job import TargetStatus
+from planet_bulk_tasking.core.targets.build import (
+    BuildCancelled,
+    build_targets,
+    create_job,
+    validate_for_layer,
+)
 from planet_bulk_tasking.core.targets.naming import (
     FALLBACK_NAME_EXPRESSION,
     FeatureExpression,
+    default_name_expression,
     make_context,
 )
-from planet_bulk_tasking.core.targets.payloads import (
-    BuildCancelled,
-    OrderParameters,
-    build_targets,
-    create_job,
-    default_name_expression,
-    validate_for_layer,
-)
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from qgis.core import (
     QgsExpressionContextUtils,
     QgsFeature,

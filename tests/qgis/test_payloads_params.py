@@ -5,12 +5,10 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import (
-    InvalidParameters,
+from planet_bulk_tasking.core.targets.build import InvalidParameters, build_targets, create_job
+from planet_bulk_tasking.core.targets.parameters import (
     MonitoringCadence,
     OrderParameters,
-    build_targets,
-    create_job,
     validate_parameters,
 )
 from qgis.core import QgsFeature, QgsGeometry, QgsVectorLayer

@@ -14,7 +14,8 @@ from payload_layers import (  # noqa: F401
     paths,
 )
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, build_targets
+from planet_bulk_tasking.core.targets.build import build_targets
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from qgis.core import QgsWkbTypes
 
 READY, SKIPPED = TargetStatus.READY, TargetStatus.SKIPPED

@@ -10,13 +10,10 @@ import pytest
 from osgeo import ogr, osr
 from payload_layers import NOW, csv, file_layer, geojson, memory, paths  # noqa: F401
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import (
-    NO_TIME_ZONE,
-    OrderParameters,
-    build_targets,
-    create_job,
-    job_hints,
-)
+from planet_bulk_tasking.core.targets.build import build_targets, create_job
+from planet_bulk_tasking.core.targets.hints import job_hints
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
+from planet_bulk_tasking.core.targets.times import NO_TIME_ZONE
 from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime
 

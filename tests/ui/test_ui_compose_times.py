@@ -1,7 +1,7 @@
 """Per-feature start and end times from fields, chosen in the form, reach the payloads."""
 
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.targets.payloads import create_job
+from planet_bulk_tasking.core.targets.build import create_job
 from planet_bulk_tasking.ui.compose_panel import ComposePanel
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QTime

@@ -5,7 +5,6 @@ import json
 import pytest
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.ui import settings_panel
-from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
 from planet_bulk_tasking.ui.results_model import ResultsModel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import (
@@ -18,7 +17,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QItemSelection, QItemSelectionModel
-from support import BadFieldClient, process_until
+from support import BadFieldClient, add_result_layer, process_until
 
 pytestmark = pytest.mark.usefixtures("no_plugin_settings")
 
@@ -46,15 +45,10 @@ def sites_3857(qgis_new_project):
 
 
 @pytest.fixture
-def dock(qgis_iface, qgis_new_project):
-    d = PlanetBulkTaskingDock(qgis_iface)
+def dock(make_plugin_dock):
+    d = make_plugin_dock()
     d.ask_choice = lambda title, text, choices: "send"  # the question before spending
-    yield d
-    d.shutdown()
-    assert d.runner is None or not d.runner.is_running()
-    assert not d.settings.sandbox.running
-    d.deleteLater()
-    QCoreApplication.processEvents()
+    return d  # make_plugin_dock shuts it and its services down, threads joined
 
 
 def use_layer(dock, layer):
@@ -248,10 +242,11 @@ def test_practice_mode_end_to_end_contributors(dock, contributors, qgis_iface):
 
 
 def test_custom_url_3857_failures_links_and_notice(
-    dock, sites_3857, sandbox, monkeypatch, qgis_iface
+    make_plugin_dock, sites_3857, sandbox, monkeypatch, qgis_iface
 ):
     monkeypatch.setenv("PL_API_KEY", "sandbox-key")
-    monkeypatch.setattr(PlanetBulkTaskingDock, "make_client", staticmethod(BadFieldClient))
+    dock = make_plugin_dock(client_class=BadFieldClient)
+    dock.ask_choice = lambda title, text, choices: "send"  # the question before spending
     dock.settings.set_mode(settings_panel.MODE_CUSTOM, sandbox.base_url)
     assert "environment variable" in dock.settings.key_status.text()
     use_layer(dock, sites_3857)
@@ -289,7 +284,7 @@ def test_custom_url_3857_failures_links_and_notice(
     dock.results.view.doubleClicked.emit(index)
     assert 8.5 < canvas.extent().center().x() < 9.5
     # result layer on demand
-    layer = dock.results.add_result_layer()
+    layer = add_result_layer(dock.results)
     assert layer.featureCount() == 12
     statuses = sorted(f["status"] for f in layer.getFeatures())
     assert statuses.count("failed") == 2 and statuses.count("succeeded") == 8
@@ -329,17 +324,18 @@ def test_cancel_keeps_dock_usable(dock, contributors, make_sandbox, monkeypatch)
 
 
 def test_shutdown_mid_job_stops_threads(
-    qgis_iface, qgis_new_project, qgis_data_dir, contributors_count
+    make_plugin_dock, qgis_iface, qgis_data_dir, contributors_count
 ):
     layer = QgsVectorLayer(f"{qgis_data_dir}/contributors.json", "contributors", "ogr")
     QgsProject.instance().addMapLayer(layer)
-    d = PlanetBulkTaskingDock(qgis_iface)
+    d = make_plugin_dock()
     d.settings.set_mode(settings_panel.MODE_PRACTICE)
     d.compose.set_layer(layer)
     layer.selectAll()
     assert d.submit()
     runner = d.runner
-    d.shutdown()
+    d.shutdown()  # the dock goes; the job goes on in the services
+    d.services.shutdown()  # what plugin.unload does next: every thread stops
     assert not runner.is_running()
     assert not d.settings.sandbox.running
     # disconnected from the layer: selection changes no longer reach the dock
@@ -353,7 +349,6 @@ def test_shutdown_mid_job_stops_threads(
     qgis_iface.currentLayerChanged.emit(qgis_iface.mapCanvas())
     assert d.compose.layer_combo.currentLayer() is layer
     d.shutdown()  # twice is harmless
-    d.deleteLater()
 
 
 def test_several_bulks_end_to_end(dock, sandbox, monkeypatch, qgis_new_project):

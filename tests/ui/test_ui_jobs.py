@@ -8,12 +8,11 @@ import re
 import pytest
 from planet_bulk_tasking.core.engine.monitor import FINAL_ORDER_STATES
 from planet_bulk_tasking.core.model.job import TargetStatus
-from planet_bulk_tasking.core.services import PluginServices
+from planet_bulk_tasking.core.outputs.result_layer import STYLE_EXPRESSION
 from planet_bulk_tasking.ui import settings_panel
-from planet_bulk_tasking.ui.dock import PROJECT_JOBS_KEY, PROJECT_SCOPE, PlanetBulkTaskingDock
+from planet_bulk_tasking.ui.dock import PROJECT_JOBS_KEY, PROJECT_SCOPE
 from planet_bulk_tasking.ui.jobs_panel import JobsModel
 from planet_bulk_tasking.ui.order_dialogs import OrderChangesDialog
-from planet_bulk_tasking.ui.result_layer import STYLE_EXPRESSION
 from planet_bulk_tasking.ui.results_model import ResultsModel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import (
@@ -26,7 +25,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QCoreApplication, QEvent
-from support import BadFieldClient, point_layer, server_orders, wait_until
+from support import BadFieldClient, add_result_layer, point_layer, server_orders, wait_until
 
 
 @pytest.fixture(autouse=True)
@@ -38,27 +37,19 @@ def clean_settings(monkeypatch):
 
 
 @pytest.fixture
-def make_dock(qgis_iface, qgis_new_project, tmp_path):
-    """A dock on its own PluginServices (fast polling); both shut down at teardown."""
-    made = []
+def make_dock(make_plugin_dock):
+    """A dock on its own PluginServices (fast polling), sending to ``base_url``; both shut
+    down at teardown (conftest's make_plugin_dock)."""
 
     def _make(base_url, **services_kw):
         services_kw.setdefault("worker_options", {"min_poll_interval": 0.05})
         services_kw.setdefault("monitor_options", {"min_interval": 0.1, "max_interval": 0.4})
-        services = PluginServices(data_dir=str(tmp_path / f"data{len(made)}"), **services_kw)
-        dock = PlanetBulkTaskingDock(qgis_iface, services=services)
+        dock = make_plugin_dock(**services_kw)
         dock.ask_choice = lambda title, text, choices: "send"  # the question before spending
         dock.settings.set_mode(settings_panel.MODE_CUSTOM, base_url)
-        made.append((dock, services))
         return dock
 
-    yield _make
-    for dock, services in made:
-        dock.shutdown()
-        services.shutdown()
-        assert all(not services.manager.is_running(j) for j in services.manager.jobs)
-        dock.deleteLater()
-    QCoreApplication.processEvents()
+    return _make
 
 
 def submit_and_wait(dock, layer, timeout=60):
@@ -189,7 +180,7 @@ def test_order_states_in_table_layer_and_one_notice(make_dock, make_sandbox):
     layer = point_layer(6, "watched")
     QgsProject.instance().addMapLayer(layer)
     job = submit_and_wait(dock, layer)
-    result_layer = dock.results.add_result_layer()
+    result_layer = add_result_layer(dock.results)
     assert result_layer.renderer().classAttribute() == STYLE_EXPRESSION
     pushed = []
     dock.notices.push = lambda title, text, *a, **k: pushed.append((title, text))
@@ -375,7 +366,7 @@ def test_job_without_its_layer_still_shows_orders_and_links_return(
     assert "not in the project" in dock.results.layer_note.text()
     assert not dock.results.zoom_to([1])  # says why instead of failing
     # a result layer still works without the source (geometry from the payloads)
-    assert dock.results.add_result_layer().featureCount() == 8
+    assert add_result_layer(dock.results).featureCount() == 8
 
     again = QgsVectorLayer(path, "sites (again)", "ogr")  # a new layer id, same source
     QgsProject.instance().addMapLayer(again)

@@ -9,6 +9,7 @@ from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtTest import QTest
+from support import add_result_layer, update_result_layer
 from test_ui_results import make_job, process, select_proxy_rows
 
 
@@ -74,21 +75,9 @@ def test_rows_leaving_a_filter_while_a_job_runs_keep_their_features(contributors
 
 # -- 2: ask before spending ----------------------------------------------------------------------
 @pytest.fixture
-def real_dock(qgis_iface, qgis_new_project, tmp_path, monkeypatch):
-    from planet_bulk_tasking.core.services import PluginServices
-    from planet_bulk_tasking.ui.dock import PlanetBulkTaskingDock
-
+def real_dock(make_plugin_dock, monkeypatch):
     monkeypatch.setenv("PL_API_KEY", "sandbox-key")
-    services = PluginServices(
-        data_dir=str(tmp_path / "data"), worker_options={"min_poll_interval": 0.05}
-    )
-    dock = PlanetBulkTaskingDock(qgis_iface, services=services)
-    yield dock
-    dock.shutdown()
-    services.shutdown()
-    assert all(not services.manager.is_running(j) for j in services.manager.jobs)
-    dock.deleteLater()
-    QCoreApplication.processEvents()
+    return make_plugin_dock(worker_options={"min_poll_interval": 0.05})
 
 
 def send_and_wait(dock, timeout=60):
@@ -345,7 +334,7 @@ def test_compose_remembers_the_name_per_layer_and_skips_result_layers(
     # the result layer: added, made active, never taken as the target
     job = make_job(contributors, "Name")
     dock.results.set_job(job, contributors)
-    result = dock.results.add_result_layer()
+    result = add_result_layer(dock.results)
     qgis_iface.setActiveLayer(result)
     qgis_iface.currentLayerChanged.emit(result)
     assert compose.layer() is contributors
@@ -559,13 +548,13 @@ def test_running_job_keeps_the_readers_place(panel, qgis_new_project):
 def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
     contributors, contributors_count, panel, tmp_path
 ):
-    from planet_bulk_tasking.ui.result_layer import JOB_PROPERTY
+    from planet_bulk_tasking.core.outputs.result_layer import JOB_PROPERTY
 
     project = QgsProject.instance()
     assert project.write(str(tmp_path / "survey.qgz"))
     job = make_job(contributors, "Name")
     panel.set_job(job, contributors)
-    layer = panel.add_result_layer()
+    layer = add_result_layer(panel)
     assert layer.providerType() == "ogr"
     path = layer.source().split("|")[0]
     assert path.startswith(str(tmp_path / "planet_orders"))  # next to the project
@@ -575,7 +564,7 @@ def test_result_layer_is_a_geopackage_that_survives_reopening_the_project(
     # an order outcome appears: the legend follows, still distinct
     t = next(t for t in job.targets if t.status == TargetStatus.SUCCEEDED)
     t.order_status = "REJECTED"
-    panel.update_result_layer()
+    update_result_layer(panel)
     legend = {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
     assert "REJECTED" in legend and len(set(legend.values())) == len(legend)
     assert project.write()

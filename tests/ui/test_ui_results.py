@@ -17,7 +17,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QCoreApplication, Qt
 from qgis.PyQt.QtGui import QGuiApplication, QKeySequence
 from qgis.PyQt.QtTest import QTest
-from support import process_until
+from support import add_result_layer, process_until, update_result_layer
 
 CYCLE = [
     TargetStatus.SUCCEEDED,
@@ -186,7 +186,7 @@ def test_zoom_and_links_on_3857_layer(mercator_layer, panel, qgis_iface):
 def test_result_layer_and_exports(contributors, contributors_count, panel, tmp_path):
     job = make_job(contributors, "Name")
     panel.set_job(job, contributors)
-    layer = panel.add_result_layer()
+    layer = add_result_layer(panel)
     assert layer is not None and layer.featureCount() == contributors_count
     assert "feature_id" in [f.name() for f in layer.fields()]  # after the GeoPackage's fid
     assert layer.renderer().type() == "categorizedSymbol"
@@ -194,7 +194,7 @@ def test_result_layer_and_exports(contributors, contributors_count, panel, tmp_p
     # status update flows into the layer
     k = next(t.key for t in job.targets if t.status == TargetStatus.SUBMITTED)
     job.record_result(k, TargetStatus.FAILED, reason="late")
-    panel.update_result_layer()
+    update_result_layer(panel)
     feat = next(f for f in layer.getFeatures() if f["feature_id"] == int(k))
     assert feat["status"] == "failed" and feat["error"] == "late"
     panel.set_filter(ResultsProxy.FILTER_FAILED)
@@ -277,7 +277,7 @@ def test_open_in_dashboard_and_status_colours(contributors, panel, monkeypatch):
     assert panel.view.open_in_dashboard() == [f"https://www.planet.com/tasking/orders/{order}"]
     assert opened == [f"https://www.planet.com/tasking/orders/{order}"]
 
-    layer = panel.add_result_layer()
+    layer = add_result_layer(panel)
     colours = {c.value(): c.symbol().color().name() for c in layer.renderer().categories()}
     assert colours["succeeded"] == "#2e9e44"
     assert colours["failed"] == "#d7301f"

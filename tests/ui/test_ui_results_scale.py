@@ -11,6 +11,7 @@ from planet_bulk_tasking.ui.results_panel import ResultsPanel
 from planet_bulk_tasking.ui.results_proxy import ResultsProxy
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QItemSelection, QItemSelectionModel, Qt
+from support import process_until
 
 N = 600
 STATUSES = [
@@ -175,7 +176,7 @@ def test_result_layer_built_in_one_pass_and_updated_with_only_what_changed(
     qgis_new_project, tmp_path
 ):
     from planet_bulk_tasking.core.model.job import LayerRef
-    from planet_bulk_tasking.ui.result_layer import add_result_layer, update_result_layer
+    from planet_bulk_tasking.core.outputs.result_writer import ResultLayers
 
     source = QgsVectorLayer("MultiPoint?crs=EPSG:4326", "multi", "memory")
     feats = []
@@ -197,18 +198,30 @@ def test_result_layer_built_in_one_pass_and_updated_with_only_what_changed(
         for part in (1, 2)
     ]
     job = BulkJob(layer=LayerRef(layer_id=source.id(), name="multi"), targets=targets)
-    layer = add_result_layer(job, source, folder=str(tmp_path))
+    writer = ResultLayers()
+    added = []
+    writer.added.connect(added.append)
+    path = writer.add(job, source, folder=str(tmp_path))
+    assert path.startswith(str(tmp_path))
+    assert process_until(lambda: added)  # written on the writer's thread
+    layer = added[0]
     assert layer.isValid() and layer.featureCount() == 100
     for f in layer.getFeatures():
         part = f["part"]
         expected = source.getFeature(f["feature_id"]).geometry().asGeometryCollection()[part - 1]
         assert f.geometry().asGeometryCollection()[0].asPoint() == expected.asPoint()
-    assert update_result_layer(layer, job) == 0  # nothing changed: nothing written
+    written = []
+    writer.written.connect(lambda layer_id, n: written.append(n))
+    writer.update(layer, job.targets)
+    assert not writer.busy()  # nothing changed: nothing to write
     changed = targets[::7]
     for t in changed:
         t.status, t.order_id, t.order_status = TargetStatus.SUCCEEDED, f"o-{t.key}", "FULFILLED"
-    assert update_result_layer(layer, job, [t.key for t in changed]) == len(changed)
-    assert update_result_layer(layer, job) == 0  # and the layer already says so
+    writer.update(layer, changed)
+    assert process_until(lambda: written)
+    assert written == [len(changed)]  # only what changed
+    writer.update(layer, job.targets)
+    assert not writer.busy()  # and the layer already says so
     by_key = {(f["feature_id"], f["part"]): f for f in layer.getFeatures()}
     for t in targets:
         f = by_key[(t.feature_id, t.part)]
@@ -216,6 +229,7 @@ def test_result_layer_built_in_one_pass_and_updated_with_only_what_changed(
     categories = [c.value() for c in layer.renderer().categories()]
     assert categories == [TargetStatus.SUBMITTED, "FULFILLED"]  # the legend followed
     QgsProject.instance().removeMapLayer(layer.id())
+    writer.shutdown()
 
 
 def test_a_big_job_freezes_the_collector_only_while_it_is_shown():

@@ -4,6 +4,7 @@ off the main thread."""
 import time
 
 import pytest
+from planet_bulk_tasking.core.services import PracticeSandbox
 from planet_bulk_tasking.core.tasking.api import PLANET_TASKING_URL
 from planet_bulk_tasking.ui import settings_panel
 from planet_bulk_tasking.ui.settings_panel import SettingsPanel
@@ -14,11 +15,13 @@ pytestmark = pytest.mark.usefixtures("no_plugin_settings")
 
 
 @pytest.fixture
-def panels():
+def panels(tmp_path):
+    """Settings panels on one practice sandbox, as the dock's is the plugin's."""
+    practice = PracticeSandbox(db_path=str(tmp_path / "practice.sqlite"))
     made = []
 
     def make():
-        p = SettingsPanel()
+        p = SettingsPanel(practice=practice)
         made.append(p)
         return p
 
@@ -26,8 +29,9 @@ def panels():
     for p in made:
         p.shutdown()
         assert not p.check.running()
-        assert not p.sandbox.running
         p.deleteLater()
+    practice.stop()  # its owner (the plugin's services) stops it
+    assert not practice.running
 
 
 def stored_values():

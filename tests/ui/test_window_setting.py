@@ -6,8 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from planet_bulk_tasking.core import settings
+from planet_bulk_tasking.core.services import PracticeSandbox
+from planet_bulk_tasking.core.targets.build import create_job
 from planet_bulk_tasking.core.targets.parameters import OrderParameters, window_duration
-from planet_bulk_tasking.core.targets.payloads import create_job
 from planet_bulk_tasking.ui.compose_panel import ComposePanel
 from planet_bulk_tasking.ui.settings_panel import SettingsPanel
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
@@ -45,7 +46,7 @@ def test_a_per_feature_start_without_end_gets_the_default_window():
 
 
 def test_settings_panel_stores_the_window_and_compose_follows(qgis_iface):
-    panel, compose = SettingsPanel(), ComposePanel(qgis_iface)
+    panel, compose = SettingsPanel(practice=PracticeSandbox()), ComposePanel(qgis_iface)
     try:
         assert panel.window_days() == 14 and settings.window_days() == 14
         panel.window_spin.setValue(30)
@@ -54,7 +55,7 @@ def test_settings_panel_stores_the_window_and_compose_follows(qgis_iface):
         p = compose.parameters()
         assert p.end_time - p.start_time == timedelta(days=30)
         assert p.window_days == 30
-        second = SettingsPanel()  # a new QGIS session reads it back
+        second = SettingsPanel(practice=PracticeSandbox())  # a new QGIS session reads it back
         try:
             assert second.window_days() == 30
         finally:

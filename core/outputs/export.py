@@ -1,12 +1,14 @@
 """Export the results table: CSV (what the table shows) and GeoPackage (with geometry)."""
 
 import csv
-from typing import List, Optional
+import os
+from typing import List
 
-from qgis.core import QgsCoordinateTransformContext, QgsProject, QgsVectorFileWriter
+from qgis.core import QgsProject
 
-from ..core.model.job import BulkJob, Target
-from .result_layer import build_result_layer
+from ..model.job import BulkJob, Target
+from ..targets.target_geometry import payload_geometry
+from .result_layer import from_wgs84, layer_shape, snapshot, target_rows, usable
 
 CSV_COLUMNS = (
     "feature_id",
@@ -27,9 +29,7 @@ CSV_COLUMNS = (
 def lon_lat(target) -> tuple:
     """WGS 84 longitude and latitude of what was sent (a point, or the centroid of a line or
     polygon), 7 decimals; empty when nothing was built (e.g. no geometry)."""
-    from .result_layer import _geometry_from_payload
-
-    geom = _geometry_from_payload(target)
+    geom = payload_geometry(target)
     if geom is None or geom.isNull() or geom.isEmpty():
         return "", ""
     point = geom.centroid().asPoint()
@@ -61,19 +61,20 @@ def export_csv(path: str, targets: List[Target]) -> int:
 
 
 def export_geopackage(path: str, job: BulkJob, source_layer, layer_name: str = "orders"):
-    """Write the job's targets with their geometry to a GeoPackage.
+    """Write the job's targets with their geometry to a GeoPackage (the file is replaced).
 
     Returns (ok, error message).
     """
-    layer = build_result_layer(job, source_layer, name=layer_name)
-    options = QgsVectorFileWriter.SaveVectorOptions()
-    options.driverName = "GPKG"
-    options.layerName = layer_name
-    options.fileEncoding = "UTF-8"
-    context: Optional[QgsCoordinateTransformContext] = QgsProject.instance().transformContext()
-    if hasattr(QgsVectorFileWriter, "writeAsVectorFormatV3"):  # QGIS >= 3.20
-        result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, path, context, options)
-    else:
-        result = QgsVectorFileWriter.writeAsVectorFormatV2(layer, path, context, options)
-    error, message = result[0], result[1] if len(result) > 1 else ""
-    return error == QgsVectorFileWriter.WriterError.NoError, message
+    from .result_writer import write_geopackage
+
+    source_layer = usable(source_layer)
+    rows = target_rows(snapshot(job))
+    wkb, crs = layer_shape(rows, source_layer)
+    to_layer = from_wgs84(source_layer) if source_layer is not None else None
+    count = source_layer.featureCount() if source_layer is not None else 0
+    context = QgsProject.instance().transformContext()
+    if os.path.exists(path):
+        os.remove(path)
+    return write_geopackage(
+        path, rows, source_layer, count, wkb, crs, to_layer, context, layer_name=layer_name
+    )
