@@ -118,7 +118,9 @@ def main(argv=None) -> int:
         print(
             f"requests: {last_progress.get('requests')} by the clients; "
             f"{sandbox['requests']} seen by the sandbox {sandbox['responses']}; "
-            f"orders created {sandbox['orders_created']}, bulks {sandbox['bulks_created']}"
+            f"orders created {sandbox['orders_created']}, bulks {sandbox['bulks_created']}; "
+            f"{sandbox['requests'] / args.orders * 1000:.1f} per 1,000 orders, by endpoint "
+            f"{sandbox['routes']}"
         )
         gaps.sort()
         p99 = gaps[int(0.99 * (len(gaps) - 1))]

@@ -251,6 +251,7 @@ class Api:
             raise HttpError(
                 405, f'Method "{req.method}" not allowed.', {"Allow": ", ".join(sorted(methods))}
             )
+        self.counters.route(req.method + " /" + "/".join(shape))  # e.g. "GET /bulk/*"
         return handler(req, key, now, *parts[1:2])
 
     def _root(self, req, key, now):

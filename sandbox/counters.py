@@ -7,6 +7,7 @@ from typing import Any, Dict
 _ZERO = {
     "requests": 0,  # API requests received (admin endpoint excluded)
     "responses": {},  # answers sent, by status code as a string: {"202": 3, "429": 1}
+    "routes": {},  # requests that reached an endpoint: {"GET /bulk/*": 4, "GET /bulk": 2}
     "bulks_created": 0,
     "payloads_received": 0,
     "payloads_processed": 0,
@@ -37,6 +38,10 @@ class Counters:
         with self._lock:
             by_status = self._data["responses"]
             by_status[str(status)] = by_status.get(str(status), 0) + 1
+
+    def route(self, name: str) -> None:
+        with self._lock:
+            self._data["routes"][name] = self._data["routes"].get(name, 0) + 1
 
     def fault(self, kind: str) -> None:
         with self._lock:

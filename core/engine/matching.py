@@ -44,11 +44,17 @@ def _differs(a, b) -> bool:
     return a.status != b.status or (a.order_id or "") != (b.order_id or "")
 
 
-def match_report(targets, results) -> MatchReport:
+def prepare_matcher(targets) -> ResultMatcher:
+    """The index ``match_report`` matches against, made ahead of the results (used once)."""
+    return ResultMatcher(_breathe(targets))
+
+
+def match_report(targets, results, matcher=None) -> MatchReport:
     """Match payload results to ``targets`` by content (ResultMatcher), never by position.
     Results still processing are ignored; a result whose content matches no free target is
-    a duplicate (ignored) or a contradiction (kept for the caller to settle)."""
-    matcher = ResultMatcher(_breathe(targets))
+    a duplicate (ignored) or a contradiction (kept for the caller to settle). ``matcher``:
+    one ``prepare_matcher(targets)`` made beforehand, consumed here."""
+    matcher = matcher or prepare_matcher(targets)
     by_key: Dict[str, object] = {}
     extra: Dict[str, list] = {}
     unplaced: List[str] = []

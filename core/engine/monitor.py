@@ -69,18 +69,36 @@ class OrderMonitor(Engine):
         self.polls = 0
         self._last_poll = 0.0  # wall-clock start of the last poll that went through
         self._not_listed: set = set()  # watched ids a whole -updated_time walk did not find
+        self._due = 0.0  # monotonic time of the next poll
 
-    def watch(self, order_ids: Iterable[str]) -> None:
-        """Add orders (any thread); the next poll comes within ``min_interval``."""
+    def watch(self, order_ids: Iterable[str], created: bool = False) -> None:
+        """Add orders (any thread). Orders of unknown state are read at once; ``created``
+        ones (just made: nothing to read yet) at the next poll, within ``min_interval``."""
+        ids = [i for i in order_ids if i]
         with self._lock:
             idle = not self._watched
-            self._watched.update(i for i in order_ids if i)
-        # every results batch adds orders: wake a monitor that watched nothing or is backing
-        # off (its next poll far away), not once per batch; at its fastest pace it polls
-        # them within min_interval anyway
-        if idle or self.interval > self.min_interval:
+            self._watched.update(ids)
+            if created:
+                for i in ids:
+                    # read once like any other, but no walk back before their creation
+                    self._known.setdefault(i, None)
+                if not self._last_poll:
+                    self._last_poll = time.time()
+        if created:
+            # every results batch adds orders: no read for them, only a monitor that was
+            # backing off (its next poll far away) comes back to its fastest pace
+            if idle or self._due > time.monotonic() + self.min_interval:
+                self._due = time.monotonic() + self.min_interval
+                self._wake.set()
+            self.interval = self.min_interval
+        elif idle or self.interval > self.min_interval:
             self.interval = self.min_interval
             self.wake()
+
+    def wake(self) -> None:
+        """Poll now (any thread)."""
+        self._due = 0.0
+        self._wake.set()
 
     def watched(self) -> List[str]:
         with self._lock:
@@ -120,12 +138,18 @@ class OrderMonitor(Engine):
     def work(self) -> None:
         client = self.new_client()  # a cancel aborts it, its retries' back-off too
         while not self.cancelled:
+            wait = self._due - time.monotonic()
+            if wait > 0:
+                if not self.sleep(wait):
+                    return
+                continue  # woken: poll now, or sleep to a due time moved earlier
             self._wake.clear()  # a wake from before this poll is answered by it
+            self._due = float("inf")  # what watch() or wake() set during the poll stands
             ids = self.watched()
             if ids:
                 self._poll(client, ids)
-            if not self.sleep(self.interval):
-                return
+            if self._due == float("inf"):
+                self._due = time.monotonic() + self.interval
 
     def _poll(self, client, ids: List[str]) -> None:
         changed: List[OrderUpdate] = []

@@ -49,8 +49,9 @@ from ..model.job import (
     PayloadOutcome,
     Target,
     TargetStatus,
+    parse_utc,
 )
-from ..tasking.api import SMALL_ORDER_SET
+from ..tasking.api import SMALL_ORDER_SET, BulkSummary
 from ..tasking.backoff import Backoff
 from ..tasking.errors import (
     CancelledError,
@@ -61,7 +62,14 @@ from ..tasking.errors import (
 )
 from ..tasking.facts import DEFAULT_JOB_WAIT, WaitBudget
 from .base import Engine
-from .matching import MatchReport, match_report, place_failures, settle_contradictions
+from .matching import (
+    MatchReport,
+    match_report,
+    place_failures,
+    prepare_matcher,
+    settle_contradictions,
+)
+from .pacing import Pace, Watch, outcome, schedule_alone, server_order
 from .recovery import confirm_orders, recover_from_orders, successes_missing
 
 logger = logging.getLogger(__name__)
@@ -133,35 +141,6 @@ def copy_job(job: BulkJob) -> BulkJob:
     )
 
 
-class _Watch:
-    """Polling state of one accepted bulk."""
-
-    __slots__ = (
-        "chunk",
-        "keys",
-        "due",
-        "interval",
-        "busy",
-        "last",
-        "rate",
-        "processing",
-        "fails",
-        "unconfirmed",
-    )
-
-    def __init__(self, chunk, keys, due, interval):
-        self.chunk = chunk
-        self.keys = keys
-        self.due = due
-        self.interval = interval
-        self.busy = False
-        self.last = None  # (monotonic time, done count)
-        self.rate = 0.0  # payloads per second seen on the server
-        self.processing = len(keys)
-        self.fails = 0  # transient poll failures in a row
-        self.unconfirmed = False  # POSTING when followed: the server may not have it
-
-
 class SubmitEngine(Engine):
     """Posts a job's chunks, polls its bulks, reads and matches their results.
 
@@ -218,7 +197,12 @@ class SubmitEngine(Engine):
 
         self._poll_now = threading.Event()
         self._local = threading.local()
-        self._watches: Dict[int, _Watch] = {}
+        self._watches: Dict[int, Watch] = {}
+        # polls go when a bulk should be done, not on a timer
+        self._pace = Pace()
+        self._complete: deque = deque()  # watches whose results wait to be read
+        self._accepted = 0  # bulks watched so far (their order of acceptance)
+        self._pool: Optional[ThreadPoolExecutor] = None  # while run() works
         self._last_progress = 0.0
         self._t0 = 0.0
 
@@ -258,15 +242,50 @@ class SubmitEngine(Engine):
     def _post_task(self, bulk_id: str, payloads: List[dict]) -> str:
         return self._client().create_bulk(payloads, bulk_id) or bulk_id
 
-    def _poll_task(self, bulk_id: str, targets: List[Target]):
-        """GET the summary; once COMPLETE, read every page and match as it streams in
-        (only keys and strings are kept: no pile of result dicts for the GC to walk)."""
+    def _status_task(self, due: List[str], watched: Dict[str, Watch]) -> tuple:
+        """The status of the watched bulks (``{bulk id: watch}``, oldest first): one ``GET
+        /bulk/`` listing for all of them (when more than one is watched), ``GET /bulk/<id>``
+        for the due ones it did not hold. The first one COMPLETE has its results read right
+        here (no hop through the loop: the last bulk's results end the job).
+        Returns ``({bulk id: BulkSummary or the TaskingError of its GET}, first COMPLETE
+        (bulk id, a callable giving its results or raising) or None, when it was sent)``:
+        the server counted what was done when the request arrived, not when the answer was
+        handled (after a results read, that can be a quarter of a second later)."""
         client = self._client()
-        summary = client.get_bulk(bulk_id)
-        if not summary.is_complete:
-            return summary, None
-        report = match_report(targets, client.iter_bulk_payloads(bulk_id))
-        return summary, self._settle(client, summary, targets, report)
+        sent = time.monotonic()
+        out: dict = {}
+        if len(watched) > 1:
+            out.update(client.list_bulk_summaries(list(watched)))
+        for bulk_id in due:
+            if bulk_id in out:
+                continue
+            try:
+                out[bulk_id] = client.get_bulk(bulk_id)
+            except CancelledError:
+                raise
+            except TaskingError as exc:
+                out[bulk_id] = exc
+        for bulk_id, w in watched.items():
+            summary = out.get(bulk_id)
+            if isinstance(summary, BulkSummary) and summary.is_complete:
+                targets = [self.job.target(k) for k in w.keys]
+                results = outcome(self._results_task, bulk_id, targets, summary, w.matcher)
+                return out, (bulk_id, results), sent
+        return out, None, sent
+
+    def _results_task(self, bulk_id: str, targets: List[Target], summary, prepared=None):
+        """A COMPLETE bulk: read every page and match as it streams in (only keys and
+        strings are kept: no pile of result dicts for the GC to walk). ``prepared``: the
+        future of its matcher, made beforehand."""
+        client = self._client()
+        matcher = None
+        if prepared is not None:
+            try:
+                matcher = prepared.result()
+            except Exception:  # noqa: BLE001 - made again below, where a failure is reported
+                matcher = None
+        report = match_report(targets, client.iter_bulk_payloads(bulk_id), matcher)
+        return self._settle(client, summary, targets, report)
 
     def _settle(self, client, summary, targets: List[Target], report: MatchReport) -> tuple:
         """Results that need the orders themselves: own ids to confirm, contradictions,
@@ -331,12 +350,14 @@ class SubmitEngine(Engine):
     def work(self) -> None:
         self._t0 = time.monotonic()
         pool = ThreadPoolExecutor(
-            max_workers=self.max_in_flight + self.max_polls_in_flight,
+            max_workers=self.max_in_flight + self.max_polls_in_flight + 1,  # + status reads
             thread_name_prefix="pbt-http",
         )
+        self._pool = pool
         try:
             self._loop(pool)
         finally:
+            self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
 
     def finish(self, how: str) -> None:
@@ -356,9 +377,10 @@ class SubmitEngine(Engine):
         return keys, payloads
 
     def _watch(self, chunk, keys, delay: float) -> None:
-        self._watches[chunk.index] = _Watch(
-            chunk, keys, time.monotonic() + delay, self.min_poll_interval
-        )
+        w = Watch(chunk, keys, time.monotonic() + delay, self.min_poll_interval)
+        self._accepted += 1
+        w.seq = self._accepted
+        self._watches[chunk.index] = w
 
     def _loop(self, pool: ThreadPoolExecutor) -> None:
         job = self.job
@@ -378,7 +400,8 @@ class SubmitEngine(Engine):
         self._emit_progress(force=True)
 
         posts: Dict[object, tuple] = {}  # future -> (chunk, keys)
-        polls: Dict[object, _Watch] = {}  # future -> watch
+        reads: Dict[object, Watch] = {}  # future -> watch whose results it reads
+        status: Optional[tuple] = None  # (future, the watches it reads) of the status read
 
         def wake(_f):
             self._wake.set()
@@ -403,32 +426,41 @@ class SubmitEngine(Engine):
                 posts[fut] = (chunk, keys)
                 fut.add_done_callback(wake)
 
-            # 2. start polls that are due
+            # 2. once one is due, read every watched bulk's status (one request where the
+            # server lists them); then the results of those COMPLETE
             now = time.monotonic()
             if self._poll_now.is_set():
                 self._poll_now.clear()
                 for w in self._watches.values():
                     w.due = now
                     w.interval = self.min_poll_interval
-            for w in sorted(self._watches.values(), key=lambda w: w.due):
-                if len(polls) >= self.max_polls_in_flight or w.due > now:
-                    break
-                if w.busy:
-                    continue
-                w.busy = True
+            idle = [w for w in self._watches.values() if not w.busy]
+            due = [w.chunk.bulk_id for w in idle if w.due <= now]
+            if status is None and due:
+                for w in idle:
+                    w.busy = True
+                watched = {w.chunk.bulk_id: w for w in sorted(idle, key=server_order)}
+                fut = pool.submit(self._status_task, due, watched)
+                status = (fut, idle)
+                fut.add_done_callback(wake)
+            while self._complete and len(reads) < self.max_polls_in_flight:
+                w = self._complete.popleft()
                 targets = [job.target(k) for k in w.keys]
-                fut = pool.submit(self._poll_task, w.chunk.bulk_id, targets)
-                polls[fut] = w
+                fut = pool.submit(
+                    self._results_task, w.chunk.bulk_id, targets, w.summary, w.matcher
+                )
+                reads[fut] = w
                 fut.add_done_callback(wake)
 
             # 3. handle what came back
             for fut in [f for f in posts if f.done()]:
                 chunk, keys = posts.pop(fut)
                 self._on_posted(chunk, keys, fut)
-            for fut in [f for f in polls if f.done()]:
-                w = polls.pop(fut)
-                w.busy = False
-                self._on_polled(w, fut)
+            if status is not None and status[0].done():
+                (fut, watches), status = status, None
+                self._on_status(watches, fut)
+            for fut in [f for f in reads if f.done()]:
+                self._on_results(reads.pop(fut), fut.result)
             if self.stopped:
                 break
             self._emit_progress()
@@ -439,8 +471,10 @@ class SubmitEngine(Engine):
             # 4. sleep until something comes back, a poll is due, or we are told
             idle = [w.due for w in self._watches.values() if not w.busy]
             timeout = 0.1 if self._cancel_check is not None else 0.5  # a check is polled
-            if idle and len(polls) < self.max_polls_in_flight:
+            if idle and status is None:
                 timeout = min(timeout, max(0.0, min(idle) - time.monotonic()))
+            if self._complete and len(reads) < self.max_polls_in_flight:
+                timeout = 0.0
             if self._delayed:
                 soonest = min(d[0] for d in self._delayed)
                 timeout = min(timeout, max(0.0, soonest - time.monotonic()))
@@ -491,47 +525,80 @@ class SubmitEngine(Engine):
             ]
         )
         self._watch(chunk, keys, self.min_poll_interval)
+        self._plan_polls(time.monotonic())  # with the server's pace known: when it is due
         self._emit_progress(force=True)
 
-    def _on_polled(self, w: _Watch, fut) -> None:
+    def _on_status(self, watches: List[Watch], fut) -> None:
+        """A status read came back: each bulk it read is scheduled, or queued for its
+        results once COMPLETE; the server's pace is measured when it read them all."""
         try:
-            summary, results = fut.result()
-        except NotFoundError as exc:
-            if w.unconfirmed:  # the POST never arrived: the chunk is simply unsent
-                self._watches.pop(w.chunk.index, None)
-                w.chunk.state = ChunkState.NEW
-                self.emit("chunk_status", w.chunk.index, NOT_RECEIVED)
-                return
-            # the server does not know a bulk we took as accepted (an unconfirmed 409 of an
-            # earlier version, or a server that lost it): post it again with the same id,
-            # which cannot create it twice; a server that keeps forgetting is an error
-            tries = self._reposts.get(w.chunk.index, 0) + 1
-            self._reposts[w.chunk.index] = tries
-            if tries > self.max_post_retries:
-                self.fail(exc)
-                return
-            logger.warning("bulk %s: not found (404) after it was accepted; posting it again "
-                           "with the same id", w.chunk.bulk_id)  # fmt: skip
+            statuses, first, now = fut.result()
+        except BaseException as exc:
+            for w in watches:
+                w.busy = False
+            due = [w for w in watches if w.due <= time.monotonic()]
+            for w in due[:1]:  # one failure of one request, not one per bulk
+                self._on_poll_error(w, exc)
+            return
+        read = []
+        for w in sorted(watches, key=server_order):
+            w.busy = False
+            got = statuses.get(w.chunk.bulk_id)
+            if isinstance(got, BaseException):
+                self._on_poll_error(w, got)
+            elif got is not None:
+                read.append((w, got))
+                self._on_summary(w, got, now)
+        if len(read) == len(watches):
+            self._pace.measure(self._watches.values(), now)
+        self._plan_polls(now)
+        w = next((w for w in self._complete if first and w.chunk.bulk_id == first[0]), None)
+        if w is not None:
+            self._complete.remove(w)
+            self._on_results(w, first[1])
+
+    def _on_results(self, w: Watch, results_of: Callable) -> None:
+        w.matcher = None  # used up (a read that failed makes a new one)
+        try:
+            results = results_of()
+        except BaseException as exc:
+            w.busy, w.summary = False, None
+            self._on_poll_error(w, exc)
+            return
+        w.fails = 0
+        self._finish_chunk(w, results)
+
+    def _on_poll_error(self, w: Watch, exc: BaseException) -> None:
+        """A bulk's status or results could not be read."""
+        if isinstance(exc, NotFoundError):
+            if not w.unconfirmed:
+                # the server does not know a bulk we took as accepted (an unconfirmed 409 of
+                # an earlier version, or a server that lost it): post it again with the same
+                # id, which cannot create it twice; a server that keeps forgetting is an error
+                tries = self._reposts.get(w.chunk.index, 0) + 1
+                self._reposts[w.chunk.index] = tries
+                if tries > self.max_post_retries:
+                    self.fail(exc)
+                    return
+                logger.warning("bulk %s: not found (404) after it was accepted; posting it "
+                               "again with the same id", w.chunk.bulk_id)  # fmt: skip
+                self._delayed.append((time.monotonic() + self.post_retry_delay, w.chunk))
+            # else the POST never arrived: the chunk is simply unsent
             self._watches.pop(w.chunk.index, None)
             w.chunk.state = ChunkState.NEW
             self.emit("chunk_status", w.chunk.index, NOT_RECEIVED)
-            self._delayed.append((time.monotonic() + self.post_retry_delay, w.chunk))
             return
-        except TaskingError as exc:
-            if isinstance(exc, CancelledError) or not exc.transient:
-                self.fail(exc)
-                return
-            w.fails += 1
-            if w.fails >= self.max_poll_failures:
-                self.fail(exc)
-                return
-            w.due = time.monotonic() + self._failing_poll.next(w.interval)
-            return
-        except BaseException as exc:
+        if not isinstance(exc, TaskingError) or isinstance(exc, CancelledError):
             self.fail(exc)
             return
+        w.fails += 1
+        if not exc.transient or w.fails >= self.max_poll_failures:
+            self.fail(exc)
+            return
+        w.due = time.monotonic() + self._failing_poll.next(w.interval)
+
+    def _on_summary(self, w: Watch, summary, now: float) -> None:
         w.fails = 0
-        now = time.monotonic()
         chunk = w.chunk
         if w.unconfirmed:  # the server has it after all: accepted, as if answered 202
             w.unconfirmed = False
@@ -544,51 +611,34 @@ class SubmitEngine(Engine):
                     if self.job.target(k).status != TargetStatus.SUBMITTED
                 ]
             )
+        if w.created is None and summary.created_time:
+            created = parse_utc(summary.created_time)
+            w.created = created.timestamp() if created else None
         if chunk.status != summary.status:
             chunk.status = summary.status
-            if results is None:
+            if not summary.is_complete:  # COMPLETE is reported once its results are in
                 self.emit("chunk_status", chunk.index, summary.status)
-        if results is None:
-            self._schedule(w, summary, now)
+        if not summary.is_complete:
+            schedule_alone(w, summary, now, self.min_poll_interval, self._idle_poll)
             return
-        self._finish_chunk(w, results)
+        w.busy, w.summary = True, summary
+        w.done = summary.payload_count if summary.payload_count is not None else len(w.keys)
+        w.processing = 0
+        self._complete.append(w)
 
-    def _schedule(self, w: _Watch, summary, now: float) -> None:
-        """Next poll of a bulk that is not COMPLETE yet.
+    def _plan_polls(self, now: float) -> None:
+        """With the server's pace known, each bulk is due when it should be done; the next
+        status read goes then, and no sooner."""
+        if not self._pace.rate:
+            return
+        for i, (w, due) in enumerate(self._pace.due_times(self._watches.values(), now)):
+            w.due = due
+            if i == 0 and w.matcher is None and self._pool is not None:
+                # the next bulk to finish: its results' index is ready when they come
+                targets = [self.job.target(k) for k in w.keys]
+                w.matcher = self._pool.submit(prepare_matcher, targets)
 
-        * running with a measured rate (two samples while it ran): poll when the
-          server should be done (ETA), at least every 3 s for progress;
-        * just started (first sample with progress): poll again soon, to measure;
-        * pending / not moving: back off (x1.6) up to ``max_poll_interval``.
-        """
-        total = summary.payload_count if summary.payload_count is not None else len(w.keys)
-        done = summary.done_count
-        if done is None and summary.processing_payload_count is not None:
-            done = max(0, total - summary.processing_payload_count)
-        if summary.processing_payload_count is not None:
-            w.processing = summary.processing_payload_count
-        elif done is not None:
-            w.processing = max(0, total - done)
-        previous, w.last = w.last, ((now, done) if done is not None else w.last)
-        if done is None:
-            w.rate = 0.0
-        elif previous is not None and previous[1] > 0 and now > previous[0]:
-            # both samples while running: a fair rate (0 if it stalled)
-            w.rate = max(0.0, (done - previous[1]) / (now - previous[0]))
-        else:
-            w.rate = 0.0
-        if w.rate > 0:
-            eta = max(0, total - done) / w.rate
-            delay = min(max(eta, self.min_poll_interval), 3.0)
-            w.interval = self.min_poll_interval
-        elif done and (previous is None or previous[1] == 0):
-            delay = w.interval = self.min_poll_interval  # it just started: measure it
-        else:
-            delay = w.interval
-            w.interval = self._idle_poll.next(w.interval)
-        w.due = now + delay
-
-    def _finish_chunk(self, w: _Watch, matched) -> None:
+    def _finish_chunk(self, w: Watch, matched) -> None:
         """A COMPLETE bulk's matched results -> outcomes (what changed), chunk COMPLETE."""
         chunk = w.chunk
         job = self.job
@@ -618,13 +668,15 @@ class SubmitEngine(Engine):
         chunk.state = ChunkState.COMPLETE
         chunk.status = "COMPLETE"
         self.emit("chunk_status", chunk.index, "COMPLETE")
-        self._watches.pop(chunk.index, None)
+        if self._watches.pop(chunk.index, None) is not None:
+            self._pace.done_finished += w.done
+        w.summary = None
         # a bulk finished: the oldest one still waiting may start now (servers tend
         # to work through a key's bulks in order); the others keep backing off
         waiting = [
             o for o in self._watches.values() if o.rate == 0.0 and not (o.last and o.last[1])
         ]
-        if waiting:
+        if waiting and not self._pace.rate:
             nxt = min(waiting, key=lambda o: o.chunk.index)
             nxt.interval = self.min_poll_interval
             nxt.due = min(nxt.due, time.monotonic() + self.min_poll_interval)

@@ -271,8 +271,11 @@ class JobManager(QObject):
         self._monitor_for(job.endpoint).engine.wake()
 
     # -- order monitoring --------------------------------------------------------------
-    def _watch_orders(self, job: BulkJob, targets: Optional[List[Target]] = None) -> None:
-        """Index the orders of ``targets`` (default: all) and watch those not yet final."""
+    def _watch_orders(
+        self, job: BulkJob, targets: Optional[List[Target]] = None, created: bool = False
+    ) -> None:
+        """Index the orders of ``targets`` (default: all) and watch those not yet final
+        (``created``: just made, their first read waits for the monitor's next poll)."""
         ids = []
         for t in job.targets if targets is None else targets:
             if t.order_id:
@@ -280,7 +283,7 @@ class JobManager(QObject):
                 if (t.order_status or "") not in FINAL_ORDER_STATES:
                     ids.append(t.order_id)
         if ids:
-            self._monitor_for(job.endpoint).engine.watch(ids)
+            self._monitor_for(job.endpoint).engine.watch(ids, created=created)
 
     def _monitor_for(self, endpoint: str) -> BackgroundJob:
         monitor = self._monitors.get(endpoint)
@@ -342,7 +345,7 @@ class JobManager(QObject):
         def event(name, args):
             changed = record_event(job, self.store, name, args)
             if name == "results":
-                self._watch_orders(job, changed)
+                self._watch_orders(job, changed, created=True)
                 self.targets_changed.emit(job_id, [t.key for t in changed])
                 self._cancel_created(job, changed)
             elif changed is not None:  # a chunk's state

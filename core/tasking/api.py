@@ -31,6 +31,8 @@ MAX_BODY_BYTES = 1_000_000  # [doc] "request bodies over 1 MB are refused"
 MAX_CHUNK_BYTES = 900_000  # what a bulk body is filled to: a margin under MAX_BODY_BYTES
 DEFAULT_PAGE_SIZE = 1000  # the largest page the listings give [assumed]: fewer requests
 BULK_LIST_PAGE_SIZE = 100  # GET /bulk/ pages (a user has few bulks)
+#: pages of GET /bulk/ read for the watched bulks' status before asking one by one
+BULK_LIST_PAGES = 3
 MAX_ID_QUERY_CHARS = 7000  # encoded id__in: 179 order UUIDs, URLs < 7.5 kB (usual limit 8 kB)
 MAX_LIST_ITEMS = 1_000_000  # no list the plugin reads is longer (a lying count aside)
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024  # decoded; a /payloads page of 1000 is ~2 MB
@@ -65,6 +67,8 @@ PARAM_STATUS = "status"  # [doc]
 PARAM_STATUS_IN = "status__in"  # [assumed] several statuses at once
 PARAM_NAME_CONTAINS = "name__icontains"  # [doc]
 PARAM_ORDERING = "ordering"  # [doc]
+#: endpoint fact: GET /bulk/ lists our bulks (their status read in one request)
+BULK_LISTING = "bulk listing"
 PARAM_CREATED_GTE = "created_time__gte"  # [code] listed by a client generated from the spec
 
 

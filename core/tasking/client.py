@@ -274,6 +274,48 @@ class TaskingClient(HttpCore):
         for item in self._iter_pages(api.BULK_COLLECTION, filters, page_size):
             yield BulkSummary.from_json(item)
 
+    @_typed
+    def list_bulk_summaries(self, bulk_ids: Sequence[str]) -> Dict[str, BulkSummary]:
+        """The summaries of these bulks read from the ``GET /bulk/`` listing, newest first
+        (one request where it holds them all), instead of one ``GET /bulk/<id>`` each.
+
+        Only what the listing holds comes back: the caller asks for the others one by one.
+        A listing that ignores the ordering or the page size is walked a few pages at
+        most; one that is refused (4xx) or never lists our bulks is remembered per endpoint
+        (``BULK_LISTING`` False) and not asked again."""
+        wanted = {str(i) for i in bulk_ids if i}
+        if not wanted or self.fact(api.BULK_LISTING) is False:
+            return {}
+        # newest first: a job's bulks are the account's latest; a page a little larger
+        # than what is watched leaves room for other jobs' bulks posted meanwhile
+        page_size = min(api.DEFAULT_PAGE_SIZE, max(api.BULK_LIST_PAGE_SIZE, 2 * len(wanted)))
+        params = {api.PARAM_ORDERING: "-created_time"}
+        found: Dict[str, BulkSummary] = {}
+        listed = 0
+        try:
+            for item in self._iter_pages(api.BULK_COLLECTION, params, page_size):
+                listed += 1
+                summary = BulkSummary.from_json(item)
+                if summary.id in wanted and summary.is_usable:
+                    found[summary.id] = summary
+                    if len(found) == len(wanted):
+                        break
+                if listed >= api.BULK_LIST_PAGES * page_size:
+                    break
+        except CancelledError:
+            raise
+        except TaskingError as exc:
+            if exc.transient:
+                return found  # asked one by one this time; the listing may work next time
+            self.learn(api.BULK_LISTING, False, f"GET /bulk/ refused ({exc.status})")
+            return {}
+        if found:
+            self.learn(api.BULK_LISTING, True, "it listed the bulks asked for")
+        elif self.fact(api.BULK_LISTING) is None and listed < api.BULK_LIST_PAGES * page_size:
+            # walked to its end without one of ours: it lists something else
+            self.learn(api.BULK_LISTING, False, "it did not list the bulks asked for")
+        return found
+
     # -- orders --------------------------------------------------------------------------
     def _id_batches(self, ids: Sequence[str]) -> Iterator[List[str]]:
         """Chunks of ids whose encoded ``id__in`` value stays under max_id_query_chars."""

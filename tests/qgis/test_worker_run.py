@@ -16,7 +16,8 @@ from collections import Counter
 import pytest
 from engine_support import Run
 from planet_bulk_tasking.core.engine.matching import match_results
-from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON, SubmitEngine, _Watch
+from planet_bulk_tasking.core.engine.pacing import Watch as _Watch
+from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON, SubmitEngine
 from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, PayloadOutcome, TargetStatus
 from planet_bulk_tasking.core.targets.build import create_job
 from planet_bulk_tasking.core.targets.parameters import OrderParameters
