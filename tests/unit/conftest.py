@@ -8,7 +8,11 @@ too. Under ``make test`` pytest-qgis has loaded QGIS already and the refusal sta
 """
 
 import importlib.abc
+import os
 import sys
+
+# test modules of this tier import helpers from one another (from test_x import ...)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 QT_PACKAGES = ("qgis", "PyQt5", "PyQt6", "sip")
 
