@@ -44,8 +44,21 @@ qt6-fix: venv  ## rewrite what scripts/check_qt6.py can (enums, exec_, field typ
 format: venv  ## ruff format + autofix
 	$(VENV)/bin/ruff check --fix . ; $(VENV)/bin/ruff format .
 
-test: venv build lint  ## lint, then the whole pytest-qgis suite, headless
+test: venv build lint  ## lint, then every tier of the suite (unit, qgis, ui, desktop), headless
 	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+
+.PHONY: test-unit test-qgis test-ui test-desktop
+test-unit: venv  ## tests/unit alone, without QGIS (pytest-qgis off; importing QGIS or Qt fails)
+	$(VENV)/bin/pytest -q -p no:pytest_qgis tests/unit $(PYTEST_ARGS)
+
+test-qgis: venv build  ## tests/qgis alone: real QGIS objects (layers, Processing, settings), no dock
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q tests/qgis $(PYTEST_ARGS)
+
+test-ui: venv build  ## tests/ui alone: widgets, the dock, the plugin in a window
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q tests/ui $(PYTEST_ARGS)
+
+test-desktop: venv build  ## tests/desktop alone: real QGIS desktop under Xvfb, qgis_process
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q tests/desktop $(PYTEST_ARGS)
 
 dialects: venv build  ## the whole job life (2,500 targets, faults, restart, resubmit, edit, cancel) against every sandbox dialect
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/dialects.py $(DIALECTS_ARGS)

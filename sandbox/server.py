@@ -250,6 +250,17 @@ class SandboxServer:
     def running(self) -> bool:
         return self._httpd is not None
 
+    @property
+    def api(self) -> Optional[Api]:
+        """What answers the requests while running (None when stopped): wrap its ``handle``
+        to make this sandbox misbehave in a way no fault or dialect covers."""
+        return self._httpd.api if self._httpd is not None else None
+
+    @property
+    def rate_limit(self) -> float:
+        """Requests per second allowed per key (a dialect may lower what was asked)."""
+        return self._limiter.rate
+
     # --- introspection and control -------------------------------------------------------------
 
     @property

@@ -3,7 +3,7 @@
 # installed from the ZIP; the widgets are driven with QTest mouse clicks, and the real
 # confirmation dialog is answered by clicking its buttons. Each check prints
 #   pbt-check: <name>: ok            or            pbt-check: <name>: FAILED <why>
-# (tests/test_qgis_desktop_issue12.py reads them). Screenshots go to PBT_ARTIFACTS.
+# (tests/desktop/test_qgis_desktop_issue12.py reads them). Screenshots go to PBT_ARTIFACTS.
 #   issue12-a  ask before spending (dialog, live orders left out), filters vs the map
 #              selection, preview out of date, Compose per layer / never the result layer
 #   issue12-b  cancel 5 s into a multi-bulk job against a slow standalone sandbox: what

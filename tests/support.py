@@ -1,12 +1,18 @@
-"""Helpers shared by tests (importable because conftest puts tests/ on sys.path)."""
+"""Helpers shared by tests that run QGIS (importable because conftest puts tests/ on sys.path).
+The sandbox and client helpers need no QGIS: they live in sandbox_support.py (tests/unit
+imports them from there) and are importable from here too."""
 
 import time
 
-from planet_bulk_tasking.core.tasking.client import TaskingClient
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QTimer
-
-SANDBOX_KEY = "sandbox-key"
+from sandbox_support import (  # noqa: F401 (importable from here, as before)
+    SANDBOX_KEY,
+    BadFieldClient,
+    client_factory,
+    server_orders,
+    wait_complete,
+)
 
 
 def wait_until(predicate, timeout: float) -> bool:
@@ -53,40 +59,6 @@ def point_layer(
         feats.append(f)
     assert layer.dataProvider().addFeatures(feats)[0]
     return layer
-
-
-def client_factory(base_url: str, key: str = SANDBOX_KEY):
-    """client_factory_for(endpoint) for JobManager, with short back-offs for tests."""
-
-    def factory_for(endpoint=None):
-        def make(stop_event=None):
-            return TaskingClient(
-                endpoint or base_url,
-                key,
-                stop_event=stop_event,
-                backoff_base=0.05,
-                max_retry_after=2.0,
-            )
-
-        return make
-
-    return factory_for
-
-
-class BadFieldClient(TaskingClient):
-    """Adds a field the API does not know to payloads named BAD...: the server fails them."""
-
-    def create_bulk(self, order_payloads, bulk_id):
-        mangled = [
-            dict(p, not_a_field=1) if str(p.get("name", "")).startswith("BAD") else p
-            for p in order_payloads
-        ]
-        return super().create_bulk(mangled, bulk_id)
-
-
-def server_orders(base_url: str, key: str = SANDBOX_KEY) -> list:
-    with TaskingClient(base_url, key) as client:
-        return list(client.iter_orders())
 
 
 def add_result_layer(panel, timeout: float = 60.0):

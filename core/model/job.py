@@ -202,9 +202,6 @@ class BulkJob:
     def targets_of(self, chunk: Chunk) -> List[Target]:
         return [self.target(k) for k in chunk.target_keys]
 
-    def targets_for_feature(self, feature_id: int) -> List[Target]:
-        return [t for t in self.targets if t.feature_id == feature_id]
-
     def chunk_by_bulk_id(self, bulk_id: str) -> Optional[Chunk]:
         return next((c for c in self.chunks if c.bulk_id == bulk_id), None)
 

@@ -455,7 +455,7 @@ class _Transaction:
         self._db.execute("BEGIN IMMEDIATE")
         return self._db
 
-    def __exit__(self, exc_type, exc, tb):
+    def __exit__(self, exc_type, _exc, _tb):
         try:
             self._db.execute("ROLLBACK" if exc_type else "COMMIT")
         finally:

@@ -56,7 +56,7 @@ Decisions:
 Speed: point layers named by a field (or the default) with the shared times are read
 by points_fast: OGR layers (GeoPackage, shapefile) in bulk with fast_read (no QgsFeature
 per feature) when the result is provably the general path's (``FAST_READ = False``
-forces the QgsFeature readers; tests/test_payloads_fastpath.py checks both agree),
+forces the QgsFeature readers; tests/qgis/test_payloads_fastpath.py checks both agree),
 others one QgsFeature at a time into flat lists. The cyclic GC is paused while hundreds
 of thousands of small containers are made. See bench/bench_payloads.py.
 """

@@ -218,9 +218,6 @@ class GeometryConverter:
             )
         return self._range_reason(round7(x), round7(y))
 
-    def allows(self, geojson_type: str) -> bool:
-        return geojson_type in self.allowed
-
     # -- internals ------------------------------------------------------------------------
     def _type_reason(self, type_name: str) -> str:
         return (

@@ -170,9 +170,6 @@ class FeatureExpression:
             return set()
         return set(self.expression.referencedColumns())
 
-    def needs_all_attributes(self) -> bool:
-        return QgsFeatureRequest.ALL_ATTRIBUTES in self.referenced_columns()
-
     def evaluate(self, feature) -> Tuple[Any, Optional[str]]:
         if self.mode == self.FIELD:
             return feature.attribute(self.field_index), None

@@ -62,7 +62,6 @@ OPTIONAL_KEYS = ("pl_number", "product", "sat_elevation_angle_min", "sat_elevati
 MIN_LEAD_TIME = timedelta(hours=24)
 MIN_WINDOW = timedelta(days=14)
 DEFAULT_START_DELAY = MIN_LEAD_TIME + timedelta(hours=1)
-DEFAULT_DURATION = MIN_WINDOW
 #: the default window length in days (a user setting; 14 = the flexible minimum)
 DEFAULT_WINDOW_DAYS = 14
 MAX_WINDOW_DAYS = 365

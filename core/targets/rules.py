@@ -8,7 +8,7 @@ QgsFeatures of a point layer; general.read_general: any layer, any expression) o
 differ in how they *read*; what they read goes through ``point_targets`` (points) or
 ``part_targets`` (everything else). ``point_targets`` works on whole columns with NumPy
 when it is there (the speed of a 100,000-point build), one value at a time otherwise,
-with the same results (tests/test_payloads_fastpath.py).
+with the same results (tests/qgis/test_payloads_fastpath.py).
 """
 
 import math

@@ -203,6 +203,16 @@ class HttpCore:
     def session(self) -> requests.Session:
         return self._session
 
+    @property
+    def proxies(self) -> Optional[Dict[str, Optional[str]]]:
+        """The proxies every request is sent with; None: the environment's apply."""
+        return self._proxies
+
+    @property
+    def open_sockets(self) -> int:
+        """Sockets this client's connections hold open (none once aborted)."""
+        return self._adapter.open_sockets()
+
     def _effective_proxies(self, proxies: Optional[Dict[str, Optional[str]]]):
         """Per-request proxies. Request-level proxies beat the environment in requests;
         session.proxies would not (requests issue #2018)."""

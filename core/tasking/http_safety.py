@@ -85,10 +85,6 @@ def check_base_url(url: str) -> str:
     return url.rstrip("/")
 
 
-def same_origin(a: str, b: str) -> bool:
-    return origin(a) == origin(b)
-
-
 def resolve_link(base_url: str, link: str, current_url: str = "", what: str = "link") -> str:
     """Join ``link`` (absolute, host-relative or relative) and refuse other origins."""
     if not link or not str(link).strip():

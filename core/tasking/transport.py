@@ -1,7 +1,7 @@
 """The socket-level part of the HTTP client: abortable connections, deadlines, a bounded body read.
 
 No QGIS, no Qt. The only module that knows urllib3 internals (1.26 on Debian 12,
-2.x on Debian 13; ``tests/test_hostile_transport.py`` pins both):
+2.x on Debian 13; ``tests/unit/test_hostile_transport.py`` pins both):
 
 * ``TrackingAdapter`` remembers every socket its connections open (the socket
   itself, not ``conn.sock``: http.client hands the socket to the response and

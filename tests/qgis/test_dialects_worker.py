@@ -75,7 +75,7 @@ def test_a_409_nothing_confirms_never_leaves_the_job_stuck(make_sandbox):
     """issue 14.8: POST answered 409 (not stored), GET /bulk/<id> 404: posted again later
     with the same UUID, the job finishes, one bulk, every target linked."""
     srv = make_sandbox()
-    api = srv._httpd.api
+    api = srv.api
     real, lied = api.handle, []
 
     def handle(req):
@@ -96,7 +96,7 @@ def test_a_bulk_the_server_forgot_is_posted_again(make_sandbox):
     """An accepted bulk whose GET says 404 (e.g. taken as accepted on a 409 by an earlier
     version) is posted again with the same id rather than failing every resume."""
     srv = make_sandbox()
-    api = srv._httpd.api
+    api = srv.api
     real, forgot = api.handle, []
 
     def handle(req):
@@ -117,7 +117,7 @@ def test_contradictory_results_the_existing_order_wins(make_sandbox):
     ids for another. The order that exists wins, the contradiction is kept as the target's
     reason, and nothing is offered for resubmission."""
     srv = make_sandbox()
-    api = srv._httpd.api
+    api = srv.api
     real = api.handle
 
     def handle(req):
@@ -146,7 +146,7 @@ def test_contradictory_results_the_existing_order_wins(make_sandbox):
 
 def test_contradiction_without_any_existing_order_is_not_resubmittable(make_sandbox):
     srv = make_sandbox(faults={"payload_failure_rate": 1.0})  # every payload refused
-    api = srv._httpd.api
+    api = srv.api
     real = api.handle
 
     def handle(req):

@@ -5,7 +5,6 @@ import uuid
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from planet_bulk_tasking.core.tasking.api import BulkSummary
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (
     AuthenticationError,
@@ -14,6 +13,7 @@ from planet_bulk_tasking.core.tasking.errors import (
     PermissionDeniedError,
     RequestRejectedError,
 )
+from sandbox_support import wait_complete, wait_for
 
 KEY = "sandbox-key"
 
@@ -41,15 +41,6 @@ def client_of():
     yield make
     for c in clients:
         c.close()
-
-
-def wait_complete(client, bulk_id, timeout=20.0) -> BulkSummary:
-    deadline = time.monotonic() + timeout
-    while True:
-        summary = client.get_bulk(bulk_id)
-        if summary.is_complete or time.monotonic() > deadline:
-            return summary
-        time.sleep(0.05)
 
 
 def test_create_poll_and_read_every_payload(sandbox, client_of):
@@ -200,7 +191,8 @@ def test_timeouts_never_create_a_bulk_twice(make_sandbox, client_of):
     with pytest.raises(NetworkError) as info:
         c.create_bulk([order(i) for i in range(3)], bid)
     assert info.value.kind == "timeout"
-    time.sleep(0.6)  # let the server finish what it received
+    # the server answers each of the three POSTs after its latency
+    assert wait_for(lambda: sum(srv.counters["responses"].values()) >= 3, 10.0)
     srv.set_faults()
     assert srv.counters["bulks_created"] == 1  # three POSTs, one bulk
     # resuming later with the same id: 409 for our own id == accepted

@@ -20,7 +20,7 @@ from planet_bulk_tasking.core.targets.build import create_job
 from planet_bulk_tasking.core.targets.parameters import OrderParameters
 from support import client_factory, point_layer, server_orders, wait_until
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class Recorder:

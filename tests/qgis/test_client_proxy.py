@@ -84,10 +84,10 @@ def test_client_uses_the_qgis_proxy_unless_excluded(settings):
     settings.setValue("proxy/proxyHost", "proxy.example.com")
     settings.setValue("proxy/proxyPort", "3128")
     c = TaskingClient(api_key="k", proxies=proxies_from_qgis_settings())
-    assert c._proxies["https"] == "http://proxy.example.com:3128"
+    assert c.proxies["https"] == "http://proxy.example.com:3128"
     assert "proxy.example.com" not in repr(c)
     c.close()
     settings.setValue("proxy/proxyExcludedUrls", ["https://api.planet.com"])
     c = TaskingClient(api_key="k", proxies=proxies_from_qgis_settings())
-    assert c._proxies == {"http": None, "https": None, "all": None}
+    assert c.proxies == {"http": None, "https": None, "all": None}
     c.close()

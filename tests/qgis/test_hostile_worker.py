@@ -230,7 +230,7 @@ def test_a_python_process_exits_within_2_s_of_stop_while_the_server_drips(tmp_pa
     import subprocess
     import sys
 
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     script = tmp_path / "probe.py"
     script.write_text(PROBE)
     proc = subprocess.run(

@@ -15,8 +15,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import requests
+from sandbox_support import wait_for
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 AUTH = {"Authorization": "api-key sandbox-key"}
 
 
@@ -102,7 +103,7 @@ def test_latency_fault_and_stop_interrupts_it(make_sandbox):
     errors = []
     worker = threading.Thread(target=lambda: errors.append(_try_get(srv)))
     worker.start()
-    time.sleep(0.2)
+    assert wait_for(lambda: srv.counters["faults_latency"] == 2, 5.0)  # the handler sleeps
     t0 = time.monotonic()
     srv.stop()  # must not wait 30 s for the sleeping handler
     worker.join(10)

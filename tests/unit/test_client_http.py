@@ -33,6 +33,7 @@ from planet_bulk_tasking.core.tasking.errors import (
     UnexpectedResponseError,
     UnsafeUrlError,
 )
+from sandbox_support import wait_for
 
 KEY = "PLAK-secret-0123456789abcdef"
 PAYLOAD = {"name": "a", "geometry": {"type": "Point", "coordinates": [10.0, 50.0]}}
@@ -72,6 +73,7 @@ class Stub:
                 stub.requests.append(req)
                 result = stub.respond(req)
                 if isinstance(result, tuple) and result and result[0] == "sleep":
+                    # the scenario: a server that answers late
                     time.sleep(result[1])
                     result = result[2]
                 if result == DROP:
@@ -433,8 +435,9 @@ def test_watcher_threads_end_with_their_requests(stub, client_for):
     c = client_for(srv.base_url, stop_event=threading.Event())
     for _ in range(5):
         c.get_bulk("b")
-    time.sleep(0.25)
-    assert not [t for t in threading.enumerate() if t.name == "pbt-http-stop"]
+    assert wait_for(
+        lambda: not [t for t in threading.enumerate() if t.name == "pbt-http-stop"], 2.0
+    )
 
 
 # --- paging ---------------------------------------------------------------------------
@@ -607,7 +610,7 @@ def test_no_proxy_and_loopback_bypass_the_proxy(stub, client_for):
         "https://api.planet.example/tasking/v2",
         proxies={"https": proxy.origin, "no_proxy": "intranet.local,planet.example"},
     )
-    assert c2._proxies == {"http": None, "https": None, "all": None}
+    assert c2.proxies == {"http": None, "https": None, "all": None}
 
 
 # --- the key never leaks --------------------------------------------------------------

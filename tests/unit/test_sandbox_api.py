@@ -517,7 +517,7 @@ def test_rate_limit_429_with_retry_after(make_sandbox):
     assert "throttled" in res.json()["detail"]
     admin = requests.get(api.origin + "/_sandbox/counters", timeout=10)  # exempt
     assert admin.status_code == 200 and admin.json()["rate_limited"] == 2
-    time.sleep(1.0)
+    time.sleep(1.0)  # the scenario: after the Retry-After, the bucket has refilled
     assert api.get("/orders/").status_code == 200
     other = requests.get(srv.base_url + "/orders/", auth=("no-tasking-key", ""), timeout=10)
     assert other.status_code == 403  # buckets are per key

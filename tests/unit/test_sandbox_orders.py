@@ -7,6 +7,7 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import requests
+from sandbox_support import wait_for
 
 PATH = ["RECEIVED", "PENDING", "IN_PROGRESS"]
 FINAL = {"FULFILLED", "EXPIRED", "REJECTED"}
@@ -130,7 +131,7 @@ def test_same_seed_same_ids_and_fates(make_sandbox):
             "order_payloads", [order(f"o{i}", soon, soon + timedelta(days=1)) for i in range(20)],
             id=bulk_id,
         )  # fmt: skip
-        time.sleep(0.05)
+        assert wait_for(lambda: all(o["status"] in FINAL for o in api.orders()), 5.0)
         fates = {o["id"]: o["status"] for o in api.orders()}
         return [(r["id"], r["payload"]["name"], r["order_id"]) for r in results], fates
 

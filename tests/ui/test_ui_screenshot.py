@@ -11,11 +11,13 @@ from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsSettin
 from qgis.PyQt.QtCore import QCoreApplication
 from support import BadFieldClient, process_until
 
-ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "artifacts")
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ARTIFACTS = os.path.join(ROOT, "artifacts")
 
 
 def settle(seconds=0.2):
     """Let layouts settle as they would in QGIS's event loop."""
+    # nothing to wait on: a screenshot wants layouts and painting done, which have no signal
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         QCoreApplication.processEvents()

@@ -13,7 +13,7 @@ import pytest
 from qgis.core import QgsVectorLayer
 from support import SANDBOX_KEY, server_orders
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 QGIS_PROCESS = "/usr/bin/qgis_process.bin"
 CONTRIBUTORS = "/usr/share/qgis/resources/data/contributors.json"
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 from qgis.PyQt.QtGui import QImage
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 ARTIFACTS = os.path.join(ROOT, "artifacts")
 
 needs_desktop = pytest.mark.skipif(

@@ -10,7 +10,7 @@ from planet_bulk_tasking.core.model.chunking import make_chunks
 from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, JobState, Target, TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
 from planet_bulk_tasking.core.tasking.client import TaskingClient
-from support import SANDBOX_KEY, server_orders, wait_until
+from sandbox_support import SANDBOX_KEY, server_orders, wait_for
 
 
 def plain_job(base_url: str, n: int, per_bulk: int = 1000) -> BulkJob:
@@ -102,7 +102,7 @@ def test_cancel_returns_promptly_while_the_server_stalls():
         got = []
         runner = threading.Thread(target=lambda: got.append(engine.run()))
         runner.start()
-        assert posting.wait(5) and wait_until(lambda: srv.count("POST") >= 1, 5)
+        assert posting.wait(5) and wait_for(lambda: srv.count("POST") >= 1, 5)
         engine.cancel()
         runner.join(2.0)
         assert not runner.is_alive(), "run() did not return within 2 s of cancel()"

@@ -20,10 +20,10 @@ from planet_bulk_tasking.core.tasking.errors import (
 )
 from planet_bulk_tasking.sandbox import SandboxServer
 from planet_bulk_tasking.sandbox.dialects import DIALECTS
-from test_client_sandbox import wait_complete
+from sandbox_support import wait_complete
 
 KEY = "sandbox-key"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def order(i, start_in=timedelta(days=2), days=15):
@@ -97,7 +97,7 @@ def test_a_real_refusal_stays_a_refusal(make_sandbox, client_of):
 def test_unconfirmed_409_is_posted_again_later_not_taken_on_faith(make_sandbox, client_of):
     """issue 14.8: a 409 that GET /bulk/<id> cannot confirm (404) is a transient error."""
     srv = make_sandbox()
-    api = srv._httpd.api
+    api = srv.api
     real = api.handle
     lies = []
 
@@ -278,7 +278,7 @@ def test_window_rules_enforced_come_back_in_words(make_sandbox, client_of):
 
 def test_rate_5_and_new_order_fields(make_sandbox, client_of):
     srv = make_sandbox(dialect="rate-5")
-    assert srv._limiter.rate == 5.0
+    assert srv.rate_limit == 5.0
     c = client_of(srv)
     extra = {"delivery": {"type": "none"}, "satellite_types": ["SKYSAT"], "cloud_threshold": 0.2,
              "rank": 1, "exclusivity_days": 0}  # fmt: skip

@@ -7,7 +7,7 @@ import os
 from planet_bulk_tasking.core import settings
 from qgis.core import QgsSettings
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RUNTIME = ["plugin.py", "__init__.py", "core", "ui", "processing"]
 
 

@@ -128,7 +128,7 @@ def test_stop_cuts_a_request_at_every_stage(server, client, stage):
     with pytest.raises(CancelledError):
         c.get_bulk("b")
     assert time.monotonic() - t0 < 0.8
-    assert c._adapter.open_sockets() == 0  # shut down: nothing keeps reading
+    assert c.open_sockets == 0  # shut down: nothing keeps reading
 
 
 @pytest.mark.parametrize("stage", list(DRIPS))

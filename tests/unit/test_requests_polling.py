@@ -11,7 +11,7 @@ from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.facts import ENDPOINT_FACTS
-from support import SANDBOX_KEY, wait_until
+from sandbox_support import SANDBOX_KEY, wait_for
 from test_engine_plain import factory, plain_job
 
 
@@ -91,7 +91,7 @@ def test_created_orders_are_not_read_at_once(make_sandbox):
     try:
         monitor.watch(ids, created=True)  # just made: their first read waits for the next poll
         monitor.wake()  # the next poll, now...
-        assert wait_until(lambda: monitor.polls >= 1, 20)
+        assert wait_for(lambda: monitor.polls >= 1, 20)
         # ...reads every watched order, once
         assert {u.order_id for u in updates} == set(ids)
     finally:

@@ -281,7 +281,7 @@ def test_stop_mid_run_joins_and_resume_does_not_recreate(make_sandbox, runs):
 def sandbox_process():
     """The sandbox in its own process, like the real service: the heartbeat then measures
     the plugin's own main-thread behaviour, not the in-process simulator's share of the GIL."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     proc = subprocess.Popen(
         [sys.executable, "-m", "sandbox", "--port", "0", "--rate", "5000", "--rate-limit", "1000"],
         cwd=repo,

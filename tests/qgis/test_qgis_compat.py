@@ -53,7 +53,7 @@ def test_metadata_admits_qgis_4_and_qt6():
     import os
 
     meta = configparser.ConfigParser()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     meta.read(os.path.join(root, "metadata.txt"), encoding="utf-8")
     general = meta["general"]
     assert general["qgisMinimumVersion"] == "3.22"

@@ -78,7 +78,7 @@ def test_abort_cuts_a_connection_close_answer_mid_body(srv):
 
     reader = threading.Thread(target=read, daemon=True)
     reader.start()
-    time.sleep(0.3)
+    time.sleep(0.3)  # the scenario: the reader is mid-body, in the drip
     t0 = time.monotonic()
     assert adapter.abort() >= 1
     reader.join(2)

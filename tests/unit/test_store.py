@@ -5,6 +5,7 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
 from planet_bulk_tasking.core.model.job import (
     BulkJob,
     Chunk,
@@ -48,8 +49,15 @@ def _job(n=5, endpoint="http://127.0.0.1:1/tasking/v2"):
     )
 
 
-def test_round_trip_keeps_everything(tmp_path):
-    store = JobStore(str(tmp_path / "jobs.sqlite"))
+@pytest.fixture
+def store(tmp_path):
+    """A store on a temporary file, closed after the test: its writer thread ends with it."""
+    opened = JobStore(str(tmp_path / "jobs.sqlite"))
+    yield opened
+    opened.close()
+
+
+def test_round_trip_keeps_everything(store):
     job = _job()
     job.record_result("1", TargetStatus.SUCCEEDED, order_id="ord-1", bulk_id=job.chunks[0].bulk_id)
     job.targets[1].warnings.append("name used twice")
@@ -59,8 +67,7 @@ def test_round_trip_keeps_everything(tmp_path):
     assert again.target("1").attempts[0].order_id == "ord-1"
 
 
-def test_piecewise_updates_and_summaries(tmp_path):
-    store = JobStore(str(tmp_path / "jobs.sqlite"))
+def test_piecewise_updates_and_summaries(store):
     job = _job(n=4)
     store.save_job(job)
     job.chunks[0].state = ChunkState.ACCEPTED
@@ -83,8 +90,7 @@ def test_piecewise_updates_and_summaries(tmp_path):
     assert store.unfinished_job_ids() == []
 
 
-def test_unfinished_jobs_are_listed_and_deleted_jobs_vanish(tmp_path):
-    store = JobStore(str(tmp_path / "jobs.sqlite"))
+def test_unfinished_jobs_are_listed_and_deleted_jobs_vanish(store):
     a, b = _job(), _job()
     b.state = "done"
     store.save_job(a)
@@ -108,7 +114,7 @@ def test_file_never_holds_the_key(tmp_path, monkeypatch):
 def test_a_committed_job_survives_sigkill(tmp_path):
     """The write-ahead promise: once save_job returns, a killed process loses nothing."""
     path = tmp_path / "jobs.sqlite"
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     script = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {os.path.join(root, "scripts")!r})
