@@ -31,9 +31,10 @@ translations:  ## compile i18n/*.ts into .qm files QGIS loads
 translations-update:  ## refresh i18n/*.ts from the sources (pylupdate5 -noobsolete), keeping translations
 	/usr/bin/python3 scripts/update_translations.py
 
-lint: venv  ## ruff, and the Qt6/QGIS 4 check of the runtime code (scripts/check_qt6.py)
+lint: venv  ## ruff, the Qt6/QGIS 4 check (scripts/check_qt6.py), the dead-code check (scripts/dead_code.py)
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen $(PY) scripts/check_qt6.py
+	$(PY) scripts/dead_code.py
 
 QT6_PATHS := $(wildcard __init__.py plugin.py core ui sandbox processing scripts/qgis_startup.py)
 qt6-fix: venv  ## rewrite what scripts/check_qt6.py can (enums, exec_, field types), ruff-fix, check again

@@ -5,6 +5,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from planet_bulk_tasking.core.qgis_compat import make_field
 from planet_bulk_tasking.core.targets import build, general, points_fast
 from planet_bulk_tasking.core.targets.build import build_targets
 from planet_bulk_tasking.core.targets.parameters import OrderParameters
@@ -51,13 +52,31 @@ def memory(gtype, rows, crs="EPSG:4326", fields=("name:string",), name="sites"):
     return vl
 
 
+_KINDS = {
+    QVariant.String: "string",
+    QVariant.Int: "int",
+    QVariant.LongLong: "int64",
+    QVariant.Double: "double",
+    QVariant.Bool: "bool",
+    QVariant.DateTime: "datetime",
+    QVariant.Date: "date",
+}
+
+
+def _field(name, variant_type):
+    # QgsField(name, QVariant.Type) is deprecated from QGIS 3.38: the plugin's own helper
+    # picks the constructor this QGIS wants (types QGIS 3.38 would not map stay as given)
+    kind = _KINDS.get(variant_type)
+    return make_field(name, kind) if kind else QgsField(name, variant_type)
+
+
 def file_layer(
     path, gtype, rows, crs="EPSG:4326", fields=(("name", QVariant.String),), driver="GPKG"
 ):
     """A GeoPackage or shapefile written by QGIS; rows as for ``memory``."""
     qfields = QgsFields()
     for fname, ftype in fields:
-        qfields.append(QgsField(fname, ftype))
+        qfields.append(_field(fname, ftype))
     opts = QgsVectorFileWriter.SaveVectorOptions()
     opts.driverName = driver
     opts.fileEncoding = "UTF-8"
