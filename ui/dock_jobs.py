@@ -4,6 +4,7 @@ reports about jobs (added, changed, resumed at start, followed after a cancel). 
 PlanetBulkTaskingDock."""
 
 import logging
+from dataclasses import replace
 from typing import List, Optional
 
 from qgis.core import Qgis, QgsProject
@@ -173,6 +174,11 @@ class DockJobs:
             summaries = self.services.store.list_jobs(wait=False, counted=counted)
         except Exception:  # store closed (unloading) or damaged: keep the last list
             return
+        # in memory, the truth: its state may still be on its way to disk
+        summaries = [
+            replace(s, state=self.manager.jobs[s.job_id].state) if s.job_id in counted else s
+            for s in summaries
+        ]
         running = {s.job_id for s in summaries if self.manager.is_running(s.job_id)}
         self.jobs.refresh(summaries, running, set(self.project_job_ids()))
 
@@ -185,9 +191,9 @@ class DockJobs:
             return None
         self._job_id = job_id
         layer = find_layer(job.layer)
-        self.results.set_job(job, layer)
-        self._link_note(job, layer)
         running = self.manager.is_running(job_id)
+        self.results.set_job(job, layer, running=running)
+        self._link_note(job, layer)
         self.results.set_running(running)
         state = self.jobs.model.state_label(
             JobState.RUNNING

@@ -136,7 +136,7 @@ class DockSending:
                 summary, hints = summarize(job), None
         self.preview_panel.show_job(job, summary=summary, hints=hints)
         self._job_id = job.job_id
-        self.results.set_job(job, layer)
+        self.results.set_job(job, layer, running=True)
         self.results.set_filter(ResultsProxy.FILTER_ALL)
         self.results.set_running(True)
         self.results.progress.set_state(

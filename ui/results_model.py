@@ -58,10 +58,10 @@ class ResultsModel(ColumnsModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._job: Optional[BulkJob] = None
-        self._row_of_key: Dict[str, int] = {}
         self._rows_of_fid: Optional[Dict[int, List[int]]] = None
         self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
         self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
+        self._keys_changed: Optional[set] = None  # rows changed while make_sort_keys runs
 
     # -- job ---------------------------------------------------------------
     def job(self) -> Optional[BulkJob]:
@@ -89,12 +89,8 @@ class ResultsModel(ColumnsModel):
     def _reindex(self):
         self._sort_cache = {}
         self._search_cache = None
-        self._row_of_key = {}
+        self._keys_changed = None
         self._rows_of_fid = None  # made when the map first asks (selection sync)
-        if self._job is None:
-            return
-        targets = self._job.targets
-        self._row_of_key = dict(zip([t.key for t in targets], range(len(targets))))
 
     def _fid_index(self) -> Dict[int, List[int]]:
         """feature id -> rows (several for the parts of a multipart feature)."""
@@ -115,7 +111,8 @@ class ResultsModel(ColumnsModel):
         return self._job.targets[row]
 
     def row_of_key(self, key: str) -> Optional[int]:
-        return self._row_of_key.get(key)
+        # the job's own key index (made once, kept by the job): rows never move
+        return self._job.index_of(key) if self._job is not None else None
 
     def rows_of_feature_ids(self, fids: Iterable[int]) -> List[int]:
         index = self._fid_index()
@@ -130,7 +127,8 @@ class ResultsModel(ColumnsModel):
 
     def refresh_keys(self, keys: Iterable[str]):
         """Tell views that these targets changed (status, order id, reason)."""
-        rows = sorted({self._row_of_key[k] for k in keys if k in self._row_of_key})
+        index_of = self._job.index_of if self._job is not None else dict().get
+        rows = sorted({row for row in map(index_of, keys) if row is not None})
         self._emit_rows(rows)
         self._refreeze()
 
@@ -163,6 +161,25 @@ class ResultsModel(ColumnsModel):
             self._sort_cache[column] = keys
         return keys
 
+    def make_sort_keys(self, column: int, size: int):
+        """``sort_keys(column)`` made ``size`` rows at a time: a generator yielding between
+        slices (``SlicedPass``); rows changed meanwhile are made again at the end."""
+        job = self._job
+        if job is None or column < 0 or column in self._sort_cache:
+            return
+        targets, keys = job.targets, []
+        self._keys_changed = set()
+        for start in range(0, len(targets), size):
+            if start:
+                yield
+                if self._job is not job:
+                    return  # another job: its own keys when it is sorted
+            keys.extend(self._column_keys(targets[start : start + size], column))
+        for row in self._keys_changed:
+            keys[row] = self._sort_value(targets[row], column)
+        self._keys_changed = None
+        self._sort_cache[column] = keys
+
     def search_texts(self) -> List[str]:
         """What the text filter looks in, per row (cached; kept fresh by refresh_*)."""
         if self._search_cache is None:
@@ -173,9 +190,11 @@ class ResultsModel(ColumnsModel):
     def _emit_rows(self, rows: List[int], contiguous: bool = False):
         if not rows:
             return
+        changed = range(rows[0], rows[-1] + 1) if contiguous else rows
+        if self._keys_changed is not None:
+            self._keys_changed.update(changed)
         if self._sort_cache:
             targets = self._job.targets
-            changed = range(rows[0], rows[-1] + 1) if contiguous else rows
             for column, keys in self._sort_cache.items():
                 for row in changed:
                     keys[row] = self._sort_value(targets[row], column)

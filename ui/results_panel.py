@@ -21,7 +21,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from ..core import settings
-from ..core.model.job import BulkJob, Target
+from ..core.model.job import BulkJob, Target, TargetStatus
 from ..core.outputs import export
 from ..core.outputs.result_layer import JOB_PROPERTY
 from ..core.outputs.result_writer import ResultLayers
@@ -30,6 +30,7 @@ from .progress_panel import ProgressPanel
 from .results_model import BIG_JOB, REFUSED_ACTIONS, ResultsModel
 from .results_proxy import ResultsProxy
 from .results_view import ResultsView
+from .slices import SLICE, SlicedPass
 from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
 from .widgets import WrapLabel
 
@@ -77,6 +78,10 @@ class ResultsPanel(QWidget):
         self._outcomes_timer.setSingleShot(True)
         self._outcomes_timer.setInterval(500)
         self._outcomes_timer.timeout.connect(self._update_outcomes)
+        self._tally = SlicedPass(self)  # counts, Refused filter, order outcomes
+        self._tally_counts = False
+        self._outcomes: Counter = Counter()  # created orders per state at Planet, last counted
+        self._sorting = SlicedPass(self)  # the paused sort, back at a run's end
 
         self.model = ResultsModel(self)
         self.proxy = ResultsProxy(self)
@@ -227,25 +232,26 @@ class ResultsPanel(QWidget):
     def job(self) -> Optional[BulkJob]:
         return self.model.job()
 
-    def set_job(self, job: Optional[BulkJob], layer: Optional[QgsVectorLayer] = None):
+    def set_job(
+        self,
+        job: Optional[BulkJob],
+        layer: Optional[QgsVectorLayer] = None,
+        running: bool = False,
+    ):
+        """``running``: the job runs, its rows come in source order (``set_running``) from
+        the start: no sort of every row that the run would undo at once."""
         self._layer_keys, self._layer_cursor = None, 0  # result layers: compare every target
+        if running:
+            self._pause_sort_as_default()
         self.model.set_job(job)
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
         self.layer_note.setVisible(False)
         self.sync.set_layer(self.source_layer())
-        self.sort_default()
+        if not running:
+            self.sort_default()
         self.view.fit_columns()
-        if job is not None and len(job.targets) >= BIG_JOB:
-            # counted over every row: on the next turn of the event loop, so the table's
-            # fill and these counts are two short waits rather than one long one
-            QTimer.singleShot(0, self._update_counts_and_buttons)
-            return
-        self.progress.set_counts(self.job_counts(job) if job else {})
-        self._update_buttons()
-
-    def _update_counts_and_buttons(self):
-        job = self.job()
-        self.progress.set_counts(self.job_counts(job) if job else {})
+        if job is None:
+            self.progress.set_counts({})
         self._update_buttons()
 
     # -- keep the reader's place while a job runs --------------------------------------------
@@ -254,11 +260,11 @@ class ResultsPanel(QWidget):
         to the top and push everything down; filters still follow, row by row, in C++); at
         the end they are sorted again as the header says, the reader's top row kept in view."""
         self.progress.set_running(running)
-        job = self.job()
-        if job is not None and not running:
-            self.progress.set_counts(self.job_counts(job))  # with "Not sent", now it shows
+        if not running:
+            self._recount()  # with "Not sent", now it shows
         header = self.view.horizontalHeader()
         if running:
+            self._sorting.stop()  # a sort on its way from the last run's end
             if not self._paused_sort:
                 anchor = self.top_key()
                 self._paused_sort = (header.sortIndicatorSection(), header.sortIndicatorOrder())
@@ -266,12 +272,21 @@ class ResultsPanel(QWidget):
                 self.proxy.sort(-1)  # source order: rows never move while results arrive
                 self.scroll_to_key(anchor)
         elif self._paused_sort:
-            anchor = self.top_key()
-            column, order = self._paused_sort
-            self._paused_sort = None
-            header.setSortIndicatorShown(True)
-            self.view.sortByColumn(column, order)
-            self.scroll_to_key(anchor)
+            job = self.job()
+            big = job is not None and len(job.targets) >= BIG_JOB
+            self._sorting.start(self._resume_sort(), now=not big)
+
+    def _resume_sort(self):
+        """The paused sort back: a big job's sort values made a slice per turn first."""
+        if not self._paused_sort:
+            return
+        column, order = self._paused_sort
+        yield from self.model.make_sort_keys(column, SLICE)
+        anchor = self.top_key()
+        self._paused_sort = None
+        self.view.horizontalHeader().setSortIndicatorShown(True)
+        self.view.sortByColumn(column, order)
+        self.scroll_to_key(anchor)
 
     def top_key(self) -> Optional[str]:
         index = self.view.indexAt(self.view.viewport().rect().topLeft())
@@ -331,12 +346,59 @@ class ResultsPanel(QWidget):
             self._outcomes_timer.start()
 
     def order_outcomes(self) -> Counter:
-        """How many created orders are in each state at Planet."""
+        """How many created orders are in each state at Planet (as last counted)."""
+        return Counter(self._outcomes)
+
+    def _recount(self, counts: bool = True):
+        """One walk over every row for the progress counts (``counts``), the Refused filter
+        and the order outcomes: a big job's in slices, one per turn of the event loop."""
         job = self.job()
-        return Counter(t.order_status for t in job.targets if t.order_status) if job else Counter()
+        if job is None:
+            self._tally.stop()
+            self._outcomes = Counter()
+            self._show_outcomes()
+            return
+        counts = counts or self._tally_counts  # a walk under way that would have counted
+        self._tally_counts = counts
+        self._tally.start(self._walk(job, counts), now=len(job.targets) < BIG_JOB)
+
+    def _walk(self, job: BulkJob, counts: bool):
+        targets = job.targets
+        step = SLICE if len(targets) >= BIG_JOB else max(len(targets), 1)
+        statuses, outcomes, refused = Counter(), Counter(), False
+        for start in range(0, len(targets), step):
+            if start:
+                yield
+            part = targets[start : start + step]
+            if counts:
+                statuses.update([t.status for t in part])
+            outcomes.update([t.order_status for t in part if t.order_status])
+            refused = refused or any(
+                t.attempts and t.attempts[-1].status in REFUSED_ACTIONS for t in part
+            )
+        self._tally_counts = False
+        if counts:
+            self.progress.set_counts(self._counts_of(job, statuses))
+        button = self.filter_buttons[ResultsProxy.FILTER_REFUSED]
+        button.setVisible(refused or self.proxy.status_filter() == ResultsProxy.FILTER_REFUSED)
+        self._outcomes = outcomes
+        self._show_outcomes()
+
+    def _counts_of(self, job: BulkJob, statuses: Counter) -> dict:
+        """``job_counts`` from the targets per status a walk counted."""
+        counts = {s: statuses.get(s, 0) for s in TargetStatus.ALL}
+        counts["total"] = len(job.targets)
+        if not self.progress.running:
+            # only ready targets can be unsent: none (most ends), no walk over the chunks
+            ready = counts[TargetStatus.READY]
+            counts["unsent"] = job.unsent(job.job_id in self.refused_jobs) if ready else 0
+        return counts
 
     def _update_outcomes(self):
-        counts = self.order_outcomes()
+        self._recount(counts=False)
+
+    def _show_outcomes(self):
+        counts = self._outcomes
         current = self.proxy.status_filter()
         for status, button in self.outcome_buttons.items():
             n = counts.get(status, 0)
@@ -345,9 +407,7 @@ class ResultsPanel(QWidget):
         self.outcome_bar.setVisible(bool(counts) or current.startswith(ResultsProxy.ORDER_PREFIX))
 
     def _update_counts(self):
-        job = self.job()
-        if job is not None:
-            self.progress.set_counts(self.job_counts(job))
+        self._recount()
 
     def refresh_all(self, everything: bool = True):
         """Every row shown again. ``everything=False``: every change already came through
@@ -357,9 +417,6 @@ class ResultsPanel(QWidget):
         if everything:
             self._layer_keys, self._layer_cursor = None, 0
         self.model.refresh_all(recompute=everything)
-        job = self.job()
-        if job is not None:
-            self.progress.set_counts(self.job_counts(job))
         self._update_buttons()
 
     def result_layers(self) -> List[QgsVectorLayer]:
@@ -413,16 +470,22 @@ class ResultsPanel(QWidget):
         self.layer_button.setEnabled(has_rows)
         self.export_button.setEnabled(has_rows)
         self.orders_button.setEnabled(has_rows)
-        job = self.job()
-        refused = job is not None and any(
-            t.attempts and t.attempts[-1].status in REFUSED_ACTIONS for t in job.targets
-        )
-        button = self.filter_buttons[ResultsProxy.FILTER_REFUSED]
-        button.setVisible(refused or self.proxy.status_filter() == ResultsProxy.FILTER_REFUSED)
-        self._update_outcomes()
+        self._recount()
+
+    def _pause_sort_as_default(self):
+        """The default sort, paused as ``set_running(True)`` pauses it, without sorting."""
+        self._sorting.stop()
+        self.proxy.sort(-1)  # the rows shown now: source order is O(1) per row
+        header = self.view.horizontalHeader()
+        header.blockSignals(True)  # the header would sort the view by it
+        header.setSortIndicator(ResultsModel.COL_STATUS, Qt.SortOrder.AscendingOrder)
+        header.blockSignals(False)
+        header.setSortIndicatorShown(False)
+        self._paused_sort = (ResultsModel.COL_STATUS, Qt.SortOrder.AscendingOrder)
 
     def sort_default(self):
         """Failed and skipped rows first (then by feature id), shown on the header too."""
+        self._sorting.stop()
         self._paused_sort = None
         self.view.horizontalHeader().setSortIndicatorShown(True)
         self.view.sortByColumn(ResultsModel.COL_STATUS, Qt.SortOrder.AscendingOrder)
@@ -432,7 +495,8 @@ class ResultsPanel(QWidget):
         self.proxy.set_status_filter(name)
         self.filter_buttons[name].setVisible(True)
         self.filter_buttons[name].setChecked(True)
-        self._update_outcomes()
+        self._update_outcomes()  # a big job's: counted in slices, the buttons shown now
+        self._show_outcomes()
         self.sync.apply_layer_selection()
 
     def set_text_filter(self, text: str):
@@ -542,5 +606,7 @@ class ResultsPanel(QWidget):
 
     def shutdown(self):
         self._outcomes_timer.stop()
+        self._tally.stop()
+        self._sorting.stop()
         self.sync.detach()
         self.result_writer.shutdown()

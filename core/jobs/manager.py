@@ -425,7 +425,8 @@ class JobManager(QObject):
         ):
             job.state = JobState.INTERRUPTED
         self.store.save_chunks(job.job_id, job.chunks)
-        self.store.set_state(job.job_id, job.state, job.error)
+        # queued: the Jobs list takes a shown or running job's state from memory
+        self.store.set_state(job.job_id, job.state, job.error, wait=False)
         if not follow_next and not self._closing:
             self._cancel_created(job, [], flush=True)  # what is left of "cancel these orders"
         self.job_changed.emit(job.job_id)

@@ -195,9 +195,14 @@ class BulkJob:
 
     def position(self, key: str) -> int:
         """The target's index in ``targets`` (kept, not rebuilt per call: O(1))."""
+        found = self.index_of(key)
+        return 0 if found is None else found
+
+    def index_of(self, key: str) -> Optional[int]:
+        """The target's index in ``targets``, None for an unknown key (O(1))."""
         if len(self._index) != len(self.targets):
             self._index = {t.key: i for i, t in enumerate(self.targets)}
-        return self._index.get(key, 0)
+        return self._index.get(key)
 
     def targets_of(self, chunk: Chunk) -> List[Target]:
         return [self.target(k) for k in chunk.target_keys]

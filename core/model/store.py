@@ -237,9 +237,16 @@ class JobStore:
         if rows:
             self._enqueue(job.job_id, rows, _SNAPSHOT)
 
-    def set_state(self, job_id: str, state: str, error: Optional[str] = None) -> None:
-        # a handful per job (started, interrupted, done): on disk when this returns, after
-        # what is queued, so another reader of the file sees the job's state at once
+    def set_state(
+        self, job_id: str, state: str, error: Optional[str] = None, wait: bool = True
+    ) -> None:
+        """A handful per job (started, interrupted, done), after what is queued. ``wait``:
+        on disk when this returns, so another reader of the file sees it at once; else
+        queued for the writer thread (the main thread at a job's end: waiting for the
+        writer's last 100,000 results was one of its longest stalls)."""
+        if not wait:
+            self._enqueue(job_id, [(state, error, job_id)], _SET_STATE)
+            return
         self.flush()
         with self._transaction() as db:
             db.execute(_SET_STATE, (state, error, job_id))
