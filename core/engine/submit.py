@@ -42,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable, Dict, List, Optional
 
+from ..model.gil import yielding
 from ..model.job import (
     NOT_RECEIVED,
     BulkJob,
@@ -133,7 +134,7 @@ def copy_job(job: BulkJob) -> BulkJob:
         endpoint=job.endpoint,
         layer=replace(job.layer),
         parameters=dict(job.parameters),
-        targets=[target(t) for t in job.targets],
+        targets=[target(t) for t in yielding(job.targets)],
         chunks=[replace(c, target_keys=list(c.target_keys)) for c in job.chunks],
         state=job.state,
         error=job.error,
@@ -340,7 +341,7 @@ class SubmitEngine(Engine):
         if not outcomes:
             return
         job = self.job
-        for o in outcomes:
+        for o in yielding(outcomes):
             t = job.target(o.key)
             t.status, t.order_id, t.reason = o.status, o.order_id, o.reason
         for i in range(0, len(outcomes), self.batch_size):

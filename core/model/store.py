@@ -13,6 +13,7 @@ import threading
 from dataclasses import asdict, dataclass, fields
 from typing import Dict, Iterable, List, Optional
 
+from .gil import yielding
 from .job import Attempt, BulkJob, Chunk, JobState, LayerRef, Target, TargetStatus, utc_now_iso
 
 SCHEMA_VERSION = 1
@@ -214,7 +215,8 @@ class JobStore:
             )
             db.execute("DELETE FROM targets WHERE job_id=?", (job.job_id,))
             db.executemany(
-                _UPSERT_TARGET, [_target_row(job.job_id, t, i) for i, t in enumerate(job.targets)]
+                _UPSERT_TARGET,
+                [_target_row(job.job_id, t, i) for i, t in yielding(enumerate(job.targets))],
             )
             self._payloads[job.job_id] = {t.key: t.payload for t in job.targets}
         self._changed(job.job_id)
@@ -257,7 +259,7 @@ class JobStore:
         order statuses: most rows) gets an UPDATE of what changes, without the payload's
         JSON (the writer's GIL time is the main thread's wait)."""
         full, short = [], []
-        for snap in snapshots:
+        for snap in yielding(snapshots):
             written = self._payloads.get(snap[0])
             if written is not None and snap[4] is written.get(snap[1].key, _NOTHING):
                 short.append(_result_row(snap))

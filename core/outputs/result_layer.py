@@ -31,6 +31,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from ..identity import PLUGIN_ID
+from ..model.gil import yielding
 from ..model.job import BulkJob, TargetStatus
 from ..qgis_compat import make_field
 from ..targets.target_geometry import payload_geometry, sent_part, was_cut
@@ -101,7 +102,7 @@ def snapshot(job: BulkJob) -> tuple:
 def target_rows(columns: tuple) -> List[TargetRow]:
     return [
         TargetRow(int(fid), part, payload, tuple(warnings or ()), name, (*values, reason or ""))
-        for fid, part, payload, warnings, name, *values, reason in zip(*columns)
+        for fid, part, payload, warnings, name, *values, reason in yielding(zip(*columns))
     ]
 
 
