@@ -115,6 +115,9 @@ class ResultsModel(ColumnsModel):
         return self._job.index_of(key) if self._job is not None else None
 
     def rows_of_feature_ids(self, fids: Iterable[int]) -> List[int]:
+        fids = list(fids)
+        if not fids:
+            return []  # nothing selected (a job's start, mostly): no index of every row
         index = self._fid_index()
         rows: List[int] = []
         for fid in fids:
