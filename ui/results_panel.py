@@ -345,10 +345,6 @@ class ResultsPanel(QWidget):
             self._outcomes_timer.setInterval(2000 if big else 500)
             self._outcomes_timer.start()
 
-    def order_outcomes(self) -> Counter:
-        """How many created orders are in each state at Planet (as last counted)."""
-        return Counter(self._outcomes)
-
     def _recount(self, counts: bool = True):
         """One walk over every row for the progress counts (``counts``), the Refused filter
         and the order outcomes: a big job's in slices, one per turn of the event loop."""
