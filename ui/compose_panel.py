@@ -187,7 +187,6 @@ class ComposePanel(QWidget):
         advanced = QgsCollapsibleGroupBox(self.tr("Contract, angles and extra fields"))
         advanced.setCollapsed(True)
         advanced.setSaveCollapsedState(False)
-        self.advanced_box = advanced
         form = QFormLayout(advanced)
         self.pl_number_edit = QLineEdit()
         self.pl_number_edit.setPlaceholderText(self.tr("PL-123456 (default: your contract)"))

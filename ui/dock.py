@@ -1,7 +1,7 @@
 """The Planet Bulk Tasking dock: from selected features to submitted orders.
 
 Thin wiring of the panels (Compose / Results / Jobs / Settings) to core: payloads
-are built by core.targets.payloads.create_job and handed to the plugin's JobManager
+are built by core.targets.build.create_job and handed to the plugin's JobManager
 (services.manager), which writes the job to disk, sends it on its own thread,
 watches the orders, resubmits, edits and cancels. The dock shows what the
 manager reports through its signals. What it does on each side lives in its mixins:
@@ -84,7 +84,6 @@ class PlanetBulkTaskingDock(DockSending, DockOrders, DockJobs, QDockWidget):
         self._build_task = None  # its BackgroundJob
         self.last_answer = ""  # the answer to the last question before spending
         self._preview_fresh = False
-        self._last_error = None
         self._is_shut_down = False
         self._cancelled: set = set()  # job ids the analyst cancelled (state line tells the truth)
         self._followed: set = set()  # cancelled job ids whose accepted bulks are followed

@@ -23,7 +23,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QItemSelection, QItemSelectionModel, QObject, pyqtSignal
 
-from ..core.targets.target_geometry import source_part
 from .results_model import ResultsModel
 
 
@@ -140,15 +139,6 @@ def pan_to_if_hidden(canvas, layer: QgsVectorLayer, fids: List[int], limit: int 
     return True
 
 
-def feature_geometry(layer: QgsVectorLayer, fid: int, part: Optional[int] = None):
-    """The feature's geometry (or its 1-based SOURCE part), None if it is gone. A target's
-    part may be a piece of an antimeridian cut: use core.target_geometry for targets."""
-    feature = layer.getFeature(int(fid)) if layer is not None else None
-    if feature is None or not feature.isValid() or not feature.hasGeometry():
-        return None
-    return source_part(feature.geometry(), part)
-
-
 class RowRemovalFlag(QObject):
     """True while the proxy removes rows (a filter hides them).
 
@@ -191,7 +181,6 @@ class SelectionSync(QObject):
         self._proxy = proxy
         self._layer: Optional[QgsVectorLayer] = None
         self._busy = False
-        self._enabled = True
         view.selectionModel().selectionChanged.connect(self._on_rows_changed)
         if hasattr(proxy, "rows_regrouped"):
             # ResultsProxy: a sort keeps the selection (persistent indexes); only rows a

@@ -155,14 +155,6 @@ class OrderChangesDialog(QDialog):
         edit.setDateTime(_to_qdatetime(dt))
         return edit
 
-    def set_start(self, dt: datetime):
-        self.start_check.setChecked(True)
-        self.start_edit.setDateTime(_to_qdatetime(dt))
-
-    def set_end(self, dt: datetime):
-        self.end_check.setChecked(True)
-        self.end_edit.setDateTime(_to_qdatetime(dt))
-
     def values(self) -> dict:
         """Only what the user ticked or typed: name, start_time, end_time (ISO, UTC),
         extra_fields (dict), rebuild (bool)."""

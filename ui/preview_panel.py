@@ -55,7 +55,7 @@ class PreviewPanel(QGroupBox):
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.summary_label)
         # what many targets share and deserves a look before sending (swapped X/Y,
-        # times without a zone, names that are no text...): core.payloads.job_hints
+        # times without a zone, names that are no text...): core.targets.hints.job_hints
         self.hints_label = QLabel()
         self.hints_label.setWordWrap(True)
         self.hints_label.setTextFormat(Qt.TextFormat.RichText)

@@ -63,7 +63,6 @@ class ResultsPanel(QWidget):
         self.result_writer = ResultLayers(self)
         self.result_writer.added.connect(self._on_result_layer_added)
         self._layer_id: Optional[str] = None
-        self._result_layer_id: Optional[str] = None
         # targets changed since the result layers were written (an ordered dict used as a
         # queue: taking a slice costs the slice), None: every target, from _layer_cursor
         self._layer_keys: Optional[dict] = None
@@ -232,7 +231,6 @@ class ResultsPanel(QWidget):
         self._layer_keys, self._layer_cursor = None, 0  # result layers: compare every target
         self.model.set_job(job)
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
-        self._result_layer_id = None
         self.layer_note.setVisible(False)
         self.sync.set_layer(self.source_layer())
         self.sort_default()
@@ -331,9 +329,6 @@ class ResultsPanel(QWidget):
             # counted over every row: at most twice a second, every 2 s for a big job
             self._outcomes_timer.setInterval(2000 if big else 500)
             self._outcomes_timer.start()
-
-    def update_refused_filter(self):
-        self._update_buttons()
 
     def order_outcomes(self) -> Counter:
         """How many created orders are in each state at Planet."""
@@ -485,7 +480,6 @@ class ResultsPanel(QWidget):
     def _on_result_layer_added(self, layer: QgsVectorLayer):
         job = self.job()
         if job is not None and layer.customProperty(JOB_PROPERTY) == job.job_id:
-            self._result_layer_id = layer.id()
             # results that came while it was written: the next update compares every
             # target; one comes within a second even if the job has ended meanwhile
             self._layer_keys, self._layer_cursor = None, 0

@@ -200,9 +200,6 @@ class ResultsProxy(QAbstractTableModel):
             self._status_filter = name
             self.invalidateFilter()
 
-    def text_filter(self) -> str:
-        return self._text
-
     def set_text_filter(self, text: str):
         text = (text or "").strip().lower()
         if text != self._text:
@@ -236,7 +233,7 @@ class ResultsProxy(QAbstractTableModel):
         first, second = checks
         return lambda r: first(r) and second(r)
 
-    def filterAcceptsRow(self, source_row, source_parent=QModelIndex()):  # noqa: B008, N802
+    def filterAcceptsRow(self, source_row, _source_parent=QModelIndex()):  # noqa: B008, N802
         accept = self._acceptor()
         return accept is None or bool(accept(source_row))
 
@@ -328,7 +325,7 @@ class ResultsProxy(QAbstractTableModel):
             self._selection.select(selection, QItemSelectionModel.SelectionFlag.Select)
 
     # -- results arriving ------------------------------------------------------------
-    def _source_data_changed(self, top, bottom, roles=()):
+    def _source_data_changed(self, top, bottom, _roles=()):
         first, last = top.row(), bottom.row()
         if first < 0 or last < first or last >= len(self._shown):
             return

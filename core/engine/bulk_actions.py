@@ -187,7 +187,7 @@ def _shows_edit(order: Order, item: dict) -> bool:
     for k, v in item.items():
         if k == "id":
             continue
-        have = order.raw.get(k)
+        have = order.value(k)
         if k in ("start_time", "end_time"):
             if parse_utc(have) != parse_utc(v):
                 return False

@@ -18,7 +18,7 @@ from datetime import timedelta
 from typing import Iterable, Iterator, List, Optional, Set, Tuple
 
 from ..model.job import ResultMatcher, Target, TargetStatus, parse_utc
-from ..tasking.api import Order
+from ..tasking.api import RECOVERY_PAGE_SIZE, Order
 from ..tasking.errors import NotFoundError
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def _orders_since(client, since: Optional[str]) -> Iterator[Order]:
         first = True
         for raw in client.iter_orders(
             ordering="created_time", created_since=floor.isoformat().replace("+00:00", "Z"),
-            page_size=500,
+            page_size=RECOVERY_PAGE_SIZE,
         ):  # fmt: skip
             order = Order.from_json(raw)
             created = parse_utc(order.created_time)
@@ -59,7 +59,7 @@ def _orders_since(client, since: Optional[str]) -> Iterator[Order]:
             yield order
         else:
             return
-    for raw in client.iter_orders(ordering="-created_time", page_size=500):
+    for raw in client.iter_orders(ordering="-created_time", page_size=RECOVERY_PAGE_SIZE):
         order = Order.from_json(raw)
         created = parse_utc(order.created_time)
         if floor is not None and created is not None and created < floor:

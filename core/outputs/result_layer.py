@@ -36,16 +36,6 @@ from ..qgis_compat import make_field
 from ..targets.target_geometry import payload_geometry, sent_part, was_cut
 from .status import ORDER_STATUS_COLORS, order_status_label, status_label
 
-FIELD_NAMES = (
-    "feature_id",
-    "name",
-    "status",
-    "order_id",
-    "order_status",
-    "capture_count",
-    "order_updated",
-    "error",
-)
 JOB_PROPERTY = PLUGIN_ID + "/job_id"  # on the plugin's own layers (never a target)
 #: the layer is coloured by the order's status at Planet once known, else by the submit status
 STYLE_EXPRESSION = 'coalesce("order_status", "status")'
@@ -237,7 +227,7 @@ def from_wgs84(layer: QgsVectorLayer) -> QgsCoordinateTransform:
 
 
 def _part_geometry(geom: Optional[QgsGeometry], part: Optional[int]) -> Optional[QgsGeometry]:
-    """The whole geometry, or its 1-based part (as feature_geometry does)."""
+    """The whole geometry, or its 1-based part."""
     if geom is None or not part or not geom.isMultipart():
         return geom
     parts = geom.asGeometryCollection()

@@ -413,7 +413,7 @@ def validate_parameters(params: OrderParameters, now: Optional[datetime] = None)
     """Form-level problems in the user's words; an empty list means the parameters are fine.
 
     Layer-dependent checks (unknown fields in expressions) are done by
-    ``payloads.validate_for_layer``; per-feature values by ``build_targets``.
+    ``build.validate_for_layer``; per-feature values by ``build_targets``.
     """
     from qgis.core import QgsExpression  # local: keeps this module importable without a layer
 

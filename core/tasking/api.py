@@ -30,6 +30,7 @@ LARGE_ORDER_SET = 1000
 MAX_BODY_BYTES = 1_000_000  # [doc] "request bodies over 1 MB are refused"
 MAX_CHUNK_BYTES = 900_000  # what a bulk body is filled to: a margin under MAX_BODY_BYTES
 DEFAULT_PAGE_SIZE = 1000  # the largest page the listings give [assumed]: fewer requests
+RECOVERY_PAGE_SIZE = 500  # orders created since a bulk (at most 1000): most reads end early
 BULK_LIST_PAGE_SIZE = 100  # GET /bulk/ pages (a user has few bulks)
 #: pages of GET /bulk/ read for the watched bulks' status before asking one by one
 BULK_LIST_PAGES = 3
@@ -427,6 +428,10 @@ class Order:
             capture_count=_as_int(captures),
             raw=dict(d),
         )
+
+    def value(self, key: str) -> Any:
+        """Any field as the server gave it (editable fields beyond those above: rank, angles...)."""
+        return self.raw.get(key)
 
     def probe(self) -> dict:
         """What a ResultMatcher compares: the name and the submitted geometry."""
