@@ -111,6 +111,11 @@ class ProgressPanel(QWidget):
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(min(sum(done.values()), max(total, 1)) if total else 0)
 
+    def tile(self, key: str) -> QLabel:
+        """The count tile ``key`` ("total", "processing", "succeeded", "failed", "skipped",
+        "unsent"): what the user reads, for checks that the figures say the truth."""
+        return self._chips[key]
+
     def set_running(self, running: bool):
         self.cancel_button.setEnabled(running)
         if bool(running) != self.running:

@@ -90,14 +90,6 @@ def match_report(targets, results, matcher=None) -> MatchReport:
     return MatchReport(found, unmatched, unconfirmed, contradictions, unplaced)
 
 
-def match_results(targets, results) -> tuple:
-    """``([(key, status, order_id, reason)], [unmatched keys])`` from payload results
-    alone (see match_report): what a bulk whose results need no settling gives."""
-    report = match_report(targets, results)
-    unmatched = report.unmatched + [k for k, _ in report.unconfirmed] + list(report.contradictions)
-    return report.found, unmatched
-
-
 def _describe(r) -> str:
     text = "succeeded" if r.status == PayloadStatus.SUCCEEDED else "failed"
     if r.order_id:

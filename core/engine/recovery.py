@@ -75,7 +75,7 @@ def recover_from_orders(
 ) -> Tuple[List[tuple], List[str]]:
     """Match ``targets`` to orders created since ``since``; returns (found, unmatched keys).
 
-    ``found`` items are ``(key, SUCCEEDED, order_id, None)``, like match_results'.
+    ``found`` items are ``(key, SUCCEEDED, order_id, None)``, like match_report's.
     ``taken`` order ids (already linked to a target) are never handed out again.
     """
     matcher = ResultMatcher(targets)

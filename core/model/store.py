@@ -107,6 +107,12 @@ class JobStore:
                 self._read_db.close()
 
     # -- the writer thread ------------------------------------------------------------
+    @property
+    def writer_thread(self) -> Optional[threading.Thread]:
+        """The thread that writes queued rows and jobs written ahead (None until the first
+        one): a ``save_job(then=...)`` callback runs there, never on the caller's thread."""
+        return self._writer
+
     def flush(self) -> None:
         """Wait until every queued target row is on disk (readers and job rewrites do)."""
         with self._queue:

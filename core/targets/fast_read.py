@@ -186,7 +186,7 @@ def _read(src, name_field, feedback):
             if feedback is not None and feedback.isCanceled():
                 return None
             fid = np.asarray(batch[fid_col], dtype=np.int64)
-            x, y, bad = _decode_points(np, batch[geom_col], len(fid))
+            x, y, bad = decode_points(np, batch[geom_col], len(fid))
             fids.append(fid)
             xs.append(x)
             ys.append(y)
@@ -258,8 +258,10 @@ _POINT_DIMS = {1: 2, 1001: 3, 2001: 3, 3001: 4, 0x80000001: 3, 0x40000001: 3, 0x
 _MULTI_POINT = {4: 1, 1004: 1001, 2004: 2001, 3004: 3001, 0x80000004: 0x80000001}
 
 
-def _decode_points(np, geoms, n):
-    """x, y (float64, NaN where not decoded) and the mask of geometries left undecoded."""
+def decode_points(np, geoms, n):
+    """x, y (float64, NaN where not decoded) and the mask of geometries left undecoded:
+    little-endian WKB points (Z/M too) and one-point multipoints decode; anything else
+    (big-endian, lines, several points, null) is left to the general path."""
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
     if n == 0:

@@ -137,20 +137,40 @@ def test_unknown_configuration_id_is_explained():
 def test_token_and_basic_password_are_masked_in_every_form():
     """A server echoing the token or the Basic credentials (raw, JSON-escaped, decoded) never
     gets them into a text the client makes."""
-    bearer = TaskingClient(
-        "http://127.0.0.1:9/tasking/v2", AuthHeaders({"Authorization": f"Bearer {TOKEN}"})
+    from hostile_server import HostileServer
+    from planet_bulk_tasking.core.tasking.errors import TaskingError
+
+    echoed = [b""]
+    srv = HostileServer(
+        lambda req, conn: conn.respond(400, echoed[0], {"Content-Type": "application/json"})
     )
-    escaped = TOKEN.replace("-", "\\u002d")
-    for text in (f"bad token {TOKEN}", f'{{"detail": "{escaped}"}}', TOKEN.upper()):
-        assert TOKEN.lower() not in bearer._redact(text).lower().replace("\\u002d", "-")
-    basic_value = "Basic " + base64.b64encode(b"analyst:s3cret-pw").decode()
-    basic = TaskingClient(
-        "http://127.0.0.1:9/tasking/v2", AuthHeaders({"Authorization": basic_value})
-    )
-    for text in (basic_value, "password s3cret-pw refused", "user analyst"):
-        masked = basic._redact(text)
-        assert "s3cret-pw" not in masked and "analyst" not in masked
-        assert basic_value.split()[1] not in masked
+
+    def error_texts(client, body: str) -> str:
+        echoed[0] = body.encode("utf-8")
+        with pytest.raises(TaskingError) as info:
+            client.get_order("0b7c6d2e-1111-4222-8333-944455556666")
+        error = info.value
+        text = " ".join(str(v) for v in (error, error.user_message, error.details))
+        assert "marker" in text  # the echo did come through, masked
+        return text
+
+    try:
+        bearer = TaskingClient(srv.base_url, AuthHeaders({"Authorization": f"Bearer {TOKEN}"}))
+        escaped = TOKEN.replace("-", "\\u002d")
+        for body in (
+            f"marker bad token {TOKEN}",
+            f'{{"detail": "marker {escaped}"}}',
+            f"marker {TOKEN.upper()}",
+        ):
+            assert TOKEN.lower() not in error_texts(bearer, body).lower()
+        basic_value = "Basic " + base64.b64encode(b"analyst:s3cret-pw").decode()
+        basic = TaskingClient(srv.base_url, AuthHeaders({"Authorization": basic_value}))
+        for body in (basic_value, "password s3cret-pw refused", "user analyst"):
+            masked = error_texts(basic, "marker " + body)
+            assert "s3cret-pw" not in masked and "analyst" not in masked
+            assert basic_value.split()[1] not in masked
+    finally:
+        srv.close()
 
 
 def test_a_header_with_a_line_break_is_never_sent(sandbox):

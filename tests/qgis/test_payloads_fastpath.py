@@ -370,7 +370,7 @@ def test_decode_points_refuses_what_it_does_not_know():
     big = ogr.CreateGeometryFromWkt("POINT (1 2)").ExportToIsoWkb(ogr.wkbXDR)
     line = ogr.CreateGeometryFromWkt("LINESTRING (1 2, 3 4)").ExportToIsoWkb()
     geoms = np.array([bytes(pt), bytes(mp2), None, bytes(big), bytes(line)], dtype=object)
-    x, y, bad = fast_read._decode_points(np, geoms, 5)
+    x, y, bad = fast_read.decode_points(np, geoms, 5)
     assert bad.tolist() == [False, True, True, True, True]
     assert (x[0], y[0]) == (1.5, -2.5) and math.isnan(x[1])
 

@@ -15,13 +15,10 @@ from collections import Counter
 
 import pytest
 from engine_support import Run
-from planet_bulk_tasking.core.engine.matching import match_results
-from planet_bulk_tasking.core.engine.pacing import Watch as _Watch
 from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON, SubmitEngine
 from planet_bulk_tasking.core.model.job import BulkJob, ChunkState, PayloadOutcome, TargetStatus
 from planet_bulk_tasking.core.targets.build import create_job
 from planet_bulk_tasking.core.targets.parameters import OrderParameters
-from planet_bulk_tasking.core.tasking.api import PayloadResult, PayloadStatus
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (
     AuthenticationError,
@@ -352,32 +349,46 @@ def test_main_thread_never_stalls(sandbox_process, runs):
 
 
 def test_results_matched_by_content_and_unmatched_stay_submitted(qgis_app):
-    job = make_job("http://127.0.0.1:9/tasking/v2", 50)
+    from hostile_server import HostileServer, MiniTasking
+
+    srv = HostileServer()
+    job = make_job(srv.base_url, 50)
     chunk = job.chunks[0]
     targets = job.targets_of(chunk)
     # the same name twice (identical payload content): interchangeable, each gets one
     targets[1].payload = dict(targets[0].payload)
+    failing, missing = targets[-2].payload["name"], targets[-1].payload["name"]
+
+    def results(req, conn, bulk_id):
+        # every payload's result but one (no result: it stays SUBMITTED), one FAILED,
+        # in no particular order: matched by content, never by position
+        keys = {}  # each success is named after a target of that content: "order-<key>"
+        for t in targets:
+            keys.setdefault(t.payload["name"], []).append(t.key)
+        items = [i for i in api.result_list(bulk_id) if i["payload"]["name"] != missing]
+        for i in items:
+            if "order_id" in i:
+                i["order_id"] = f"order-{keys[i['payload']['name']].pop(0)}"
+        random.Random(1).shuffle(items)
+        conn.respond(200, {"count": len(items), "next": None, "results": items})
+
+    api = MiniTasking(
+        payloads=results, fail_when=lambda p: "nope" if p["name"] == failing else None
+    )
+    srv.handler = api
     got = []
-    worker = SubmitEngine(
-        job, lambda: None, on_event=lambda name, *args: name == "results" and got.extend(args[0])
-    )
-    wjob = worker.job
-    for t in wjob.targets_of(wjob.chunks[0]):
-        t.status = TargetStatus.SUBMITTED
-    results = [
-        PayloadResult(status=PayloadStatus.SUCCEEDED, order_id=f"order-{t.key}", payload=t.payload)
-        for t in targets[:-2]
-    ]
-    results.append(
-        PayloadResult(status=PayloadStatus.FAILED, reason="nope", payload=targets[-2].payload)
-    )
-    random.Random(1).shuffle(results)  # never by position
-    w = _Watch(wjob.chunks[0], [t.key for t in targets], 0.0, 0.25)
-    worker._finish_chunk(w, match_results(wjob.targets_of(wjob.chunks[0]), results))
-    sub = TargetStatus.SUBMITTED
-    job.apply_outcomes([PayloadOutcome(t.key, sub, None, None, chunk.bulk_id) for t in targets])
-    changed = job.apply_outcomes(got)
-    assert len(changed) == 50
+    try:
+        engine = SubmitEngine(
+            job,
+            factory(srv.base_url),
+            on_event=lambda name, *args: name == "results" and got.extend(args[0]),
+        )
+        assert engine.run() == "finished", engine.error
+    finally:
+        srv.close()
+    # the engine worked on its copy: its reports, applied to the owner's job
+    changed = job.apply_outcomes(got)  # SUBMITTED when accepted, then what the results say
+    assert len({t.key for t in changed}) == 50
     for t in targets[2:-2]:
         assert t.status == TargetStatus.SUCCEEDED and t.order_id == f"order-{t.key}"
     pair = {targets[0].order_id, targets[1].order_id}
@@ -389,5 +400,9 @@ def test_results_matched_by_content_and_unmatched_stay_submitted(qgis_app):
     assert targets[2].attempts[0].status == TargetStatus.SUCCEEDED
     # applying the same outcomes again changes nothing (the runner and a UI may both apply)
     attempts = sum(len(t.attempts) for t in job.targets)
-    assert job.apply_outcomes(got) == []
+    # what the results said (not the SUBMITTED of the acceptance, which they brought up to date)
+    results = [
+        o for o in map(PayloadOutcome._make, got) if o.status != TargetStatus.SUBMITTED or o.reason
+    ]
+    assert len(results) == 50 and job.apply_outcomes(results) == []
     assert sum(len(t.attempts) for t in job.targets) == attempts

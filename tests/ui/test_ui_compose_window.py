@@ -4,10 +4,11 @@ window that starts within 24 hours or lasts under 14 days."""
 
 from datetime import datetime, timedelta, timezone
 
+from planet_bulk_tasking.ui import compose_panel
 from planet_bulk_tasking.ui.compose_panel import ComposePanel, utc_qdatetime
 
 
-def test_default_window_and_warnings(qgis_iface):
+def test_default_window_and_warnings(qgis_iface, monkeypatch):
     panel = ComposePanel(qgis_iface)
     try:
         p = panel.parameters()
@@ -16,11 +17,18 @@ def test_default_window_and_warnings(qgis_iface):
         assert p.end_time - p.start_time == timedelta(days=14)
         assert panel.window_warnings() == [] and panel.window_warning.isHidden()
 
-        # untouched: the defaults follow the clock (here: the form was opened long ago)
-        stale = now - timedelta(hours=5)
-        panel._setting_defaults = True
-        panel.start_edit.setDateTime(utc_qdatetime(stale + timedelta(hours=25)))
-        panel._setting_defaults = False
+        # untouched: the defaults follow the clock (here: the form was opened long ago,
+        # its defaults set 5 hours ago)
+        class FiveHoursAgo(datetime):
+            @classmethod
+            def now(cls, tz=None):
+                return datetime.now(tz) - timedelta(hours=5)
+
+        with monkeypatch.context() as m:
+            m.setattr(compose_panel, "datetime", FiveHoursAgo)
+            panel.set_default_window_days(14)
+        shown = compose_panel.qdatetime_to_utc(panel.start_edit.dateTime())
+        assert shown - now < timedelta(hours=21)  # what the form shows: 20 h ahead now
         assert panel.parameters().start_time - now >= timedelta(hours=25)
 
         # chosen by the user: kept as chosen, and warned about

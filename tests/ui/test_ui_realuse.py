@@ -29,7 +29,6 @@ def mercator_sites(qgis_new_project):
     return layer
 
 
-
 # -- 1: a filter only filters the table ---------------------------------------------------------
 def test_filter_buttons_leave_the_map_selection_alone(contributors, contributors_count, panel):
     job = make_job(contributors, "Name")
@@ -183,16 +182,30 @@ def test_cancel_says_what_planet_accepted_and_can_cancel_those_orders(
     # the tiles agree with the words: never posted = "Not sent"; the rest is processing
     progress = dock.results.progress
     n_unsent = sum(len(c.target_keys) for c in unsent)
-    assert f">{n_unsent}<" in progress._chips["unsent"].text()
+    assert f">{n_unsent}<" in progress.tile("unsent").text()
     assert (
         progress.counts["processing"]
         == 4500 - n_unsent - progress.counts["succeeded"] - (progress.counts["failed"])
     )
 
-    # the follow-only run reports progress too: the tiles keep saying the same
-    assert wait_until(lambda: job.counts()["succeeded"] > 0, 30)
-    dock._on_progress(job.job_id, dict(job.counts()))
-    assert f">{n_unsent}<" in progress._chips["unsent"].text()
+    # the follow-only run reports progress too: what was never posted stays "Not sent"
+    # (and not "Processing"). A bulk that was on its way and that Planet says it never got
+    # becomes not sent too, once the follow run asked: wait for its report, not a moment.
+    def never_posted():
+        return sum(len(c.target_keys) for c in job.chunks if c.state == ChunkState.NEW)
+
+    def tiles_agree():
+        n = never_posted()
+        return (
+            progress.counts["succeeded"] > 0
+            and f">{n}<" in progress.tile("unsent").text()
+            and progress.counts["processing"]
+            == 4500 - n - progress.counts["succeeded"] - progress.counts["failed"]
+        )
+
+    assert wait_until(tiles_agree, 30), (never_posted(), progress.last_counts)
+    # what was never posted stays so; a bulk on its way joins it only if Planet never got it
+    assert n_unsent <= never_posted() <= n_unsent + sum(len(c.target_keys) for c in doubt)
 
     # "Cancel these orders": those created now and those Planet creates afterwards
     dock.ask = lambda title, question: True
@@ -269,7 +282,7 @@ def test_dock_shows_connection_retries_while_they_happen(real_dock, contributors
     assert wait_until(retrying, 5), state.text()
     assert time.monotonic() - t0 < 5
     # a progress report that moves nothing does not hide it
-    dock._on_progress(dock.results.job().job_id, dock.results.progress.last_counts)
+    dock.manager.progress.emit(dock.results.job().job_id, dock.results.progress.last_counts)
     assert retrying()
     dock.cancel()
     assert wait_until(lambda: ended, 30)
@@ -362,7 +375,7 @@ def test_created_tile_and_order_outcomes_as_counts_and_filters(
     for i, t in enumerate(created):
         t.order_status = "REJECTED" if i % 3 == 0 else "FULFILLED"
     panel.set_job(job, contributors)
-    assert panel.progress._chips["succeeded"].property("label") == "Created"
+    assert panel.progress.tile("succeeded").property("label") == "Created"
     assert panel.filter_buttons[ResultsProxy.FILTER_SUCCEEDED].text() == "Created"
     assert not panel.outcome_buttons["IN_PROGRESS"].isVisibleTo(panel)
     rejected = sum(1 for t in created if t.order_status == "REJECTED")
@@ -401,9 +414,7 @@ def test_wrong_key_says_nothing_was_created_and_where_the_key_came_from(
     assert "not confirmed" not in text
     progress = dock.results.progress
     assert progress.counts["processing"] == 0
-    assert (
-        progress._chips["unsent"].isVisibleTo(progress) and "53" in progress._chips["unsent"].text()
-    )
+    assert progress.tile("unsent").isVisibleTo(progress) and "53" in progress.tile("unsent").text()
     job = dock.results.job()
     assert {t.status for t in job.targets} == {S.READY}
     index = dock.results.proxy.index(0, ResultsModel.COL_STATUS)
@@ -441,17 +452,19 @@ def test_order_updates_make_one_notice_per_job_replaced_not_stacked(
     pushed = []
     real_push = dock.notices.push
     dock.notices.push = lambda *a, **k: pushed.append((a, k)) or real_push(*a, **k)
-    dock._on_orders_changed(job.job_id, [(t.key, None, "IN_PROGRESS") for t in created])
+    # what the manager's order follow-up reports, through its signal
+    dock.manager.orders_changed.emit(job.job_id, [(t.key, None, "IN_PROGRESS") for t in created])
     QCoreApplication.processEvents()
-    assert wait_until(lambda: not dock._orders_timer.isActive(), 3)
     assert not pushed  # "in progress" is not worth a notice
     for i, t in enumerate(created):  # many small batches, as the monitor reports them
         status = "REJECTED" if i % 4 == 0 else "FULFILLED"
-        dock._on_orders_changed(job.job_id, [(t.key, "IN_PROGRESS", status)])
+        dock.manager.orders_changed.emit(job.job_id, [(t.key, "IN_PROGRESS", status)])
         QCoreApplication.processEvents()
-    assert wait_until(lambda: not dock._moved_new, 5)
     rejected = sum(1 for i in range(len(created)) if i % 4 == 0)
     fulfilled = len(created) - rejected
+    every_change = f"{fulfilled} orders fulfilled, {rejected} rejected — job of"
+    assert wait_until(lambda: pushed and pushed[-1][0][1].startswith(every_change), 5), pushed
+    assert not any("progress" in args[1] for args, _ in pushed)
     assert len(pushed) <= 3, pushed
     args, kwargs = pushed[-1]
     assert kwargs["key"] == f"orders:{job.job_id}"
@@ -629,7 +642,7 @@ def test_resumed_jobs_are_announced_once_when_the_dock_opens(real_dock, contribu
         assert "left unfinished when QGIS closed" in dock.notices.last_text
         assert "contributors" in dock.notices.last_text
         dock.notices.last_title = ""
-        dock._on_jobs_resumed([job.job_id])  # the signal again: no second notice
+        manager.jobs_resumed.emit([job.job_id])  # the signal again: no second notice
         assert dock.notices.last_title == ""
     finally:
         dock.shutdown()
@@ -640,8 +653,9 @@ def test_an_old_connection_result_goes_when_the_mode_changes(real_dock):
     from planet_bulk_tasking.ui import settings_panel
 
     settings = real_dock.settings
-    settings._show_check("valid", "connected")
-    assert "Valid" in settings.check_label.text()
+    settings.set_mode(settings_panel.MODE_CUSTOM, "")
+    assert not settings.test_connection()  # no address: said at once, no request
+    assert "Invalid" in settings.check_label.text()
     settings.set_mode(settings_panel.MODE_PRACTICE)
     assert settings.check_label.text() == "" and settings.last_check == ("", "")
 
@@ -673,7 +687,8 @@ def test_a_refused_key_from_an_auth_configuration_is_named(real_dock, monkeypatc
 
     dock = real_dock
     monkeypatch.setattr(type(dock.settings), "authcfg_name", lambda self: "Planet work key")
-    dock._key_sources["job-1"] = "authcfg"
+    # a job not recorded this session: its key is where Settings takes it from
+    monkeypatch.setattr(type(dock.settings), "key_source", lambda self: "authcfg")
     text = dock.key_words("job-1", AuthenticationError())
     assert "authentication configuration “Planet work key”" in text
     assert "(401, not valid): check it in Settings" in text

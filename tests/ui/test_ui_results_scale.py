@@ -46,9 +46,9 @@ def expected_keys(job, proxy, column, descending=False):
     model = proxy.sourceModel()
     rows = [r for r in range(len(job.targets)) if proxy.filterAcceptsRow(r)]
     if column >= 0:
-        rows.sort(
-            key=lambda r: ResultsModel._sort_value(job.targets[r], column), reverse=descending
-        )
+        # what the model says it sorts on (row r is job.targets[r])
+        sort_role = ResultsModel.SortRole
+        rows.sort(key=lambda r: model.data(model.index(r, column), sort_role), reverse=descending)
     assert model.rowCount() == len(job.targets)
     return [job.targets[r].key for r in rows]
 

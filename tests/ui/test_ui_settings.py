@@ -121,7 +121,6 @@ def test_key_from_auth_config_wins_over_env(panels, monkeypatch):
 def test_authcfg_id_is_what_is_stored(panels):
     p = panels()
     p.auth_select.setConfigId("abc1234")
-    p._on_authcfg()
     assert stored_values().get("authcfg", "") == p.authcfg()
 
 

@@ -88,7 +88,7 @@ def test_bad_requests_and_unknown_ids(sandbox, client_of):
     with pytest.raises(NotFoundError):
         c.get_order(str(uuid.uuid4()))
     with pytest.raises(RequestRejectedError) as info:
-        c._post_bulk({"id": str(uuid.uuid4()), "bogus": []}, str(uuid.uuid4()), "test")
+        list(c.iter_bulks(status="bogus"))  # a filter the server does not know: 400
     assert info.value.status == 400 and "bogus" in info.value.user_message
 
 

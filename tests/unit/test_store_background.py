@@ -16,7 +16,7 @@ def test_a_job_written_ahead_by_the_writer_then_its_results(tmp_path):
     saved = threading.Event()
 
     def then(error):
-        done.append((error, threading.current_thread() is store._writer))
+        done.append((error, threading.current_thread() is store.writer_thread))
         saved.set()
 
     store.save_job(job, then=then)

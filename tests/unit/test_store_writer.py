@@ -1,7 +1,9 @@
 """JobStore's writer thread: results batches are queued by the caller (the main thread) and
 written in the background, in order, merged; every reader and job rewrite sees them."""
 
+import sqlite3
 import threading
+from contextlib import closing
 
 from planet_bulk_tasking.core.model.job import BulkJob, Target, TargetStatus
 from planet_bulk_tasking.core.model.store import JobStore
@@ -33,7 +35,8 @@ def test_batches_are_written_in_order_by_another_thread_and_read_back(tmp_path):
     first = job.targets[0]
     first.status, first.reason = TargetStatus.FAILED, "no capacity"
     store.save_targets(job, [first])
-    assert store._writer is not None and store._writer is not threading.current_thread()
+    writer = store.writer_thread
+    assert writer is not None and writer is not threading.current_thread()
     loaded = store.load_job(job.job_id)  # a reader waits for what is queued
     assert [t.key for t in loaded.targets] == [t.key for t in job.targets]  # order kept
     assert loaded.target("0").status == TargetStatus.FAILED
@@ -62,11 +65,9 @@ def test_rows_are_a_snapshot_and_a_rewrite_or_delete_is_not_undone_by_queued_row
     assert store.list_jobs() == []
     store.save_targets(job, [job.targets[1]])
     store.close()  # close writes what is queued
-    reopened = JobStore(path)
-    with reopened._lock:
-        rows = reopened._db.execute("SELECT key FROM targets WHERE job_id=?", (job.job_id,))
+    with closing(sqlite3.connect(path)) as db:  # what is on disk
+        rows = db.execute("SELECT key FROM targets WHERE job_id=?", (job.job_id,))
         assert [r[0] for r in rows] == ["1"]
-    reopened.close()
 
 
 def test_job_list_counts_follow_every_batch_and_only_recount_changed_jobs(tmp_path):
@@ -83,5 +84,16 @@ def test_job_list_counts_follow_every_batch_and_only_recount_changed_jobs(tmp_pa
         store.save_targets(running, batch)
         counts = {s.job_id: s.counts for s in store.list_jobs()}
         assert counts[running.job_id][TargetStatus.SUCCEEDED] == 10 * (b + 1)
-    assert store._counts_cache[old.job_id][0] == 1  # counted once, never again
+    # counted once, never again: a change behind the store's back is not seen for the job
+    # it did not write to (its counts are not recounted), and is for the one it wrote to
+    with closing(sqlite3.connect(store.path)) as db, db:
+        failed = TargetStatus.FAILED
+        db.execute("UPDATE targets SET status=? WHERE job_id=?", (failed, old.job_id))
+        db.execute(
+            "UPDATE targets SET status=? WHERE job_id=? AND key='29'", (failed, running.job_id)
+        )
+    store.save_targets(running, running.targets[:1])
+    counts = {s.job_id: s.counts for s in store.list_jobs()}
+    assert counts[old.job_id]["ready"] == 20 and counts[old.job_id][failed] == 0
+    assert counts[running.job_id][failed] == 1  # recounted: it was written to
     store.close()
