@@ -1,0 +1,20 @@
+"""core/model/gil.yielding: worker loops hand the GIL over now and then; the main thread never."""
+
+import threading
+
+from planet_bulk_tasking.core.model import gil
+
+
+def test_items_unchanged_and_the_gil_handed_over_only_off_the_main_thread(monkeypatch):
+    sleeps = []
+    monkeypatch.setattr(gil.time, "sleep", lambda s: sleeps.append(s))
+
+    assert list(gil.yielding(range(1000), every=100)) == list(range(1000))
+    assert sleeps == []  # main thread: handing the GIL over would only make it wait
+
+    out = []
+    worker = threading.Thread(target=lambda: out.extend(gil.yielding(range(1000), every=100)))
+    worker.start()
+    worker.join(10)
+    assert out == list(range(1000))
+    assert sleeps == [0] * 10
