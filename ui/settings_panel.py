@@ -141,7 +141,9 @@ class SettingsPanel(QWidget):
 
         self._load()
         self.mode_group.buttonClicked.connect(self._on_mode)
-        self.custom_edit.editingFinished.connect(self._save)
+        self.custom_edit.editingFinished.connect(
+            lambda: self._save(settings.ENDPOINT_MODE, settings.CUSTOM_URL)
+        )
         self.custom_edit.textChanged.connect(lambda *_: self.changed.emit())
         self.auth_select.selectedConfigIdChanged.connect(self._on_authcfg)
         self.window_spin.valueChanged.connect(self._on_window_days)
@@ -158,15 +160,20 @@ class SettingsPanel(QWidget):
         self._set_mode_buttons(mode)
         self.window_spin.setValue(settings.window_days(prefix=self._prefix))
 
-    def _save(self):
-        prefix = self._prefix
-        settings.set_value(settings.ENDPOINT_MODE, self.mode(), prefix=prefix)
-        settings.set_value(settings.CUSTOM_URL, self.custom_edit.text().strip(), prefix=prefix)
-        settings.set_value(settings.AUTHCFG, self.auth_select.configId() or "", prefix=prefix)
-        settings.set_value(settings.WINDOW_DAYS, str(self.window_spin.value()), prefix=prefix)
+    def _save(self, *names):
+        """Write the settings this change is about (all when none named): another panel
+        (a second window, a stale one) writing what it shows must not undo this one's change."""
+        current = {
+            settings.ENDPOINT_MODE: lambda: self.mode(),
+            settings.CUSTOM_URL: lambda: self.custom_edit.text().strip(),
+            settings.AUTHCFG: lambda: self.auth_select.configId() or "",
+            settings.WINDOW_DAYS: lambda: str(self.window_spin.value()),
+        }
+        for name in names or current:
+            settings.set_value(name, current[name](), prefix=self._prefix)
 
     def _on_window_days(self, *_):
-        self._save()
+        self._save(settings.WINDOW_DAYS)
         self.changed.emit()
 
     def window_days(self) -> int:
@@ -198,7 +205,7 @@ class SettingsPanel(QWidget):
         return self.mode() == MODE_PRACTICE
 
     def _on_mode(self, *_):
-        self._save()
+        self._save(settings.ENDPOINT_MODE, settings.CUSTOM_URL)
         self._update()
         self._forget_check()
         self.practice_changed.emit(self.is_practice())
@@ -242,7 +249,7 @@ class SettingsPanel(QWidget):
 
     # -- key ----------------------------------------------------------------------------
     def _on_authcfg(self, *_):
-        self._save()
+        self._save(settings.AUTHCFG)
         self._update()
         self._forget_check()
         self.changed.emit()

@@ -66,3 +66,18 @@ def test_settings_panel_stores_the_window_and_compose_follows(qgis_iface):
         compose.shutdown()
         panel.deleteLater()
         compose.deleteLater()
+
+
+def test_a_second_panel_saving_its_own_change_does_not_undo_the_window(qgis_iface):
+    stale = SettingsPanel(practice=PracticeSandbox())  # e.g. a panel opened before the change
+    panel = SettingsPanel(practice=PracticeSandbox())
+    try:
+        panel.window_spin.setValue(30)
+        stale.custom_edit.setText("https://tasking.example.com/v2")
+        stale.custom_edit.editingFinished.emit()  # focus left its address field
+        assert settings.window_days() == 30
+        assert SettingsPanel(practice=PracticeSandbox()).window_days() == 30
+    finally:
+        for p in (stale, panel):
+            p.shutdown()
+            p.deleteLater()
