@@ -36,6 +36,23 @@ def contributors_count(qgis_data_dir):
         return len(json.load(fh)["features"])
 
 
+@pytest.fixture
+def server():
+    """``server(handler)``: a hostile test server (tests/hostile_server.py), closed afterwards."""
+    from hostile_server import HostileServer
+
+    made = []
+
+    def make(handler=None):
+        srv = HostileServer(handler)
+        made.append(srv)
+        return srv
+
+    yield make
+    for srv in made:
+        srv.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_endpoint_facts():
     """What a client learnt about an endpoint (id__in, bulk edit...) is kept per base URL for

@@ -7,7 +7,7 @@ import time
 
 import pytest
 from engine_support import Run as EngineRun
-from hostile_server import HostileServer, MiniTasking, wait_for
+from hostile_server import MiniTasking, wait_for
 from planet_bulk_tasking.core.engine.submit import NO_RESULT_REASON
 from planet_bulk_tasking.core.model.job import TargetStatus
 from planet_bulk_tasking.core.targets.build import create_job
@@ -37,20 +37,6 @@ def factory(base_url, key=KEY, **kw):
 class Run(EngineRun):
     def __init__(self, job, client_factory, **options):
         super().__init__(job, client_factory, **dict(FAST, **options))
-
-
-@pytest.fixture
-def server():
-    made = []
-
-    def make(handler=None):
-        srv = HostileServer(handler)
-        made.append(srv)
-        return srv
-
-    yield make
-    for srv in made:
-        srv.close()
 
 
 @pytest.fixture

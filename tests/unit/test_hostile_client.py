@@ -10,7 +10,7 @@ import time
 import uuid
 
 import pytest
-from hostile_server import HostileServer, find_key, gzip_bomb
+from hostile_server import find_key, gzip_bomb
 from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.api import parse_error_body
 from planet_bulk_tasking.core.tasking.client import TaskingClient
@@ -29,20 +29,6 @@ from planet_bulk_tasking.core.tasking.facts import WaitBudget
 KEY = "PLAK7f3c9e2b41d84a6f9c0e5d7b2a1c3e4f"
 PAYLOAD = {"name": "a", "geometry": {"type": "Point", "coordinates": [10.0, 50.0]}}
 SUMMARY = {"id": "b", "status": "RUNNING", "payload_count": 1}
-
-
-@pytest.fixture
-def server():
-    made = []
-
-    def make(handler=None):
-        srv = HostileServer(handler)
-        made.append(srv)
-        return srv
-
-    yield make
-    for srv in made:
-        srv.close()
 
 
 @pytest.fixture
