@@ -6,7 +6,6 @@ import json
 import random
 
 import pytest
-
 from planet_bulk_tasking.core.tasking.keys import MASK, Redactor
 
 KEYS = [
@@ -20,8 +19,15 @@ KEYS = [
 def _form(ch: str, rnd: random.Random) -> str:
     code = ord(ch)
     return rnd.choice(
-        [ch, ch.lower(), ch.upper(), f"%{code:02x}", f"%{code:02X}", f"\\u{code:04x}",
-         f"\\u{code:04X}"]  # fmt: skip
+        [
+            ch,
+            ch.lower(),
+            ch.upper(),
+            f"%{code:02x}",
+            f"%{code:02X}",
+            f"\\u{code:04x}",
+            f"\\u{code:04X}",
+        ]  # fmt: skip
     )
 
 
@@ -30,8 +36,20 @@ def _noise(rnd: random.Random, n: int) -> str:
     for _ in range(n):
         parts.append(
             rnd.choice(
-                ['{"id": "x", "name": "caf\\u00e9"}', "%3D", "%zz", "\\u00", "\\\\u0041",
-                 "next?page=a%2Fb", " ", "\\/", "site 12", "u0050", "%50%41", "QUJD"]  # fmt: skip
+                [
+                    '{"id": "x", "name": "caf\\u00e9"}',
+                    "%3D",
+                    "%zz",
+                    "\\u00",
+                    "\\\\u0041",
+                    "next?page=a%2Fb",
+                    " ",
+                    "\\/",
+                    "site 12",
+                    "u0050",
+                    "%50%41",
+                    "QUJD",
+                ]  # fmt: skip
             )
         )
     return "".join(parts)
@@ -71,6 +89,6 @@ def test_a_page_without_the_key_is_returned_as_it_is():
 
 
 def test_an_odd_key_takes_the_full_pattern():
-    redactor = Redactor("key-with/odd\"chars")
+    redactor = Redactor('key-with/odd"chars')
     assert redactor._lower is None  # the fast scan only knows letters and digits
     assert redactor('say key-with/odd"chars') == "say " + MASK
