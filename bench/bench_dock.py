@@ -130,7 +130,9 @@ def run_once(n: int, iface, timeout: float) -> dict:
         if os.environ.get("PBT_PROFILE"):
             import cProfile
 
-            profile = cProfile.Profile()
+            # PBT_PROFILE=cpu: the main thread's CPU time (no GIL waits), else wall time
+            cpu = os.environ["PBT_PROFILE"] == "cpu"
+            profile = cProfile.Profile(time.thread_time) if cpu else cProfile.Profile()
             profile.enable()
         sampler = _StallSampler(beats, clock) if os.environ.get("PBT_SAMPLE") else None
         deadline = time.monotonic() + timeout

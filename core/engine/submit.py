@@ -102,7 +102,8 @@ def record_event(job: BulkJob, store, name: str, args: tuple) -> Optional[List[T
         return None
     outcomes = args[0]
     job.apply_outcomes(outcomes)
-    named = [job.target(o[0]) for o in outcomes]
+    targets = job.targets
+    named = [targets[i] for i in job.indexes([o[0] for o in outcomes])]
     if store is not None:
         store.save_targets(job, named)
     return named
@@ -157,7 +158,7 @@ class SubmitEngine(Engine):
         max_polls_in_flight: int = 2,
         min_poll_interval: float = 0.25,
         max_poll_interval: float = 15.0,
-        progress_interval: float = 0.1,
+        progress_interval: float = 0.25,  # a human reads it; each report costs the main thread
         batch_size: int = 1000,
         max_poll_failures: int = 3,
         max_post_retries: int = 3,

@@ -11,6 +11,7 @@ import logging
 import sqlite3
 import threading
 from dataclasses import asdict, dataclass, fields
+from operator import attrgetter
 from typing import Dict, Iterable, List, Optional
 
 from .gil import yielding
@@ -240,8 +241,11 @@ class JobStore:
         # fields; the JSON (payloads: most of a row's cost, ~0.9 s per 100,000 targets) is
         # written by the writer thread. Payload dicts and warning lists are never mutated
         # once a target has them (an edit replaces the dict), so holding them is safe.
-        position = job.position
-        rows = [_target_snapshot(job.job_id, t, position(t.key)) for t in targets]
+        targets = list(targets)
+        seqs = job.indexes([t.key for t in targets])
+        if len(seqs) != len(targets):  # a target not (or no longer) in the job: seq 0
+            seqs = [job.position(t.key) for t in targets]
+        rows = [_target_snapshot(job.job_id, t, seq) for t, seq in zip(targets, seqs)]
         if rows:
             self._enqueue(job.job_id, rows, _SNAPSHOT)
 
@@ -499,9 +503,12 @@ def _chunk_row(job_id: str, c: Chunk) -> tuple:
 _ATTEMPT_FIELDS = tuple(f.name for f in fields(Attempt))
 
 
-def _attempt_dict(a: Attempt) -> dict:
-    # asdict() deep-copies: 50 us an attempt, most of a results batch's cost on the main thread
-    return {name: getattr(a, name) for name in _ATTEMPT_FIELDS}
+# the caller's thread copies an attempt's values (C-speed); the writer makes the dicts
+_attempt_values = attrgetter(*_ATTEMPT_FIELDS)
+
+
+def _attempt_dicts(values: list) -> list:
+    return [dict(zip(_ATTEMPT_FIELDS, v)) for v in values]
 
 
 def _target_row(job_id: str, t: Target, seq: int) -> tuple:
@@ -511,7 +518,7 @@ def _target_row(job_id: str, t: Target, seq: int) -> tuple:
 def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
     """``_target_row`` without its JSON: what must be copied now (attempts change in place
     as later results arrive; payloads and warnings are replaced, never changed)."""
-    attempts = [_attempt_dict(a) for a in t.attempts] if t.attempts else None
+    attempts = list(map(_attempt_values, t.attempts)) if t.attempts else None
     return (
         job_id,
         t,
@@ -535,7 +542,7 @@ def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
 # between payload and part, in the table's order
 def _result_row(s: tuple) -> tuple:
     """``_UPDATE_RESULT``'s values from a snapshot (payload and warnings unchanged)."""
-    history = json.dumps(s[13]) if s[13] else "[]"
+    history = json.dumps(_attempt_dicts(s[13])) if s[13] else "[]"
     return (s[3], *s[5:12], history, s[2], s[0], s[1].key)
 
 
@@ -550,7 +557,7 @@ def _snapshot_row(s: tuple) -> tuple:
         *s[5:12],
         t.part,
         json.dumps(warnings) if warnings else "[]",
-        json.dumps(attempts) if attempts else "[]",
+        json.dumps(_attempt_dicts(attempts)) if attempts else "[]",
         s[2],
     )
 

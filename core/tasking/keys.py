@@ -94,8 +94,9 @@ class Redactor:
 
     The full pattern (every character in any case or escape, the base64 cores) costs
     ~50 ns a character, with the GIL held throughout: 13 ms for one 1,000-result page,
-    in which the main thread can run no Python. For a key of letters and digits (Planet
-    keys) a text without the key is recognised with C-speed scans instead: the key in
+    in which the main thread can run no Python. For a key without ``/``, ``"`` or ``\\``
+    (Planet keys are letters and digits) a text without the key is recognised with
+    C-speed scans instead: the key in
     any case is absent from the lowered text, no base64 core is in it, and the pattern
     finds nothing around the escapes (``%XX``, ``\\uXXXX``), the only places where a
     mixed or escaped form could start or end."""
@@ -114,7 +115,7 @@ class Redactor:
         self._cores = _base64_cores(key)
         b64 = "|".join(re.escape(c) for c in self._cores)
         self._pattern = re.compile(f"{plain}|{b64}" if b64 else plain)
-        if key.isascii() and key.isalnum():
+        if not set(key) & set('/"\\'):  # their \X escapes are not among _ESCAPES
             self._lower = key.lower()
             self._reach = 6 * len(key)  # the longest match: every character as \uXXXX
 
