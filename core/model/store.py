@@ -10,6 +10,7 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from dataclasses import asdict, dataclass, fields
 from operator import attrgetter
 from typing import Dict, Iterable, List, Optional
@@ -53,6 +54,14 @@ _UPDATE_RESULT = (
 _NOTHING = object()
 _SNAPSHOT = "targets snapshot"  # queued target snapshots: serialised by the writer thread
 _SET_STATE = "UPDATE jobs SET state=?, error=? WHERE job_id=?"
+# rows whose order among themselves does not matter (other tables, or the same target
+# written again: the last snapshot wins); a whole job or a state change keeps its place
+_MERGEABLE = (_SNAPSHOT, _UPSERT_CHUNK)
+# results wait this long before the writer takes them: a target's SUBMITTED and its
+# SUCCEEDED (half a second apart at 2,000 payloads/s) then make one row write, not two,
+# and the writer holds the GIL half as long. A crash loses at most this much of what was
+# read back from Planet, which resuming the job reads again. flush() does not wait for it.
+WRITE_BEHIND = 1.0
 
 
 @dataclass
@@ -86,6 +95,7 @@ class JobStore:
         self._pending: List[tuple] = []  # (statement, rows) waiting, in the order they came
         self._pending_jobs: set = set()
         self._writing = False
+        self._hurry = 0  # callers of flush() waiting: the writer writes at once
         self._writer: Optional[threading.Thread] = None
         self._generation: Dict[str, int] = {}  # job_id -> writes so far (list_jobs' cache)
         self._counts_cache: Dict[str, tuple] = {}
@@ -117,8 +127,13 @@ class JobStore:
     def flush(self) -> None:
         """Wait until every queued target row is on disk (readers and job rewrites do)."""
         with self._queue:
-            while self._pending or self._writing:
-                self._queue.wait(1.0)
+            self._hurry += 1
+            self._queue.notify_all()
+            try:
+                while self._pending or self._writing:
+                    self._queue.wait(1.0)
+            finally:
+                self._hurry -= 1
 
     def _reading(self):
         self.flush()
@@ -126,8 +141,9 @@ class JobStore:
 
     def _enqueue(self, job_id: str, rows: List[tuple], statement: str = _UPSERT_TARGET) -> None:
         with self._queue:
-            if self._pending and self._pending[-1][0] == statement:
-                self._pending[-1][1].extend(rows)  # batches queued meanwhile: one executemany
+            group = self._open_group(statement)
+            if group is not None:
+                group.extend(rows)  # batches queued meanwhile: one executemany
             else:
                 self._pending.append((statement, list(rows)))
             self._pending_jobs.add(job_id)
@@ -138,12 +154,35 @@ class JobStore:
                 self._writer.start()
             self._queue.notify_all()
 
+    def _open_group(self, statement: str) -> Optional[list]:
+        """(queue held) The pending rows new ``statement`` rows join: the last group's, or
+        for mergeable rows an earlier group's of the same statement, up to a barrier."""
+        for queued, rows in reversed(self._pending):
+            if queued == statement:
+                return rows
+            if statement not in _MERGEABLE or queued not in _MERGEABLE:
+                return None
+        return None
+
+    def _write_behind(self, me) -> None:
+        """(queue held) Let results gather for WRITE_BEHIND seconds, unless a job or a state
+        is queued, somebody flushes, or the store closes."""
+        deadline = time.monotonic() + WRITE_BEHIND
+        while self._writer is me and not self._hurry:
+            if not all(queued in _MERGEABLE for queued, _ in self._pending):
+                return
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._queue.wait(left)
+
     def _write_loop(self) -> None:
         me = threading.current_thread()
         while True:
             with self._queue:
                 while not self._pending and self._writer is me:
                     self._queue.wait()
+                self._write_behind(me)
                 if not self._pending:
                     return  # closed, nothing left
                 groups, jobs = self._pending, self._pending_jobs
@@ -269,7 +308,8 @@ class JobStore:
         order statuses: most rows) gets an UPDATE of what changes, without the payload's
         JSON (the writer's GIL time is the main thread's wait)."""
         full, short = [], []
-        for snap in yielding(snapshots):
+        latest = {(snap[0], snap[1].key): snap for snap in snapshots}  # the last one wins
+        for snap in yielding(latest.values()):
             written = self._payloads.get(snap[0])
             if written is not None and snap[4] is written.get(snap[1].key, _NOTHING):
                 short.append(_result_row(snap))
