@@ -37,7 +37,7 @@ Semantics, in short:
 import logging
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable, Dict, List, Optional
@@ -206,6 +206,11 @@ class SubmitEngine(Engine):
         self._pool: Optional[ThreadPoolExecutor] = None  # while run() works
         self._last_progress = 0.0
         self._t0 = 0.0
+        # kept as outcomes are applied: counting over every target for each progress
+        # report (10 a second) kept this thread in Python, and the main thread waited for
+        # the GIL each time Qt called into Python (100,000 targets)
+        self._tally: Optional[Dict[str, int]] = None
+        self._linked: Optional[Counter] = None  # order id -> targets linked to it
 
     # -- any thread -------------------------------------------------------------------
     def poll_now(self) -> None:
@@ -319,7 +324,9 @@ class SubmitEngine(Engine):
 
     # -- reports ---------------------------------------------------------------------------
     def _counts(self) -> dict:
-        out = self.job.summary()
+        if self._tally is None:
+            self._tally = self.job.counts()
+        out = self.job.summary(dict(self._tally))
         out.update(
             processing=sum(w.processing for w in self._watches.values()),
             requests=self.requests_made(),
@@ -341,8 +348,19 @@ class SubmitEngine(Engine):
         if not outcomes:
             return
         job = self.job
+        tally, linked = self._tally, self._linked
         for o in yielding(outcomes):
             t = job.target(o.key)
+            if tally is not None and t.status != o.status:
+                tally[t.status] = tally.get(t.status, 0) - 1
+                tally[o.status] = tally.get(o.status, 0) + 1
+            if linked is not None and t.order_id != o.order_id:
+                if t.order_id:
+                    linked[t.order_id] -= 1
+                    if linked[t.order_id] <= 0:
+                        del linked[t.order_id]
+                if o.order_id:
+                    linked[o.order_id] += 1
             t.status, t.order_id, t.reason = o.status, o.order_id, o.reason
         for i in range(0, len(outcomes), self.batch_size):
             self.emit("results", list(outcomes[i : i + self.batch_size]))
@@ -645,7 +663,9 @@ class SubmitEngine(Engine):
         job = self.job
         found, unmatched = matched
         outcomes: List[PayloadOutcome] = []
-        linked = {t.order_id for t in job.targets if t.order_id}
+        if self._linked is None:
+            self._linked = Counter(t.order_id for t in job.targets if t.order_id)
+        linked = self._linked
         for key, status, order_id, reason in found:
             t = job.target(key)
             if order_id and order_id in linked and t.order_id != order_id:

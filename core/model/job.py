@@ -231,10 +231,11 @@ class BulkJob:
         ready = (t for t in self.targets if t.status == TargetStatus.READY)
         return sum(1 for t in ready if t.key not in posted)
 
-    def summary(self) -> Dict[str, int]:
-        """``counts()`` and the chunks': what progress reports carry (an engine adds its
-        own figures: processing, requests, elapsed...)."""
-        out = self.counts()
+    def summary(self, counts: Optional[Dict[str, int]] = None) -> Dict[str, int]:
+        """``counts()`` (or ``counts`` as kept up to date by the caller) and the chunks':
+        what progress reports carry (an engine adds its own figures: processing,
+        requests, elapsed...)."""
+        out = self.counts() if counts is None else counts
         chunks = self.chunks
         out["chunks"] = len(chunks)
         out["chunks_accepted"] = sum(c.state == ChunkState.ACCEPTED for c in chunks)
