@@ -45,9 +45,10 @@ shared 2-core machine):
   (``job_hints``, ``summarize``, the store's write-ahead JSON): the cost would only move;
 * many points transformed in one C++ call: already done (fast_read.transform_xy, 0.013 s).
 
-Accepted: the point reader iterates the provider's own feature source when the layer adds
-nothing to it (source.py): −8 % of a memory layer's read (0.211 → 0.194 s, best of 15),
-whole builds −8 % for CSV (0.917 → 0.841 s, best of 9), within the noise for memory.
+Accepted, small: the point reader iterates the provider's own feature source when the layer
+adds nothing to it (source.py): −8 % of a memory layer's read (0.211 → 0.194 s, best of
+15); whole builds, counted in instructions by callgrind (20,000 points, deterministic):
+−2.3 % memory, −1.2 % CSV; in wall time within the shared machine's noise.
 
 What is left, the floor: the Python read (``nextFeature`` + id + point + name ≈ 2.3–2.6×
 plain) plus 100,000 Targets with their payload dicts, sizes, duplicates and chunks
