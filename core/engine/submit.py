@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable, Dict, List, Optional
 
-from ..model.gil import yielding
+from ..model.gil import collector_paused, yielding
 from ..model.job import (
     NOT_RECEIVED,
     BulkJob,
@@ -129,13 +129,15 @@ def copy_job(job: BulkJob) -> BulkJob:
         n.__dict__ = d
         return n
 
+    with collector_paused():  # 100,000 targets, no cycles: no full walk over them
+        targets = [target(t) for t in yielding(job.targets)]
     return BulkJob(
         job_id=job.job_id,
         created_time=job.created_time,
         endpoint=job.endpoint,
         layer=replace(job.layer),
         parameters=dict(job.parameters),
-        targets=[target(t) for t in yielding(job.targets)],
+        targets=targets,
         chunks=[replace(c, target_keys=list(c.target_keys)) for c in job.chunks],
         state=job.state,
         error=job.error,

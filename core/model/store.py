@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, fields
 from operator import attrgetter
 from typing import Dict, Iterable, List, Optional
 
-from .gil import yielding
+from .gil import collector_paused, yielding
 from .job import Attempt, BulkJob, Chunk, JobState, LayerRef, Target, TargetStatus, utc_now_iso
 
 SCHEMA_VERSION = 1
@@ -239,7 +239,7 @@ class JobStore:
         self._write_job(job)
 
     def _write_job(self, job: BulkJob) -> None:
-        with self._transaction() as db:
+        with collector_paused(), self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?)",
                 (
