@@ -217,7 +217,7 @@ def _watch_stalls(heartbeat):
     here = os.path.dirname(os.path.abspath(__file__))
     return subprocess.Popen(
         [sys.executable, os.path.join(here, "stall_watch.py"), str(os.getpid()), beat_file,
-         os.environ["PBT_STALL_WATCH"]]  # fmt: skip
+         os.environ["PBT_STALL_WATCH"], "--late", os.environ.get("PBT_STALL_LATE", "80")]  # fmt: skip
     )
 
 
