@@ -135,6 +135,8 @@ def run_once(n: int, iface, timeout: float) -> dict:
             profile = cProfile.Profile(time.thread_time) if cpu else cProfile.Profile()
             profile.enable()
         sampler = _StallSampler(beats, clock) if os.environ.get("PBT_SAMPLE") else None
+        if os.environ.get("PBT_LONG_TASKS"):
+            _TASKS.clear()
         deadline = time.monotonic() + timeout
         prepared = None  # the build runs on a thread after the click: when the job was handed over
         while not ended and time.monotonic() < deadline:
@@ -155,6 +157,8 @@ def run_once(n: int, iface, timeout: float) -> dict:
         gc_pauses = gc_recorder.stop()
         if sampler is not None:
             sampler.report()
+        if os.environ.get("PBT_LONG_TASKS"):
+            _report_long_stalls(beats, clock, c0)
         if profile is not None:
             import pstats
 
@@ -221,6 +225,67 @@ def _watch_stalls(heartbeat):
     )
 
 
+_TASKS: list = []  # PBT_LONG_TASKS: (start, end, name) of the main thread's timed calls
+
+
+def _time_main_thread_calls():
+    """PBT_LONG_TASKS=1: time the main thread's known entry points (reports applied, sliced
+    passes, result-layer updates, progress, table paints), to set the long stalls against."""
+    import functools
+
+    from planet_bulk_tasking.core.jobs.background import BackgroundJob
+    from planet_bulk_tasking.ui.dock_jobs import DockJobs
+    from planet_bulk_tasking.ui.progress_panel import ProgressPanel
+    from planet_bulk_tasking.ui.results_panel import ResultsPanel
+    from planet_bulk_tasking.ui.results_view import ResultsView
+    from planet_bulk_tasking.ui.slices import SlicedPass
+    from qgis.PyQt.QtWidgets import QTableView
+
+    def timed(cls, name):
+        original = getattr(cls, name)
+
+        @functools.wraps(original)
+        def call(*args, **kwargs):
+            start = time.monotonic()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                _TASKS.append((start, time.monotonic(), f"{cls.__name__}.{name}"))
+
+        setattr(cls, name, call)
+
+    for cls, name in (
+        (BackgroundJob, "_deliver_events"),
+        (SlicedPass, "_step"),
+        (ResultsPanel, "update_result_layer"),
+        (ResultsPanel, "refresh_keys"),
+        (ProgressPanel, "set_counts"),
+        (DockJobs, "_refresh_shown_job"),
+    ):
+        timed(cls, name)
+
+    def paint(self, event):
+        start = time.monotonic()
+        QTableView.paintEvent(self, event)
+        _TASKS.append((start, time.monotonic(), "ResultsView.paintEvent"))
+
+    ResultsView.paintEvent = paint
+
+
+def _report_long_stalls(beats, clock, c0):
+    """For each stall over 80 ms: the timed main-thread calls inside it."""
+    offset = time.monotonic() - clock.nsecsElapsed() / 1e9  # heartbeat clock -> monotonic
+    stalls = [(a, b) for a, b in zip(beats, beats[1:]) if a >= c0 and b - a > 0.08]
+    print(f"  stalls > 80 ms: {len(stalls)}")
+    for a, b in sorted(stalls, key=lambda s: s[0] - s[1])[:12]:
+        start, end = a + offset, b + offset
+        inside = [(e - s, n) for s, e, n in _TASKS if s < end and e > start]
+        busy = sum(d for d, _ in inside)
+        parts = ", ".join(f"{n} {d * 1000:.0f}" for d, n in sorted(inside, reverse=True)[:4])
+        print(f"    {(b - a) * 1000:4.0f} ms at {a - c0:5.1f} s: timed calls {busy * 1000:.0f} ms "
+              f"({parts or 'none'})")  # fmt: skip
+
+
 class _StallSampler:
     """PBT_SAMPLE=1: every 10 ms, when the heartbeat is over 60 ms late, note where the main
     thread is (its innermost plugin frames): which code makes the stalls."""
@@ -275,6 +340,9 @@ def main(argv=None) -> int:
     app = QgsApplication([], True)
     app.initQgis()
     from planet_bulk_tasking.ui import settings_panel  # noqa: F401  (import cost not timed)
+
+    if os.environ.get("PBT_LONG_TASKS"):
+        _time_main_thread_calls()
     from qgis.gui import QgsMapCanvas
     from qgis.PyQt.QtWidgets import QMainWindow
 
