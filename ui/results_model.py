@@ -6,11 +6,14 @@ model reset, so a proxy keeps its sorting and the view keeps its selection.
 """
 
 import gc
+from collections import Counter
+from operator import attrgetter
 from typing import Dict, Iterable, List, Optional
 
-from qgis.PyQt.QtCore import QModelIndex, Qt
+from qgis.PyQt.QtCore import QModelIndex, Qt, pyqtSignal
 
 from ..core.model.job import BulkJob, Target, TargetStatus
+from .slices import SLICE, SlicedPass
 from .status import (
     ORDER_STATUS_RANK,
     STATUS_RANK,
@@ -29,6 +32,18 @@ REFUSED_ACTIONS = ("edit refused", "cancel refused")
 BIG_JOB = 10_000  # targets
 #: job states in which a READY target will not be sent unless the analyst acts
 STOPPED_STATES = ("done", "cancelled", "failed", "error")
+
+_feature_id = attrgetter("feature_id")
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+#: roles a cell is asked for every time it is painted and never answers
+_UNANSWERED = frozenset(
+    (
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+    )
+)
 
 
 class ResultsModel(ColumnsModel):
@@ -55,13 +70,23 @@ class ResultsModel(ColumnsModel):
         Qt.ItemDataRole.UserRole + 7
     )  # True when the last edit/cancel of the order was refused
 
+    #: source rows (ascending) a refresh changed, sent before their dataChanged: a
+    #: ResultsProxy takes the whole batch at once and skips those dataChanged
+    rows_changed = pyqtSignal(object)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._job: Optional[BulkJob] = None
-        self._rows_of_fid: Optional[Dict[int, List[int]]] = None
+        self._row_of_fid: Optional[Dict[int, int]] = None  # feature id -> its (first) row
+        self._rows_of_parts: Dict[int, List[int]] = {}  # feature id -> rows, several parts
         self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
         self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
         self._keys_changed: Optional[set] = None  # rows changed while make_sort_keys runs
+        self._texts_changed: Optional[set] = None  # rows changed while texts are made
+        self._refreshing = False
+        # the feature-id index and the search texts, made a slice per turn after a fill:
+        # the first map selection or text filter finds them ready
+        self._prep = SlicedPass(self)
 
     # -- job ---------------------------------------------------------------
     def job(self) -> Optional[BulkJob]:
@@ -90,20 +115,56 @@ class ResultsModel(ColumnsModel):
         self._sort_cache = {}
         self._search_cache = None
         self._keys_changed = None
-        self._rows_of_fid = None  # made when the map first asks (selection sync)
+        self._texts_changed = None
+        self._row_of_fid, self._rows_of_parts = None, {}
+        job = self._job
+        self._prep.start(self._prepare(job), now=job is None or len(job.targets) < BIG_JOB)
 
-    def _fid_index(self) -> Dict[int, List[int]]:
-        """feature id -> rows (several for the parts of a multipart feature)."""
-        if self._rows_of_fid is None:
+    def _prepare(self, job: Optional[BulkJob]):
+        """The feature-id index, then the search texts, a slice at a time (a generator
+        for ``SlicedPass``). Either may be made at once meanwhile (``_fid_index``)."""
+        targets = job.targets if job is not None else []
+        index: Dict[int, int] = {}
+        for start in range(0, len(targets), SLICE):
+            if start:
+                yield
+            if self._job is not job or self._row_of_fid is not None:
+                break
+            part = targets[start : start + SLICE]
+            index.update(zip(map(int, map(_feature_id, part)), range(start, start + len(part))))
+        if self._job is job and self._row_of_fid is None:
+            self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
+        texts: List[str] = []
+        self._texts_changed = set()
+        for start in range(0, len(targets), SLICE):
+            yield
+            if self._job is not job or self._search_cache is not None:
+                return
+            texts.extend(self._search_texts(targets[start : start + SLICE]))
+        for row in self._texts_changed:
+            texts[row] = self._search_texts([targets[row]])[0]
+        self._texts_changed = None
+        self._search_cache = texts
+
+    @staticmethod
+    def _parts(targets: List[Target], index: Dict[int, int]) -> Dict[int, List[int]]:
+        """feature id -> rows, for the features that have several (multipart)."""
+        if len(index) == len(targets):
+            return {}
+        fids = list(map(int, map(_feature_id, targets)))
+        several = {fid for fid, n in Counter(fids).items() if n > 1}
+        parts: Dict[int, List[int]] = {}
+        for row, fid in enumerate(fids):
+            if fid in several:
+                parts.setdefault(fid, []).append(row)
+        return parts
+
+    def _fid_index(self) -> Dict[int, int]:
+        if self._row_of_fid is None:  # asked before the pass made it: made now, at once
             targets = self._job.targets if self._job else []
-            fids = [int(t.feature_id) for t in targets]
-            index = {fid: [row] for row, fid in enumerate(fids)}
-            if len(index) < len(fids):  # parts: one feature, several rows
-                index = {}
-                for row, fid in enumerate(fids):
-                    index.setdefault(fid, []).append(row)
-            self._rows_of_fid = index
-        return self._rows_of_fid
+            index = dict(zip(map(int, map(_feature_id, targets)), range(len(targets))))
+            self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
+        return self._row_of_fid
 
     def target(self, row: int) -> Optional[Target]:
         if self._job is None or not 0 <= row < len(self._job.targets):
@@ -115,18 +176,24 @@ class ResultsModel(ColumnsModel):
         return self._job.index_of(key) if self._job is not None else None
 
     def rows_of_feature_ids(self, fids: Iterable[int]) -> List[int]:
-        fids = list(fids)
+        """Rows of these features (every part of a multipart one), in no set order."""
+        fids = list(map(int, fids))
         if not fids:
-            return []  # nothing selected (a job's start, mostly): no index of every row
-        index = self._fid_index()
-        rows: List[int] = []
-        for fid in fids:
-            rows.extend(index.get(int(fid), ()))
+            return []
+        index, parts = self._fid_index(), self._rows_of_parts
+        rows = [row for row in map(index.get, fids) if row is not None]
+        if parts:
+            rows = [row for row in rows if int(self._job.targets[row].feature_id) not in parts]
+            for fid in fids:
+                rows.extend(parts.get(fid, ()))
         return rows
 
     def feature_ids_of_rows(self, rows: Iterable[int]) -> List[int]:
         targets = self._job.targets if self._job else []
-        return sorted({int(targets[r].feature_id) for r in rows if 0 <= r < len(targets)})
+        rows = list(rows)
+        if rows and (min(rows) < 0 or max(rows) >= len(targets)):
+            rows = [r for r in rows if 0 <= r < len(targets)]
+        return sorted(set(map(int, map(_feature_id, map(targets.__getitem__, rows)))))
 
     def refresh_keys(self, keys: Iterable[str]):
         """Tell views that these targets changed (status, order id, reason)."""
@@ -186,39 +253,68 @@ class ResultsModel(ColumnsModel):
     def search_texts(self) -> List[str]:
         """What the text filter looks in, per row (cached; kept fresh by refresh_*)."""
         if self._search_cache is None:
-            targets = self._job.targets if self._job else []
-            self._search_cache = [self._search_text(t) for t in targets]
+            if self._prep.busy():
+                self._prep.finish()  # what the slices have made so far is kept
+            if self._search_cache is None:
+                targets = self._job.targets if self._job else []
+                self._search_cache = self._search_texts(targets)
         return self._search_cache
+
+    def in_refresh(self) -> bool:
+        """True while ``refresh_keys``/``refresh_all`` emit their dataChanged."""
+        return self._refreshing
 
     def _emit_rows(self, rows: List[int], contiguous: bool = False):
         if not rows:
             return
         changed = range(rows[0], rows[-1] + 1) if contiguous else rows
-        if self._keys_changed is not None:
-            self._keys_changed.update(changed)
-        if self._sort_cache:
-            targets = self._job.targets
-            for column, keys in self._sort_cache.items():
-                for row in changed:
-                    keys[row] = self._sort_value(targets[row], column)
+        for pending in (self._keys_changed, self._texts_changed):
+            if pending is not None:
+                pending.update(changed)
+        if self._sort_cache or self._search_cache is not None:
+            self._remake(changed)
+        self._refreshing = True
+        try:
+            self.rows_changed.emit(changed)
+            self._emit_runs(changed)
+        finally:
+            self._refreshing = False
+
+    def _remake(self, rows):
+        """Sort values and search texts of these rows (ascending), made again."""
+        targets = self._job.targets
+        if isinstance(rows, range):  # contiguous: one slice of the job, spliced in
+            part, at = targets[rows.start : rows.stop], slice(rows.start, rows.stop)
+        else:
+            part, at = list(map(targets.__getitem__, rows)), None
+        for column, keys in self._sort_cache.items():
+            self._splice(keys, at, rows, self._column_keys(part, column))
         if self._search_cache is not None:
-            targets, texts = self._job.targets, self._search_cache
-            for row in range(rows[0], rows[-1] + 1) if contiguous else rows:
-                texts[row] = self._search_text(targets[row])
+            self._splice(self._search_cache, at, rows, self._search_texts(part))
+
+    @staticmethod
+    def _splice(values: list, at: Optional[slice], rows, new: list):
+        if at is not None:
+            values[at] = new
+        else:
+            for row, value in zip(rows, new):
+                values[row] = value
+
+    def _emit_runs(self, rows):
+        """dataChanged per run of adjacent rows (one for many scattered rows close
+        together: one signal is cheaper)."""
         last_col = self.COLUMN_COUNT - 1
-        if not contiguous and len(rows) > 64 and rows[-1] - rows[0] < 4 * len(rows):
-            contiguous = True  # many scattered rows close together: one signal is cheaper
-        if contiguous:
-            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last_col))
+        first, last = rows[0], rows[-1]
+        if isinstance(rows, range) or (len(rows) > 64 and last - first < 4 * len(rows)):
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
             return
-        start = prev = rows[0]
-        for row in rows[1:] + [None]:
-            if row is not None and row == prev + 1:
-                prev = row
-                continue
-            self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
-            if row is not None:
-                start = prev = row
+        start = prev = first
+        for row in rows[1:]:
+            if row != prev + 1:
+                self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+                start = row
+            prev = row
+        self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
 
     # -- Qt model ------------------------------------------------------------
     def index(self, row, column, parent=QModelIndex()):  # noqa: B008
@@ -265,14 +361,18 @@ class ResultsModel(ColumnsModel):
         ]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        # fast paths first: sorting and filtering ask for these roles a lot
-        if role == self.SortRole:
+        if role == self.SortRole:  # what sorting asks for most
             return self._sort_value(self._job.targets[index.row()], index.column())
-        t = self.target(index.row()) if index.isValid() else None
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, col: int, role):
+        """``data`` of a cell without a QModelIndex (the proxy asks this way)."""
+        if role in _UNANSWERED:  # asked for every painted cell
+            return None
+        t = self.target(row)
         if t is None:
             return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == self.COL_FEATURE:
                 if t.part:
                     return self.tr("{fid} (part {part})").format(fid=t.feature_id, part=t.part)
@@ -335,16 +435,19 @@ class ResultsModel(ColumnsModel):
 
     @staticmethod
     def _search_text(t: Target) -> str:
-        return " ".join(
-            [
-                str(t.feature_id),
-                t.name or "",
-                t.order_id or "",
-                t.order_status or "",
-                ResultsModel._problem(t),
-                " ".join(t.warnings or []),
-            ]
-        ).lower()
+        return ResultsModel._search_texts([t])[0]
+
+    @staticmethod
+    def _search_texts(targets: Iterable[Target]) -> List[str]:
+        """Per target, in lower case: feature id, name, order id, order status, problem and
+        warnings, joined by spaces (one expression per row: no call but for refusals)."""
+        problem = ResultsModel._problem
+        return [
+            f"{t.feature_id} {t.name or ''} {t.order_id or ''} {t.order_status or ''} "
+            f"{t.reason or (problem(t) if t.attempts else '')} "
+            f"{' '.join(t.warnings) if t.warnings else ''}".lower()
+            for t in targets
+        ]
 
     def tooltip(self, t: Target, col: int) -> str:
         """The row's label and its history: every attempt with its bulk id and time (UTC)."""
