@@ -80,6 +80,7 @@ class ResultsModel(ColumnsModel):
         self._row_of_fid: Optional[Dict[int, int]] = None  # feature id -> its (first) row
         self._rows_of_parts: Dict[int, List[int]] = {}  # feature id -> rows, several parts
         self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
+        self._orders: Dict[tuple, List[int]] = {}  # (column, descending) -> every row, sorted
         self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
         self._keys_changed: Optional[set] = None  # rows changed while make_sort_keys runs
         self._texts_changed: Optional[set] = None  # rows changed while texts are made
@@ -113,6 +114,7 @@ class ResultsModel(ColumnsModel):
 
     def _reindex(self):
         self._sort_cache = {}
+        self._orders = {}
         self._search_cache = None
         self._keys_changed = None
         self._texts_changed = None
@@ -136,11 +138,12 @@ class ResultsModel(ColumnsModel):
             self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
         texts: List[str] = []
         self._texts_changed = set()
-        for start in range(0, len(targets), SLICE):
+        step = SLICE // 2  # a text per row costs more than an index entry
+        for start in range(0, len(targets), step):
             yield
             if self._job is not job or self._search_cache is not None:
                 return
-            texts.extend(self._search_texts(targets[start : start + SLICE]))
+            texts.extend(self._search_texts(targets[start : start + step]))
         for row in self._texts_changed:
             texts[row] = self._search_texts([targets[row]])[0]
         self._texts_changed = None
@@ -231,6 +234,16 @@ class ResultsModel(ColumnsModel):
             self._sort_cache[column] = keys
         return keys
 
+    def sorted_rows(self, column: int, descending: bool) -> List[int]:
+        """Every row in this column's order, ties by row (cached until a sort value of the
+        column changes: sorting by a column again is a copy, not a sort)."""
+        order = self._orders.get((column, descending))
+        if order is None:
+            keys = self.sort_keys(column)
+            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+            self._orders[(column, descending)] = order
+        return order
+
     def make_sort_keys(self, column: int, size: int):
         """``sort_keys(column)`` made ``size`` rows at a time: a generator yielding between
         slices (``SlicedPass``); rows changed meanwhile are made again at the end."""
@@ -288,17 +301,23 @@ class ResultsModel(ColumnsModel):
         else:
             part, at = list(map(targets.__getitem__, rows)), None
         for column, keys in self._sort_cache.items():
-            self._splice(keys, at, rows, self._column_keys(part, column))
+            if self._splice(keys, at, rows, self._column_keys(part, column)):
+                for descending in (False, True):
+                    self._orders.pop((column, descending), None)
         if self._search_cache is not None:
             self._splice(self._search_cache, at, rows, self._search_texts(part))
 
     @staticmethod
-    def _splice(values: list, at: Optional[slice], rows, new: list):
+    def _splice(values: list, at: Optional[slice], rows, new: list) -> bool:
+        """Put ``new`` in at these rows; whether any value changed."""
         if at is not None:
+            changed = values[at] != new
             values[at] = new
-        else:
-            for row, value in zip(rows, new):
-                values[row] = value
+            return changed
+        old = list(map(values.__getitem__, rows))
+        for row, value in zip(rows, new):
+            values[row] = value
+        return old != new
 
     def _emit_runs(self, rows):
         """dataChanged per run of adjacent rows (one for many scattered rows close

@@ -170,6 +170,12 @@ class ResultsProxy(QAbstractTableModel):
         rows = [r for r in source_rows if 0 <= r < n and shown[r]]
         if self._sort_column < 0:
             return sorted(map(bisect_left, repeat(self._rows), rows))
+        if self._pos is None and len(rows) > len(self._rows) // 64:
+            # many rows and no table of positions yet: one C pass over the shown rows
+            wanted = bytearray(n)
+            for r in rows:
+                wanted[r] = 1
+            return list(compress(range(len(self._rows)), map(wanted.__getitem__, self._rows)))
         return sorted(map(self._positions().__getitem__, rows))
 
     def selection_of(self, proxy_rows: List[int]) -> QItemSelection:
@@ -308,19 +314,21 @@ class ResultsProxy(QAbstractTableModel):
 
     def _arranged(self) -> Tuple[List[int], bytearray]:
         """The shown source rows in their sorted order, and the filter's flags."""
-        n = len(self._targets())
         flags = self._flags()
-        if flags is None:
-            return self._sorted(list(range(n))), bytearray(b"\x01") * n
-        return self._sorted(list(compress(range(n), flags))), flags
+        rows = self._in_order(flags)
+        return rows, bytearray(b"\x01") * len(rows) if flags is None else flags
 
-    def _sorted(self, rows: List[int]) -> List[int]:
-        """``rows`` (ascending source rows) in the sort's order."""
-        if self._sort_column >= 0 and rows:
-            keys = self.sourceModel().sort_keys(self._sort_column)
-            descending = self._sort_order == Qt.SortOrder.DescendingOrder
-            rows.sort(key=keys.__getitem__, reverse=descending)  # stable: ties by source row
-        return rows
+    def _in_order(self, flags: Optional[bytearray]) -> List[int]:
+        """The source rows these flags show (None: every row), in the sort's order: the
+        model's order of every row, filtered (stable: ties by source row)."""
+        if self._sort_column < 0:
+            n = len(self._targets())
+            return list(range(n)) if flags is None else list(compress(range(n), flags))
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        order = self.sourceModel().sorted_rows(self._sort_column, descending)
+        if flags is None:
+            return list(order)
+        return list(compress(order, map(flags.__getitem__, order)))
 
     def _relayout(self, rows: List[int], shown: Optional[bytearray] = None):
         """Show ``rows`` (sorted, filtered; ``shown``: the filter's flags when they changed)
@@ -441,7 +449,7 @@ class ResultsProxy(QAbstractTableModel):
             shown[r] = 1
         moving = [r for r in changed if shown[r]]
         if len(moving) > MOVED_ONE_BY_ONE:  # a sort of every row is quicker
-            return self._sorted(list(compress(range(len(shown)), shown)))
+            return self._in_order(shown)
         taken = set(moving).union(leaving)
         kept = list(filterfalse(taken.__contains__, self._rows))
         key = self._order_key()
