@@ -151,6 +151,7 @@ def main():
         view.selectionModel().select(picked, QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     timed(app, f"table -> map ({N // 10:,} rows)", table_to_map, results)
+    del picked  # its 20,000 persistent indexes would follow every later sort
     print(f"  table -> map selected {layer.selectedFeatureCount():,} features")
     timed(
         app,

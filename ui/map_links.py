@@ -222,8 +222,7 @@ class SelectionSync(QObject):
 
     def selected_feature_ids(self) -> List[int]:
         # no Python call per row, no quadratic selectedRows()
-        source = self._proxy.source_rows(self._view.selected_rows())
-        return self._model.feature_ids_of_rows(source)
+        return self._model.feature_ids_of_rows(self._proxy.selected_source_rows())
 
     # -- rows -> map -------------------------------------------------------------
     def _on_rows_changed(self, *_):
@@ -268,6 +267,7 @@ class SelectionSync(QObject):
                 model.clearSelection()
             if not selection.isEmpty():
                 model.select(selection, QItemSelectionModel.SelectionFlag.Select)
+                self._proxy.note_selection(proxy_rows)
             if proxy_rows and scroll:
                 self._view.scrollTo(self._proxy.index(proxy_rows[0], 0))
         finally:

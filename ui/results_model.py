@@ -123,31 +123,23 @@ class ResultsModel(ColumnsModel):
         self._prep.start(self._prepare(job), now=job is None or len(job.targets) < BIG_JOB)
 
     def _prepare(self, job: Optional[BulkJob]):
-        """The feature-id index, then the search texts, a slice at a time (a generator
-        for ``SlicedPass``). Either may be made at once meanwhile (``_fid_index``)."""
+        """The search texts a slice at a time (a generator for ``SlicedPass``), then the
+        feature-id index (one C pass). Either may be asked for, and made, meanwhile."""
         targets = job.targets if job is not None else []
-        index: Dict[int, int] = {}
+        texts: List[str] = []
+        self._texts_changed = set()  # rows refreshed meanwhile: their texts made again
         for start in range(0, len(targets), SLICE):
             if start:
                 yield
-            if self._job is not job or self._row_of_fid is not None:
-                break
-            part = targets[start : start + SLICE]
-            index.update(zip(map(int, map(_feature_id, part)), range(start, start + len(part))))
-        if self._job is job and self._row_of_fid is None:
-            self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
-        texts: List[str] = []
-        self._texts_changed = set()
-        step = SLICE // 2  # a text per row costs more than an index entry
-        for start in range(0, len(targets), step):
-            yield
-            if self._job is not job or self._search_cache is not None:
+            if self._job is not job:
                 return
-            texts.extend(self._search_texts(targets[start : start + step]))
+            texts.extend(self._search_texts(targets[start : start + SLICE]))
         for row in self._texts_changed:
             texts[row] = self._search_texts([targets[row]])[0]
-        self._texts_changed = None
-        self._search_cache = texts
+        self._texts_changed, self._search_cache = None, texts
+        yield
+        if self._job is job:
+            self._fid_index()
 
     @staticmethod
     def _parts(targets: List[Target], index: Dict[int, int]) -> Dict[int, List[int]]:
@@ -163,7 +155,7 @@ class ResultsModel(ColumnsModel):
         return parts
 
     def _fid_index(self) -> Dict[int, int]:
-        if self._row_of_fid is None:  # asked before the pass made it: made now, at once
+        if self._row_of_fid is None:
             targets = self._job.targets if self._job else []
             index = dict(zip(map(int, map(_feature_id, targets)), range(len(targets))))
             self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)

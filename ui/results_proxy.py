@@ -71,6 +71,7 @@ class ResultsProxy(QAbstractTableModel):
         self.relayout_active = False  # True while a sort or filter moves the rows
         self._source: Optional[ResultsModel] = None
         self._selection = None  # the view's QItemSelectionModel (attach_selection)
+        self._selected: Optional[Tuple[int, List[int]]] = None  # (ranges, source rows) read
         self._changed_since_sort = True  # results arrived since the rows were arranged
 
     def sourceModel(self) -> Optional[ResultsModel]:  # noqa: N802
@@ -85,6 +86,7 @@ class ResultsProxy(QAbstractTableModel):
             old.dataChanged.disconnect(self._source_data_changed)
             old.rows_changed.disconnect(self._source_rows_changed)
         self.beginResetModel()
+        self._selected = None
         self._source = model
         if model is not None:
             model.modelAboutToBeReset.connect(self._source_about_to_reset)
@@ -95,6 +97,7 @@ class ResultsProxy(QAbstractTableModel):
         self.endResetModel()
 
     def _source_about_to_reset(self):
+        self._selected = None
         self.beginResetModel()
 
     def _source_reset(self):
@@ -152,9 +155,6 @@ class ResultsProxy(QAbstractTableModel):
     def source_row(self, proxy_row: int) -> int:
         return self._rows[proxy_row]
 
-    def source_rows(self, proxy_rows) -> List[int]:
-        return list(map(self._rows.__getitem__, proxy_rows))
-
     def proxy_row(self, source_row: int) -> int:
         """The row a source row shows at, -1 when a filter hides it."""
         if not 0 <= source_row < len(self._shown) or not self._shown[source_row]:
@@ -193,11 +193,31 @@ class ResultsProxy(QAbstractTableModel):
         add(make(start, 0), make(prev, last))
         return selection
 
-    def selected_source_rows(self, selection: QItemSelection) -> List[int]:
-        """Source rows of a selection of proxy rows, ascending (read range by range: Qt's
-        selectedRows() checks every row against every range)."""
+    def selected_source_rows(self) -> List[int]:
+        """Source rows of the view's selection, ascending: read range by range (Qt's
+        selectedRows() checks every row against every range), and kept until the selection
+        changes (a sort or filter carries the same rows over)."""
+        model = self._selection
+        if model is None or not model.hasSelection():
+            return []
+        selection = model.selection()
+        known = self._selected
+        if known is not None and known[0] == len(selection):
+            return known[1]
         spans = [range(r.top(), r.bottom() + 1) for r in selection]
-        return sorted(set(map(self._rows.__getitem__, chain.from_iterable(spans))))
+        rows = sorted(set(map(self._rows.__getitem__, chain.from_iterable(spans))))
+        self._selected = (len(selection), rows)
+        return rows
+
+    def note_selection(self, proxy_rows: List[int]):
+        """These rows were just selected (whole rows): no need to read them back."""
+        model = self._selection
+        if model is not None:
+            rows = sorted(map(self._rows.__getitem__, proxy_rows))
+            self._selected = (len(model.selection()), rows)
+
+    def _forget_selection(self, *_):
+        self._selected = None
 
     def _positions(self) -> dict:
         """source row -> proxy row, for the shown rows."""
@@ -357,26 +377,33 @@ class ResultsProxy(QAbstractTableModel):
             self.relayout_active = False
 
     def attach_selection(self, selection_model):
-        """The view's selection model: a sort or filter carries its rows over itself."""
+        """The view's selection model: a sort or filter carries its rows over itself.
+        Attached before anyone else listens to it: a change forgets the rows read first."""
         self._selection = selection_model
+        self._selected = None
+        selection_model.selectionChanged.connect(self._forget_selection)
+        selection_model.modelChanged.connect(self._forget_selection)
 
     def _park_selection(self) -> Optional[List[int]]:
         """Source rows of the view's selection, which is cleared for the layout change: Qt
         would keep it through persistent indexes, which cost a Python object each here
         (10,000 selected rows: 0.2 s), and compare it range by range."""
-        model = getattr(self, "_selection", None)
+        model = self._selection
         if model is None or not model.hasSelection():
             return None
-        source = self.selected_source_rows(model.selection())
+        source = self.selected_source_rows()
         model.clearSelection()
         return source
 
     def _restore_selection(self, source_rows: Optional[List[int]]):
         if not source_rows:
             return
-        selection = self.selection_of(self.proxy_rows(source_rows))
-        if not selection.isEmpty():
-            self._selection.select(selection, QItemSelectionModel.SelectionFlag.Select)
+        rows = self.proxy_rows(source_rows)
+        if rows:
+            self._selection.select(
+                self.selection_of(rows), QItemSelectionModel.SelectionFlag.Select
+            )
+            self.note_selection(rows)
 
     # -- results arriving ------------------------------------------------------------
     def _source_data_changed(self, top, bottom, _roles=()):
@@ -468,6 +495,7 @@ class ResultsProxy(QAbstractTableModel):
         """Source order only: take these rows out, one signal per run of proxy rows."""
         if not leaving:
             return
+        self._selected = None
         rows = self._rows
         at = [bisect_left(rows, r) for r in leaving]
         for start, end in reversed(_runs(at)):
@@ -482,6 +510,7 @@ class ResultsProxy(QAbstractTableModel):
         """Source order only: put these rows in at their place, one signal per run."""
         if not entering:
             return
+        self._selected = None
         rows = self._rows
         groups: List[list] = []  # [insert position, [source rows]] in ascending order
         for r in entering:
