@@ -123,8 +123,8 @@ class ResultsModel(ColumnsModel):
         self._prep.start(self._prepare(job), now=job is None or len(job.targets) < BIG_JOB)
 
     def _prepare(self, job: Optional[BulkJob]):
-        """The search texts a slice at a time (a generator for ``SlicedPass``), then the
-        feature-id index (one C pass). Either may be asked for, and made, meanwhile."""
+        """The search texts, then the feature-id index, a slice at a time (a generator for
+        ``SlicedPass``). Either may be asked for, and made at once, meanwhile."""
         targets = job.targets if job is not None else []
         texts: List[str] = []
         self._texts_changed = set()  # rows refreshed meanwhile: their texts made again
@@ -137,9 +137,15 @@ class ResultsModel(ColumnsModel):
         for row in self._texts_changed:
             texts[row] = self._search_texts([targets[row]])[0]
         self._texts_changed, self._search_cache = None, texts
-        yield
-        if self._job is job:
-            self._fid_index()
+        index: Dict[int, int] = {}
+        for start in range(0, len(targets), SLICE):
+            yield
+            if self._job is not job or self._row_of_fid is not None:
+                return
+            part = targets[start : start + SLICE]
+            index.update(zip(map(int, map(_feature_id, part)), range(start, start + len(part))))
+        if self._row_of_fid is None:
+            self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
 
     @staticmethod
     def _parts(targets: List[Target], index: Dict[int, int]) -> Dict[int, List[int]]:
