@@ -83,8 +83,12 @@ class ResultsModel(ColumnsModel):
         self._orders: Dict[tuple, List[int]] = {}  # (column, descending) -> every row, sorted
         self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
         self._keys_changed: Optional[set] = None  # rows changed while make_sort_keys runs
-        self._texts_changed: Optional[set] = None  # rows changed while texts are made
+        # rows whose search text is stale (made again when the text filter asks, or after
+        # a run: while a job runs nearly every text changes, made once at its end)
+        self._texts_stale: set = set()
+        self._making_texts = False
         self._refreshing = False
+        self._values_changed: Optional[set] = None  # columns whose sort values a refresh changed
         # the feature-id index and the search texts, made a slice per turn after a fill:
         # the first map selection or text filter finds them ready
         self._prep = SlicedPass(self)
@@ -95,10 +99,12 @@ class ResultsModel(ColumnsModel):
 
     _froze_heap = False  # whether a shown big job froze the collector's heap
 
-    def set_job(self, job: Optional[BulkJob]):
+    def set_job(self, job: Optional[BulkJob], running: bool = False):
+        """``running``: results will change nearly every row: the search texts are made
+        when it ends (``prepare``) or when the text filter asks, not now."""
         self.beginResetModel()
         self._job = job
-        self._reindex()
+        self._reindex(texts=not running)
         self.endResetModel()
         if job is not None and len(job.targets) >= BIG_JOB:
             # a big job's million objects (targets, payload dicts) live as long as it is
@@ -112,31 +118,41 @@ class ResultsModel(ColumnsModel):
             gc.unfreeze()
             ResultsModel._froze_heap = False
 
-    def _reindex(self):
+    def _reindex(self, texts: bool = True):
         self._sort_cache = {}
         self._orders = {}
         self._search_cache = None
         self._keys_changed = None
-        self._texts_changed = None
+        self._texts_stale, self._making_texts = set(), False
         self._row_of_fid, self._rows_of_parts = None, {}
-        job = self._job
-        self._prep.start(self._prepare(job), now=job is None or len(job.targets) < BIG_JOB)
+        self.prepare(texts)
 
-    def _prepare(self, job: Optional[BulkJob]):
-        """The search texts, then the feature-id index, a slice at a time (a generator for
-        ``SlicedPass``). Either may be asked for, and made at once, meanwhile."""
+    def prepare(self, texts: bool = True):
+        """Make, a slice per turn (at once for a small job), the search texts (``texts``:
+        the missing or stale ones) and the feature-id index: the first text filter or map
+        selection finds them ready."""
+        job = self._job
+        self._prep.start(self._prepare(job, texts), now=job is None or len(job.targets) < BIG_JOB)
+
+    def _prepare(self, job: Optional[BulkJob], texts: bool):
+        """A generator for ``SlicedPass``. What it makes may be asked for, and made at
+        once, meanwhile (``search_texts``, ``_fid_index``)."""
         targets = job.targets if job is not None else []
-        texts: List[str] = []
-        self._texts_changed = set()  # rows refreshed meanwhile: their texts made again
-        for start in range(0, len(targets), SLICE):
-            if start:
-                yield
-            if self._job is not job:
+        if texts and self._search_cache is None:
+            made: List[str] = []
+            self._texts_stale, self._making_texts = set(), True
+            for start in range(0, len(targets), SLICE):
+                if start:
+                    yield
+                if self._job is not job:
+                    return
+                made.extend(self._search_texts(targets[start : start + SLICE]))
+            self._search_cache, self._making_texts = made, False
+        while texts and self._texts_stale:
+            yield
+            if self._job is not job or self._search_cache is None:
                 return
-            texts.extend(self._search_texts(targets[start : start + SLICE]))
-        for row in self._texts_changed:
-            texts[row] = self._search_texts([targets[row]])[0]
-        self._texts_changed, self._search_cache = None, texts
+            self._remake_texts(SLICE)
         index: Dict[int, int] = {}
         for start in range(0, len(targets), SLICE):
             yield
@@ -146,6 +162,15 @@ class ResultsModel(ColumnsModel):
             index.update(zip(map(int, map(_feature_id, part)), range(start, start + len(part))))
         if self._row_of_fid is None:
             self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
+
+    def _remake_texts(self, most: Optional[int] = None):
+        """The stale search texts made again (at most ``most`` of them)."""
+        stale = self._texts_stale
+        rows = sorted(stale) if most is None or len(stale) <= most else sorted(stale)[:most]
+        stale.difference_update(rows)
+        targets, texts = self._job.targets, self._search_cache
+        for row, text in zip(rows, self._search_texts(map(targets.__getitem__, rows))):
+            texts[row] = text
 
     @staticmethod
     def _parts(targets: List[Target], index: Dict[int, int]) -> Dict[int, List[int]]:
@@ -262,13 +287,16 @@ class ResultsModel(ColumnsModel):
         self._sort_cache[column] = keys
 
     def search_texts(self) -> List[str]:
-        """What the text filter looks in, per row (cached; kept fresh by refresh_*)."""
-        if self._search_cache is None:
+        """What the text filter looks in, per row (cached; stale rows made again now)."""
+        if self._search_cache is None or self._texts_stale:
             if self._prep.busy():
                 self._prep.finish()  # what the slices have made so far is kept
             if self._search_cache is None:
                 targets = self._job.targets if self._job else []
                 self._search_cache = self._search_texts(targets)
+                self._texts_stale, self._making_texts = set(), False
+            if self._texts_stale:
+                self._remake_texts()
         return self._search_cache
 
     def in_refresh(self) -> bool:
@@ -279,20 +307,30 @@ class ResultsModel(ColumnsModel):
         if not rows:
             return
         changed = range(rows[0], rows[-1] + 1) if contiguous else rows
-        for pending in (self._keys_changed, self._texts_changed):
-            if pending is not None:
-                pending.update(changed)
-        if self._sort_cache or self._search_cache is not None:
-            self._remake(changed)
+        if self._keys_changed is not None:
+            self._keys_changed.update(changed)
+        if self._search_cache is not None or self._making_texts:
+            self._texts_stale.update(changed)  # made again when next needed
+        self._values_changed = set()
+        if self._sort_cache:
+            self._remake_keys(changed)
         self._refreshing = True
         try:
             self.rows_changed.emit(changed)
             self._emit_runs(changed)
         finally:
-            self._refreshing = False
+            self._refreshing, self._values_changed = False, None
 
-    def _remake(self, rows):
-        """Sort values and search texts of these rows (ascending), made again."""
+    def sort_values_changed(self, column: int) -> Optional[bool]:
+        """During ``rows_changed``: whether a sort value of this column changed (the rows
+        may have moved); None at other times (not known)."""
+        if self._values_changed is None:
+            return None
+        return column in self._values_changed or column not in self._sort_cache
+
+    def _remake_keys(self, rows):
+        """Sort values of these rows (ascending) made again; a column's cached order goes
+        when one of its values changed."""
         targets = self._job.targets
         if isinstance(rows, range):  # contiguous: one slice of the job, spliced in
             part, at = targets[rows.start : rows.stop], slice(rows.start, rows.stop)
@@ -300,10 +338,9 @@ class ResultsModel(ColumnsModel):
             part, at = list(map(targets.__getitem__, rows)), None
         for column, keys in self._sort_cache.items():
             if self._splice(keys, at, rows, self._column_keys(part, column)):
+                self._values_changed.add(column)
                 for descending in (False, True):
                     self._orders.pop((column, descending), None)
-        if self._search_cache is not None:
-            self._splice(self._search_cache, at, rows, self._search_texts(part))
 
     @staticmethod
     def _splice(values: list, at: Optional[slice], rows, new: list) -> bool:
@@ -318,11 +355,12 @@ class ResultsModel(ColumnsModel):
         return old != new
 
     def _emit_runs(self, rows):
-        """dataChanged per run of adjacent rows (one for many scattered rows close
-        together: one signal is cheaper)."""
+        """dataChanged per run of adjacent rows; one over them all for many rows (a signal
+        is a Python call in each listener: the proxy has the exact rows from
+        ``rows_changed``)."""
         last_col = self.COLUMN_COUNT - 1
         first, last = rows[0], rows[-1]
-        if isinstance(rows, range) or (len(rows) > 64 and last - first < 4 * len(rows)):
+        if isinstance(rows, range) or len(rows) > 64:
             self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
             return
         start = prev = first

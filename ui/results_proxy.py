@@ -10,7 +10,7 @@ the filter are inserted or removed in place, the rest get ``dataChanged``.
 """
 
 from bisect import bisect_left, bisect_right
-from itertools import chain, compress, filterfalse, repeat
+from itertools import chain, compress, repeat
 from operator import and_, attrgetter, contains, eq
 from typing import Callable, List, Optional, Tuple
 
@@ -426,15 +426,7 @@ class ResultsProxy(QAbstractTableModel):
             entering = [r for r in changed if not shown[r] and accept(r)]
             leaving = [r for r in changed if shown[r] and not accept(r)]
         if self._sort_column >= 0:
-            if entering or leaving or self._out_of_order(changed):
-                self._relayout(self._replaced(changed, entering, leaving))
-                if entering:
-                    self.rows_regrouped.emit()
-            else:
-                pos = self._positions()
-                at = [pos[r] for r in changed if shown[r]]
-                if at:  # the view repaints only when one of them is on screen
-                    self._repaint(min(at), max(at))
+            self._resorted(changed, entering, leaving)
             return
         self._remove(leaving)
         self._insert(entering)
@@ -442,20 +434,34 @@ class ResultsProxy(QAbstractTableModel):
             bisect_left(self._rows, changed[0]), bisect_right(self._rows, changed[-1]) - 1
         )
 
+    def _resorted(self, changed, entering: List[int], leaving: List[int]):
+        moved = self._source.sort_values_changed(self._sort_column)
+        if moved is None:  # not a refresh of the model's own: look where they sit
+            moved = self._out_of_order(changed)
+        rows = self._replaced(changed, entering, leaving) if moved or entering or leaving else None
+        if rows is not None and rows != self._rows:
+            self._relayout(rows)
+            if entering:
+                self.rows_regrouped.emit()
+        elif self._pos is None:  # no table of positions to say where they are
+            self._repaint(0, len(self._rows) - 1)
+        else:
+            at = [self._pos[r] for r in changed if self._shown[r]]
+            if at:  # the view repaints only when one of them is on screen
+                self._repaint(min(at), max(at))
+
     def _repaint(self, first: int, last: int):
         if first <= last:
             self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
 
-    def _order_key(self) -> Callable:
-        """source row -> what orders the rows now: sort value, then source row."""
+    def _out_of_order(self, changed) -> bool:
+        """Whether a changed row no longer sits between its neighbours (sort value, then
+        source row)."""
         keys = self.sourceModel().sort_keys(self._sort_column)
         if self._sort_order == Qt.SortOrder.DescendingOrder:
-            return lambda r: (_Reversed(keys[r]), r)
-        return lambda r: (keys[r], r)
-
-    def _out_of_order(self, changed) -> bool:
-        """Whether a changed row no longer sits between its neighbours."""
-        key = self._order_key()
+            key = lambda r: (_Reversed(keys[r]), r)  # noqa: E731
+        else:
+            key = lambda r: (keys[r], r)  # noqa: E731
         rows, shown, pos = self._rows, self._shown, self._positions()
         last = len(rows) - 1
         for r in changed:
@@ -477,14 +483,28 @@ class ResultsProxy(QAbstractTableModel):
         moving = [r for r in changed if shown[r]]
         if len(moving) > MOVED_ONE_BY_ONE:  # a sort of every row is quicker
             return self._in_order(shown)
-        taken = set(moving).union(leaving)
-        kept = list(filterfalse(taken.__contains__, self._rows))
-        key = self._order_key()
-        moving.sort(key=key)
+        keep = bytearray(b"\x01") * len(shown)
+        for r in chain(moving, leaving):
+            keep[r] = 0
+        kept = list(compress(self._rows, map(keep.__getitem__, self._rows)))
+        keys = self.sourceModel().sort_keys(self._sort_column)
+        value = keys.__getitem__
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        moving.sort(key=value, reverse=descending)  # stable: ties by source row
+        # where each goes among the kept rows: bisections over their sort values (in C),
+        # then among equal values by source row; descending: over the values reversed
+        if descending:
+            n, ascending = len(kept), list(map(value, reversed(kept)))
         rows: List[int] = []
         start = 0
         for r in moving:
-            at = bisect_left(kept, key(r), lo=start, key=key)
+            k = keys[r]
+            if descending:
+                lo, hi = n - bisect_right(ascending, k), n - bisect_left(ascending, k)
+            else:
+                lo = bisect_left(kept, k, start, key=value)
+                hi = bisect_right(kept, k, lo, key=value)
+            at = bisect_left(kept, r, max(lo, start), max(hi, start))
             rows += kept[start:at]
             rows.append(r)
             start = at
