@@ -134,6 +134,10 @@ class ResultsModel(ColumnsModel):
         job = self._job
         self._prep.start(self._prepare(job, texts), now=job is None or len(job.targets) < BIG_JOB)
 
+    def preparing(self) -> bool:
+        """Whether ``prepare`` is still making its slices."""
+        return self._prep.busy()
+
     def _prepare(self, job: Optional[BulkJob], texts: bool):
         """A generator for ``SlicedPass``. What it makes may be asked for, and made at
         once, meanwhile (``search_texts``, ``_fid_index``)."""
