@@ -139,15 +139,20 @@ class ResultsModel(ColumnsModel):
         return self._prep.busy()
 
     def _prepare(self, job: Optional[BulkJob], texts: bool):
-        """A generator for ``SlicedPass``. What it makes may be asked for, and made at
-        once, meanwhile (``search_texts``, ``_fid_index``)."""
+        """A generator for ``SlicedPass``: the feature-id index (one pass in C, a few ms),
+        then the search texts a slice per turn. What it makes may be asked for, and made at
+        once, meanwhile (``_fid_index``, ``search_texts``)."""
         targets = job.targets if job is not None else []
+        if len(targets) >= BIG_JOB:
+            yield  # the fill's own turn ends first
+        if self._job is not job:
+            return
+        self._fid_index()
         if texts and self._search_cache is None:
             made: List[str] = []
             self._texts_stale, self._making_texts = set(), True
             for start in range(0, len(targets), SLICE):
-                if start:
-                    yield
+                yield
                 if self._job is not job:
                     return
                 made.extend(self._search_texts(targets[start : start + SLICE]))
@@ -157,15 +162,6 @@ class ResultsModel(ColumnsModel):
             if self._job is not job or self._search_cache is None:
                 return
             self._remake_texts(SLICE)
-        index: Dict[int, int] = {}
-        for start in range(0, len(targets), SLICE):
-            yield
-            if self._job is not job or self._row_of_fid is not None:
-                return
-            part = targets[start : start + SLICE]
-            index.update(zip(map(int, map(_feature_id, part)), range(start, start + len(part))))
-        if self._row_of_fid is None:
-            self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
 
     def _remake_texts(self, most: Optional[int] = None):
         """The stale search texts made again (at most ``most`` of them)."""
