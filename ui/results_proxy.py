@@ -167,7 +167,10 @@ class ResultsProxy(QAbstractTableModel):
         """Proxy rows of these source rows that are shown, in ascending order."""
         shown = self._shown
         n = len(shown)
-        rows = [r for r in source_rows if 0 <= r < n and shown[r]]
+        source_rows = list(source_rows)
+        if source_rows and (min(source_rows) < 0 or max(source_rows) >= n):
+            source_rows = [r for r in source_rows if 0 <= r < n]
+        rows = list(filter(shown.__getitem__, source_rows))
         if self._sort_column < 0:
             return sorted(map(bisect_left, repeat(self._rows), rows))
         if self._pos is None and len(rows) > len(self._rows) // 64:
