@@ -8,7 +8,6 @@ import random
 import pytest
 from planet_bulk_tasking.core.model.job import BulkJob, Target, TargetStatus
 from planet_bulk_tasking.ui.results_model import BIG_JOB, ResultsModel
-from planet_bulk_tasking.ui.results_panel import ResultsPanel
 from planet_bulk_tasking.ui.results_proxy import MOVED_ONE_BY_ONE, ResultsProxy
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QItemSelectionModel, Qt
@@ -41,14 +40,6 @@ def big_layer(qgis_new_project):
     QgsProject.instance().addMapLayer(layer)
     yield layer
     QgsProject.instance().removeAllMapLayers()
-
-
-@pytest.fixture
-def panel(qgis_app):
-    panel = ResultsPanel(None)
-    yield panel
-    panel.shutdown()
-    panel.close()
 
 
 def shown_keys(panel):
