@@ -3,6 +3,8 @@ garbage-collection pauses (which hold the GIL, so they show as main-thread stall
 Import it after ``plugin_path.ensure_importable()`` (it imports qgis.core)."""
 
 import gc
+import os
+import threading
 import time
 
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
@@ -34,6 +36,10 @@ class GcPauses:
             self._started = time.perf_counter()
         elif info["generation"] == 2 and self._started is not None:
             self.pauses.append(time.perf_counter() - self._started)
+            if os.environ.get("PBT_GC_WHO"):  # which thread's allocation set it off
+                took = (time.perf_counter() - self._started) * 1000
+                print(f"    full GC {took:.0f} ms in {threading.current_thread().name}, "
+                      f"{info['collected']} collected", flush=True)  # fmt: skip
 
     def start(self) -> "GcPauses":
         gc.collect()

@@ -117,6 +117,7 @@ def run_once(n: int, iface, timeout: float) -> dict:
         heartbeat = QTimer()
         heartbeat.setTimerType(0)  # Qt.PreciseTimer
         heartbeat.timeout.connect(lambda: beats.append(clock.nsecsElapsed() / 1e9))
+        watcher = _watch_stalls(heartbeat) if os.environ.get("PBT_STALL_WATCH") else None
         heartbeat.start(5)
         before = counters(base_url)
         t0 = time.monotonic()
@@ -129,7 +130,9 @@ def run_once(n: int, iface, timeout: float) -> dict:
         if os.environ.get("PBT_PROFILE"):
             import cProfile
 
-            profile = cProfile.Profile()
+            # PBT_PROFILE=cpu: the main thread's CPU time (no GIL waits), else wall time
+            cpu = os.environ["PBT_PROFILE"] == "cpu"
+            profile = cProfile.Profile(time.thread_time) if cpu else cProfile.Profile()
             profile.enable()
         sampler = _StallSampler(beats, clock) if os.environ.get("PBT_SAMPLE") else None
         deadline = time.monotonic() + timeout
@@ -147,6 +150,8 @@ def run_once(n: int, iface, timeout: float) -> dict:
                 click_window = (click_from, clock.nsecsElapsed() / 1e9)
             time.sleep(0.001)
         heartbeat.stop()
+        if watcher is not None:
+            watcher.terminate()
         gc_pauses = gc_recorder.stop()
         if sampler is not None:
             sampler.report()
@@ -198,6 +203,24 @@ def run_once(n: int, iface, timeout: float) -> dict:
         proc.wait(10)
 
 
+def _watch_stalls(heartbeat):
+    """PBT_STALL_WATCH=file: bench/stall_watch.py, in its own process, dumps every thread
+    (py-spy, native frames) when the heartbeat is late: what holds the main thread up."""
+    import mmap
+    import struct
+    import tempfile
+
+    fd, beat_file = tempfile.mkstemp(prefix="pbt-beat-")
+    os.write(fd, b"\0" * 8)
+    page = mmap.mmap(fd, 8)
+    heartbeat.timeout.connect(lambda: struct.pack_into("d", page, 0, time.monotonic()))
+    here = os.path.dirname(os.path.abspath(__file__))
+    return subprocess.Popen(
+        [sys.executable, os.path.join(here, "stall_watch.py"), str(os.getpid()), beat_file,
+         os.environ["PBT_STALL_WATCH"]]  # fmt: skip
+    )
+
+
 class _StallSampler:
     """PBT_SAMPLE=1: every 10 ms, when the heartbeat is over 60 ms late, note where the main
     thread is (its innermost plugin frames): which code makes the stalls."""
@@ -247,6 +270,8 @@ def main(argv=None) -> int:
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=900.0)
     args = ap.parse_args(argv)
+    if os.environ.get("PBT_SWITCH"):  # experiments: the interpreter's GIL switch interval
+        sys.setswitchinterval(float(os.environ["PBT_SWITCH"]))
     app = QgsApplication([], True)
     app.initQgis()
     from planet_bulk_tasking.ui import settings_panel  # noqa: F401  (import cost not timed)

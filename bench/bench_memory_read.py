@@ -12,7 +12,49 @@ so that a loaded shared machine disturbs them less than wall time.
   points, but every item read back is a Python object again), the name column
   alone (no geometry), a C++ export of the layer to ``/vsimem/`` FlatGeobuf through
   QgsVectorFileWriter.addFeatures(iterator) for the OGR bulk reader;
+* C++ reads without a QgsFeature per row in Python (issue 17, session 4): one expression
+  per column or one ``array(...)`` for all through ``QgsVectorLayerUtils.getValues``,
+  ``$geometry`` collected by ``QgsVectorLayer.aggregate``; and Python-side variants: the
+  provider's own feature source, geometries kept and collected in one C++ call;
+* what a lazily built payload could save at most (the dicts alone);
 * the build's stages: read, targets + payloads + sizes, duplicates, chunks, the rest.
+
+Measured and rejected (memory layer, 100,000 points, thread CPU; plain iteration 0.09–0.15 s,
+shared 2-core machine):
+
+* attribute subsets, NumPy decoding of per-feature WKB, a /vsimem/ FlatGeobuf export
+  (0.45 s) read in bulk, KDBush (fill 0.05 s in C++, but reading 100,000 items back
+  0.39 s), ``__slots__`` on Target (sessions 2–3);
+* expressions evaluated in C++ (``getValues``/``aggregate``): 1.0–1.2× plain iteration
+  *per column* (``$id``, ``$x``, ``$y``, the name), 4.2× for ``array($id, $x, $y, name)``:
+  each feature still gets an expression context and QVariants; and both need the
+  QgsVectorLayer, which the build (a worker thread) must not touch. A clone of a memory
+  layer is cheap (1 ms, the features are shared) but reads no faster;
+* ``aggregate(GeometryCollect)``: 0.8–1.0× plain for the points alone;
+* the names alone by ``aggregate(StringConcatenate, "name")`` on a clone of the layer
+  (a plain field: no expression) and one ``split``: 0.05 s against ~0.11 s for ``f[name]``,
+  but a NULL name comes back "" (another pass to count them), only text fields qualify,
+  and the clone would be used off its thread: at most ~0.05 s (≤ 10 %) to gain;
+* keeping each ``f.geometry()`` and collecting them (``QgsGeometry.collectGeometry``,
+  one WKB, NumPy decode) instead of ``asPoint().x()/.y()``: +0.06 s (100,000 live
+  geometry wrappers cost more than the calls they save);
+* rows as tuples, progress counted per block: −0 to −4 % of the read;
+
+* payloads built lazily at send time: the dicts are 0.03–0.04 s (≤ 0.4× plain, with their
+  share of the GC scan ≤ 0.7×), and the build's next steps read every payload anyway
+  (``job_hints``, ``summarize``, the store's write-ahead JSON): the cost would only move;
+* many points transformed in one C++ call: already done (fast_read.transform_xy, 0.013 s).
+
+Accepted, small: the point reader iterates the provider's own feature source when the layer
+adds nothing to it (source.py): −8 % of a memory layer's read (0.211 → 0.194 s, best of
+15); whole builds, counted in instructions by callgrind (20,000 points, deterministic):
+−2.3 % memory, −1.2 % CSV; in wall time within the shared machine's noise.
+
+What is left, the floor: the Python read (``nextFeature`` + id + point + name ≈ 2.3–2.6×
+plain) plus 100,000 Targets with their payload dicts, sizes, duplicates and chunks
+(≈ 1.5–2×): about 4–5× plain iteration for a memory layer, whose plain iteration is
+itself the cheapest of all providers. ≤ 2.0× needs a reader in C++ (a bulk
+``QgsFeatureSource`` → arrays call) that PyQGIS 3.22–3.40 does not have.
 """
 
 import argparse
@@ -26,14 +68,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import bench_payloads  # noqa: E402  (sets up the plugin path and QT_QPA_PLATFORM)
 from qgis.core import (  # noqa: E402
+    QgsAggregateCalculator,
     QgsApplication,
     QgsCoordinateTransformContext,
+    QgsExpressionContext,
+    QgsExpressionContextUtils,
     QgsFeature,
     QgsFeatureRequest,
+    QgsGeometry,
     QgsRectangle,
     QgsSpatialIndexKDBush,
     QgsVectorFileWriter,
     QgsVectorLayerFeatureSource,
+    QgsVectorLayerUtils,
 )
 
 
@@ -44,6 +91,16 @@ def best(fn, repeat):
         fn()
         out = min(out, time.thread_time() - t)
     return out
+
+
+def best_paused(fn, repeat):
+    """``best`` with the cyclic GC paused, as the build runs (build._gc_paused)."""
+    gc.collect()
+    gc.disable()
+    try:
+        return best(fn, repeat)
+    finally:
+        gc.enable()
 
 
 def loop(src, body, request=None):
@@ -134,6 +191,7 @@ def run(args) -> None:
         del writer
 
     print(f"{'export to /vsimem/ FlatGeobuf (C++)':<44} {best(export, min(r, 3)):6.3f}")
+    _cpp_reads(layer, src, r)
 
     stages = {}
 
@@ -194,6 +252,65 @@ def run(args) -> None:
         f"  {'of which the GC scan at the end':<42} {best_total - no_gc:6.3f}  "
         f"{(best_total - no_gc) / base:5.2f}x"
     )
+
+
+def _cpp_reads(layer, src, r):
+    """Session 4's candidates (see the module doc): C++ expression reads on the layer
+    (main thread only) and Python-side variants of the read, each a whole read (those
+    with the GC paused, as in the build)."""
+    for expr in ("$id", "$x", '"name"', 'array($id, $x, $y, "name")'):
+        t = best(lambda expr=expr: QgsVectorLayerUtils.getValues(layer, expr), r)
+        print(f"{'getValues ' + expr:<44} {t:6.3f}")
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    params = QgsAggregateCalculator.AggregateParameters()
+    collect = QgsAggregateCalculator.Aggregate.GeometryCollect
+
+    def aggregate():
+        return layer.aggregate(collect, "$geometry", params, context)
+
+    print(f"{'aggregate GeometryCollect $geometry':<44} {best(aggregate, r):6.3f}")
+
+    def read_xy(features):
+        def go():
+            f = QgsFeature()
+            next_feature = features.getFeatures(QgsFeatureRequest()).nextFeature
+            ids, xs, ys, names = [], [], [], []
+            while next_feature(f):
+                ids.append(f.id())
+                p = f.geometry().asPoint()
+                xs.append(p.x())
+                ys.append(p.y())
+                names.append(f[0])
+
+        return go
+
+    def read_collect():
+        f = QgsFeature()
+        next_feature = src.getFeatures(QgsFeatureRequest()).nextFeature
+        ids, geoms, names = [], [], []
+        while next_feature(f):
+            ids.append(f.id())
+            geoms.append(f.geometry())
+            names.append(f[0])
+        return bytes(QgsGeometry.collectGeometry(geoms).asWkb())
+
+    provider = layer.dataProvider().featureSource()
+    for label, fn in (
+        ("read: id, asPoint x y, name (points_fast)", read_xy(src)),
+        ("  the same from the provider's source", read_xy(provider)),
+        ("  geometries kept, collectGeometry, WKB", read_collect),
+    ):
+        print(f"{label:<44} {best_paused(fn, r):6.3f}")
+    shared = {"start_time": "2030-01-01T00:00:00Z", "end_time": "2030-01-15T00:00:00Z"}
+    rows = [(f"site {i}", i * 1e-3, i * 2e-3) for i in range(layer.featureCount())]
+
+    def payloads():
+        return [
+            {"name": n, "geometry": {"type": "Point", "coordinates": [x, y]}, **shared}
+            for n, x, y in rows
+        ]
+
+    print(f"{'payload dicts alone (a lazy build saves <=)':<44} {best_paused(payloads, r):6.3f}")
 
 
 if __name__ == "__main__":

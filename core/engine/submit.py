@@ -37,12 +37,12 @@ Semantics, in short:
 import logging
 import threading
 import time
-from collections import deque
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Callable, Dict, List, Optional
 
-from ..model.gil import yielding
+from ..model.gil import collector_paused, yielding
 from ..model.job import (
     NOT_RECEIVED,
     BulkJob,
@@ -102,7 +102,8 @@ def record_event(job: BulkJob, store, name: str, args: tuple) -> Optional[List[T
         return None
     outcomes = args[0]
     job.apply_outcomes(outcomes)
-    named = [job.target(o[0]) for o in outcomes]
+    targets = job.targets
+    named = [targets[i] for i in job.indexes([o[0] for o in outcomes])]
     if store is not None:
         store.save_targets(job, named)
     return named
@@ -128,13 +129,15 @@ def copy_job(job: BulkJob) -> BulkJob:
         n.__dict__ = d
         return n
 
+    with collector_paused():  # 100,000 targets, no cycles: no full walk over them
+        targets = [target(t) for t in yielding(job.targets)]
     return BulkJob(
         job_id=job.job_id,
         created_time=job.created_time,
         endpoint=job.endpoint,
         layer=replace(job.layer),
         parameters=dict(job.parameters),
-        targets=[target(t) for t in yielding(job.targets)],
+        targets=targets,
         chunks=[replace(c, target_keys=list(c.target_keys)) for c in job.chunks],
         state=job.state,
         error=job.error,
@@ -157,7 +160,7 @@ class SubmitEngine(Engine):
         max_polls_in_flight: int = 2,
         min_poll_interval: float = 0.25,
         max_poll_interval: float = 15.0,
-        progress_interval: float = 0.1,
+        progress_interval: float = 0.25,  # a human reads it; each report costs the main thread
         batch_size: int = 1000,
         max_poll_failures: int = 3,
         max_post_retries: int = 3,
@@ -206,6 +209,11 @@ class SubmitEngine(Engine):
         self._pool: Optional[ThreadPoolExecutor] = None  # while run() works
         self._last_progress = 0.0
         self._t0 = 0.0
+        # kept as outcomes are applied: counting over every target for each progress
+        # report (10 a second) kept this thread in Python, and the main thread waited for
+        # the GIL each time Qt called into Python (100,000 targets)
+        self._tally: Optional[Dict[str, int]] = None
+        self._linked: Optional[Counter] = None  # order id -> targets linked to it
 
     # -- any thread -------------------------------------------------------------------
     def poll_now(self) -> None:
@@ -319,7 +327,9 @@ class SubmitEngine(Engine):
 
     # -- reports ---------------------------------------------------------------------------
     def _counts(self) -> dict:
-        out = self.job.summary()
+        if self._tally is None:
+            self._tally = self.job.counts()
+        out = self.job.summary(dict(self._tally))
         out.update(
             processing=sum(w.processing for w in self._watches.values()),
             requests=self.requests_made(),
@@ -341,8 +351,19 @@ class SubmitEngine(Engine):
         if not outcomes:
             return
         job = self.job
+        tally, linked = self._tally, self._linked
         for o in yielding(outcomes):
             t = job.target(o.key)
+            if tally is not None and t.status != o.status:
+                tally[t.status] = tally.get(t.status, 0) - 1
+                tally[o.status] = tally.get(o.status, 0) + 1
+            if linked is not None and t.order_id != o.order_id:
+                if t.order_id:
+                    linked[t.order_id] -= 1
+                    if linked[t.order_id] <= 0:
+                        del linked[t.order_id]
+                if o.order_id:
+                    linked[o.order_id] += 1
             t.status, t.order_id, t.reason = o.status, o.order_id, o.reason
         for i in range(0, len(outcomes), self.batch_size):
             self.emit("results", list(outcomes[i : i + self.batch_size]))
@@ -645,7 +666,9 @@ class SubmitEngine(Engine):
         job = self.job
         found, unmatched = matched
         outcomes: List[PayloadOutcome] = []
-        linked = {t.order_id for t in job.targets if t.order_id}
+        if self._linked is None:
+            self._linked = Counter(t.order_id for t in job.targets if t.order_id)
+        linked = self._linked
         for key, status, order_id, reason in found:
             t = job.target(key)
             if order_id and order_id in linked and t.order_id != order_id:

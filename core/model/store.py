@@ -10,10 +10,12 @@ import json
 import logging
 import sqlite3
 import threading
+import time
 from dataclasses import asdict, dataclass, fields
+from operator import attrgetter
 from typing import Dict, Iterable, List, Optional
 
-from .gil import yielding
+from .gil import collector_paused, yielding
 from .job import Attempt, BulkJob, Chunk, JobState, LayerRef, Target, TargetStatus, utc_now_iso
 
 SCHEMA_VERSION = 1
@@ -52,6 +54,14 @@ _UPDATE_RESULT = (
 _NOTHING = object()
 _SNAPSHOT = "targets snapshot"  # queued target snapshots: serialised by the writer thread
 _SET_STATE = "UPDATE jobs SET state=?, error=? WHERE job_id=?"
+# rows whose order among themselves does not matter (other tables, or the same target
+# written again: the last snapshot wins); a whole job or a state change keeps its place
+_MERGEABLE = (_SNAPSHOT, _UPSERT_CHUNK)
+# results wait this long before the writer takes them: a target's SUBMITTED and its
+# SUCCEEDED (half a second apart at 2,000 payloads/s) then make one row write, not two,
+# and the writer holds the GIL half as long. A crash loses at most this much of what was
+# read back from Planet, which resuming the job reads again. flush() does not wait for it.
+WRITE_BEHIND = 1.0
 
 
 @dataclass
@@ -85,6 +95,7 @@ class JobStore:
         self._pending: List[tuple] = []  # (statement, rows) waiting, in the order they came
         self._pending_jobs: set = set()
         self._writing = False
+        self._hurry = 0  # callers of flush() waiting: the writer writes at once
         self._writer: Optional[threading.Thread] = None
         self._generation: Dict[str, int] = {}  # job_id -> writes so far (list_jobs' cache)
         self._counts_cache: Dict[str, tuple] = {}
@@ -116,8 +127,13 @@ class JobStore:
     def flush(self) -> None:
         """Wait until every queued target row is on disk (readers and job rewrites do)."""
         with self._queue:
-            while self._pending or self._writing:
-                self._queue.wait(1.0)
+            self._hurry += 1
+            self._queue.notify_all()
+            try:
+                while self._pending or self._writing:
+                    self._queue.wait(1.0)
+            finally:
+                self._hurry -= 1
 
     def _reading(self):
         self.flush()
@@ -125,8 +141,9 @@ class JobStore:
 
     def _enqueue(self, job_id: str, rows: List[tuple], statement: str = _UPSERT_TARGET) -> None:
         with self._queue:
-            if self._pending and self._pending[-1][0] == statement:
-                self._pending[-1][1].extend(rows)  # batches queued meanwhile: one executemany
+            group = self._open_group(statement)
+            if group is not None:
+                group.extend(rows)  # batches queued meanwhile: one executemany
             else:
                 self._pending.append((statement, list(rows)))
             self._pending_jobs.add(job_id)
@@ -137,12 +154,35 @@ class JobStore:
                 self._writer.start()
             self._queue.notify_all()
 
+    def _open_group(self, statement: str) -> Optional[list]:
+        """(queue held) The pending rows new ``statement`` rows join: the last group's, or
+        for mergeable rows an earlier group's of the same statement, up to a barrier."""
+        for queued, rows in reversed(self._pending):
+            if queued == statement:
+                return rows
+            if statement not in _MERGEABLE or queued not in _MERGEABLE:
+                return None
+        return None
+
+    def _write_behind(self, me) -> None:
+        """(queue held) Let results gather for WRITE_BEHIND seconds, unless a job or a state
+        is queued, somebody flushes, or the store closes."""
+        deadline = time.monotonic() + WRITE_BEHIND
+        while self._writer is me and not self._hurry:
+            if not all(queued in _MERGEABLE for queued, _ in self._pending):
+                return
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self._queue.wait(left)
+
     def _write_loop(self) -> None:
         me = threading.current_thread()
         while True:
             with self._queue:
                 while not self._pending and self._writer is me:
                     self._queue.wait()
+                self._write_behind(me)
                 if not self._pending:
                     return  # closed, nothing left
                 groups, jobs = self._pending, self._pending_jobs
@@ -199,7 +239,7 @@ class JobStore:
         self._write_job(job)
 
     def _write_job(self, job: BulkJob) -> None:
-        with self._transaction() as db:
+        with collector_paused(), self._transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO jobs VALUES (?,?,?,?,?,?,?,?,?)",
                 (
@@ -240,8 +280,11 @@ class JobStore:
         # fields; the JSON (payloads: most of a row's cost, ~0.9 s per 100,000 targets) is
         # written by the writer thread. Payload dicts and warning lists are never mutated
         # once a target has them (an edit replaces the dict), so holding them is safe.
-        position = job.position
-        rows = [_target_snapshot(job.job_id, t, position(t.key)) for t in targets]
+        targets = list(targets)
+        seqs = job.indexes([t.key for t in targets])
+        if len(seqs) != len(targets):  # a target not (or no longer) in the job: seq 0
+            seqs = [job.position(t.key) for t in targets]
+        rows = [_target_snapshot(job.job_id, t, seq) for t, seq in zip(targets, seqs)]
         if rows:
             self._enqueue(job.job_id, rows, _SNAPSHOT)
 
@@ -265,7 +308,8 @@ class JobStore:
         order statuses: most rows) gets an UPDATE of what changes, without the payload's
         JSON (the writer's GIL time is the main thread's wait)."""
         full, short = [], []
-        for snap in yielding(snapshots):
+        latest = {(snap[0], snap[1].key): snap for snap in snapshots}  # the last one wins
+        for snap in yielding(latest.values()):
             written = self._payloads.get(snap[0])
             if written is not None and snap[4] is written.get(snap[1].key, _NOTHING):
                 short.append(_result_row(snap))
@@ -499,9 +543,12 @@ def _chunk_row(job_id: str, c: Chunk) -> tuple:
 _ATTEMPT_FIELDS = tuple(f.name for f in fields(Attempt))
 
 
-def _attempt_dict(a: Attempt) -> dict:
-    # asdict() deep-copies: 50 us an attempt, most of a results batch's cost on the main thread
-    return {name: getattr(a, name) for name in _ATTEMPT_FIELDS}
+# the caller's thread copies an attempt's values (C-speed); the writer makes the dicts
+_attempt_values = attrgetter(*_ATTEMPT_FIELDS)
+
+
+def _attempt_dicts(values: list) -> list:
+    return [dict(zip(_ATTEMPT_FIELDS, v)) for v in values]
 
 
 def _target_row(job_id: str, t: Target, seq: int) -> tuple:
@@ -511,7 +558,7 @@ def _target_row(job_id: str, t: Target, seq: int) -> tuple:
 def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
     """``_target_row`` without its JSON: what must be copied now (attempts change in place
     as later results arrive; payloads and warnings are replaced, never changed)."""
-    attempts = [_attempt_dict(a) for a in t.attempts] if t.attempts else None
+    attempts = list(map(_attempt_values, t.attempts)) if t.attempts else None
     return (
         job_id,
         t,
@@ -535,7 +582,7 @@ def _target_snapshot(job_id: str, t: Target, seq: int) -> tuple:
 # between payload and part, in the table's order
 def _result_row(s: tuple) -> tuple:
     """``_UPDATE_RESULT``'s values from a snapshot (payload and warnings unchanged)."""
-    history = json.dumps(s[13]) if s[13] else "[]"
+    history = json.dumps(_attempt_dicts(s[13])) if s[13] else "[]"
     return (s[3], *s[5:12], history, s[2], s[0], s[1].key)
 
 
@@ -550,7 +597,7 @@ def _snapshot_row(s: tuple) -> tuple:
         *s[5:12],
         t.part,
         json.dumps(warnings) if warnings else "[]",
-        json.dumps(attempts) if attempts else "[]",
+        json.dumps(_attempt_dicts(attempts)) if attempts else "[]",
         s[2],
     )
 

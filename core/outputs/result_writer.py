@@ -34,7 +34,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, QThread, pyqtSignal
 
-from ..model.gil import yielding
+from ..model.gil import collector_paused, yielding
 from ..model.job import BulkJob
 from .result_layer import (
     JOB_PROPERTY,
@@ -327,7 +327,8 @@ class ResultLayers(QObject):
                 return
             work, then, failed = task
             try:
-                answer = _Done(then, work())
+                with collector_paused():  # a layer's rows and features: no cycles
+                    answer = _Done(then, work())
             except Exception as exc:  # a locked or vanished file: said, and retried later
                 log.warning("result layer write failed: %s", exc)
                 answer = _Done(failed or (lambda _e: None), exc)

@@ -61,8 +61,6 @@ others one QgsFeature at a time into flat lists. The cyclic GC is paused while h
 of thousands of small containers are made. See bench/bench_payloads.py.
 """
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Dict, Iterable, List, Optional
@@ -76,6 +74,7 @@ from qgis.core import (
 )
 
 from ..model.chunking import MAX_BYTES, MAX_PAYLOADS, make_chunks
+from ..model.gil import collector_paused
 from ..model.job import BulkJob, Target, TargetStatus
 from . import general, points_fast
 from .geometry import GeometryConverter
@@ -246,7 +245,7 @@ class BuildPlan:
         """The targets (see the module doc); ``result.cancelled`` when ``feedback`` was."""
         # Hundreds of thousands of small dicts/lists and no reference cycles: the cyclic
         # garbage collector would only rescan them over and over (~30 % of the time).
-        with _gc_paused():
+        with collector_paused():
             return self._run(feedback)
 
     def job(
@@ -266,7 +265,7 @@ class BuildPlan:
         used = self.params.resolved(self.now)  # the same times the build computes
         if not (used.name_expression or "").strip():
             used.name_expression = self.name_text
-        with _gc_paused():
+        with collector_paused():
             result = self._run(feedback)
             if result.cancelled:
                 raise BuildCancelled("building the orders was cancelled")
@@ -437,20 +436,6 @@ def _mark_duplicates(result: BuildResult) -> None:
     result.warnings.append(
         f"{sum(dups.values())} orders share {len(dups)} names; they are sent anyway."
     )
-
-
-@contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector (nesting-safe): building makes hundreds of
-    thousands of small containers and no cycles, and each automatic collection would
-    rescan all of them."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _within_subset(src: LayerSource, wanted: List[int]) -> List[int]:

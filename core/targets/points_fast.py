@@ -5,7 +5,8 @@ turns what they read into targets, as for every path.
 * ``read_ogr``: OGR layers (GeoPackage, shapefile) read in bulk by fast_read (Arrow
   batches, no QgsFeature per feature). Returns None, having added nothing, when the
   bulk reader cannot give exactly what QGIS reads (see fast_read's module doc).
-* ``read_points``: any provider, one QgsFeature at a time into flat lists.
+* ``read_points``: any provider, one QgsFeature at a time into flat lists (from the
+  provider's own feature source when the layer adds nothing to it: source.py).
 
 Features that are not plain points (null, empty, several parts) are read through QGIS
 and converted like the general path converts them.
@@ -39,7 +40,7 @@ def read_points(src, request, result, converter, name_expr, shared, total, feedb
     add_id, add_raw, add_x, add_y = ids.append, raw.append, xs.append, ys.append
     specials: Dict[int, list] = {}  # fid -> converter parts, for anything not a plain point
     f = QgsFeature()
-    iterator = src.getFeatures(request)
+    iterator = src.provider_features(request)
     next_feature = iterator.nextFeature
     count = 0
     while next_feature(f):

@@ -82,20 +82,60 @@ def _base64_cores(key: str) -> List[str]:
     return sorted(cores, key=len, reverse=True)
 
 
+# where a letter or digit may hide in escaped form (the only escapes _char_pattern allows
+# for them): a match of the full pattern that is not plain text holds one of these. Two
+# patterns, each with a literal start the regex engine scans for fast (one alternation of
+# the two took 12 ms for a 235 kB page, these 0.9 ms)
+_ESCAPES = (re.compile(r"%[0-9A-Fa-f]{2}"), re.compile(r"\\u[0-9A-Fa-f]{4}"))
+
+
 class Redactor:
-    """Masks one key in every form. Cheap when the key is absent (one regex scan)."""
+    """Masks one key in every form. Cheap when the key is absent.
+
+    The full pattern (every character in any case or escape, the base64 cores) costs
+    ~50 ns a character, with the GIL held throughout: 13 ms for one 1,000-result page,
+    in which the main thread can run no Python. For a key without ``/``, ``"`` or ``\\``
+    (Planet keys are letters and digits) a text without the key is recognised with
+    C-speed scans instead: the key in
+    any case is absent from the lowered text, no base64 core is in it, and the pattern
+    finds nothing around the escapes (``%XX``, ``\\uXXXX``), the only places where a
+    mixed or escaped form could start or end."""
 
     def __init__(self, key: Optional[str]):
         key = (key or "").strip()
         self._pattern = None
+        self._lower: Optional[str] = None  # set when the fast scan applies
+        self._cores: List[str] = []
         if len(key) < MIN_KEY_LENGTH or key_problem(key):
             if key:
                 # an odd key is never sent; still mask it verbatim wherever it shows
                 self._pattern = re.compile(re.escape(key))
             return
         plain = "".join(_char_pattern(ch) for ch in key)
-        b64 = "|".join(re.escape(c) for c in _base64_cores(key))
+        self._cores = _base64_cores(key)
+        b64 = "|".join(re.escape(c) for c in self._cores)
         self._pattern = re.compile(f"{plain}|{b64}" if b64 else plain)
+        if not set(key) & set('/"\\'):  # their \X escapes are not among _ESCAPES
+            self._lower = key.lower()
+            self._reach = 6 * len(key)  # the longest match: every character as \uXXXX
+
+    def _absent(self, text: str) -> bool:
+        """True when no form of the key can be in ``text`` (never a false True)."""
+        if self._lower is None or self._lower in text.lower():
+            return False
+        if any(core in text for core in self._cores):
+            return False
+        # an escaped or mixed form holds an escape: look only within reach of them
+        reach, search = self._reach, self._pattern.search
+        start = end = -1
+        spots = sorted(m.span() for escape in _ESCAPES for m in escape.finditer(text))
+        for first, last in spots:
+            if first - reach > end:  # out of the window so far: search that one
+                if end >= 0 and search(text, start, end):
+                    return False
+                start = max(0, first - reach)
+            end = last + reach
+        return end < 0 or not search(text, start, end)
 
     @property
     def pattern_text(self) -> str:
@@ -103,6 +143,8 @@ class Redactor:
 
     def __call__(self, text):
         if not text or self._pattern is None or not isinstance(text, str):
+            return text
+        if self._absent(text):
             return text
         return self._pattern.sub(MASK, text)
 

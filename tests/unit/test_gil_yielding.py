@@ -1,5 +1,6 @@
 """core/model/gil.yielding: worker loops hand the GIL over now and then; the main thread never."""
 
+import gc
 import threading
 
 from planet_bulk_tasking.core.model import gil
@@ -17,4 +18,32 @@ def test_items_unchanged_and_the_gil_handed_over_only_off_the_main_thread(monkey
     worker.start()
     worker.join(10)
     assert out == list(range(1000))
-    assert sleeps == [0] * 10
+    assert sleeps == [gil.PAUSE] * 10 and gil.PAUSE > 0  # a real sleep: the GIL left alone
+
+
+def test_collector_paused_is_counted_across_threads_and_restores_the_collector():
+    assert gc.isenabled()
+    inside = threading.Event()
+    leave = threading.Event()
+
+    def worker():
+        with gil.collector_paused():
+            inside.set()
+            leave.wait(10)
+
+    t = threading.Thread(target=worker)
+    t.start()
+    inside.wait(10)
+    with gil.collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()  # the worker is still inside: still paused
+    leave.set()
+    t.join(10)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gil.collector_paused():
+            pass
+        assert not gc.isenabled()  # off before: left off
+    finally:
+        gc.enable()
