@@ -223,8 +223,7 @@ class ResultsModel(ColumnsModel):
 
     def refresh_keys(self, keys: Iterable[str]):
         """Tell views that these targets changed (status, order id, reason)."""
-        index_of = self._job.index_of if self._job is not None else dict().get
-        rows = sorted({row for row in map(index_of, keys) if row is not None})
+        rows = sorted(set(self._job.indexes(keys))) if self._job is not None else []
         self._emit_rows(rows)
         self._refreeze()
 
