@@ -151,17 +151,18 @@ class ResultsModel(ColumnsModel):
         if texts and self._search_cache is None:
             made: List[str] = []
             self._texts_stale, self._making_texts = set(), True
-            for start in range(0, len(targets), SLICE):
+            step = SLICE // 2  # a text per row costs more than most passes' rows
+            for start in range(0, len(targets), step):
                 yield
                 if self._job is not job:
                     return
-                made.extend(self._search_texts(targets[start : start + SLICE]))
+                made.extend(self._search_texts(targets[start : start + step]))
             self._search_cache, self._making_texts = made, False
         while texts and self._texts_stale:
             yield
             if self._job is not job or self._search_cache is None:
                 return
-            self._remake_texts(SLICE)
+            self._remake_texts(SLICE // 2)
 
     def _remake_texts(self, most: Optional[int] = None):
         """The stale search texts made again (at most ``most`` of them)."""
@@ -188,7 +189,8 @@ class ResultsModel(ColumnsModel):
     def _fid_index(self) -> Dict[int, int]:
         if self._row_of_fid is None:
             targets = self._job.targets if self._job else []
-            index = dict(zip(map(int, map(_feature_id, targets)), range(len(targets))))
+            # feature ids are ints (numpy's too: same hash, equal), no int() per row
+            index = dict(zip(map(_feature_id, targets), range(len(targets))))
             self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
         return self._row_of_fid
 
