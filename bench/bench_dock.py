@@ -217,7 +217,7 @@ def _watch_stalls(heartbeat):
     here = os.path.dirname(os.path.abspath(__file__))
     return subprocess.Popen(
         [sys.executable, os.path.join(here, "stall_watch.py"), str(os.getpid()), beat_file,
-         os.environ["PBT_STALL_WATCH"]]  # fmt: skip
+         os.environ["PBT_STALL_WATCH"], "--late", os.environ.get("PBT_STALL_LATE", "80")]  # fmt: skip
     )
 
 
@@ -296,7 +296,8 @@ def main(argv=None) -> int:
             f"(layer in the project {r['layer_ready'] or 0:.1f} s later, written off the main "
             f"thread); "
             f"wall {r['wall']:.1f} s, ratio {r['ratio']:.3f}; requests {r['requests']} "
-            f"({r['per_1000']:.1f} per 1,000 orders); full GCs {r['gc']} ms",
+            f"({r['per_1000']:.1f} per 1,000 orders); full GCs {r['gc']} ms "
+            f"(collector {'on' if gc.isenabled() else 'OFF'} after the run)",
             flush=True,
         )
     # every QGIS object goes before exitQgis, or QGIS crashes on the way out (exit 139)

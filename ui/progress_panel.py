@@ -108,8 +108,12 @@ class ProgressPanel(QWidget):
                 f"<span style='font-size:13pt; font-weight:600'>{shown[key]}</span>"
                 f"<br/><span style='color:#555; font-size:8pt'>{chip.property('label')}</span>"
             )
+        # QProgressBar.setValue repaints at once (a synchronous paint of the dock behind the
+        # bar, its table included, at every report): with updates off it only schedules one
+        self.bar.setUpdatesEnabled(False)
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(min(sum(done.values()), max(total, 1)) if total else 0)
+        self.bar.setUpdatesEnabled(True)
 
     def tile(self, key: str) -> QLabel:
         """The count tile ``key`` ("total", "processing", "succeeded", "failed", "skipped",

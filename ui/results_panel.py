@@ -36,8 +36,9 @@ from .status import ORDER_STATUS_COLORS, order_status_icon, order_status_label
 from .widgets import WrapLabel
 
 # targets a result layer update compares in one call (10,000 took 70-100 ms of the main
-# thread on a loaded machine; the rest follows 20 ms later)
-LAYER_SCAN_PER_UPDATE = 2_500
+# thread on a loaded machine, 2,500 still showed in the longest stalls of a 100,000 run
+# when other threads held the GIL; the rest follows 20 ms later)
+LAYER_SCAN_PER_UPDATE = 1_000
 
 _STATUS = attrgetter("status")  # C-speed reads for the walks over every row
 _ORDER_STATUS = attrgetter("order_status")

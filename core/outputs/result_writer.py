@@ -251,12 +251,13 @@ class ResultLayers(QObject):
         changes, looked = state.changes(targets, limit)
         if not changes:
             return looked
-        where = self._tables.get(layer.id()) or gpkg_table(layer)
-        self._tables[layer.id()] = where
+        layer_id = layer.id()
+        if layer_id not in self._tables:  # (None: not a GeoPackage, asked once)
+            self._tables[layer_id] = gpkg_table(layer)
+        where = self._tables[layer_id]
         if where is None:  # memory layer (a folder that could not be written): cheap here
             write_changes(layer, changes, state)
             return looked
-        layer_id = layer.id()
 
         def work():
             write_attributes(*where, changes)
