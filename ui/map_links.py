@@ -21,7 +21,7 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QItemSelection, QItemSelectionModel, QObject, pyqtSignal
+from qgis.PyQt.QtCore import QItemSelectionModel, QObject, pyqtSignal
 
 from .results_model import ResultsModel
 
@@ -221,17 +221,8 @@ class SelectionSync(QObject):
                 pass
 
     def selected_feature_ids(self) -> List[int]:
-        if hasattr(self._proxy, "source_rows") and hasattr(self._view, "selected_rows"):
-            # ResultsProxy: no Python call per row, no quadratic selectedRows()
-            source = self._proxy.source_rows(self._view.selected_rows())
-            return self._model.feature_ids_of_rows(source)
-        rows = self._view.selectionModel().selectedRows()
-        fids = []
-        for index in rows:
-            fid = self._proxy.data(index, ResultsModel.FeatureIdRole)
-            if fid is not None:
-                fids.append(int(fid))
-        return sorted(set(fids))
+        # no Python call per row, no quadratic selectedRows()
+        return self._model.feature_ids_of_rows(self._proxy.selected_source_rows())
 
     # -- rows -> map -------------------------------------------------------------
     def _on_rows_changed(self, *_):
@@ -264,25 +255,8 @@ class SelectionSync(QObject):
         if self._layer is None:
             return
         source_rows = self._model.rows_of_feature_ids(self._layer.selectedFeatureIds())
-        if hasattr(self._proxy, "proxy_rows"):  # ResultsProxy: no Python call per row
-            proxy_rows = self._proxy.proxy_rows(source_rows)
-        else:
-            proxy_rows = []
-            for row in source_rows:
-                index = self._proxy.mapFromSource(self._model.index(row, 0))
-                if index.isValid():
-                    proxy_rows.append(index.row())
-            proxy_rows.sort()
-        selection = QItemSelection()
-        last_col = self._proxy.columnCount() - 1
-        start = prev = None
-        for row in proxy_rows + [None]:
-            if row is not None and prev is not None and row == prev + 1:
-                prev = row
-                continue
-            if start is not None:
-                selection.select(self._proxy.index(start, 0), self._proxy.index(prev, last_col))
-            start = prev = row
+        proxy_rows = self._proxy.proxy_rows(source_rows)  # no Python call per row
+        selection = self._proxy.selection_of(proxy_rows)
         self._busy = True
         try:
             model = self._view.selectionModel()
@@ -293,6 +267,7 @@ class SelectionSync(QObject):
                 model.clearSelection()
             if not selection.isEmpty():
                 model.select(selection, QItemSelectionModel.SelectionFlag.Select)
+                self._proxy.note_selection(proxy_rows)
             if proxy_rows and scroll:
                 self._view.scrollTo(self._proxy.index(proxy_rows[0], 0))
         finally:

@@ -6,11 +6,14 @@ model reset, so a proxy keeps its sorting and the view keeps its selection.
 """
 
 import gc
+from collections import Counter
+from operator import attrgetter
 from typing import Dict, Iterable, List, Optional
 
-from qgis.PyQt.QtCore import QModelIndex, Qt
+from qgis.PyQt.QtCore import QModelIndex, Qt, pyqtSignal
 
 from ..core.model.job import BulkJob, Target, TargetStatus
+from .slices import SLICE, SlicedPass
 from .status import (
     ORDER_STATUS_RANK,
     STATUS_RANK,
@@ -29,6 +32,18 @@ REFUSED_ACTIONS = ("edit refused", "cancel refused")
 BIG_JOB = 10_000  # targets
 #: job states in which a READY target will not be sent unless the analyst acts
 STOPPED_STATES = ("done", "cancelled", "failed", "error")
+
+_feature_id = attrgetter("feature_id")
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+#: roles a cell is asked for every time it is painted and never answers
+_UNANSWERED = frozenset(
+    (
+        Qt.ItemDataRole.FontRole,
+        Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.CheckStateRole,
+        Qt.ItemDataRole.SizeHintRole,
+    )
+)
 
 
 class ResultsModel(ColumnsModel):
@@ -55,13 +70,28 @@ class ResultsModel(ColumnsModel):
         Qt.ItemDataRole.UserRole + 7
     )  # True when the last edit/cancel of the order was refused
 
+    #: source rows (ascending) a refresh changed, sent before their dataChanged: a
+    #: ResultsProxy takes the whole batch at once and skips those dataChanged
+    rows_changed = pyqtSignal(object)
+
     def __init__(self, parent=None):
         super().__init__(parent)
         self._job: Optional[BulkJob] = None
-        self._rows_of_fid: Optional[Dict[int, List[int]]] = None
+        self._row_of_fid: Optional[Dict[int, int]] = None  # feature id -> its (first) row
+        self._rows_of_parts: Dict[int, List[int]] = {}  # feature id -> rows, several parts
         self._sort_cache: Dict[int, list] = {}  # column -> sort value per row
+        self._orders: Dict[tuple, List[int]] = {}  # (column, descending) -> every row, sorted
         self._search_cache: Optional[List[str]] = None  # text filter's haystack per row
         self._keys_changed: Optional[set] = None  # rows changed while make_sort_keys runs
+        # rows whose search text is stale (made again when the text filter asks, or after
+        # a run: while a job runs nearly every text changes, made once at its end)
+        self._texts_stale: set = set()
+        self._making_texts = False
+        self._refreshing = False
+        self._values_changed: Optional[set] = None  # columns whose sort values a refresh changed
+        # the feature-id index and the search texts, made a slice per turn after a fill:
+        # the first map selection or text filter finds them ready
+        self._prep = SlicedPass(self)
 
     # -- job ---------------------------------------------------------------
     def job(self) -> Optional[BulkJob]:
@@ -69,10 +99,12 @@ class ResultsModel(ColumnsModel):
 
     _froze_heap = False  # whether a shown big job froze the collector's heap
 
-    def set_job(self, job: Optional[BulkJob]):
+    def set_job(self, job: Optional[BulkJob], running: bool = False):
+        """``running``: results will change nearly every row: the search texts are made
+        when it ends (``prepare``) or when the text filter asks, not now."""
         self.beginResetModel()
         self._job = job
-        self._reindex()
+        self._reindex(texts=not running)
         self.endResetModel()
         if job is not None and len(job.targets) >= BIG_JOB:
             # a big job's million objects (targets, payload dicts) live as long as it is
@@ -86,24 +118,81 @@ class ResultsModel(ColumnsModel):
             gc.unfreeze()
             ResultsModel._froze_heap = False
 
-    def _reindex(self):
+    def _reindex(self, texts: bool = True):
         self._sort_cache = {}
+        self._orders = {}
         self._search_cache = None
         self._keys_changed = None
-        self._rows_of_fid = None  # made when the map first asks (selection sync)
+        self._texts_stale, self._making_texts = set(), False
+        self._row_of_fid, self._rows_of_parts = None, {}
+        self.prepare(texts)
 
-    def _fid_index(self) -> Dict[int, List[int]]:
-        """feature id -> rows (several for the parts of a multipart feature)."""
-        if self._rows_of_fid is None:
+    def prepare(self, texts: bool = True):
+        """Make, a slice per turn (at once for a small job), the search texts (``texts``:
+        the missing or stale ones) and the feature-id index: the first text filter or map
+        selection finds them ready."""
+        job = self._job
+        self._prep.start(self._prepare(job, texts), now=job is None or len(job.targets) < BIG_JOB)
+
+    def preparing(self) -> bool:
+        """Whether ``prepare`` is still making its slices."""
+        return self._prep.busy()
+
+    def _prepare(self, job: Optional[BulkJob], texts: bool):
+        """A generator for ``SlicedPass``: the feature-id index (one pass in C, a few ms),
+        then the search texts a slice per turn. What it makes may be asked for, and made at
+        once, meanwhile (``_fid_index``, ``search_texts``)."""
+        targets = job.targets if job is not None else []
+        if len(targets) >= BIG_JOB:
+            yield  # the fill's own turn ends first
+        if self._job is not job:
+            return
+        self._fid_index()
+        if texts and self._search_cache is None:
+            made: List[str] = []
+            self._texts_stale, self._making_texts = set(), True
+            step = SLICE // 2  # a text per row costs more than most passes' rows
+            for start in range(0, len(targets), step):
+                yield
+                if self._job is not job:
+                    return
+                made.extend(self._search_texts(targets[start : start + step]))
+            self._search_cache, self._making_texts = made, False
+        while texts and self._texts_stale:
+            yield
+            if self._job is not job or self._search_cache is None:
+                return
+            self._remake_texts(SLICE // 2)
+
+    def _remake_texts(self, most: Optional[int] = None):
+        """The stale search texts made again (at most ``most`` of them)."""
+        stale = self._texts_stale
+        rows = sorted(stale) if most is None or len(stale) <= most else sorted(stale)[:most]
+        stale.difference_update(rows)
+        targets, texts = self._job.targets, self._search_cache
+        for row, text in zip(rows, self._search_texts(map(targets.__getitem__, rows))):
+            texts[row] = text
+
+    @staticmethod
+    def _parts(targets: List[Target], index: Dict[int, int]) -> Dict[int, List[int]]:
+        """feature id -> rows, for the features that have several (multipart)."""
+        if len(index) == len(targets):
+            return {}
+        fids = list(map(int, map(_feature_id, targets)))
+        several = {fid for fid, n in Counter(fids).items() if n > 1}
+        parts: Dict[int, List[int]] = {}
+        for row, fid in enumerate(fids):
+            if fid in several:
+                parts.setdefault(fid, []).append(row)
+        return parts
+
+    def _fid_index(self) -> Dict[int, int]:
+        if self._row_of_fid is None:
             targets = self._job.targets if self._job else []
-            fids = [int(t.feature_id) for t in targets]
-            index = {fid: [row] for row, fid in enumerate(fids)}
-            if len(index) < len(fids):  # parts: one feature, several rows
-                index = {}
-                for row, fid in enumerate(fids):
-                    index.setdefault(fid, []).append(row)
-            self._rows_of_fid = index
-        return self._rows_of_fid
+            # feature ids are ints (numpy's too: same hash, equal), no int() per row
+            index = dict(zip(map(_feature_id, targets), range(len(targets))))
+            self._row_of_fid, self._rows_of_parts = index, self._parts(targets, index)
+        return self._row_of_fid
 
     def target(self, row: int) -> Optional[Target]:
         if self._job is None or not 0 <= row < len(self._job.targets):
@@ -115,23 +204,28 @@ class ResultsModel(ColumnsModel):
         return self._job.index_of(key) if self._job is not None else None
 
     def rows_of_feature_ids(self, fids: Iterable[int]) -> List[int]:
-        fids = list(fids)
+        """Rows of these features (every part of a multipart one), in no set order."""
+        fids = list(map(int, fids))
         if not fids:
-            return []  # nothing selected (a job's start, mostly): no index of every row
-        index = self._fid_index()
-        rows: List[int] = []
-        for fid in fids:
-            rows.extend(index.get(int(fid), ()))
+            return []
+        index, parts = self._fid_index(), self._rows_of_parts
+        rows = [row for row in map(index.get, fids) if row is not None]
+        if parts:
+            rows = [row for row in rows if int(self._job.targets[row].feature_id) not in parts]
+            for fid in fids:
+                rows.extend(parts.get(fid, ()))
         return rows
 
     def feature_ids_of_rows(self, rows: Iterable[int]) -> List[int]:
         targets = self._job.targets if self._job else []
-        return sorted({int(targets[r].feature_id) for r in rows if 0 <= r < len(targets)})
+        rows = list(rows)
+        if rows and (min(rows) < 0 or max(rows) >= len(targets)):
+            rows = [r for r in rows if 0 <= r < len(targets)]
+        return sorted(set(map(int, map(_feature_id, map(targets.__getitem__, rows)))))
 
     def refresh_keys(self, keys: Iterable[str]):
         """Tell views that these targets changed (status, order id, reason)."""
-        index_of = self._job.index_of if self._job is not None else dict().get
-        rows = sorted({row for row in map(index_of, keys) if row is not None})
+        rows = sorted(set(self._job.indexes(keys))) if self._job is not None else []
         self._emit_rows(rows)
         self._refreeze()
 
@@ -164,6 +258,16 @@ class ResultsModel(ColumnsModel):
             self._sort_cache[column] = keys
         return keys
 
+    def sorted_rows(self, column: int, descending: bool) -> List[int]:
+        """Every row in this column's order, ties by row (cached until a sort value of the
+        column changes: sorting by a column again is a copy, not a sort)."""
+        order = self._orders.get((column, descending))
+        if order is None:
+            keys = self.sort_keys(column)
+            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
+            self._orders[(column, descending)] = order
+        return order
+
     def make_sort_keys(self, column: int, size: int):
         """``sort_keys(column)`` made ``size`` rows at a time: a generator yielding between
         slices (``SlicedPass``); rows changed meanwhile are made again at the end."""
@@ -184,11 +288,21 @@ class ResultsModel(ColumnsModel):
         self._sort_cache[column] = keys
 
     def search_texts(self) -> List[str]:
-        """What the text filter looks in, per row (cached; kept fresh by refresh_*)."""
-        if self._search_cache is None:
-            targets = self._job.targets if self._job else []
-            self._search_cache = [self._search_text(t) for t in targets]
+        """What the text filter looks in, per row (cached; stale rows made again now)."""
+        if self._search_cache is None or self._texts_stale:
+            if self._prep.busy():
+                self._prep.finish()  # what the slices have made so far is kept
+            if self._search_cache is None:
+                targets = self._job.targets if self._job else []
+                self._search_cache = self._search_texts(targets)
+                self._texts_stale, self._making_texts = set(), False
+            if self._texts_stale:
+                self._remake_texts()
         return self._search_cache
+
+    def in_refresh(self) -> bool:
+        """True while ``refresh_keys``/``refresh_all`` emit their dataChanged."""
+        return self._refreshing
 
     def _emit_rows(self, rows: List[int], contiguous: bool = False):
         if not rows:
@@ -196,29 +310,67 @@ class ResultsModel(ColumnsModel):
         changed = range(rows[0], rows[-1] + 1) if contiguous else rows
         if self._keys_changed is not None:
             self._keys_changed.update(changed)
+        if self._search_cache is not None or self._making_texts:
+            self._texts_stale.update(changed)  # made again when next needed
+        self._values_changed = set()
         if self._sort_cache:
-            targets = self._job.targets
-            for column, keys in self._sort_cache.items():
-                for row in changed:
-                    keys[row] = self._sort_value(targets[row], column)
-        if self._search_cache is not None:
-            targets, texts = self._job.targets, self._search_cache
-            for row in range(rows[0], rows[-1] + 1) if contiguous else rows:
-                texts[row] = self._search_text(targets[row])
+            self._remake_keys(changed)
+        self._refreshing = True
+        try:
+            self.rows_changed.emit(changed)
+            self._emit_runs(changed)
+        finally:
+            self._refreshing, self._values_changed = False, None
+
+    def sort_values_changed(self, column: int) -> Optional[bool]:
+        """During ``rows_changed``: whether a sort value of this column changed (the rows
+        may have moved); None at other times (not known)."""
+        if self._values_changed is None:
+            return None
+        return column in self._values_changed or column not in self._sort_cache
+
+    def _remake_keys(self, rows):
+        """Sort values of these rows (ascending) made again; a column's cached order goes
+        when one of its values changed."""
+        targets = self._job.targets
+        if isinstance(rows, range):  # contiguous: one slice of the job, spliced in
+            part, at = targets[rows.start : rows.stop], slice(rows.start, rows.stop)
+        else:
+            part, at = list(map(targets.__getitem__, rows)), None
+        for column, keys in self._sort_cache.items():
+            if self._splice(keys, at, rows, self._column_keys(part, column)):
+                self._values_changed.add(column)
+                for descending in (False, True):
+                    self._orders.pop((column, descending), None)
+
+    @staticmethod
+    def _splice(values: list, at: Optional[slice], rows, new: list) -> bool:
+        """Put ``new`` in at these rows; whether any value changed."""
+        if at is not None:
+            changed = values[at] != new
+            values[at] = new
+            return changed
+        old = list(map(values.__getitem__, rows))
+        for row, value in zip(rows, new):
+            values[row] = value
+        return old != new
+
+    def _emit_runs(self, rows):
+        """dataChanged per run of adjacent rows; one over them all for many rows (a signal
+        is a Python call in each listener: the proxy has the exact rows from
+        ``rows_changed``)."""
         last_col = self.COLUMN_COUNT - 1
-        if not contiguous and len(rows) > 64 and rows[-1] - rows[0] < 4 * len(rows):
-            contiguous = True  # many scattered rows close together: one signal is cheaper
-        if contiguous:
-            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last_col))
+        first, last = rows[0], rows[-1]
+        if isinstance(rows, range) or len(rows) > 64:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, last_col))
             return
-        start = prev = rows[0]
-        for row in rows[1:] + [None]:
-            if row is not None and row == prev + 1:
-                prev = row
-                continue
-            self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
-            if row is not None:
-                start = prev = row
+        start = prev = first
+        for row in rows[1:]:
+            if row != prev + 1:
+                self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
+                start = row
+            prev = row
+        self.dataChanged.emit(self.index(start, 0), self.index(prev, last_col))
 
     # -- Qt model ------------------------------------------------------------
     def index(self, row, column, parent=QModelIndex()):  # noqa: B008
@@ -265,14 +417,18 @@ class ResultsModel(ColumnsModel):
         ]
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        # fast paths first: sorting and filtering ask for these roles a lot
-        if role == self.SortRole:
+        if role == self.SortRole:  # what sorting asks for most
             return self._sort_value(self._job.targets[index.row()], index.column())
-        t = self.target(index.row()) if index.isValid() else None
+        return self.cell(index.row(), index.column(), role) if index.isValid() else None
+
+    def cell(self, row: int, col: int, role):
+        """``data`` of a cell without a QModelIndex (the proxy asks this way)."""
+        if role in _UNANSWERED:  # asked for every painted cell
+            return None
+        t = self.target(row)
         if t is None:
             return None
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             if col == self.COL_FEATURE:
                 if t.part:
                     return self.tr("{fid} (part {part})").format(fid=t.feature_id, part=t.part)
@@ -335,16 +491,19 @@ class ResultsModel(ColumnsModel):
 
     @staticmethod
     def _search_text(t: Target) -> str:
-        return " ".join(
-            [
-                str(t.feature_id),
-                t.name or "",
-                t.order_id or "",
-                t.order_status or "",
-                ResultsModel._problem(t),
-                " ".join(t.warnings or []),
-            ]
-        ).lower()
+        return ResultsModel._search_texts([t])[0]
+
+    @staticmethod
+    def _search_texts(targets: Iterable[Target]) -> List[str]:
+        """Per target, in lower case: feature id, name, order id, order status, problem and
+        warnings, joined by spaces (one expression per row: no call but for refusals)."""
+        problem = ResultsModel._problem
+        return [
+            f"{t.feature_id} {t.name or ''} {t.order_id or ''} {t.order_status or ''} "
+            f"{t.reason or (problem(t) if t.attempts else '')} "
+            f"{' '.join(t.warnings) if t.warnings else ''}".lower()
+            for t in targets
+        ]
 
     def tooltip(self, t: Target, col: int) -> str:
         """The row's label and its history: every attempt with its bulk id and time (UTC)."""

@@ -253,7 +253,7 @@ class ResultsPanel(QWidget):
         self._layer_keys, self._layer_cursor = None, 0  # result layers: compare every target
         if running:
             self._pause_sort_as_default()
-        self.model.set_job(job)
+        self.model.set_job(job, running=running)
         self._layer_id = layer.id() if layer is not None else (job.layer.layer_id if job else None)
         self.layer_note.setVisible(False)
         self.sync.set_layer(self.source_layer())
@@ -272,6 +272,7 @@ class ResultsPanel(QWidget):
         self.progress.set_running(running)
         if not running:
             self._recount()  # with "Not sent", now it shows
+            self.model.prepare()  # the search texts the run changed, a slice per turn
         header = self.view.horizontalHeader()
         if running:
             self._sorting.stop()  # a sort on its way from the last run's end

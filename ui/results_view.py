@@ -1,5 +1,6 @@
 """The results table: sorting, double-click zoom, context menu (copy, dashboard, export)."""
 
+from itertools import chain
 from typing import List
 
 from qgis.core import QgsApplication
@@ -60,10 +61,19 @@ class ResultsView(QTableView):
         """Selected (proxy) rows, ascending, read from the selection's ranges: Qt's
         selectedRows() checks every row against every range (quadratic)."""
         model = self.selectionModel()
-        rows = set()
-        for rng in model.selection() if model else ():
-            rows.update(range(rng.top(), rng.bottom() + 1))
-        return sorted(rows)
+        if model is None or not model.hasSelection():
+            return []
+        spans = [range(r.top(), r.bottom() + 1) for r in model.selection()]
+        return sorted(set(chain.from_iterable(spans)))
+
+    def dataChanged(self, top_left, bottom_right, roles=()):  # noqa: N802
+        # Qt 5 repaints every visible cell (a Python call per cell and role) for any
+        # change, even of rows far off screen: results arriving while one reads the top
+        first = self.rowAt(0)
+        last = self.rowAt(self.viewport().height() - 1)
+        if first >= 0 and (bottom_right.row() < first or (last >= 0 and top_left.row() > last)):
+            return
+        super().dataChanged(top_left, bottom_right, list(roles))
 
     def setModel(self, model):  # noqa: N802
         super().setModel(model)

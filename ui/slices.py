@@ -44,6 +44,14 @@ class SlicedPass(QObject):
     def busy(self) -> bool:
         return self._current is not None
 
+    def finish(self) -> None:
+        """The pass under way to its end now (someone needs what it makes)."""
+        steps, self._current = self._current, None
+        self._timer.stop()
+        if steps is not None:
+            for _ in steps:
+                pass
+
     def _step(self) -> None:
         steps = self._current
         if steps is None:
