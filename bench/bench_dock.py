@@ -219,9 +219,11 @@ def _watch_stalls(heartbeat):
     page = mmap.mmap(fd, 8)
     heartbeat.timeout.connect(lambda: struct.pack_into("d", page, 0, time.monotonic()))
     here = os.path.dirname(os.path.abspath(__file__))
+    late = os.environ.get("PBT_STALL_LATE", "80")  # ms
+    script = os.path.join(here, "stall_watch.py")
+    out = os.environ["PBT_STALL_WATCH"]
     return subprocess.Popen(
-        [sys.executable, os.path.join(here, "stall_watch.py"), str(os.getpid()), beat_file,
-         os.environ["PBT_STALL_WATCH"], "--late", os.environ.get("PBT_STALL_LATE", "80")]  # fmt: skip
+        [sys.executable, script, str(os.getpid()), beat_file, out, "--late", late]
     )
 
 
