@@ -101,8 +101,9 @@ def write_geopackage(
     if writer.hasError() != QgsVectorFileWriter.WriterError.NoError:
         return False, writer.errorMessage()
     try:
-        # a feature's Python costs ~50 us: the GIL handed over every few milliseconds
-        for feature in yielding(result_features(rows, fields, geometries, to_layer), 100):
+        # a feature's Python costs ~50 us: the GIL left alone every 2-3 ms (a background
+        # write: a second longer matters less than the main thread's waits)
+        for feature in yielding(result_features(rows, fields, geometries, to_layer), 50):
             if not writer.addFeature(feature):
                 return False, writer.errorMessage()
     finally:
