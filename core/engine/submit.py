@@ -130,7 +130,7 @@ def copy_job(job: BulkJob) -> BulkJob:
         return n
 
     with collector_paused():  # 100,000 targets, no cycles: no full walk over them
-        targets = [target(t) for t in yielding(job.targets, every=1000)]
+        targets = [target(t) for t in yielding(job.targets, every=300)]
     return BulkJob(
         job_id=job.job_id,
         created_time=job.created_time,

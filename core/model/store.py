@@ -264,7 +264,7 @@ class JobStore:
                 _UPSERT_TARGET,
                 [
                     _target_row(job.job_id, t, i)
-                    for i, t in yielding(enumerate(job.targets), every=1000)
+                    for i, t in yielding(enumerate(job.targets), every=300)
                 ],
             )
             self._payloads[job.job_id] = {t.key: t.payload for t in job.targets}
