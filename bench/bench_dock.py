@@ -12,6 +12,17 @@ Prints, measured in the same run:
 
 Goals (issue 17): stall <= 100 ms (50), ratio <= 1.1, <= 6 requests per 1,000 orders.
 Usage: bench/bench_dock.py [--orders 10000] [--runs 1]
+
+Finding what makes a stall (environment variables):
+* PBT_LONG_TASKS=1: the main thread's entry points timed, set against each stall > 80 ms
+  (a stall with few timed milliseconds is a wait for the GIL or the CPU);
+* PBT_STALL_WATCH=file [PBT_STALL_LATE=ms]: bench/stall_watch.py dumps every thread
+  (py-spy, native frames) from outside when the heartbeat is late; bench/stall_report.py
+  sums up who held the GIL. The dumps pause the process: the figures of that run are worse;
+* PBT_GC_WHO=1: the thread and duration of each full garbage collection;
+* PBT_SAMPLE=1: the main thread's innermost plugin frames during stalls (in process);
+* PBT_PROFILE=1 / cpu: cProfile of the main thread, wall or CPU time;
+* PBT_SWITCH=s: the interpreter's switch interval, for experiments (0.0005 was far worse).
 """
 
 import argparse
