@@ -9,6 +9,8 @@ main thread's calls from Qt meet no wait in that time.
 """
 
 import gc
+import os
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -59,3 +61,16 @@ def collector_paused():
             _paused_depth -= 1
             if _paused_depth == 0 and _paused_was_enabled:
                 gc.enable()
+
+
+def background_priority(niceness: int = 5) -> None:
+    """Lower the calling thread's CPU priority (Linux: a thread has its own nice value).
+    For threads whose work may wait (the store's writer, the result layer's): on a busy
+    machine the main thread then gets a core first. Elsewhere, or if refused: nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        tid = threading.get_native_id()
+        os.setpriority(os.PRIO_PROCESS, tid, max(os.getpriority(os.PRIO_PROCESS, tid), niceness))
+    except (AttributeError, OSError):
+        pass

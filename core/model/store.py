@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, fields
 from operator import attrgetter
 from typing import Dict, Iterable, List, Optional
 
-from .gil import collector_paused, yielding
+from .gil import background_priority, collector_paused, yielding
 from .job import Attempt, BulkJob, Chunk, JobState, LayerRef, Target, TargetStatus, utc_now_iso
 
 SCHEMA_VERSION = 1
@@ -177,6 +177,7 @@ class JobStore:
             self._queue.wait(left)
 
     def _write_loop(self) -> None:
+        background_priority()
         me = threading.current_thread()
         while True:
             with self._queue:

@@ -34,7 +34,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, QThread, pyqtSignal
 
-from ..model.gil import collector_paused, yielding
+from ..model.gil import background_priority, collector_paused, yielding
 from ..model.job import BulkJob
 from .result_layer import (
     JOB_PROPERTY,
@@ -315,6 +315,7 @@ class ResultLayers(QObject):
                 self._thread.start()
 
     def _run(self):
+        background_priority()
         while True:
             try:
                 task = self._queue.get(timeout=IDLE_EXIT_S)

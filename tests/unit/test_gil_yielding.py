@@ -47,3 +47,22 @@ def test_collector_paused_is_counted_across_threads_and_restores_the_collector()
         assert not gc.isenabled()  # off before: left off
     finally:
         gc.enable()
+
+
+def test_background_priority_lowers_only_the_calling_thread():
+    import os
+    import sys
+
+    main_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    seen = []
+
+    def worker():
+        gil.background_priority(5)
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join(10)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_nice
+    if sys.platform.startswith("linux"):
+        assert seen == [max(main_nice, 5)]
