@@ -4,6 +4,7 @@ are no text or over 256 characters, antimeridian cuts)."""
 
 from typing import List
 
+from ..model.gil import yielding
 from ..model.job import Target, TargetStatus
 from .antimeridian import CROSSES
 from .geometry import SWAPPED_QUESTION
@@ -20,7 +21,7 @@ def job_hints(targets: List[Target]) -> List[str]:
     warnings (made in this package)."""
     swapped, zones, not_text, long_names, cut = [], [], [], [], {}
     ready_points = 0
-    for t in targets:
+    for t in yielding(targets, every=1000):  # on the build's thread: leave the GIL now and then
         if t.status == TargetStatus.SKIPPED:
             if t.reason and SWAPPED_QUESTION in t.reason:
                 swapped.append(t)
