@@ -72,6 +72,9 @@ def test_submit_writes_ahead_and_persists_every_result(sandbox, managers, tmp_pa
         c.bulk_id for c in job.chunks
     ]  # before any answer
     assert rec.wait_end(job.job_id) == ("finished", None)
+    # results and the end state reach the disk on the writer thread (results 1 s behind):
+    # another connection reads them once the store has flushed
+    manager.store.flush()
     again = JobStore(str(tmp_path / "jobs.sqlite")).load_job(job.job_id)
     assert again.state == "done"
     assert again.counts()["succeeded"] == 30
