@@ -247,6 +247,7 @@ def _time_main_thread_calls():
     import functools
 
     from planet_bulk_tasking.core.jobs.background import BackgroundJob
+    from planet_bulk_tasking.core.jobs.manager import JobManager
     from planet_bulk_tasking.ui.dock_jobs import DockJobs
     from planet_bulk_tasking.ui.progress_panel import ProgressPanel
     from planet_bulk_tasking.ui.results_panel import ResultsPanel
@@ -269,6 +270,8 @@ def _time_main_thread_calls():
 
     for cls, name in (
         (BackgroundJob, "_deliver_events"),
+        (JobManager, "_on_orders_updated"),
+        (JobManager, "_monitor_for"),
         (SlicedPass, "_step"),
         (ResultsPanel, "update_result_layer"),
         (ResultsPanel, "refresh_keys"),
