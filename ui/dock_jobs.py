@@ -32,6 +32,7 @@ def tr(text: str) -> str:
 
 _REPORTED_MOVES = (ChunkState.POSTING, ChunkState.ACCEPTED, ChunkState.COMPLETE)
 
+
 class DockJobs:
     @staticmethod
     def project_job_ids() -> List[str]:

@@ -1,4 +1,7 @@
-"""Worker threads' long Python loops hand the GIL over now and then.
+"""How worker threads leave the main thread room: their long loops hand the GIL over
+now and then (``yielding``), those that make 100,000s of objects pause the cyclic
+collector together (``collector_paused``), and writers whose work may wait run at a lower
+CPU priority (``background_priority``).
 
 While a worker runs Python, the main thread waits up to the switch interval (5 ms) each
 time Qt calls into Python (every cell a view paints, every timer): hundreds of such waits

@@ -96,10 +96,9 @@ class Redactor:
     ~50 ns a character, with the GIL held throughout: 13 ms for one 1,000-result page,
     in which the main thread can run no Python. For a key without ``/``, ``"`` or ``\\``
     (Planet keys are letters and digits) a text without the key is recognised with
-    C-speed scans instead: the key in
-    any case is absent from the lowered text, no base64 core is in it, and the pattern
-    finds nothing around the escapes (``%XX``, ``\\uXXXX``), the only places where a
-    mixed or escaped form could start or end."""
+    C-speed scans instead: the key in any case is absent from the lowered text, no
+    base64 core is in it, and the pattern finds nothing around the escapes (``%XX``,
+    ``\\uXXXX``), the only places where a mixed or escaped form could start or end."""
 
     def __init__(self, key: Optional[str]):
         key = (key or "").strip()
