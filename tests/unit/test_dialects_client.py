@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from planet_bulk_tasking.core.engine.bulk_actions import BulkAction
+from planet_bulk_tasking.core.tasking import api
 from planet_bulk_tasking.core.tasking.api import PayloadStatus
 from planet_bulk_tasking.core.tasking.client import TaskingClient
 from planet_bulk_tasking.core.tasking.errors import (
@@ -291,7 +292,12 @@ def test_rate_5_and_new_order_fields(make_sandbox, client_of):
     assert o["cloud_threshold"] == 0.2 and o["rank"] == 1
 
 
-def test_shapes_are_logged_once_per_endpoint_key_names_only(sandbox, client_of, caplog):
+def test_shapes_are_logged_once_per_endpoint_key_names_only(
+    sandbox, client_of, caplog, monkeypatch
+):
+    # shapes are remembered per endpoint for the whole process: an earlier test's sandbox
+    # on the same (reused) port would already have logged some of them
+    monkeypatch.setattr(api, "_SHAPES_SEEN", set())
     caplog.set_level(logging.INFO, logger="planet_bulk_tasking")
     c = client_of(sandbox)
     bid = created(c, 2)
